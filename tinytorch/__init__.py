@@ -1,0 +1,70 @@
+"""tinytorch: a small, readable tensor and autograd library that behaves like PyTorch.
+
+Where to look:
+    strides.py      the index math: contiguous strides, positions, broadcasting, views
+    storage.py      the flat buffer tensors share, and its version counter
+    tensor.py       the Tensor header and its (thin) methods
+    ops/            every operation, forward and backward side by side
+    autograd/       the graph, the backward engine, custom Functions, gradcheck
+    creation.py     tensor(), zeros(), arange(), rand(), from_numpy() ...
+    dtypes.py       element types and PyTorch's promotion rules
+    device.py       cpu / cuda, and the NumPy / CuPy backends
+    printing.py     repr exactly as PyTorch prints
+"""
+from . import autograd, cuda, dtypes, strides
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
+    rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .device import device
+from .dtypes import (
+    bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+    promote_types, set_default_dtype, uint8,
+)
+from .ops import (
+    abs, add, all, allclose, any, argmax, argmin, as_strided, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
+    cat, clamp, clone, cos, div, dot, eq, equal, exp, expand, flatten, floor_divide, ge, gt, isclose, isfinite,
+    isinf, isnan, le, log, logical_and, logical_not, logical_or, lt, matmul, max, maximum, mean, min, minimum,
+    mm, mul, narrow, ne, neg, permute, pow, prod, reciprocal, relu, remainder, reshape, select, sigmoid, sign,
+    sin, sqrt, squeeze, stack, sub, sum, t, tanh, transpose, unflatten, unsqueeze, where,
+)
+from .printing import get_printoptions, printoptions, set_printoptions
+from .random import initial_seed, manual_seed, seed
+from .storage import Storage
+from .tensor import Size, Tensor
+from .threads import get_num_threads, set_num_threads
+
+# PyTorch's aliases for dtypes.
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+
+clip = clamp
+multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def result_type(a, b):
+    return dtypes.result_type(a, b)
+
+
+def is_floating_point(t):
+    return t.dtype.is_floating_point
+
+
+def clamp_(t, min=None, max=None):
+    return t.clamp_(min, max)
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,182 @@
+"""Element types, and PyTorch's rules for which one an operation produces.
+
+A dtype says how many bytes one element takes and how to read them. Each
+tinytorch dtype wraps the NumPy dtype that stores it, so the arithmetic is
+NumPy's, while the *choice* of result type follows PyTorch, which differs from
+NumPy: `int32_tensor + 2.5` is float32 in PyTorch, float64 in NumPy.
+"""
+import numpy as np
+
+# Categories, ordered: a higher category always wins a promotion.
+BOOL, INTEGER, FLOATING = 0, 1, 2
+
+
+class dtype:
+    """One element type. Compare with `is` or `==`; there is one object per type."""
+
+    __slots__ = ("name", "numpy", "itemsize", "category", "storage_name")
+
+    def __init__(self, name, numpy_dtype, category, storage_name):
+        self.name = name
+        self.numpy = np.dtype(numpy_dtype)
+        self.itemsize = self.numpy.itemsize
+        self.category = category
+        # The legacy storage class name PyTorch prints: FloatStorage, LongStorage, ...
+        self.storage_name = storage_name
+
+    @property
+    def is_floating_point(self):
+        return self.category == FLOATING
+
+    @property
+    def is_signed(self):
+        return self.name not in ("uint8", "bool")
+
+    def __repr__(self):
+        return f"tinytorch.{self.name}"
+
+    def __reduce__(self):
+        # Pickling a dtype (e.g. inside a checkpoint's metadata) restores the same object.
+        return (_by_name, (self.name,))
+
+
+float32 = dtype("float32", np.float32, FLOATING, "FloatStorage")
+float64 = dtype("float64", np.float64, FLOATING, "DoubleStorage")
+float16 = dtype("float16", np.float16, FLOATING, "HalfStorage")
+int64 = dtype("int64", np.int64, INTEGER, "LongStorage")
+int32 = dtype("int32", np.int32, INTEGER, "IntStorage")
+int16 = dtype("int16", np.int16, INTEGER, "ShortStorage")
+int8 = dtype("int8", np.int8, INTEGER, "CharStorage")
+uint8 = dtype("uint8", np.uint8, INTEGER, "ByteStorage")
+bool_ = dtype("bool", np.bool_, BOOL, "BoolStorage")
+
+ALL_DTYPES = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+
+# PyTorch's aliases: torch.float is float32, torch.long is int64, and so on.
+ALIASES = {
+    "float": float32, "double": float64, "half": float16,
+    "long": int64, "int": int32, "short": int16,
+}
+
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NUMPY = {d.numpy: d for d in ALL_DTYPES}
+
+
+def _by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The tinytorch dtype that stores NumPy's `np_dtype`, or TypeError like torch.from_numpy."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only supported types "
+            "are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(value):
+    """Accept a tinytorch dtype, a NumPy dtype, or a Python type (float, int, bool) as PyTorch does."""
+    if isinstance(value, dtype):
+        return value
+    if value is float:
+        return get_default_dtype()
+    if value is int:
+        return int64
+    if value is bool:
+        return bool_
+    try:
+        return from_numpy_dtype(value)
+    except TypeError:
+        raise TypeError(f"expected a tinytorch dtype, but got {value!r}") from None
+
+
+_default_dtype = float32
+
+
+def get_default_dtype():
+    return _default_dtype
+
+
+def set_default_dtype(d):
+    global _default_dtype
+    if not (isinstance(d, dtype) and d.is_floating_point):
+        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
+    _default_dtype = d
+
+
+def promote_types(a, b):
+    """PyTorch's promotion of two dtypes: the higher category wins outright
+    (int64 with float16 is float16); within one category the wider type wins,
+    and uint8 with int8 needs int16, which NumPy already gets right."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    return _BY_NUMPY[np.promote_types(a.numpy, b.numpy)]
+
+
+def scalar_category(value):
+    """The category of a Python number; bool is checked first since bool is a subclass of int."""
+    if isinstance(value, (bool, np.bool_)):
+        return BOOL
+    if isinstance(value, (int, np.integer)):
+        return INTEGER
+    return FLOATING
+
+
+def _default_for(category):
+    return (bool_, int64, get_default_dtype())[category]
+
+
+def result_type(*operands):
+    """The dtype an elementwise op gives for tensors and Python scalars, as torch.result_type.
+
+    Operands have three priorities: tensors with dimensions, zero-dim tensors,
+    then Python scalars. A lower-priority operand changes the result only when it
+    is of a higher category, e.g. `int_tensor + 2.5` is float32 while
+    `float16_tensor + 2.5` stays float16.
+    """
+    dims = zero_dims = scalars = None
+    for op in operands:
+        if hasattr(op, "dtype") and hasattr(op, "dim"):
+            if op.dim():
+                dims = op.dtype if dims is None else promote_types(dims, op.dtype)
+            else:
+                zero_dims = op.dtype if zero_dims is None else promote_types(zero_dims, op.dtype)
+        else:
+            cat = _default_for(scalar_category(op))
+            scalars = cat if scalars is None else promote_types(scalars, cat)
+    result = None
+    for tier in (dims, zero_dims, scalars):
+        if tier is None:
+            continue
+        if result is None:
+            result = tier
+        elif tier.category > result.category:
+            # A zero-dim tensor keeps its own width; a scalar brings the default type.
+            result = tier
+    return result
+
+
+def infer_dtype(data):
+    """The dtype `tinytorch.tensor(data)` picks for nested Python data: bool, then
+    int64, then the default float type, whichever the widest element needs."""
+    category = BOOL
+    found = False
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif hasattr(item, "dtype") and hasattr(item, "dim"):
+            # A tensor inside a list: keep its type (tensor([t1, t2]) of int32 stays int32).
+            return item.dtype
+        elif isinstance(item, np.generic):
+            return from_numpy_dtype(item.dtype)  # a NumPy scalar brings its own width
+        else:
+            found = True
+            category = max(category, scalar_category(item))
+    return _default_for(category) if found else get_default_dtype()

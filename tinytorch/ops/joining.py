@@ -1,0 +1,90 @@
+"""Joining tensors: cat (along an existing dim) and stack (along a new one)."""
+from .. import strides as S
+from ..autograd.graph import Node
+from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for
+
+
+def _check_list(tensors, name):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for t in tensors:
+        if type(t) is not Tensor:
+            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, but got {type(t).__name__}")
+        same_device(tensors[0], t)
+    d = tensors[0].dtype
+    for t in tensors[1:]:
+        d = dtypes.promote_types(d, t.dtype)
+    return d
+
+
+def cat(tensors, dim=0):
+    d = _check_list(tensors, "cat")
+    # PyTorch skips 1-D empty tensors (legacy behaviour) when joining.
+    parts = [t for t in tensors if not (t.dim() == 1 and t._shape[0] == 0)] or list(tensors[:1])
+    ref = parts[0]
+    if ref.dim() == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    dim = S.normalize_dim(dim, ref.dim())
+    for i, t in enumerate(parts):
+        if t.dim() != ref.dim():
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.dim()} and {t.dim()}"
+            )
+        for k in range(ref.dim()):
+            if k != dim and t._shape[k] != ref._shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size {ref._shape[k]} but "
+                    f"got size {t._shape[k]} for tensor number {i} in the list."
+                )
+    xp = backend_for(ref.device).xp
+    out = from_array(xp.concatenate([t._data.astype(d.numpy, copy=False) for t in parts], axis=dim), d, ref.device)
+    if needs_grad(*tensors):
+        record(CatBackward0(dim, [t._shape for t in tensors], [t.dtype for t in tensors]), out, tuple(tensors))
+    return out
+
+
+class CatBackward0(Node):
+    def __init__(self, dim, shapes, input_dtypes):
+        super().__init__()
+        self.dim, self.shapes, self.dtypes = dim, shapes, input_dtypes
+
+    def backward(self, grad):
+        grads, start = [], 0
+        for shape, d in zip(self.shapes, self.dtypes):
+            if len(shape) == 1 and shape[0] == 0:
+                grads.append(None)
+                continue
+            size = shape[self.dim]
+            g = grad.narrow(self.dim, start, size)
+            grads.append(g if g.dtype is d else g.to(d))
+            start += size
+        return tuple(grads)
+
+
+def stack(tensors, dim=0):
+    _check_list(tensors, "stack")
+    shape = tensors[0]._shape
+    for i, t in enumerate(tensors):
+        if t._shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {S.list_repr(shape)} at entry 0 and "
+                f"{S.list_repr(t._shape)} at entry {i}"
+            )
+    dim = S.normalize_dim(dim, len(shape) + 1)
+    from ..autograd import grad_mode
+    with grad_mode.no_grad():
+        out = cat([t.unsqueeze(dim) for t in tensors], dim)
+    if needs_grad(*tensors):
+        record(StackBackward0(dim, len(tensors)), out, tuple(tensors))
+    return out
+
+
+class StackBackward0(Node):
+    def __init__(self, dim, count):
+        super().__init__()
+        self.dim, self.count = dim, count
+
+    def backward(self, grad):
+        return tuple(grad.select(self.dim, i) for i in range(self.count))

@@ -1,0 +1,329 @@
+"""View ops: each computes a new header (shape, stride, offset) with the pure
+functions of `tinytorch.strides` and shares the storage. Nothing is copied.
+
+Backward of a view puts the gradient back into the shape of the input: the
+inverse header change (transpose back, squeeze the unsqueezed dim), or, for
+views that pick out part of the input (select, slice), a zero tensor with the
+gradient written into the picked part.
+"""
+import operator
+
+from .. import strides as S
+from ..autograd.graph import Node
+from .base import Tensor, needs_grad, record, sum_to, grad_mode
+
+
+def make_view(a, shape, stride, offset, node=None, replay=None):
+    """A tensor with a new header over a's storage; records `node` for backward."""
+    out = Tensor._make(a._storage, tuple(shape), tuple(stride), offset)
+    out._base = a if a._base is None else a._base
+    if node is not None and needs_grad(a):
+        record(node, out, (a,))
+        # How to redo this view on another tensor shaped like the base: used to
+        # route gradients when the view is later written in place.
+        parent = a.__dict__.get("_replay")
+        out._replay = replay if parent is None else (lambda t, p=parent, r=replay: r(p(t)))
+    return out
+
+
+def _shape_arg(shape):
+    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(operator.index(s) for s in shape)
+
+
+# -- view / reshape / flatten -------------------------------------------------------
+def view(a, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "is_floating_point"):
+        raise TypeError("view(dtype) is not supported; use .to(dtype) to convert values")
+    shape = S.infer_size(_shape_arg(shape), a.numel())
+    stride = S.view_strides(a._shape, a._stride, shape)
+    if stride is None:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return make_view(a, shape, stride, a._offset, ViewBackward0(a._shape), lambda t, s=shape: t.view(s))
+
+
+class ViewBackward0(Node):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+
+    def backward(self, grad):
+        return grad.reshape(self.shape)
+
+
+def reshape(a, *shape):
+    """A view when the strides allow one, otherwise a contiguous copy."""
+    shape = S.infer_size(_shape_arg(shape), a.numel())
+    if S.view_strides(a._shape, a._stride, shape) is not None:
+        return view(a, shape)
+    from .copying import clone
+    copy = clone(a, contiguous=True)
+    out = make_view(copy, shape, S.contiguous_strides(shape), 0)
+    out._base = None  # a fresh copy: nothing to share with the input
+    if needs_grad(copy):
+        record(UnsafeViewBackward0(a._shape), out, (copy,))
+    return out
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    """reshape's copy-then-view, named as PyTorch names it."""
+
+
+def flatten(a, start_dim=0, end_dim=-1):
+    if a.dim() == 0:
+        return reshape(a, 1)
+    start = S.normalize_dim(start_dim, a.dim())
+    end = S.normalize_dim(end_dim, a.dim())
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return a
+    middle = 1
+    for s in a._shape[start:end + 1]:
+        middle *= s
+    return reshape(a, a._shape[:start] + (middle,) + a._shape[end + 1:])
+
+
+def unflatten(a, dim, sizes):
+    dim = S.normalize_dim(dim, a.dim())
+    sizes = tuple(sizes)
+    inner = S.infer_size(sizes, a._shape[dim])
+    return view(a, a._shape[:dim] + inner + a._shape[dim + 1:])
+
+
+# -- transpose / permute / t --------------------------------------------------------
+def transpose(a, dim0, dim1):
+    n = a.dim()
+    d0, d1 = S.normalize_dim(dim0, n), S.normalize_dim(dim1, n)
+    shape, stride = list(a._shape), list(a._stride)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    stride[d0], stride[d1] = stride[d1], stride[d0]
+    return make_view(a, shape, stride, a._offset, TransposeBackward0(d0, d1), lambda t: t.transpose(d0, d1))
+
+
+class TransposeBackward0(Node):
+    def __init__(self, d0, d1):
+        super().__init__()
+        self.d0, self.d1 = d0, d1
+
+    def backward(self, grad):
+        return grad.transpose(self.d0, self.d1)
+
+
+def t(a):
+    if a.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
+    shape, stride = a._shape[::-1], a._stride[::-1]
+    return make_view(a, shape, stride, a._offset, TBackward0(), lambda x: x.t())
+
+
+class TBackward0(Node):
+    def backward(self, grad):
+        return grad.t()
+
+
+def permute(a, *dims):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    n = a.dim()
+    if len(dims) != n:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(S.normalize_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    shape = [a._shape[d] for d in dims]
+    stride = [a._stride[d] for d in dims]
+    return make_view(a, shape, stride, a._offset, PermuteBackward0(dims), lambda x: x.permute(dims))
+
+
+class PermuteBackward0(Node):
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+
+    def backward(self, grad):
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return grad.permute(inverse)
+
+
+# -- expand / unsqueeze / squeeze ---------------------------------------------------
+def expand(a, *sizes):
+    sizes = _shape_arg(sizes)
+    shape, stride = S.expand_strides(a._shape, a._stride, sizes)
+    return make_view(a, shape, stride, a._offset, ExpandBackward0(a._shape), lambda x: x.expand(shape))
+
+
+class ExpandBackward0(Node):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+
+    def backward(self, grad):
+        return sum_to(grad, self.shape)
+
+
+def unsqueeze(a, dim):
+    n = a.dim()
+    dim = S.normalize_dim(dim, n + 1)
+    # The new size-1 dim is never stepped; PyTorch gives it the stride that keeps the tensor contiguous.
+    new_stride = a._shape[dim] * a._stride[dim] if dim < n else 1
+    shape = a._shape[:dim] + (1,) + a._shape[dim:]
+    stride = a._stride[:dim] + (new_stride,) + a._stride[dim:]
+    return make_view(a, shape, stride, a._offset, UnsqueezeBackward0(dim), lambda x: x.unsqueeze(dim))
+
+
+class UnsqueezeBackward0(Node):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def backward(self, grad):
+        return grad.squeeze(self.dim)
+
+
+def squeeze(a, dim=None):
+    n = a.dim()
+    if dim is None:
+        drop = {d for d in range(n) if a._shape[d] == 1}
+        node = SqueezeBackward0(a._shape)
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        drop = {S.normalize_dim(d, max(n, 1)) for d in dims}
+        drop = {d for d in drop if d < n and a._shape[d] == 1}
+        node = SqueezeBackward1(a._shape) if not isinstance(dim, (tuple, list)) else SqueezeBackward2(a._shape)
+    shape = tuple(s for d, s in enumerate(a._shape) if d not in drop)
+    stride = tuple(s for d, s in enumerate(a._stride) if d not in drop)
+    return make_view(a, shape, stride, a._offset, node, lambda x: x.squeeze(dim))
+
+
+class SqueezeBackward0(ViewBackward0):
+    pass
+
+
+class SqueezeBackward1(ViewBackward0):
+    pass
+
+
+class SqueezeBackward2(ViewBackward0):
+    pass
+
+
+def alias(a):
+    """A new tensor object with the same header: a view of everything."""
+    return make_view(a, a._shape, a._stride, a._offset, AliasBackward0(), lambda x: x)
+
+
+class AliasBackward0(Node):
+    def backward(self, grad):
+        return grad
+
+
+# -- select / slice / narrow / as_strided -------------------------------------------
+def select(a, dim, index):
+    n = a.dim()
+    if n == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = S.normalize_dim(dim, n)
+    size = a._shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    index = index % size if size else index
+    shape = a._shape[:dim] + a._shape[dim + 1:]
+    stride = a._stride[:dim] + a._stride[dim + 1:]
+    offset = a._offset + index * a._stride[dim]
+    replay = lambda x: x.select(dim, index)  # noqa: E731
+    return make_view(a, shape, stride, offset, SelectBackward0(a._shape, a.dtype, replay), replay)
+
+
+def slice_dim(a, dim, start, stop, step):
+    """a[..., start:stop:step, ...] along one dim: new size, stride*step, offset moved to start."""
+    dim = S.normalize_dim(dim, a.dim())
+    size, stride, offset = S.slice_view(a._shape[dim], a._stride[dim], a._offset, start, stop, step)
+    shape = a._shape[:dim] + (size,) + a._shape[dim + 1:]
+    strides = a._stride[:dim] + (stride,) + a._stride[dim + 1:]
+    replay = lambda x: slice_dim(x, dim, start, stop, step)  # noqa: E731
+    return make_view(a, shape, strides, offset, SliceBackward0(a._shape, a.dtype, replay), replay)
+
+
+def narrow(a, dim, start, length):
+    dim = S.normalize_dim(dim, a.dim())
+    size = a._shape[dim]
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return slice_dim(a, dim, start, start + length, 1)
+
+
+def as_strided(a, size, stride, storage_offset=None):
+    offset = a._offset if storage_offset is None else storage_offset
+    size, stride = tuple(size), tuple(stride)
+    if S.storage_extent(size, stride, offset) > len(a._storage):
+        raise RuntimeError(
+            f"setStorage: sizes {S.list_repr(size)}, strides {S.list_repr(stride)}, storage offset {offset}, "
+            f"and itemsize {a.dtype.itemsize} requiring a storage size of "
+            f"{S.storage_extent(size, stride, offset) * a.dtype.itemsize} are out of bounds for storage of size "
+            f"{len(a._storage) * a.dtype.itemsize}"
+        )
+    base_offset = a._offset
+    replay = lambda x: as_strided(x, size, stride, x._offset + offset - base_offset)  # noqa: E731
+    return make_view(a, size, stride, offset, AsStridedBackward0(a._shape, a.dtype, replay), replay)
+
+
+class _PickBackward(Node):
+    """Backward of a view that picks part of its input: zeros shaped like the
+    input, with the incoming gradient written into the picked part."""
+
+    def __init__(self, shape, dtype, replay):
+        super().__init__()
+        self.shape, self.dtype, self.replay = shape, dtype, replay
+
+    def backward(self, grad):
+        return embed(grad, self.shape, self.replay)
+
+
+class SelectBackward0(_PickBackward):
+    pass
+
+
+class SliceBackward0(_PickBackward):
+    pass
+
+
+class AsStridedBackward0(_PickBackward):
+    pass
+
+
+def embed(grad, shape, replay):
+    """Zeros of `shape` with `grad` added into the part `replay` picks out.
+    Adding (not assigning) makes overlapping picks, e.g. from as_strided, sum up.
+    Recorded, so a second derivative flows back by picking the same part again."""
+    from ..creation import zeros
+    out = zeros(shape, dtype=grad.dtype, device=grad.device)
+    with grad_mode.no_grad():
+        target = replay(out)
+        target._data[...] += grad._data if target._shape == grad._shape else grad.expand(target._shape)._data
+    if needs_grad(grad):
+        record(EmbedBackward(replay), out, (grad,))
+    return out
+
+
+class EmbedBackward(Node):
+    """Backward of `embed`: pick the same part out of the gradient."""
+
+    def __init__(self, replay):
+        super().__init__()
+        self.replay = replay
+
+    def backward(self, grad):
+        return self.replay(grad)

@@ -1,0 +1,543 @@
+"""The Tensor: a small header (shape, stride, storage offset, dtype, device)
+over a Storage that other tensors may share.
+
+Reading this file top to bottom: how a tensor is made from a header, the
+header's accessors, the autograd attributes, then thin methods that hand the
+real work to `tinytorch.ops`, where each op's forward and backward live side
+by side.
+"""
+import functools
+import warnings
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from . import strides as _strides
+from .autograd import grad_mode as _grad_mode
+from .device import CPU, backend_for
+from .storage import Storage
+
+
+class Size(tuple):
+    """A shape: a tuple that prints as `tinytorch.Size([2, 3])`."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"tinytorch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+contiguous_strides = functools.lru_cache(maxsize=4096)(_strides.contiguous_strides)
+
+
+class Tensor:
+    # The header lives in slots; rarely used autograd fields default to the class
+    # attributes below and only get stored on the tensors that set them.
+    __slots__ = (
+        "_storage", "_shape", "_stride", "_offset", "_data", "dtype", "grad_fn", "_requires_grad",
+        "__dict__", "__weakref__",
+    )
+    _grad = None  # .grad
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _accumulator = None  # weakref to this leaf's AccumulateGrad node
+    _retains_grad = False
+    _leaf_hooks = None  # hooks registered on a leaf with register_hook
+    _base = None  # the tensor this one is a view of
+
+    # -- construction ----------------------------------------------------------
+    def __new__(cls, *args, **kwargs):
+        # tinytorch.Tensor(...) is PyTorch's legacy constructor: sizes, data, or a storage.
+        from .creation import legacy_tensor
+        return legacy_tensor(*args, **kwargs)
+
+    @classmethod
+    def _make(cls, storage, shape, stride, offset, data=None):
+        """A tensor with this header over `storage` (no copy)."""
+        t = object.__new__(cls)
+        t._storage = storage
+        t._shape = shape
+        t._stride = stride
+        t._offset = offset
+        t._data = data if data is not None else backend_for(storage.device).as_strided(
+            storage._array, shape, stride, offset
+        )
+        t.dtype = storage.dtype
+        t.grad_fn = None
+        t._requires_grad = False
+        return t
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("use tinytorch.save to store tensors; they are not picklable")
+
+    # -- the header ------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._shape)
+        return self._shape[_strides.normalize_dim(dim, len(self._shape))]
+
+    def stride(self, dim=None):
+        if dim is None:
+            return self._stride
+        return self._stride[_strides.normalize_dim(dim, len(self._shape))]
+
+    def storage_offset(self):
+        return self._offset
+
+    def storage(self):
+        """The flat buffer this tensor is a view of, shared (the same object) with every view."""
+        return self._storage
+
+    untyped_storage = storage
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    @property
+    def is_cuda(self):
+        return self._storage.device.type == "cuda"
+
+    def dim(self):
+        return len(self._shape)
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    def numel(self):
+        n = 1
+        for s in self._shape:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.numel() * self.dtype.itemsize
+
+    def data_ptr(self):
+        """Address of this tensor's first element: the storage's address plus offset * itemsize."""
+        return self._storage.data_ptr() + self._offset * self.dtype.itemsize
+
+    def is_contiguous(self):
+        return _strides.is_contiguous(self._shape, self._stride)
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def type(self, dtype=None):
+        if dtype is None:
+            name = self.dtype.storage_name.replace("Storage", "Tensor")
+            prefix = "tinytorch.cuda." if self.is_cuda else "tinytorch."
+            return prefix + name
+        return self.to(dtype)
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __iter__(self):
+        if not self._shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    # -- autograd attributes ---------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        """A leaf was made by the user, not by an op that recorded history."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+                "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._shape != self._shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def data(self):
+        """The same data without history: a detached alias."""
+        return self.detach()
+
+    @data.setter
+    def data(self, other):
+        # Swap this tensor's header and storage for other's, keeping its autograd identity.
+        self._storage, self._shape, self._stride = other._storage, other._shape, other._stride
+        self._offset, self._data, self.dtype = other._offset, other._data, other.dtype
+
+    def detach(self):
+        """A new tensor sharing this one's storage, cut off from the graph."""
+        return Tensor._make(self._storage, self._shape, self._stride, self._offset, self._data)
+
+    def detach_(self):
+        if self._base is not None and self._base.requires_grad:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self):
+        """Keep .grad for this non-leaf after backward (leaves keep it anyway)."""
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        me = self
+
+        def store(grad):
+            if me._grad is None:
+                me._grad = grad.detach() if not _grad_mode.state.enabled else grad
+            else:
+                me._grad = me._grad + grad
+
+        if self.grad_fn._retain_grad_hooks is None:
+            self.grad_fn._retain_grad_hooks = {}
+        self.grad_fn._retain_grad_hooks[self._output_nr] = store
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; returning a tensor replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn._add_tensor_hook(self._output_nr, hook)
+        from .autograd.graph import accumulator_for
+        node = accumulator_for(self)
+        # Keep the accumulator alive while a hook is registered on it.
+        self._accumulator_ref = node
+        return node._add_tensor_hook(0, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from . import autograd
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- conversion ------------------------------------------------------------
+    def numpy(self, *, force=False):
+        """A NumPy array sharing this tensor's memory (writes show on both sides)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self.is_cuda:
+            if force:
+                return self.cpu().numpy()
+            raise TypeError(
+                "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+                .replace("cuda:0", str(self.device))
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.detach().numpy() if not self.is_cuda else self.cpu().numpy()
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def _host(self):
+        """The values as a NumPy array on the CPU (a copy for GPU tensors)."""
+        return backend_for(self.device).to_numpy(self._data)
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self):
+        from . import printing
+        grad_fn = self.grad_fn.name() if self.grad_fn is not None else None
+        return printing.format_tensor(
+            self._host(), self.dtype,
+            device=str(self.device) if self.is_cuda else None,
+            requires_grad=self._requires_grad, grad_fn=grad_fn,
+        )
+
+    __str__ = __repr__
+
+    # -- everything else is an op ----------------------------------------------
+    # Each method below is a one-line hand-off to tinytorch.ops, where the
+    # forward computation and its backward are written together.
+
+    # arithmetic
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(self, other)
+    def __sub__(self, other): return ops.sub(self, other)
+    def __rsub__(self, other): return ops.rsub(self, other)
+    def __mul__(self, other): return ops.mul(self, other)
+    def __rmul__(self, other): return ops.mul(self, other)
+    def __truediv__(self, other): return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.rdiv(self, other)
+    def __floordiv__(self, other): return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return ops.floor_divide(ops.scalar_like(other, self), self)
+    def __mod__(self, other): return ops.remainder(self, other)
+    def __rmod__(self, other): return ops.remainder(ops.scalar_like(other, self), self)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(ops.scalar_like(other, self), self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+
+    def add(self, other, *, alpha=1): return ops.add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return ops.sub(self, other, alpha=alpha)
+    def mul(self, other): return ops.mul(self, other)
+    def div(self, other, *, rounding_mode=None): return ops.div(self, other, rounding_mode=rounding_mode)
+    def floor_divide(self, other): return ops.floor_divide(self, other)
+    def remainder(self, other): return ops.remainder(self, other)
+    def pow(self, exponent): return ops.pow(self, exponent)
+    def neg(self): return ops.neg(self)
+    def matmul(self, other): return ops.matmul(self, other)
+    def mm(self, other): return ops.mm(self, other)
+
+    multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+
+    # comparisons and logic
+    def __eq__(self, other): return ops.eq(self, other)
+    def __ne__(self, other): return ops.ne(self, other)
+    def __lt__(self, other): return ops.lt(self, other)
+    def __le__(self, other): return ops.le(self, other)
+    def __gt__(self, other): return ops.gt(self, other)
+    def __ge__(self, other): return ops.ge(self, other)
+    def __and__(self, other): return ops.bitwise_and(self, other)
+    def __rand__(self, other): return ops.bitwise_and(self, other)
+    def __or__(self, other): return ops.bitwise_or(self, other)
+    def __ror__(self, other): return ops.bitwise_or(self, other)
+    def __xor__(self, other): return ops.bitwise_xor(self, other)
+    def __rxor__(self, other): return ops.bitwise_xor(self, other)
+    def __invert__(self): return ops.bitwise_not(self)
+
+    def eq(self, other): return ops.eq(self, other)
+    def ne(self, other): return ops.ne(self, other)
+    def lt(self, other): return ops.lt(self, other)
+    def le(self, other): return ops.le(self, other)
+    def gt(self, other): return ops.gt(self, other)
+    def ge(self, other): return ops.ge(self, other)
+    def logical_not(self): return ops.logical_not(self)
+    def logical_and(self, other): return ops.logical_and(self, other)
+    def logical_or(self, other): return ops.logical_or(self, other)
+    def equal(self, other): return ops.equal(self, other)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.allclose(self, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    def isnan(self): return ops.isnan(self)
+    def isinf(self): return ops.isinf(self)
+    def isfinite(self): return ops.isfinite(self)
+
+    # elementwise math
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def abs(self): return ops.abs(self)
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def sign(self): return ops.sign(self)
+    def square(self): return ops.mul(self, self)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def where(self, condition, other): return ops.where(condition, self, other)
+
+    clip = clamp
+    absolute = abs
+
+    # reductions
+    def sum(self, dim=None, keepdim=False, *, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)
+    def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return ops.min(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
+    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+
+    # views: a new header over the same storage
+    def view(self, *shape): return ops.view(self, *shape)
+    def view_as(self, other): return ops.view(self, other.shape)
+    def reshape(self, *shape): return ops.reshape(self, *shape)
+    def reshape_as(self, other): return ops.reshape(self, other.shape)
+    def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def t(self): return ops.t(self)
+    def permute(self, *dims): return ops.permute(self, *dims)
+    def expand(self, *sizes): return ops.expand(self, *sizes)
+    def expand_as(self, other): return ops.expand(self, other.shape)
+    def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
+    def squeeze(self, dim=None): return ops.squeeze(self, dim)
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
+    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
+    def select(self, dim, index): return ops.select(self, dim, index)
+    def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
+    def contiguous(self): return self if self.is_contiguous() else ops.clone(self, contiguous=True)
+    def clone(self): return ops.clone(self)
+    def __getitem__(self, index): return ops.getitem(self, index)
+    def __setitem__(self, index, value): ops.setitem(self, index, value)
+
+    @property
+    def T(self): return ops.permute(self, *range(self.dim() - 1, -1, -1))
+
+    @property
+    def mT(self): return ops.transpose(self, -2, -1)
+
+    # in place: write into the storage, bump its version
+    def add_(self, other, *, alpha=1): return ops.add_(self, other, alpha=alpha)
+    def sub_(self, other, *, alpha=1): return ops.sub_(self, other, alpha=alpha)
+    def mul_(self, other): return ops.mul_(self, other)
+    def div_(self, other): return ops.div_(self, other)
+    def pow_(self, other): return ops.pow_(self, other)
+    def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
+    def zero_(self): return ops.fill_(self, 0)
+    def fill_(self, value): return ops.fill_(self, value)
+    def copy_(self, src): return ops.copy_(self, src)
+    def __iadd__(self, other): return ops.add_(self, other)
+    def __isub__(self, other): return ops.sub_(self, other)
+    def __imul__(self, other): return ops.mul_(self, other)
+    def __itruediv__(self, other): return ops.div_(self, other)
+    def __ifloordiv__(self, other): return ops.inplace(ops.floor_divide, self, other)
+    def __imod__(self, other): return ops.inplace(ops.remainder, self, other)
+    def __ipow__(self, other): return ops.pow_(self, other)
+    def __iand__(self, other): return ops.inplace(ops.bitwise_and, self, other)
+    def __ior__(self, other): return ops.inplace(ops.bitwise_or, self, other)
+
+    # dtype and device
+    def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)
+    def cpu(self): return ops.to(self, CPU)
+    def cuda(self, device=None): return ops.to(self, "cuda" if device is None else device)
+    def float(self): return ops.to(self, _dtypes.float32)
+    def double(self): return ops.to(self, _dtypes.float64)
+    def half(self): return ops.to(self, _dtypes.float16)
+    def long(self): return ops.to(self, _dtypes.int64)
+    def int(self): return ops.to(self, _dtypes.int32)
+    def short(self): return ops.to(self, _dtypes.int16)
+    def char(self): return ops.to(self, _dtypes.int8)
+    def byte(self): return ops.to(self, _dtypes.uint8)
+    def bool(self): return ops.to(self, _dtypes.bool_)
+
+    # creation relative to this tensor
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def from_array(array, dtype, device=CPU):
+    """Wrap the fresh result of a computation (an array nobody else holds) as a
+    new tensor with its own storage. The array keeps its memory layout."""
+    if isinstance(array, np.generic):  # NumPy returns scalars for 0-d results
+        array = np.asarray(array)
+    if array.dtype != dtype.numpy:
+        array = array.astype(dtype.numpy)
+    if not array.flags.c_contiguous:
+        # e.g. the sum of two transposed tensors keeps their transposed layout, as
+        # in PyTorch, when the result is one dense block in some order.
+        flat = array.ravel(order="K")
+        if device.type == "cpu" and np.may_share_memory(flat, array):
+            stride = tuple(s // dtype.itemsize for s in array.strides)
+            return Tensor._make(Storage(flat, dtype, device), array.shape, stride, 0, array)
+        array = backend_for(device).xp.ascontiguousarray(array)
+    flat = array.reshape(-1)
+    stride = contiguous_strides(array.shape)
+    return Tensor._make(Storage(flat, dtype, device), array.shape, stride, 0, array)
+
+
+from . import ops  # noqa: E402  (ops import Tensor; the methods above look ops up at call time)
