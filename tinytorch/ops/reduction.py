@@ -17,7 +17,7 @@ def _dims(a, dim):
         return None
     n = a.dim()
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    out = sorted({S.normalize_dim(d, max(n, 1)) for d in dims})
+    out = sorted({S.normalize_dim(d, builtins.max(n, 1)) for d in dims})
     if n == 0:
         return ()  # reducing a 0-d tensor over dim 0 or -1 leaves it as is
     return tuple(out)
@@ -80,7 +80,7 @@ def mean(a, dim=None, keepdim=False, *, dtype=None):
         result = xp.mean(a._data, axis=dims, keepdims=keepdim, dtype=d.numpy)
     out = from_array(result, d, a.device)
     if needs_grad(a):
-        count = a.numel() // max(out.numel(), 1) if dims is None else _count(a._shape, dims)
+        count = a.numel() // builtins.max(out.numel(), 1) if dims is None else _count(a._shape, dims)
         node = MeanBackward0(a._shape, count) if dim is None else MeanBackward1(a._shape, dims, keepdim, count)
         record(node, out, (a,))
     return out
