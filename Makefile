@@ -32,4 +32,4 @@ test: $(STAMP) chromium
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@cd bench && for b in bench_*.py; do echo "== $$b"; ../$(PY) $$b || exit 1; done
