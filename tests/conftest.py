@@ -1,0 +1,21 @@
+"""Test-wide set-up: the PyTorch oracle must be present, or the run fails loudly.
+
+A missing oracle would otherwise turn the differential tests into errors one by
+one, or tempt someone to skip them; neither says clearly what is wrong."""
+import pytest
+
+ORACLE_VERSION = "2.13.0"
+
+
+def pytest_configure(config):
+    try:
+        import torch
+    except ImportError as error:
+        raise pytest.UsageError(
+            f"The PyTorch oracle is missing ({error}). Install the test extra: pip install -e '.[test]' "
+            f"(it pins torch=={ORACLE_VERSION}), or run `make test`, which does it for you."
+        ) from None
+    if not torch.__version__.startswith(ORACLE_VERSION):
+        raise pytest.UsageError(
+            f"The tests compare against torch {ORACLE_VERSION}, but torch {torch.__version__} is installed."
+        )

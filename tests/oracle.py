@@ -1,0 +1,123 @@
+"""Shared helpers for tests that compare tinytorch with the real PyTorch (the oracle).
+
+Import it from any test file in tests/ as `import oracle` (pytest puts tests/ on
+sys.path). The API is small and stays backward compatible:
+
+    DTYPE_NAMES                   the dtype names both libraries share
+    torch_dtype(name_or_dtype)    the torch dtype of that name (or of a tinytorch dtype)
+    tt_dtype(name_or_dtype)       the tinytorch dtype of that name (or of a torch dtype)
+    dtype_name(d)                 "float32", ... for a dtype of either library
+    to_numpy(t)                   a NumPy copy of a tinytorch or torch tensor's values
+    pair(array)                   (tinytorch tensor, torch tensor), each its own copy of `array`
+    assert_same(tt, ref, ...)     shape, stride, offset, dtype, contiguity and values all match
+    assert_same_values(tt, ref)   values, shape and dtype match (layout is not checked)
+    tinytorch_message(text)       torch's message with `torch` spelled `tinytorch`
+    assert_same_error(tt_fn, torch_fn)
+                                  both raise, with the same exception type and message
+    shares_storage(tt_a, tt_b) / torch_shares_storage(a, b)
+                                  whether two tensors view one storage
+
+tinytorch must never import torch; only tests do.
+"""
+import re
+
+import numpy as np
+import torch
+
+import tinytorch
+
+DTYPE_NAMES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
+
+
+def dtype_name(d):
+    """The plain name of a tinytorch or torch dtype: 'float32', 'int64', 'bool', ..."""
+    if isinstance(d, str):
+        return d
+    if isinstance(d, torch.dtype):
+        return str(d).removeprefix("torch.")
+    return d.name
+
+
+def torch_dtype(d):
+    """The torch dtype matching a name, a tinytorch dtype or a torch dtype."""
+    return getattr(torch, dtype_name(d))
+
+
+def tt_dtype(d):
+    """The tinytorch dtype matching a name, a torch dtype or a tinytorch dtype."""
+    return getattr(tinytorch, dtype_name(d))
+
+
+def to_numpy(t):
+    """A NumPy copy of the values of a tinytorch or torch tensor (detached, on the CPU)."""
+    if isinstance(t, torch.Tensor):
+        return t.detach().cpu().numpy().copy()
+    return np.array(t.detach().cpu().numpy(), copy=True)
+
+
+def pair(array):
+    """The same data as a tinytorch tensor and a torch tensor, each owning its own copy."""
+    array = np.asarray(array)
+    return tinytorch.tensor(array.copy()), torch.tensor(array.copy())
+
+
+def assert_same_values(tt, ref, *, rtol=0.0, atol=0.0, equal_nan=True):
+    """Same shape, dtype and values (exactly, unless a tolerance is given)."""
+    assert tuple(tt.shape) == tuple(ref.shape), f"shape {tuple(tt.shape)} != torch's {tuple(ref.shape)}"
+    assert dtype_name(tt.dtype) == dtype_name(ref.dtype), f"dtype {tt.dtype} != torch's {ref.dtype}"
+    got, want = to_numpy(tt), to_numpy(ref)
+    if rtol == 0 and atol == 0:
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def assert_same(tt, ref, *, check_layout=True, rtol=0.0, atol=0.0):
+    """A tinytorch tensor matches a torch tensor: shape, dtype, values and, with
+    check_layout (the default), stride(), storage_offset() and is_contiguous()."""
+    assert_same_values(tt, ref, rtol=rtol, atol=atol)
+    if check_layout:
+        assert tuple(tt.stride()) == tuple(ref.stride()), f"stride {tt.stride()} != torch's {ref.stride()}"
+        assert tt.storage_offset() == ref.storage_offset(), (
+            f"storage_offset {tt.storage_offset()} != torch's {ref.storage_offset()}"
+        )
+        assert tt.is_contiguous() == ref.is_contiguous(), (
+            f"is_contiguous {tt.is_contiguous()} != torch's {ref.is_contiguous()}"
+        )
+
+
+def tinytorch_message(text):
+    """torch's error message as tinytorch words it: the library's name swapped."""
+    return re.sub(r"\btorch\b", "tinytorch", str(text))
+
+
+def assert_same_error(tt_fn, torch_fn):
+    """Both calls raise the same exception type with the same message (torch's
+    name replaced by tinytorch's). Returns the tinytorch exception."""
+    try:
+        torch_fn()
+    except Exception as e:  # noqa: BLE001  (any exception torch raises is the reference)
+        expected = e
+    else:
+        raise AssertionError("torch did not raise, so there is no error to compare with")
+    try:
+        tt_fn()
+    except Exception as e:  # noqa: BLE001
+        got = e
+    else:
+        raise AssertionError(f"tinytorch did not raise; torch raised {type(expected).__name__}: {expected}")
+    assert type(got) is type(expected), (
+        f"tinytorch raised {type(got).__name__}: {got}\n   torch raised {type(expected).__name__}: {expected}"
+    )
+    assert str(got) == tinytorch_message(expected), f"\ntinytorch: {got}\n    torch: {expected}"
+    return got
+
+
+def shares_storage(a, b):
+    """Whether two tinytorch tensors view the very same Storage object."""
+    return a.storage() is b.storage()
+
+
+def torch_shares_storage(a, b):
+    """Whether two torch tensors view the same storage (same base address)."""
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
