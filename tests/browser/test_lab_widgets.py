@@ -1,0 +1,176 @@
+"""The widgets in a real browser: JupyterLab driven by headless Chromium.
+
+Starts JupyterLab on a free port, opens widgets_demo.ipynb, runs every cell and
+checks the widgets' DOM: storage cells and offsets, graph node names. Then, in
+a new cell, writes into the tensor through another view and checks that the
+StorageView already on screen shows the new value; clicks an element; steps
+the GraphView with its button and checks the highlighted node moves.
+
+Needs Debian's chromium (`make chromium`) and the Python playwright package;
+without either this test fails, it never skips. Screenshots go to test-artifacts/.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+HERE = Path(__file__).parent
+ARTIFACTS = HERE.parent.parent / "test-artifacts"
+TIMEOUT_MS = 30_000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_lab(root, port):
+    """JupyterLab serving `root`, with no token, no news pop-up and fresh workspaces."""
+    settings = root / "_settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(root / "_runtime"), IPYTHONDIR=str(root / "_ipython"))
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        "--ServerApp.port_retries=0", "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True", "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / '_workspaces'}",
+        f"--LabApp.user_settings_dir={root / '_settings'}",
+    ]
+    log = open(root / "_lab.log", "w")
+    lab = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if lab.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{(root / '_lab.log').read_text()}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=1)
+            return lab
+        except OSError:
+            time.sleep(0.2)
+    lab.terminate()
+    raise RuntimeError("JupyterLab did not answer on /api within 60 s")
+
+
+def run_in_new_cell(page, source):
+    """Add a cell at the end of the notebook and run it (typing into cells is unreliable)."""
+    page.evaluate(
+        """(source) => {
+            const app = window.jupyterapp;
+            const notebook = app.shell.currentWidget.content;
+            notebook.activeCellIndex = notebook.widgets.length - 1;
+            app.commands.execute('notebook:insert-cell-below');
+            notebook.activeCell.model.sharedModel.setSource(source);
+            app.commands.execute('notebook:run-cell');
+        }""",
+        source,
+    )
+
+
+def test_widgets_render_and_stay_live_in_jupyterlab(tmp_path):
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)"
+    shutil.copy(HERE / "widgets_demo.ipynb", tmp_path / "widgets_demo.ipynb")
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    lab = start_lab(tmp_path, port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            try:
+                check_notebook(page, port)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "lab_widgets.png"), full_page=True)
+                browser.close()
+    finally:
+        lab.send_signal(signal.SIGTERM)
+        try:
+            lab.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+
+
+def check_notebook(page, port):
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/widgets_demo.ipynb?reset")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    # The indicator can read idle before the kernel is attached to the notebook;
+    # running cells then opens a "Select Kernel" dialog instead. Wait for the kernel itself.
+    page.wait_for_function(
+        """() => {
+            const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = panel && panel.sessionContext && panel.sessionContext.session
+                && panel.sessionContext.session.kernel;
+            return kernel && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
+        }""",
+        timeout=60_000,
+    )
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+
+    # StorageView: a's storage strip, both tensors' grids, their offsets and strides.
+    storage = page.locator(".jp-OutputArea-output", has=page.locator("g.storage-cell")).first
+    element = storage.locator("g.element[data-tensor='1'][data-index='1,0']")
+    expect(element).to_have_attribute("data-position", "8", timeout=60_000)
+    expect(element).to_have_attribute("data-value", "8.0")
+    expect(storage.locator("g.storage-cell")).to_have_count(12)
+    expect(storage.locator("g.element[data-tensor='0']")).to_have_count(12)
+    expect(storage.locator("svg")).to_contain_text("stride (4, 2) · offset 4")
+    expect(storage.locator("svg")).to_contain_text("offset 0 · contiguous")
+
+    # ViewExplorer and BroadcastView drew their headers.
+    explorer = page.locator(".jp-OutputArea-output", has_text="a[:, ::2].transpose(0, 1)").first
+    expect(explorer.locator("svg")).to_contain_text("shape (2, 3) · stride (2, 4) · offset 0")
+    broadcast = page.locator(".jp-OutputArea-output", has=page.locator("g.broadcast-result")).first
+    expect(broadcast.locator("g.broadcast-result[data-dim='1']")).to_have_attribute("data-size", "4")
+
+    # GraphView: PyTorch's node names.
+    graph = page.locator(".jp-OutputArea-output", has=page.locator("g.graph-node")).first
+    for name in ("SumBackward0", "TanhBackward0", "MulBackward0"):
+        expect(graph.locator(f"g.graph-node[data-name='{name}']")).to_have_count(1)
+    expect(graph.locator("g.graph-node[data-name$='AccumulateGrad']")).to_have_count(2)
+    page.screenshot(path=str(ARTIFACTS / "lab_widgets_rendered.png"), full_page=True)
+
+    # A write through another view (a.t()) reaches the StorageView already displayed.
+    run_in_new_cell(page, "a.t()[0, 2] = 99.0")
+    expect(storage.locator("g.element[data-tensor='0'][data-index='2,0']")).to_have_attribute(
+        "data-value", "99.0")
+    expect(storage.locator("g.element[data-tensor='1'][data-index='1,0']")).to_have_attribute(
+        "data-value", "99.0")
+    expect(storage.locator("g.storage-cell[data-position='8']")).to_have_attribute("data-value", "99.0")
+    # Many writes in one cell: the last one shows once the cell is done.
+    run_in_new_cell(page, "for i in range(300):\n    a.view(-1)[1] = float(i)")
+    expect(storage.locator("g.storage-cell[data-position='1']")).to_have_attribute("data-value", "299.0")
+
+    # Clicking an element selects it: its position arithmetic appears.
+    storage.locator("g.element[data-tensor='1'][data-index='0,1']").click()
+    expect(storage.locator("svg")).to_contain_text("position = offset + i0·stride0 + i1·stride1 = 4 + 0·4 + 1·2 = 6")
+    expect(storage).to_contain_text("data_ptr() = 0x")
+    storage.screenshot(path=str(ARTIFACTS / "storage_view.png"))
+
+    # Step the GraphView with its button: the highlighted node moves down the graph.
+    running = graph.locator("g.graph-node[data-running='true']")
+    expect(running).to_have_count(0)
+    graph.get_by_role("button", name="Step").click()
+    expect(running).to_have_attribute("data-name", "SumBackward0")
+    graph.get_by_role("button", name="Step").click()
+    expect(running).to_have_attribute("data-name", "TanhBackward0")
+    graph.get_by_role("button", name="Run").click()
+    expect(graph.locator("g.graph-node[data-name$='AccumulateGrad']").first).to_contain_text(".grad = [")
+    graph.screenshot(path=str(ARTIFACTS / "graph_view.png"))
+    page.screenshot(path=str(ARTIFACTS / "lab_widgets_live.png"), full_page=True)

@@ -1,0 +1,255 @@
+"""GraphView, checked against PyTorch without a browser.
+
+The same small programs run in tinytorch and torch. The widget's nodes and
+edges must be torch's (names, and the structure found by walking torch's
+grad_fn.next_functions); stepping must visit nodes in the order torch's engine
+runs them (recorded with node pre-hooks) and end with torch's .grad; the
+gradients drawn on the edges must be the ones torch sent along them.
+"""
+import re
+import time
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinytorch
+from widgets import GraphView
+from widgets.graph_view import edge_gradient
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+UNARY = ["{a}.tanh()", "{a}.exp()", "{a}.sin()", "{a}.sigmoid()", "{a}.relu()", "-{a}", "{a} * 2", "{a} + 1",
+         "{a}.pow(2)", "{a}.t().t()", "{a}.unsqueeze(0)[0]", "{a}.sum(0, keepdim=True).expand(2, 3)",
+         "{a}[:, ::2].sum() * {a}"]
+BINARY = ["{a} + {b}", "{a} * {b}", "{a} - {b}", "{a} / ({b} * {b} + 1)"]
+FINAL = ["{a}.sum()", "{a}.mean()", "({a} * {a}).sum()"]
+
+
+@st.composite
+def programs(draw):
+    """Lines of Python over leaves x0..x2 (requiring grad) and a constant c; every value is (2, 3)."""
+    needs_grad = [f"x{i}" for i in range(draw(st.integers(1, 3)))]
+    names = needs_grad + ["c"]
+    lines = []
+    for i in range(draw(st.integers(1, 6))):
+        a = draw(st.sampled_from(needs_grad))  # so every value has a graph
+        if draw(st.booleans()):
+            expr = draw(st.sampled_from(UNARY)).format(a=a)
+        else:
+            expr = draw(st.sampled_from(BINARY)).format(a=a, b=draw(st.sampled_from(names)))
+        lines.append(f"v{i} = {expr}")
+        names.append(f"v{i}")
+        needs_grad.append(f"v{i}")
+    lines.append("loss = " + draw(st.sampled_from(FINAL)).format(a=names[-1]))
+    return "\n".join(lines), draw(st.integers(0, 2**16))
+
+
+def run(lib, program, seed):
+    rng = np.random.default_rng(seed)
+    scope = {f"x{i}": lib.tensor(rng.normal(size=(2, 3)).astype(np.float32), requires_grad=True) for i in range(3)}
+    scope["c"] = lib.tensor(rng.normal(size=(2, 3)).astype(np.float32))
+    exec(program, {}, scope)
+    return scope
+
+
+def torch_walk(root):
+    """Breadth-first from root along next_functions: names, edges and each node's inputs."""
+    order, numbers = [root], {root: 0}
+    for node in order:
+        for nxt, _ in node.next_functions:
+            if nxt is not None and nxt not in numbers:
+                numbers[nxt] = len(order)
+                order.append(nxt)
+    names = [n.name().replace("torch::", "tinytorch::") for n in order]
+    inputs = [tuple((None if nxt is None else numbers[nxt], nr) for nxt, nr in n.next_functions) for n in order]
+    edges = [(i, nxt, nr) for i, ins in enumerate(inputs) for nxt, nr in ins if nxt is not None]
+    return order, names, inputs, edges
+
+
+def drawn_nodes(svg):
+    return [
+        {k.removeprefix("data-"): v for k, v in g.attrib.items() if k.startswith("data-")}
+        for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "graph-node"
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs())
+def test_nodes_edges_step_order_and_grads_match_torch(program_and_seed):
+    program, seed = program_and_seed
+    tt, th = run(tinytorch, program, seed), run(torch, program, seed)
+    gv = GraphView(tt["loss"])
+    order, names, inputs, edges = torch_walk(th["loss"].grad_fn)
+    assert [g.name for g in gv.nodes] == names
+    assert [g.inputs for g in gv.nodes] == inputs
+    assert gv.edges == edges
+    assert {g["name"] for g in drawn_nodes(gv.to_svg())} == set(names)
+
+    ran = []  # torch's engine order, seen by a pre-hook on every node
+    for node in order:
+        node.register_prehook(lambda grads, node=node: ran.append(node.name().replace("torch::", "tinytorch::")))
+    th["loss"].backward()
+    while gv.step() is not None:
+        assert [g["name"] for g in drawn_nodes(gv.canvas.svg) if g["running"] == "true"] == [gv.running.name]
+    assert [g.name for g in gv.visited] == ran
+    for i in range(3):
+        want = th[f"x{i}"].grad
+        got = tt[f"x{i}"].grad
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None)
+@given(programs())
+def test_edges_show_the_gradients_torch_sent_along_them(program_and_seed):
+    program, seed = program_and_seed
+    tt, th = run(tinytorch, program, seed), run(torch, program, seed)
+    gv = GraphView(tt["loss"])
+    order, _, _, _ = torch_walk(th["loss"].grad_fn)
+    sent = {}
+    for i, node in enumerate(order):
+        node.register_hook(lambda grad_inputs, grad_outputs, i=i: sent.__setitem__(i, grad_inputs))
+    th["loss"].backward()
+    tt["loss"].backward()  # an ordinary backward: the widget's hooks record what flowed
+    gv.refresh()
+    for src, dst, nr in gv.edges:
+        k = [n for n, _ in gv.nodes[src].inputs].index(dst)
+        want, got = sent[src][k], edge_gradient(gv, src, dst, nr)
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_freed_buffers_and_a_second_backward():
+    def build(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        return x, w, (x * w).tanh().sum()
+
+    x, w, loss = build(tinytorch)
+    gv = GraphView(loss, labels={"x": x, "w": w})
+    assert re.search(r"saved: (x, w|w, x)<", gv.to_svg())  # labels name the saved tensors
+    gv.run()
+    text = gv.to_svg()
+    assert text.count("saved: freed (retain_graph=False)") == 2  # MulBackward0 and TanhBackward0
+    tx, tw, tloss = build(torch)
+    tloss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
+    with pytest.raises(RuntimeError) as torch_error:
+        tloss.backward()
+    with pytest.raises(RuntimeError) as our_error:
+        for _ in gv.nodes:  # a node that saved tensors raises when it runs again
+            gv.step()
+    assert str(our_error.value) == str(torch_error.value)
+
+    x, w, loss = build(tinytorch)
+    gv = GraphView(loss, retain_graph=True)
+    gv.run()
+    gv.run()  # the buffers were kept: a second pass adds the same gradients again
+    tx, tw, tloss = build(torch)
+    tloss.backward(retain_graph=True)
+    tloss.backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-5, atol=1e-7)
+    assert "freed" not in gv.to_svg()
+
+
+def test_the_button_shows_errors_instead_of_raising():
+    t = tinytorch.ones(2)
+    gv = GraphView(t)
+    assert repr(gv) == "GraphView(no graph: the tensor does not require grad)"
+    with pytest.raises(RuntimeError) as torch_error:
+        torch.ones(2).sum().backward()
+    gv.buttons[0].click()
+    assert str(torch_error.value) in gv.status.value
+
+
+def test_a_leaf_is_a_graph_of_one_accumulate_grad():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    gv = GraphView(x, labels={"x": x})
+    assert [g.name for g in gv.nodes] == [torch.tensor([1.0], requires_grad=True).sum().grad_fn.next_functions[0][0]
+                                          .name().replace("torch::", "tinytorch::")]
+    gv.step()
+    assert x.grad.tolist() == [1.0, 1.0]
+    assert "x.grad = [1., 1.]" in gv.to_svg()
+
+
+def test_in_place_ops_extend_the_graph_and_cells_refresh_it():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    gv = GraphView(y)
+    y.mul_(3)  # y gets a new grad_fn whose next function is the old one
+    gv.refresh()
+    tx = torch.tensor([1.0, 2.0], requires_grad=True)
+    ty = tx * 2
+    ty.mul_(3)
+    assert [g.name for g in gv.nodes] == torch_walk(ty.grad_fn)[1]
+    shell.user_ns.update(y=y, x=x)
+    shell.run_cell("y.add_(1)\ny.sum().backward()")  # after the cell, the widget redraws by itself
+    ty.add_(1)
+    ty.sum().backward()
+    assert [g["name"] for g in drawn_nodes(gv.canvas.svg)] == torch_walk(ty.grad_fn)[1]
+    assert f"leaf [2].grad = [{tx.grad[0].item():.0f}., {tx.grad[1].item():.0f}.]" in gv.canvas.svg
+
+
+def test_two_hundred_nodes_stay_legible():
+    x = tinytorch.tensor([0.5], requires_grad=True)
+    h = x
+    for i in range(199):
+        h = h.sin() if i % 2 else h.cos()
+    loss = h.sum()
+    start = time.perf_counter()
+    gv = GraphView(loss)
+    svg = gv.to_svg()
+    assert time.perf_counter() - start < 2.0
+    assert len(gv.nodes) == 201
+    drawn = drawn_nodes(svg)
+    assert len(drawn) <= 6  # the chain of sines and cosines is collapsed to first ... last
+    chain = [g for g in drawn if g["click"].startswith("chain:")]
+    assert len(chain) == 1 and "197 nodes" in svg
+    gv.canvas._message(gv.canvas, {"click": chain[0]["click"]}, [])  # click: expand it
+    assert len(drawn_nodes(gv.canvas.svg)) == 201
+    for _ in range(5):
+        gv.step()
+    assert [g["name"] for g in drawn_nodes(gv.canvas.svg) if g["running"] == "true"] == [gv.running.name]
+    dot = gv.to_dot()
+    assert dot.count(" -> ") == len(gv.edges) == 200
+    assert len(re.findall(r"^  n\d+ \[label=", dot, flags=re.M)) == len(gv.nodes)
+
+
+def test_wide_layers_wrap_and_drawing_is_deterministic():
+    def build():
+        leaves = [tinytorch.tensor([float(i)], requires_grad=True) for i in range(60)]
+        total = leaves[0] * leaves[0]
+        for leaf in leaves[1:]:
+            total = total + leaf * leaf
+        return total.sum()
+
+    one, two = GraphView(build()), GraphView(build())
+    svg = one.to_svg()
+    assert svg == two.to_svg() and repr(one) == repr(two)
+    assert "0x" not in svg
+    rows = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "graph-node":
+            y = next(g.iter(f"{SVG}rect")).get("y")
+            rows[y] = rows.get(y, 0) + 1
+    assert max(rows.values()) <= 8
+    bundle = one._repr_mimebundle_()
+    assert {"text/plain", "image/svg+xml", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    assert bundle["text/plain"] == f"GraphView(root=SumBackward0, nodes={len(one.nodes)}, edges={len(one.edges)})"
+
+
+@pytest.mark.parametrize("bad", [[1.0, 2.0], torch.ones(2, requires_grad=True), np.ones(2)])
+def test_graph_view_accepts_only_tinytorch(bad):
+    with pytest.raises(TypeError, match="GraphView accepts a tinytorch.Tensor"):
+        GraphView(bad)

@@ -1,0 +1,22 @@
+"""Live visualizers for the course, built on tinytorch and ipywidgets.
+
+    StorageView(*tensors)   the flat storage, each tensor's grid, and the
+                            offset + index·stride arithmetic of an element
+    ViewExplorer(tensor)    slice, permute, unsqueeze and expand a tensor and
+                            watch the header change (no data moves)
+    BroadcastView(a, b)     how two shapes broadcast, dim by dim, with stride 0
+    GraphView(tensor)       the autograd graph behind a tensor; step backward
+                            through it one node at a time
+
+Where to look:
+    svg.py          the tiny SVG writer every picture is drawn with
+    tensor_info.py  reading a header and storage from tinytorch, NumPy or torch
+    cells.py        drawing storage strips and tensor grids
+    live.py         the shared widget base: canvas, snapshot, live redraws
+"""
+from .broadcast_view import BroadcastView
+from .graph_view import GraphView
+from .storage_view import StorageView
+from .view_explorer import ViewExplorer
+
+__all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView"]

@@ -1,0 +1,420 @@
+"""Drawing tensors as cells: the storage as a strip, each tensor as a grid of its shape.
+
+Every element of a tensor's grid is labelled with the storage position it maps
+to (`@5`), computed with `tinytorch.strides.index_to_position`. The strip shows
+which tensors use each storage cell (coloured bars), cells that no element
+maps to (gaps: grey, dashed), and cells that several elements of one tensor
+map to (overlaps, e.g. from stride 0: a `×n` badge).
+
+Large tensors are summarised the way PyTorch prints them: the first and last
+few indices of each dimension, with the skipped runs marked. Only the drawn
+elements are ever read from storage, so a million-element tensor draws fast.
+"""
+import itertools
+
+import numpy as np
+
+from tinytorch.strides import index_to_position, is_contiguous
+
+from . import svg
+
+CELL_W, CELL_H = 62, 38  # one cell, with its margin
+GAP_W, GAP_H = 22, 18  # a marker for a skipped run of columns / rows
+STRIP_COLUMNS = 16  # storage cells per row before the strip wraps
+STRIP_ALL = 64  # storages up to this size are drawn whole
+GRID_EDGE = 3  # a large dim shows its first and last 3 indices (as PyTorch prints)
+BLOCK_EDGE = 1  # a large leading dim of a 3-d+ tensor shows its first and last block
+MAX_BLOCKS = 8
+COUNT_LIMIT = 1 << 24  # past this many elements, overlaps are not counted
+ROW_LABEL_W = 30  # room for the row indices left of a grid
+MARGIN = 12
+
+
+def shown_indices(size, edge, focus=None):
+    """The indices of one dim to draw: all of them when the dim is small, else
+    the first and last `edge` and `focus`, with None where a run is skipped."""
+    if size <= 2 * edge + 1:
+        return list(range(size))
+    keep = sorted({*range(edge), *range(size - edge, size), *([] if focus is None else [focus])})
+    return with_gaps(keep)
+
+
+def with_gaps(sorted_ints):
+    """[0, 1, 5, 6] -> [0, 1, None, 5, 6]: None marks numbers skipped."""
+    out = []
+    for i in sorted_ints:
+        if out and i != out[-1] + 1:
+            out.append(None)
+        out.append(i)
+    return out
+
+
+def product(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
+def element_positions(shape, stride, offset):
+    """The storage position of every element, in row-major order, as a NumPy array."""
+    positions = np.full((), offset, dtype=np.int64)
+    for size, st in zip(shape, stride):
+        positions = positions[..., None] + np.arange(size, dtype=np.int64) * st
+    return positions.reshape(-1)
+
+
+def use_counts(info):
+    """For each storage position, how many elements of this tensor map to it.
+    Stride-0 (broadcast) dims multiply the counts instead of being listed, so an
+    expanded tensor costs no more than its source; None when there are still
+    too many elements to list."""
+    repeat, shape, stride = 1, [], []
+    for size, st in zip(info.shape, info.stride):
+        if st == 0:
+            repeat *= size
+        else:
+            shape.append(size)
+            stride.append(st)
+    if product(shape) > COUNT_LIMIT:
+        return None
+    positions = element_positions(shape, stride, info.offset) if repeat else np.empty(0, np.int64)
+    counts = np.bincount(positions, minlength=info.storage_size)[: info.storage_size]
+    return counts * repeat
+
+
+def broadcast_dims(info):
+    """The dims that repeat one element: stride 0 and size above 1."""
+    return [d for d, (size, st) in enumerate(zip(info.shape, info.stride)) if st == 0 and size > 1]
+
+
+def position_formula(index, stride, offset):
+    """'offset + i0·stride0 + ... = position' with the numbers filled in
+    (just the offset for a 0-d tensor)."""
+    if not index:
+        return str(offset)
+    terms = [str(offset)] + [f"{i}·{s}" for i, s in zip(index, stride)]
+    return f"{' + '.join(terms)} = {index_to_position(index, stride, offset)}"
+
+
+def normalize_index(index, shape):
+    """A full index into `shape`, negatives counted from the end; IndexError as PyTorch words it."""
+    if isinstance(index, int):
+        index = (index,)
+    index = tuple(index)
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in index):
+        raise TypeError(f"an index is a tuple of ints, got {index!r}")
+    if len(index) != len(shape):
+        raise IndexError(f"an element of a {len(shape)}-d tensor needs {len(shape)} indices, got {len(index)}")
+    result = []
+    for d, (i, size) in enumerate(zip(index, shape)):
+        if not -size <= i < size:
+            raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
+        result.append(i + size if i < 0 else i)
+    return tuple(result)
+
+
+def index_text(index):
+    """(1, 2) -> '1, 2'; () -> '()', so a 0-d element reads t[()] as in Python."""
+    return ", ".join(str(i) for i in index) if index else "()"
+
+
+def header_text(info):
+    """'shape (2, 3) · stride (3, 1) · offset 0 · contiguous' for a tensor's label."""
+    shape = "(" + ", ".join(map(str, info.shape)) + ("," if len(info.shape) == 1 else "") + ")"
+    stride = "(" + ", ".join(map(str, info.stride)) + ("," if len(info.stride) == 1 else "") + ")"
+    layout = "contiguous" if is_contiguous(info.shape, info.stride) else "not contiguous"
+    text = f"shape {shape} · stride {stride} · offset {info.offset} · {layout}"
+    broadcast = broadcast_dims(info)
+    if broadcast:
+        text += f" · stride 0 (broadcast) in dim {', '.join(map(str, broadcast))}"
+    return text
+
+
+class GridPlan:
+    """Which elements of one tensor to draw, and the storage position of each.
+
+    A 2-d tensor is one grid of rows x cols; a 1-d tensor one row; a 0-d tensor
+    one cell; a 3-d+ tensor one grid per index of its leading dims (a block).
+    rows, cols and blocks use None for a skipped run."""
+
+    def __init__(self, info, focus=None):
+        self.info = info
+        shape, ndim = info.shape, len(info.shape)
+        focus = focus if focus is not None else (None,) * ndim
+        self.ndim = ndim
+        self.empty = info.numel() == 0
+        if ndim == 0:
+            self.rows, self.cols = [0], [0]
+        elif ndim == 1:
+            self.rows, self.cols = [0], shown_indices(shape[0], GRID_EDGE, focus[0])
+        else:
+            self.rows = shown_indices(shape[-2], GRID_EDGE, focus[-2])
+            self.cols = shown_indices(shape[-1], GRID_EDGE, focus[-1])
+        self.blocks = self._blocks(shape[:-2], focus[:-2])
+        self.positions = {}  # element index -> storage position, for every drawn element
+        if not self.empty:
+            for block in self.blocks:
+                if block is None:
+                    continue
+                for r in self.rows:
+                    for c in self.cols:
+                        if r is not None and c is not None:
+                            index = self.index(block, r, c)
+                            self.positions[index] = index_to_position(index, info.stride, info.offset)
+
+    @staticmethod
+    def _blocks(leading, focus):
+        per_dim = [shown_indices(size, BLOCK_EDGE, f) for size, f in zip(leading, focus)]
+        blocks = []
+        for combo in itertools.product(*per_dim):
+            blocks.append(None if None in combo else combo)
+        real = [b for b in blocks if b is not None]
+        if len(real) > MAX_BLOCKS:
+            keep = real[: MAX_BLOCKS // 2] + real[-MAX_BLOCKS // 2:]
+            if None not in focus and tuple(focus) not in keep:
+                keep.append(tuple(focus))
+            blocks = [b if b in keep else None for b in blocks]
+        # One marker for each run of skipped blocks.
+        return [b for i, b in enumerate(blocks) if b is not None or i == 0 or blocks[i - 1] is not None]
+
+    def index(self, block, r, c):
+        if self.ndim == 0:
+            return ()
+        if self.ndim == 1:
+            return (c,)
+        return tuple(block) + (r, c)
+
+
+class TensorPicture:
+    """Several tensors drawn together: for each storage, its strip, then the
+    grid of every tensor that views it. Elements and storage cells carry data-*
+    attributes (tensor, index, position, value) for the click handler and tests."""
+
+    def __init__(self, infos, labels, selection=None, counts=None):
+        self.infos = infos
+        self.labels = labels
+        self.selection = selection  # (tensor number, index) or None
+        self.counts = counts if counts is not None else [use_counts(i) for i in infos]
+        self.groups = {}  # storage key -> tensor numbers, in order of first appearance
+        for k, info in enumerate(infos):
+            self.groups.setdefault(info.storage_key, []).append(k)
+        self.plans = [
+            GridPlan(info, selection[1] if selection is not None and selection[0] == k else None)
+            for k, info in enumerate(infos)
+        ]
+        self._element_xy = {}  # (tensor, index) -> top centre of its drawn cell
+        self._position_xy = {}  # (storage number, position) -> bottom centre of its strip cell
+
+    # -- the storage strip -------------------------------------------------------
+    def strip_positions(self, members):
+        size = self.infos[members[0]].storage_size
+        if size <= STRIP_ALL:
+            return list(range(size))
+        wanted = {*range(GRID_EDGE), *range(size - GRID_EDGE, size)}
+        for k in members:
+            wanted.update(self.plans[k].positions.values())
+        return with_gaps(sorted(p for p in wanted if 0 <= p < size))
+
+    def users(self, members, position):
+        """(tensor, count) for each tensor that maps an element to this position."""
+        found = []
+        for k in members:
+            counts = self.counts[k]
+            n = int(counts[position]) if counts is not None else int(position in self.plans[k].positions.values())
+            if n:
+                found.append((k, n))
+        return found
+
+    def draw_strip(self, d, x, y, group_number, members, values):
+        info = self.infos[members[0]]
+        caption = f"storage · {info.storage_size:,} elements of {info.dtype} ({info.itemsize} bytes each)"
+        if len(self.groups) > 1:
+            caption = f"storage {group_number + 1} of {len(self.groups)} · " + caption[len("storage · "):]
+        d.text(x, y + 14, caption, size=12, bold=True)
+        y += 22
+        items = self.strip_positions(members)
+        if not items:
+            d.text(x, y + 14, "(empty storage)", size=11, fill=svg.MUTED, italic=True)
+            return 22 + 22, svg.text_width(caption, 12)
+        selected = self._selected_position()
+        for i, p in enumerate(items):
+            cx = x + (i % STRIP_COLUMNS) * CELL_W
+            cy = y + (i // STRIP_COLUMNS) * (CELL_H + 14)
+            if p is None:
+                self._draw_skip(d, cx, cy, items[i + 1] - items[i - 1] - 1)
+            else:
+                self._draw_storage_cell(d, cx, cy, group_number, members, p, values[p], p == selected)
+        rows = (len(items) + STRIP_COLUMNS - 1) // STRIP_COLUMNS
+        width = min(len(items), STRIP_COLUMNS) * CELL_W
+        return 22 + rows * (CELL_H + 14), max(width, svg.text_width(caption, 12))
+
+    @staticmethod
+    def _draw_skip(d, x, y, skipped):
+        d.rect(x, y, CELL_W - 4, CELL_H - 4, fill="none", stroke=svg.MUTED, dashed=True)
+        d.text(x + (CELL_W - 4) // 2, y + 21, "⋯", size=14, anchor="middle", fill=svg.MUTED)
+        d.text(x + (CELL_W - 4) // 2, y + CELL_H + 7, f"{skipped} more", size=9, anchor="middle", fill=svg.MUTED)
+
+    def _draw_storage_cell(self, d, x, y, group_number, members, p, value, selected):
+        users = self.users(members, p)
+        w, h = CELL_W - 4, CELL_H - 4
+        d.open_group(
+            class_="storage-cell", data_position=p, data_value=value_text(value),
+            data_users=" ".join(str(k) for k, _ in users), data_count=max((n for _, n in users), default=0),
+        )
+        if users:
+            d.rect(x, y, w, h, fill="#ffffff", stroke=svg.HIGHLIGHT if selected else svg.INK,
+                   stroke_width=3 if selected else 1)
+            for j, (k, _) in enumerate(users):
+                d.rect(x + j * w // len(users), y, w // len(users), 5, fill=svg.colour(k), rx=0)
+            k, n = max(users, key=lambda kn: kn[1])
+            if n > 1:
+                d.text(x + w - 2, y + 14, f"×{n}", size=9, anchor="end", fill=svg.colour(k), bold=True)
+            fill = svg.INK
+        else:
+            d.rect(x, y, w, h, fill=svg.GAP_FILL, stroke=svg.MUTED, dashed=True,
+                   stroke_width=3 if selected else 1)
+            fill = svg.MUTED
+        d.text(x + w // 2, y + 24, svg.format_value(value), size=11, anchor="middle", fill=fill)
+        d.text(x + w // 2, y + h + 11, str(p), size=9, anchor="middle", fill=svg.MUTED)
+        d.close_group()
+        self._position_xy[(group_number, p)] = (x + w // 2, y + h + 13)
+
+    def _selected_position(self):
+        if self.selection is None:
+            return None
+        k, index = self.selection
+        info = self.infos[k]
+        return index_to_position(index, info.stride, info.offset)
+
+    # -- one tensor's grid -------------------------------------------------------
+    def draw_tensor(self, d, x, y, k, values):
+        info, plan, label = self.infos[k], self.plans[k], self.labels[k]
+        d.rect(x, y + 4, 12, 12, fill=svg.colour(k), rx=2)
+        d.text(x + 18, y + 14, label, size=13, bold=True, fill=svg.colour(k))
+        head = header_text(info)
+        head_x = x + 26 + svg.text_width(label, 13)
+        d.text(head_x, y + 14, head, size=11, fill=svg.INK)
+        width = head_x - x + svg.text_width(head, 11)
+        y0, y = y, y + 24
+        if plan.empty:
+            d.text(x + ROW_LABEL_W, y + 12, "(no elements)", size=11, fill=svg.MUTED, italic=True)
+            return 24 + 20, width
+        overlaps = self.counts[k]
+        broadcast = bool(broadcast_dims(info))
+        for block in plan.blocks:
+            if block is None:
+                d.text(x + ROW_LABEL_W, y + 12, "⋮ blocks skipped", size=11, fill=svg.MUTED)
+                y += 20
+                continue
+            if plan.ndim >= 3:
+                d.text(x, y + 12, f"{label}[{index_text(block)}, :, :]", size=11, fill=svg.MUTED)
+                y += 18
+            w, h = self._draw_block(d, x, y, k, plan, block, values, overlaps, broadcast)
+            width = max(width, w)
+            y += h + 6
+        return y - y0, width
+
+    def _draw_block(self, d, x, y, k, plan, block, values, overlaps, broadcast):
+        cx = x + ROW_LABEL_W
+        for c in plan.cols:  # column indices above the grid
+            if plan.ndim >= 1:
+                text = "⋯" if c is None else str(c)
+                d.text(cx + ((GAP_W if c is None else CELL_W) - 4) // 2, y + 11, text, size=9,
+                       anchor="middle", fill=svg.MUTED)
+            cx += GAP_W if c is None else CELL_W
+        cy = y + 16
+        selected = self.selection[1] if self.selection is not None and self.selection[0] == k else None
+        for r in plan.rows:
+            if r is None:
+                d.text(x + ROW_LABEL_W + 8, cy + 13, "⋮", size=13, fill=svg.MUTED)
+                cy += GAP_H
+                continue
+            if plan.ndim >= 2:
+                d.text(x + ROW_LABEL_W - 8, cy + 22, str(r), size=9, anchor="end", fill=svg.MUTED)
+            cx = x + ROW_LABEL_W
+            for c in plan.cols:
+                if c is None:
+                    d.text(cx + (GAP_W - 4) // 2, cy + 22, "⋯", size=13, anchor="middle", fill=svg.MUTED)
+                    cx += GAP_W
+                    continue
+                index = plan.index(block, r, c)
+                p = plan.positions[index]
+                shared = broadcast or (overlaps is not None and overlaps[p] > 1)
+                self._draw_element(d, cx, cy, k, index, p, values[p], shared, index == selected)
+                cx += CELL_W
+            cy += CELL_H
+        return cx - x, cy - y
+
+    def _draw_element(self, d, x, y, k, index, p, value, shared, selected):
+        w, h = CELL_W - 4, CELL_H - 4
+        compact = ",".join(map(str, index))
+        d.open_group(
+            class_="element", data_tensor=k, data_index=compact, data_position=p,
+            data_value=value_text(value), data_click=f"element:{k}:{compact}", cursor="pointer",
+        )
+        d.rect(x, y, w, h, fill=svg.tint(k), stroke=svg.HIGHLIGHT if selected else svg.colour(k),
+               stroke_width=3 if selected else 1, dashed=shared)
+        d.text(x + w // 2, y + 16, svg.format_value(value), size=11, anchor="middle")
+        d.text(x + w // 2, y + 29, f"@{p}", size=9, anchor="middle", fill=svg.colour(k))
+        d.close_group()
+        self._element_xy[(k, index)] = (x + w // 2, y)
+
+    # -- the whole picture -------------------------------------------------------
+    def draw(self, d, x, y):
+        """Draw everything at (x, y); return (width, height)."""
+        width, y0 = 0, y
+        for g, members in enumerate(self.groups.values()):
+            first = self.infos[members[0]]
+            positions = [p for p in self.strip_positions(members) if p is not None]
+            values = dict(zip(positions, first.values_at(positions)))
+            h, w = self.draw_strip(d, x, y, g, members, values)
+            y += h + 8
+            width = max(width, w)
+            for k in members:
+                h, w = self.draw_tensor(d, x, y, k, values)
+                y += h + 8
+                width = max(width, w)
+            if self.selection is not None and self.selection[0] in members:
+                self._connect_selection(d, g)
+        return width, y - y0
+
+    def _connect_selection(self, d, group_number):
+        k, index = self.selection
+        start = self._element_xy.get((k, index))
+        end = self._position_xy.get((group_number, self._selected_position()))
+        if start and end:
+            d.line(start[0], start[1], end[0], end[1], stroke=svg.HIGHLIGHT, stroke_width=2, dashed=True)
+
+    def selection_lines(self):
+        """The arithmetic of the selected element, as lines of text (deterministic:
+        data_ptr is written relative to the storage's, never as an address)."""
+        if self.selection is None:
+            return []
+        k, index = self.selection
+        info = self.infos[k]
+        p = index_to_position(index, info.stride, info.offset)
+        value = info.values_at([p])[0]
+        dims = " + ".join(f"i{d}·stride{d}" for d in range(len(index)))
+        general = "offset" + (f" + {dims}" if dims else "")
+        return [
+            f"{self.labels[k]}[{index_text(index)}] = {value_text(value)}  →  storage position {p}",
+            f"position = {general} = {position_formula(index, info.stride, info.offset)}",
+            f"data_ptr = storage.data_ptr() + {p}·{info.itemsize} bytes = storage.data_ptr() + {p * info.itemsize}",
+        ]
+
+
+def value_text(value):
+    """A value written in full (data-value attributes, the selection line)."""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def draw_legend(d, x, y):
+    """What the marks mean; returns the height used."""
+    d.rect(x, y, 14, 10, fill=svg.GAP_FILL, stroke=svg.MUTED, dashed=True, rx=1)
+    d.text(x + 20, y + 9, "gap: no element maps here", size=10, fill=svg.MUTED)
+    d.text(x + 210, y + 9, "×n: n elements of one tensor map to one cell (overlap)", size=10, fill=svg.MUTED)
+    d.rect(x, y + 16, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
+    d.text(x + 20, y + 25, "dashed element: shares its storage cell with other elements (stride 0 / overlap)",
+           size=10, fill=svg.MUTED)
+    return 32

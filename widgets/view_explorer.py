@@ -1,0 +1,258 @@
+"""ViewExplorer: make views of a tensor with controls, and watch only the header change.
+
+    a = tinytorch.arange(12.).reshape(3, 4)
+    ViewExplorer(a)
+
+Slice each dim (start, stop, step), permute the dims, unsqueeze, expand: the
+widget applies those tinytorch ops in that order and shows the expression, the
+resulting shape, stride, offset and is_contiguous(), and the view's cells in
+the shared storage. It also says what `contiguous()` would copy, and whether
+`view(shape)` can work without copying (decided by
+`tinytorch.strides.view_strides`) and, if not, which dims are to blame.
+"""
+import ipywidgets
+
+import tinytorch
+from tinytorch.strides import view_strides
+
+from . import cells, svg
+from .live import Visualizer
+from .tensor_info import read_tensor
+
+SHOW_POSITIONS = 16  # how many copied positions to list
+
+
+def _ints(text):
+    """'2, -1, 3' -> (2, -1, 3); '' -> ()."""
+    text = text.strip().strip("()[]")
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+def slice_text(start, stop, step, size):
+    """The shortest Python spelling of start:stop:step on a dim of this size."""
+    text = ("" if start == 0 else str(start)) + ":" + ("" if stop == size else str(stop))
+    return text + ("" if step == 1 else f":{step}")
+
+
+def contiguous_runs(shape, stride):
+    """Adjacent dims that step through storage as one block: dim p merges with
+    the next (non-size-1) dim d when stride[p] == size[d] * stride[d]. view()
+    can regroup dims within a run, never across two."""
+    runs = []
+    for d, size in enumerate(shape):
+        if size == 1:
+            continue
+        if runs and stride[runs[-1][-1]] == size * stride[d]:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+class ViewExplorer(Visualizer):
+    def __init__(self, tensor, name="a"):
+        if not isinstance(tensor, tinytorch.Tensor):
+            raise TypeError(f"ViewExplorer accepts a tinytorch.Tensor, but got {type(tensor).__name__}")
+        self.tensor = tensor
+        self.name = str(name)
+        self.selection = None  # (tensor number, index): 0 is the tensor, 1 the view
+        self.view, self.expression, self.error = tensor, self.name, None
+        self.dim_controls = [self._dim_row(d, size) for d, size in enumerate(tensor.shape)]
+        text = dict(continuous_update=False, layout=ipywidgets.Layout(width="260px"))
+        self.permute_input = ipywidgets.Text(value=", ".join(map(str, range(tensor.dim()))),
+                                             description="permute", **text)
+        self.unsqueeze_input = ipywidgets.Dropdown(
+            options=[("none", None)] + [(str(d), d) for d in range(tensor.dim() + 1)], value=None,
+            description="unsqueeze", layout=ipywidgets.Layout(width="200px"),
+        )
+        self.expand_input = ipywidgets.Text(value="", placeholder="e.g. 2, -1, -1", description="expand", **text)
+        self.view_input = ipywidgets.Text(value="-1", description="view as", **text)
+        self._quiet = False
+        for control in (self.permute_input, self.unsqueeze_input, self.expand_input, self.view_input):
+            control.observe(self._changed, names="value")
+        rows = [ipywidgets.HBox(list(row)) for row in self.dim_controls]
+        super().__init__(controls=[
+            *rows,
+            ipywidgets.HBox([self.permute_input, self.unsqueeze_input]),
+            ipywidgets.HBox([self.expand_input, self.view_input]),
+        ])
+        self._follow([read_tensor(tensor)])
+        self._changed()
+
+    def _dim_row(self, d, size):
+        number = dict(layout=ipywidgets.Layout(width="150px"), style={"description_width": "40px"})
+        row = (
+            ipywidgets.BoundedIntText(value=0, min=-size, max=size, description="start", **number),
+            ipywidgets.BoundedIntText(value=size, min=-size, max=size, description="stop", **number),
+            ipywidgets.BoundedIntText(value=1, min=1, max=max(size, 1), description="step", **number),
+        )
+        for control in row:
+            control.observe(self._changed, names="value")
+        return (ipywidgets.Label(f"dim {d} (size {size})", layout=ipywidgets.Layout(width="110px")), *row)
+
+    # -- the Python side of the controls -------------------------------------------------
+    def slice(self, dim, start=None, stop=None, step=1):
+        """Set dim's slice, as `a[..., start:stop:step, ...]`."""
+        size = self.tensor.shape[dim]
+        _, start_box, stop_box, step_box = self.dim_controls[dim]
+        self._quiet = True  # one redraw for the three values, not three
+        try:
+            start_box.value = 0 if start is None else start
+            stop_box.value = size if stop is None else stop
+            step_box.value = step
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def permute(self, *dims):
+        self.permute_input.value = ", ".join(map(str, dims))
+
+    def unsqueeze(self, dim):
+        """Insert a size-1 dim at `dim` (None for no unsqueeze)."""
+        self.unsqueeze_input.value = dim
+
+    def expand(self, *sizes):
+        self.expand_input.value = ", ".join(map(str, sizes))
+
+    def try_view(self, *shape):
+        """Ask whether view(shape) would work on the current view."""
+        self.view_input.value = ", ".join(map(str, shape))
+
+    def select(self, index, tensor=1):
+        """Show the arithmetic of one element: of the view (tensor=1) or the original (0)."""
+        shown = self._infos()
+        self.selection = None if index is None else (tensor, cells.normalize_index(index, shown[tensor].shape))
+        self.refresh()
+
+    def _clicked(self, target):
+        kind, k, index = target.split(":")
+        if kind == "element":
+            self.select(tuple(int(i) for i in index.split(",") if i), int(k))
+
+    # -- building the view -----------------------------------------------------------------
+    def _changed(self, _change=None):
+        if self._quiet:
+            return
+        try:
+            self.view, self.expression = self._build()
+            self.error = None
+        except (IndexError, RuntimeError, ValueError, TypeError) as error:
+            self.view, self.error = None, error
+        self.selection = None
+        self.refresh()
+
+    def _build(self):
+        """Apply the controls' ops to the tensor: returns (view, its expression)."""
+        view, expression = self.tensor, self.name
+        parts, sliced = [], False
+        slices = []
+        for (_, start, stop, step), size in zip(self.dim_controls, self.tensor.shape):
+            slices.append(slice(start.value, stop.value, step.value))
+            parts.append(slice_text(start.value, stop.value, step.value, size))
+            sliced = sliced or parts[-1] != ":"
+        if sliced:
+            view = view[tuple(slices)]
+            expression += "[" + ", ".join(parts) + "]"
+        dims = _ints(self.permute_input.value)
+        if dims != tuple(range(view.dim())):
+            view = view.permute(*dims)
+            moved = [d for d, p in enumerate(dims) if d != p]
+            if len(moved) == 2 and len(dims) == view.dim():
+                expression += f".transpose({moved[0]}, {moved[1]})"
+            else:
+                expression += f".permute({', '.join(map(str, dims))})"
+        if self.unsqueeze_input.value is not None:
+            view = view.unsqueeze(self.unsqueeze_input.value)
+            expression += f".unsqueeze({self.unsqueeze_input.value})"
+        sizes = _ints(self.expand_input.value)
+        if sizes:
+            view = view.expand(*sizes)
+            expression += f".expand({', '.join(map(str, sizes))})"
+        return view, expression
+
+    # -- explaining it ---------------------------------------------------------------------------
+    def explanation(self):
+        """Lines about the current view: its header, contiguous(), view(shape)."""
+        if self.error is not None:
+            return [f"{type(self.error).__name__}: {self.error}"]
+        v = self.view
+        lines = [
+            f"{self.expression}: shape {tuple(v.shape)} · stride {v.stride()} · offset {v.storage_offset()} · "
+            f"is_contiguous() = {v.is_contiguous()}",
+        ]
+        if v.is_contiguous():
+            lines.append("contiguous() returns this same tensor: its elements already lie in row-major order")
+        else:
+            positions = cells.element_positions(v.shape, v.stride(), v.storage_offset())[:SHOW_POSITIONS].tolist()
+            more = ", …" if v.numel() > SHOW_POSITIONS else ""
+            lines.append(
+                f"contiguous() copies {v.numel()} elements into a new storage, reading positions "
+                f"{', '.join(map(str, positions))}{more} in row-major order"
+            )
+        lines.extend(self._view_lines(v))
+        return lines
+
+    def _view_lines(self, v):
+        try:
+            shape = _ints(self.view_input.value)
+        except ValueError:
+            return [f"view as: {self.view_input.value!r} is not a list of ints"]
+        call = f"view({', '.join(map(str, shape))})"
+        try:
+            target = tinytorch.strides.infer_size(shape, v.numel())
+        except RuntimeError as error:
+            return [f"{call} fails: {error}"]
+        stride = view_strides(tuple(v.shape), v.stride(), target)
+        if stride is not None:
+            return [f"{call} works without copying: shape {target}, stride {stride}"]
+        try:
+            v.view(*shape)
+            message = ""
+        except RuntimeError as error:
+            message = str(error)
+        runs = contiguous_runs(tuple(v.shape), v.stride())
+        lines = [f"{call} fails: {message}"]
+        lines.append("the elements form separate runs over dims " + " | ".join(
+            "(" + ", ".join(map(str, run)) + ")" for run in runs) + "; a new dim cannot span two runs")
+        for left, right in zip(runs, runs[1:]):
+            p, d = left[-1], right[0]
+            lines.append(
+                f"  dims {p} and {d} do not join: stride[{p}] = {v.stride(p)}, but size[{d}]·stride[{d}] = "
+                f"{v.shape[d]}·{v.stride(d)} = {v.shape[d] * v.stride(d)}"
+            )
+        lines.append("reshape() would copy instead (it calls contiguous() first)")
+        return lines
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _infos(self):
+        base = read_tensor(self.tensor)
+        return [base] if self.view is None else [base, read_tensor(self.view)]
+
+    def to_svg(self):
+        d = svg.Drawing()
+        x, y = cells.MARGIN, cells.MARGIN
+        width = 0
+        for line in self.explanation():
+            colour = "#b91c1c" if line.split(":")[0].endswith("Error") or " fails: " in line else svg.INK
+            for part in svg.wrap(line):
+                d.text(x, y + 12, part, size=12, fill=colour)
+                width = max(width, svg.text_width(part, 12))
+                y += 18
+        y += 8
+        labels = [self.name] if self.view is None else [self.name, self.expression]
+        picture = cells.TensorPicture(self._infos(), labels, self.selection)
+        w, h = picture.draw(d, x, y)
+        y += h + 4
+        for line in picture.selection_lines():
+            d.text(x, y + 12, line, size=12)
+            width = max(width, svg.text_width(line, 12))
+            y += 18
+        y += cells.draw_legend(d, x, y + 4) + 4
+        return d.svg(max(width, w) + 2 * cells.MARGIN, y + cells.MARGIN)
+
+    def __repr__(self):
+        if self.view is None:
+            return f"ViewExplorer({self.name}: {type(self.error).__name__})"
+        v = self.view
+        return (f"ViewExplorer({self.expression} -> shape={tuple(v.shape)}, stride={v.stride()}, "
+                f"offset={v.storage_offset()})")
