@@ -1,0 +1,205 @@
+"""Lesson 10 (autograd basics): an intermediate gradient, and the vector of y.backward(v).
+
+The autograd lessons (10 to 14) take functions and classes as answers. A check runs
+them on tensors of the library the answer was written with: `library_of` finds it, so
+the checks work the same after `import torch`.
+"""
+import sys
+
+import tinytorch as torch
+
+from .checking import Wrong, exercise, expect_shape, expect_tensor
+
+
+# -- helpers shared by the autograd lessons' checks ---------------------------------
+def library_of(answer):
+    """The tensor library (tinytorch or torch) an answer was written with.
+
+    A function looks up `torch` in the globals of the notebook that defined it; a
+    tensor or a Function subclass belongs to the package its type comes from."""
+    if isinstance(answer, type):
+        owners = [cls.__module__ for cls in answer.__mro__[1:]]
+    elif callable(answer) and hasattr(answer, "__globals__"):
+        named = answer.__globals__.get("torch")
+        owners = [named.__name__] if hasattr(named, "__name__") else []
+    else:
+        owners = [type(answer).__module__]
+    for owner in owners:
+        top = owner.split(".")[0]
+        if top in ("tinytorch", "torch") and top in sys.modules:
+            return sys.modules[top]
+    return torch
+
+
+def expect_function(answer, what="your answer"):
+    if answer is None or isinstance(answer, type) or not callable(answer):
+        raise Wrong(f"{what} should be a function (the name of the function you wrote, without parentheses), "
+                    f"but it is of type {type(answer).__name__}.")
+    return answer
+
+
+def call_learner_code(function, *args):
+    """Run the learner's code; turn its exception into feedback instead of a crash."""
+    try:
+        return function(*args)
+    except Exception as error:
+        raise Wrong(f"your code raised {type(error).__name__}: {error}") from None
+
+
+def expect_returned(result, what="your function"):
+    if result is Ellipsis:
+        raise Wrong(f"{what} still returns `...`: replace it with your code.")
+    if result is None:
+        raise Wrong(f"{what} returned None: did you forget `return`?")
+    if isinstance(result, tuple) and len(result) == 1:
+        raise Wrong(f"{what} returned a tuple holding one tensor; torch.autograd.grad returns a tuple "
+                    "(one gradient per input), so take its element.")
+    expect_tensor(result, f"what {what} returned")
+
+
+def expect_function_class(answer, lib):
+    """The learner's custom Function: the class itself, not an instance or its apply."""
+    if not (isinstance(answer, type) and issubclass(answer, lib.autograd.Function)):
+        raise Wrong("your answer should be the class you wrote, a subclass of torch.autograd.Function "
+                    f"(its name, without parentheses or .apply), but it is {type(answer).__name__!r}.")
+
+
+def apply_function(function_class, *inputs):
+    try:
+        return function_class.apply(*inputs)
+    except Exception as error:
+        raise Wrong(f"calling your Function's apply raised {type(error).__name__} in forward: {error}") from None
+
+
+def backward_of(lib, output, x, grad_output):
+    """The gradient that arrives at x when grad_output flows back from output."""
+    if output.grad_fn is None:
+        raise Wrong("the output of apply has no grad_fn, so no backward can run: forward should return "
+                    "a new tensor computed from its inputs.")
+    try:
+        (grad,) = lib.autograd.grad(output, x, grad_output)
+    except Exception as error:
+        raise Wrong(f"your backward raised {type(error).__name__}: {error}") from None
+    if grad is None:
+        raise Wrong("your backward returned None for x: it should return the gradient with respect to x.")
+    return grad
+
+
+def close(a, b, tol=1e-4):
+    """Same shape and values (within tol), for tensors of either library."""
+    a, b = a.detach(), b.detach()
+    if tuple(a.shape) != tuple(b.shape):
+        return False
+    return all(abs(x - y) <= tol * (1 + abs(y)) for x, y in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()))
+
+
+# -- exercise 10.1 ---------------------------------------------------------------------
+def _solution_grad_at_intermediate(a, b):
+    u = a * b
+    L = (u * u * u).sum()
+    return torch.autograd.grad(L, u)[0]
+
+
+def _gradient_at_a(a, b):
+    u = a * b
+    L = (u * u * u).sum()
+    return torch.autograd.grad(L, a)[0]
+
+
+def _forward_value(a, b):
+    u = a * b
+    return u
+
+
+def _gradient_of_sum(a, b):
+    u = a * b
+    return torch.autograd.grad(u.sum(), u)[0]
+
+
+def _non_leaf_grad(a, b):
+    u = a * b
+    L = (u * u * u).sum()
+    L.backward()
+    return u.grad  # None: u is not a leaf and did not retain its gradient
+
+
+@exercise(
+    solution=lambda: _solution_grad_at_intermediate,
+    wrong_answers=[
+        lambda: _gradient_at_a,
+        lambda: _forward_value,
+        lambda: _gradient_of_sum,
+        lambda: _non_leaf_grad,
+        lambda: (lambda a, b: ...),
+    ],
+    hint="u is not a leaf, so backward does not keep its gradient: use one of the lesson's three ways "
+         "to see the gradient of an intermediate tensor.",
+)
+def grad_at_intermediate(answer):
+    "A function (a, b) -> dL/du, where u = a * b and L = (u * u * u).sum()."
+    function = expect_function(answer)
+    lib = library_of(function)
+    a = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+    b = lib.tensor([[2.0, 1.0, -0.5], [0.5, -2.0, 1.0]], requires_grad=True)
+    result = call_learner_code(function, a, b)
+    if result is None:
+        raise Wrong("your function returned None. If it returned u.grad: u is not a leaf, so autograd "
+                    "drops its gradient unless you ask it to keep it before calling backward.")
+    expect_returned(result)
+    expect_shape(result, tuple(a.shape), "the gradient you returned")
+    u = (a * b).detach()
+    if close(result, 3 * u * u):
+        return "retain_grad, a hook and autograd.grad all reach the gradient of a tensor in the middle of a graph."
+    if close(result, u):
+        raise Wrong("you returned u itself, the forward value; the exercise asks for the gradient of L with respect to u.")
+    if close(result, 3 * u * u * b.detach()) or close(result, 3 * u * u * a.detach()):
+        raise Wrong("that is the gradient with respect to a leaf (a or b), which also contains the factor "
+                    "du/da; the exercise asks for the gradient at u itself.")
+    if close(result, lib.ones_like(u)):
+        raise Wrong("all ones is the gradient of u.sum() with respect to u; L = (u * u * u).sum() gives "
+                    "something that depends on u.")
+    raise Wrong("the gradient has the right shape but wrong values: differentiate L with respect to u "
+                "(not a or b), and compute L exactly as (u * u * u).sum().")
+
+
+# -- exercise 10.2 ---------------------------------------------------------------------
+def _lesson_y(lib):
+    """The exercise's tensors, as the lesson makes them."""
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w3 = lib.tensor([0.5, -1.0, 2.0])
+    return x, w3, w3 * x
+
+
+@exercise(
+    solution=lambda: torch.tensor([0.5, -2.0, 6.0]),
+    wrong_answers=[
+        lambda: torch.ones(3),
+        lambda: torch.tensor([1.0, -4.0, 12.0]),
+        lambda: torch.tensor([1.0, 2.0, 3.0]),
+        lambda: torch.tensor([0.5, -1.0, 2.0]),
+        lambda: torch.tensor([[0.5, -2.0, 6.0]]),
+    ],
+    hint="y.backward(v) passes v as dz/dy, the gradient of the scalar z with respect to y. "
+         "Differentiate z = (y * y).sum() / 2 with respect to one element y_i.",
+)
+def vjp_vector(answer):
+    "The v for which y.backward(v) gives x.grad = gradient of z = (y * y).sum() / 2 (y = w3 * x)."
+    expect_tensor(answer, "v")
+    lib = library_of(answer)
+    x, w3, y = _lesson_y(lib)
+    expect_shape(answer, tuple(y.shape), "v")
+    if not answer.dtype.is_floating_point:
+        raise Wrong("v holds whole numbers; gradients are floating-point tensors, like y.")
+    y.backward(answer)
+    wanted = (w3 * w3 * x).detach()  # dz/dx for z = (y * y).sum() / 2
+    if close(x.grad, wanted):
+        return "v plays the role of dz/dy: for z = (y * y).sum() / 2 that is y itself, and x.grad = v * w3."
+    y_now = y.detach()
+    if close(answer, lib.ones_like(y_now)):
+        raise Wrong("all ones gives the gradient of y.sum(); this z squares each element of y first.")
+    if close(answer, 2 * y_now):
+        raise Wrong("every element of your v is twice too large: mind the / 2 in z.")
+    if close(answer, x.detach()) or close(answer, w3):
+        raise Wrong("v is dz/dy, a gradient with respect to y; your v repeats x or w3 instead.")
+    raise Wrong("with this v, x.grad is not the gradient of z = (y * y).sum() / 2. "
+                "Work out dz/dy_i for each element of y.")

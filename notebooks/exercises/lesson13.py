@@ -1,0 +1,123 @@
+"""Lesson 13 (a custom sigmoid): a tanh Function whose backward uses only its saved output."""
+import warnings
+
+import tinytorch as torch
+
+from .checking import Wrong, exercise, expect_shape
+from .lesson10 import apply_function, backward_of, close, expect_function_class, expect_returned, library_of
+
+
+class _Tanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        output = torch.tanh(x)
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (output,) = ctx.saved_tensors
+        return (1 - output * output) * grad_output
+
+
+class _SigmoidDerivative(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        output = torch.tanh(x)
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (output,) = ctx.saved_tensors
+        return output * (1 - output) * grad_output
+
+
+class _NoGradOutput(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        output = torch.tanh(x)
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (output,) = ctx.saved_tensors
+        return 1 - output * output
+
+
+class _SavesTheInput(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.tanh(x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        t = torch.tanh(x)
+        return (1 - t * t) * grad_output
+
+
+class _WrongForward(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        output = torch.sigmoid(x)
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (output,) = ctx.saved_tensors
+        return output * (1 - output) * grad_output
+
+
+POINTS = [[-2.0, -0.5, 0.1], [0.7, 1.5, 3.0]]
+
+
+@exercise(
+    solution=lambda: _Tanh,
+    wrong_answers=[
+        lambda: _SigmoidDerivative,
+        lambda: _NoGradOutput,
+        lambda: _SavesTheInput,
+        lambda: _WrongForward,
+        lambda: _Tanh.apply,
+    ],
+    hint="like Sigmoid in this lesson: save forward's output, and write tanh's derivative using only "
+         "tanh(x) itself, just as sigmoid's derivative is written using only sigmoid(x) "
+         "(start from tanh = sinh / cosh and the quotient rule).",
+)
+def tanh_function(answer):
+    "A Function computing tanh(x) whose backward uses the saved output, not x."
+    lib = library_of(answer)
+    expect_function_class(answer, lib)
+    x = lib.tensor(POINTS, dtype=lib.float64, requires_grad=True)
+    out = apply_function(answer, x)
+    expect_returned(out, "your forward")
+    expect_shape(out, tuple(x.shape), "what forward returned")
+    if not close(out, lib.tanh(x)):
+        raise Wrong("forward does not compute tanh(x).")
+    saved = _saved_tensors(out)
+    incoming = lib.full(tuple(x.shape), 3.0, dtype=lib.float64)
+    grad = backward_of(lib, out, x, incoming)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # gradcheck's own warnings are not the learner's concern here
+        passed = lib.autograd.gradcheck(answer.apply, (x,), raise_exception=False)
+    if not passed:
+        if close(grad, 1 - out * out):
+            raise Wrong("your backward returns tanh's derivative but ignores grad_output: "
+                        "the chain rule multiplies by the gradient that arrives.")
+        raise Wrong("gradcheck disagrees with your backward: its gradient is not the derivative of tanh(x).")
+    if saved is not None and not any(s is not None and close(s, out) for s in saved):
+        raise Wrong("the gradients are right, but your backward recomputes from x: save forward's output "
+                    "and write the derivative in terms of it, as Sigmoid does.")
+    return "saving the output makes backward one cheap formula: no exp, no tanh a second time."
+
+
+def _saved_tensors(output):
+    """What forward saved, or None where the library does not let us look."""
+    try:
+        return output.grad_fn.saved_tensors
+    except Exception:
+        return None
