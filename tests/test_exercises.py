@@ -1,0 +1,141 @@
+"""The exercise checks in notebooks/exercises/ accept their solutions, explain typical
+mistakes without giving the solution away, and never crash on an odd answer.
+
+Every Exercise in every exercises/lessonNN.py is found automatically; see the
+docstring of notebooks/exercises/__init__.py for how an exercise is written.
+"""
+import importlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinytorch
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+sys.path.insert(0, str(NOTEBOOKS))
+import exercises  # noqa: E402
+from exercises.checking import NOT_ANSWERED, is_tensor  # noqa: E402
+
+
+
+def _load_exercises():
+    """[(lesson number, Exercise)], and {module name: import error} for modules that fail
+    to import (reported by one test, so one broken lesson does not hide the others)."""
+    found, broken = [], {}
+    for name in exercises.lesson_names():
+        try:
+            module = importlib.import_module(f"exercises.{name}")
+        except Exception as error:
+            broken[name] = f"{type(error).__name__}: {error}"
+            continue
+        found += [(int(name.removeprefix("lesson")), ex) for ex in exercises.exercises_of(module)]
+    return found, broken
+
+
+EXERCISES, BROKEN_MODULES = _load_exercises()
+IDS = [f"lesson{n:02d}.{ex.name}" for n, ex in EXERCISES]
+
+
+def _lesson_notebooks():
+    """{lesson number: notebook path} for lessons 1 and up."""
+    found = {}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        number = int(path.name[:2])
+        if number >= 1:
+            found[number] = path
+    return found
+
+
+def _code_of(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def _giveaways(value):
+    """Texts that would give `value` away if feedback printed them (too short ones, like
+    `2` or `True`, also appear in ordinary sentences and are not counted)."""
+    if is_tensor(value):
+        texts = [str(value.tolist())]
+    else:
+        texts = [repr(value), str(value)]
+    return [t for t in texts if len(t) >= 4]
+
+
+def test_exercise_modules_import():
+    assert not BROKEN_MODULES, f"exercise modules that fail to import: {BROKEN_MODULES}"
+
+
+def test_every_lesson_has_a_checked_exercise():
+    numbers = {n for n, _ in EXERCISES}
+    missing = [n for n in _lesson_notebooks() if n not in numbers]
+    assert not missing, f"lessons without an exercise module or exercise: {missing}"
+
+
+@pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
+def test_exercise_is_used_in_its_lesson(number, ex):
+    notebooks = _lesson_notebooks()
+    assert number in notebooks, f"exercises/lesson{number:02d}.py has no lesson notebook {number:02d}-*.ipynb"
+    assert re.search(rf"\.{ex.name}\(", _code_of(notebooks[number])), (
+        f"{notebooks[number].name} never calls lesson{number:02d}.{ex.name}(...)")
+
+
+@pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
+def test_solution_passes(number, ex):
+    feedback = ex(ex.solution())
+    assert feedback.passed is True, feedback.message
+    assert feedback.message.startswith("Correct!")
+
+
+@pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
+def test_placeholder_is_not_answered(number, ex):
+    feedback = ex(...)
+    assert feedback.passed is None and feedback.message == NOT_ANSWERED
+    assert repr(feedback) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
+def test_typical_mistakes_get_feedback_without_the_solution(number, ex):
+    assert ex.wrong_answers, "give at least one typical wrong answer"
+    giveaways = _giveaways(ex.solution())
+    for make_wrong in ex.wrong_answers:
+        wrong = make_wrong()
+        feedback = ex(wrong)
+        assert feedback.passed is False, f"the mistake {wrong!r} was accepted"
+        assert feedback.message.startswith("Not quite: ") and len(feedback.message) > len("Not quite: ") + 10
+        assert "could not be checked" not in feedback.message, f"the check crashed on {wrong!r}: {feedback.message}"
+        for text in giveaways:
+            assert text not in feedback.message, f"feedback on {wrong!r} reveals the solution: {feedback.message}"
+    hint = ex.hint().message
+    for text in giveaways:
+        assert text not in hint, f"the hint reveals the solution: {hint}"
+
+
+_small_shapes = st.lists(st.integers(0, 4), min_size=0, max_size=3)
+odd_answers = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 100),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.lists(st.integers(-3, 30), max_size=4),
+    st.lists(st.integers(-3, 30), max_size=4).map(tuple),
+    _small_shapes.map(lambda shape: tinytorch.arange(0, float(tinytorch.Size(shape).numel())).reshape(shape)),
+    _small_shapes.map(lambda shape: tinytorch.ones(shape, dtype=tinytorch.int64)),
+)
+
+
+@pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
+@settings(max_examples=25, deadline=None)
+@given(answer=odd_answers)
+def test_any_answer_gets_feedback_not_a_crash(number, ex, answer):
+    feedback = ex(answer)
+    assert feedback.passed in (True, False)
+    assert feedback.message
+    if feedback.passed is False:
+        for text in _giveaways(ex.solution()):
+            assert text not in feedback.message, f"feedback on {answer!r} reveals the solution: {feedback.message}"

@@ -1,0 +1,155 @@
+"""The stored lesson notebooks are clean and their outputs are fresh.
+
+Fresh: running a notebook again (scripts/refresh_notebooks.py's way) gives the stored
+outputs, after masking what notebooks/sanitize.cfg masks (memory addresses, %timeit).
+Unlike nbval, this also compares error names and messages, execution counts, and
+every output's mime types. Clean: no widget state, no widget-view outputs, no timing
+metadata, every code cell executed in order; i.e. a refresh would not change the file.
+
+The stored outputs must also be what a machine *with* a GPU prints: lessons that touch
+CUDA run again with the project's stand-in GPU (tests/fake_gpu.py), and every cell not
+tagged nbval-ignore-output must print the same as stored.
+
+Fix a failure with `.venv/bin/python scripts/refresh_notebooks.py`.
+"""
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import refresh_notebooks as refresh  # noqa: E402
+
+NOTEBOOKS = refresh.notebook_paths()
+TESTS = Path(__file__).resolve().parent
+# Run first in the kernel: make tinytorch see two (fake) GPUs, as the fake_gpu fixture does.
+FAKE_GPU_SETUP = f"""
+import sys
+sys.path.insert(0, {str(TESTS)!r})
+import fake_gpu
+import tinytorch
+_fake = fake_gpu._fake_cupy()
+tinytorch.cuda._cupy_status = lambda: (_fake, None)
+for _index in range(fake_gpu.GPU_COUNT):
+    fake_gpu.device_module._gpu_backends[_index] = fake_gpu.FakeGpuBackend(_index)
+assert tinytorch.cuda.is_available()
+"""
+
+
+def _uses_cuda(path):
+    nb = nbformat.read(path, as_version=4)
+    return any("cuda" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_the_index_links_every_lesson_and_only_existing_ones():
+    names = [p.name for p in NOTEBOOKS]
+    assert names and names[0] == "00-index.ipynb", names
+    index = nbformat.read(NOTEBOOKS[0], as_version=4)
+    text = "\n".join(c.source for c in index.cells if c.cell_type == "markdown")
+    linked = set(re.findall(r"\]\(([0-9][0-9]-[^)]+\.ipynb)\)", text))
+    assert linked, "the index links no lessons"
+    assert not linked - set(names), f"the index links lessons that do not exist: {sorted(linked - set(names))}"
+    assert not set(names[1:]) - linked, f"lessons missing from the index: {sorted(set(names[1:]) - linked)}"
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_notebook_is_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert "widgets" not in nb.metadata, "widget state is stored in the notebook metadata"
+    for i, cell in enumerate(nb.cells):
+        timing = [k for k in refresh.VOLATILE_CELL_METADATA if k in cell.metadata]
+        assert not timing, f"cell {i} stores run or display metadata {timing}"
+        if cell.cell_type != "code":
+            continue
+        assert cell.source.strip(), f"cell {i} is an empty code cell"
+        for out in cell.outputs:
+            assert refresh.WIDGET_VIEW not in out.get("data", {}), f"cell {i} stores a widget view"
+            if out.output_type == "error":
+                assert "raises-exception" in cell.metadata.get("tags", []), (
+                    f"cell {i} stores an error but is not tagged raises-exception")
+    counts = [c.execution_count for c in _code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"code cells were not all run once, top to bottom, in a fresh kernel: execution counts {counts}")
+    assert refresh.normalize(nb) == nb, "a refresh would rewrite this notebook (run scripts/refresh_notebooks.py)"
+
+
+@pytest.fixture(scope="module")
+def fresh_runs():
+    """{path: the notebook run afresh (or the exception the run raised)}, all run side by side."""
+    stored = [nbformat.read(path, as_version=4) for path in NOTEBOOKS]
+    return dict(zip(NOTEBOOKS, refresh.execute_many([(nb, path.parent) for nb, path in zip(stored, NOTEBOOKS)])))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_outputs_are_fresh(path, fresh_runs):
+    stored = nbformat.read(path, as_version=4)
+    run = fresh_runs[path]
+    if isinstance(run, Exception):
+        pytest.fail(f"{path.name} does not run from top to bottom: {run}")
+    patterns = refresh.sanitize_patterns()
+    fresh = refresh.normalize(run)
+    stale = refresh.stale_cells(stored, fresh, patterns)
+    details = "\n".join(
+        f"cell {i}:\n  source: {stored.cells[i].source[:200]!r}\n"
+        f"  stored: {refresh.comparable_outputs(stored.cells[i], patterns)}\n"
+        f"  fresh:  {refresh.comparable_outputs(fresh.cells[i], patterns)}"
+        for i in stale
+    )
+    assert not stale, f"{path.name} has stale outputs; run scripts/refresh_notebooks.py\n{details}"
+
+
+def test_sanitizers_cover_only_addresses_and_timings():
+    patterns = refresh.sanitize_patterns()
+    assert [replacement for _, replacement in patterns] == ["0xADDRESS", "TIMEIT"]
+    warning = ("The slowest run took 18.60 times longer than the fastest. "
+               "This could mean that an intermediate result is being cached.\n")
+    # IPython writes micro as the Greek mu; the micro sign and "us" appear elsewhere.
+    for unit in ("µs", "μs", "us", "ns", "ms", "s"):
+        timeit_line = f"715 {unit} ± 19.3 {unit} per loop (mean ± std. dev. of 7 runs, 10 loops each)"
+        assert refresh.sanitize(timeit_line, patterns) == "TIMEIT"
+        assert refresh.sanitize(warning + timeit_line, patterns) == "TIMEIT"
+    assert refresh.sanitize("at 0x7f3a2b4c5d60>", patterns) != "at 0x7f3a2b4c5d60>"
+    for text in ("tensor([1., 2.])", "0x10", "(3, 1)", "1.0000e+08", "16777217"):
+        assert refresh.sanitize(text, patterns) == text
+
+
+GPU_LESSONS = [p for p in NOTEBOOKS if _uses_cuda(p)]
+
+
+@pytest.fixture(scope="module")
+def gpu_runs():
+    """{path: the notebook run with the stand-in GPU (or the exception the run raised)}."""
+    jobs = []
+    for path in GPU_LESSONS:
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(FAKE_GPU_SETUP, id="fake-gpu-setup"))
+        jobs.append((nb, path.parent))
+    return dict(zip(GPU_LESSONS, refresh.execute_many(jobs)))
+
+
+@pytest.mark.parametrize("path", GPU_LESSONS, ids=lambda p: p.stem)
+def test_outputs_are_the_same_with_a_gpu(path, gpu_runs):
+    stored = nbformat.read(path, as_version=4)
+    run = gpu_runs[path]
+    if isinstance(run, Exception):  # a cell not tagged raises-exception raised
+        pytest.fail(f"{path.name} fails on a machine with a GPU: {run}")
+    setup, *cells = refresh.normalize(run).cells
+    assert not setup.outputs, setup.outputs
+    patterns = refresh.sanitize_patterns()
+    different = [
+        i for i, (old, new) in enumerate(zip(stored.cells, cells))
+        if old.cell_type == "code" and not refresh.output_depends_on_machine(old)
+        and refresh.comparable_outputs(old, patterns)[1] != refresh.comparable_outputs(new, patterns)[1]
+    ]
+    details = "\n".join(
+        f"cell {i}: {stored.cells[i].source[:120]!r}\n  stored:   {refresh.comparable_outputs(stored.cells[i], patterns)[1]}"
+        f"\n  with GPU: {refresh.comparable_outputs(cells[i], patterns)[1]}" for i in different)
+    assert not different, f"{path.name}: outputs change when a GPU is present; tag them nbval-ignore-output\n{details}"
