@@ -14,6 +14,8 @@ sys.path). The API is small and stays backward compatible:
     tinytorch_message(text)       torch's message with `torch` spelled `tinytorch`
     assert_same_error(tt_fn, torch_fn)
                                   both raise, with the same exception type and message
+    assert_same_outcome(tt_fn, torch_fn, rtol=, atol=)
+                                  both raise the same error, or both return the same result
     shares_storage(tt_a, tt_b) / torch_shares_storage(a, b)
                                   whether two tensors view one storage
 
@@ -87,8 +89,10 @@ def assert_same(tt, ref, *, check_layout=True, rtol=0.0, atol=0.0):
 
 
 def tinytorch_message(text):
-    """torch's error message as tinytorch words it: the library's name swapped."""
-    return re.sub(r"\btorch\b", "tinytorch", str(text))
+    """torch's error message as tinytorch words it: the library's name swapped,
+    and the C++ stack trace some torch errors carry ("Exception raised from ...") cut off."""
+    text = str(text).split("\nException raised from ")[0]
+    return re.sub(r"\btorch\b", "tinytorch", text)
 
 
 def assert_same_error(tt_fn, torch_fn):
@@ -111,6 +115,40 @@ def assert_same_error(tt_fn, torch_fn):
     )
     assert str(got) == tinytorch_message(expected), f"\ntinytorch: {got}\n    torch: {expected}"
     return got
+
+
+def assert_same_outcome(tt_fn, torch_fn, *, rtol=0.0, atol=0.0, check_message=True):
+    """Run both calls. Either both raise the same exception type (and message,
+    unless check_message=False: torch's argument-parser TypeErrors list its
+    C++ signatures), or both return the same result: tensors as in
+    assert_same_values (the tolerance applies to floating-point results only),
+    tuples item by item, anything else with ==. Returns tinytorch's result."""
+    try:
+        expected = torch_fn()
+    except Exception as e:  # noqa: BLE001  (any exception torch raises is the reference)
+        if check_message:
+            return assert_same_error(tt_fn, torch_fn)
+        try:
+            tt_fn()
+        except type(e) as got:
+            return got
+        raise AssertionError(f"tinytorch did not raise {type(e).__name__}; torch raised: {e}")
+    got = tt_fn()
+    _assert_same_result(got, expected, rtol, atol)
+    return got
+
+
+def _assert_same_result(got, expected, rtol, atol):
+    if isinstance(expected, torch.Tensor):
+        assert isinstance(got, tinytorch.Tensor), f"tinytorch returned {type(got).__name__}, torch a Tensor"
+        floating = expected.dtype.is_floating_point
+        assert_same_values(got, expected, rtol=rtol if floating else 0.0, atol=atol if floating else 0.0)
+    elif isinstance(expected, tuple):
+        assert isinstance(got, tuple) and len(got) == len(expected), f"tinytorch returned {got!r}"
+        for g, e in zip(got, expected):
+            _assert_same_result(g, e, rtol, atol)
+    else:
+        assert type(got) is type(expected) and got == expected, f"tinytorch returned {got!r}, torch {expected!r}"
 
 
 def shares_storage(a, b):

@@ -103,8 +103,50 @@ def get_default_dtype():
 def set_default_dtype(d):
     global _default_dtype
     if not (isinstance(d, dtype) and d.is_floating_point):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default_dtype = d
+
+
+# The C++ type names PyTorch uses when a scalar does not fit a dtype.
+_C_TYPE_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+                 "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def check_fits(value, d):
+    """Raise PyTorch's error if the number `value` does not fit dtype `d`.
+
+    Where PyTorch checks (fill_, clamp's bounds, pow's exponent), a value
+    fits when it is in d's range; inf and nan fit a floating type, and uint8
+    also takes negative ints down to -255 (they wrap around, as in C)."""
+    if d is bool_:
+        return
+    if d.is_floating_point:
+        largest = float(np.finfo(d.numpy).max)
+        fits = not largest < abs(float(value)) < float("inf")  # inf and nan fit
+    else:
+        info = np.iinfo(d.numpy)
+        if isinstance(value, (float, np.floating)):
+            fits = info.min <= value <= info.max  # nan fails both comparisons
+        else:
+            lowest = -info.max if d is uint8 else info.min
+            fits = lowest <= int(value) <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[d.name]} without overflow")
+
+
+def checked_scalar(value, d):
+    """A Python number as one element of dtype `d`, refusing a value that does
+    not fit (see check_fits), as PyTorch does when it fills a tensor with a
+    scalar. Floats are truncated toward zero for integer types; uint8 takes a
+    negative int modulo 256, like C."""
+    check_fits(value, d)
+    if d is bool_:
+        return bool(value)
+    if d.is_floating_point:
+        return float(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value)
+    return int(value) % 256 if d is uint8 else int(value)
 
 
 def promote_types(a, b):
@@ -159,24 +201,3 @@ def result_type(*operands):
             # A zero-dim tensor keeps its own width; a scalar brings the default type.
             result = tier
     return result
-
-
-def infer_dtype(data):
-    """The dtype `tinytorch.tensor(data)` picks for nested Python data: bool, then
-    int64, then the default float type, whichever the widest element needs."""
-    category = BOOL
-    found = False
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif hasattr(item, "dtype") and hasattr(item, "dim"):
-            # A tensor inside a list: keep its type (tensor([t1, t2]) of int32 stays int32).
-            return item.dtype
-        elif isinstance(item, np.generic):
-            return from_numpy_dtype(item.dtype)  # a NumPy scalar brings its own width
-        else:
-            found = True
-            category = max(category, scalar_category(item))
-    return _default_for(category) if found else get_default_dtype()

@@ -13,7 +13,6 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import strides as _strides
-from .autograd import grad_mode as _grad_mode
 from .device import CPU, backend_for
 from .storage import Storage
 
@@ -37,6 +36,8 @@ contiguous_strides = functools.lru_cache(maxsize=4096)(_strides.contiguous_strid
 
 
 class Tensor:
+    __module__ = "tinytorch"  # so type(t) prints as <class 'tinytorch.Tensor'>, where users find it
+
     # The header lives in slots; rarely used autograd fields default to the class
     # attributes below and only get stored on the tensors that set them.
     __slots__ = (
@@ -49,6 +50,8 @@ class Tensor:
     _retains_grad = False
     _leaf_hooks = None  # hooks registered on a leaf with register_hook
     _base = None  # the tensor this one is a view of
+    # Outranks NumPy, so `np.float64(2) * t` asks Tensor.__rmul__ (a tensor comes back), as in PyTorch.
+    __array_priority__ = 1000
 
     # -- construction ----------------------------------------------------------
     def __new__(cls, *args, **kwargs):
@@ -172,6 +175,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and not self.dtype.is_floating_point:
+            # PyTorch words this check differently here than in requires_grad_().
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -199,7 +205,8 @@ class Tensor:
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
                 "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
-                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
+                "See github.com/pytorch/pytorch/pull/30531 for more information.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -210,11 +217,32 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value._shape != self._shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._shape)}' to a tensor of size "
+                    f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                from .ops.base import type_name
+                from .ops.linalg import _CPP_NAMES  # the C++ type names PyTorch's messages use
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}' to a tensor with "
+                    f"grad_dtype '{type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
+                    "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
+                    "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match."
+                )
         self._grad = value
+
+    @property
+    def output_nr(self):
+        """Which output of grad_fn this tensor is (0 for most ops)."""
+        return self._output_nr
+
+    @property
+    def _version(self):
+        """How many in-place writes this tensor's storage has seen (through any view)."""
+        return self._storage._version
 
     @property
     def data(self):
@@ -249,20 +277,9 @@ class Tensor:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
-        if self._retains_grad:
-            return
-        self._retains_grad = True
-        me = self
-
-        def store(grad):
-            if me._grad is None:
-                me._grad = grad.detach() if not _grad_mode.state.enabled else grad
-            else:
-                me._grad = me._grad + grad
-
-        if self.grad_fn._retain_grad_hooks is None:
-            self.grad_fn._retain_grad_hooks = {}
-        self.grad_fn._retain_grad_hooks[self._output_nr] = store
+        if not self._retains_grad:
+            from .autograd.graph import retain_grad
+            retain_grad(self)
 
     @property
     def retains_grad(self):
@@ -337,7 +354,8 @@ class Tensor:
 
     def __repr__(self):
         from . import printing
-        grad_fn = self.grad_fn.name() if self.grad_fn is not None else None
+        # A node's name may carry a namespace ("tinytorch::autograd::CopyBackwards"); reprs show the bare name.
+        grad_fn = self.grad_fn.name().rsplit("::", 1)[-1] if self.grad_fn is not None else None
         return printing.format_tensor(
             self._host(), self.dtype,
             device=str(self.device) if self.is_cuda else None,
@@ -360,11 +378,11 @@ class Tensor:
     def __truediv__(self, other): return ops.div(self, other)
     def __rtruediv__(self, other): return ops.rdiv(self, other)
     def __floordiv__(self, other): return ops.floor_divide(self, other)
-    def __rfloordiv__(self, other): return ops.floor_divide(ops.scalar_like(other, self), self)
+    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
     def __mod__(self, other): return ops.remainder(self, other)
-    def __rmod__(self, other): return ops.remainder(ops.scalar_like(other, self), self)
+    def __rmod__(self, other): return ops.remainder(other, self)
     def __pow__(self, other): return ops.pow(self, other)
-    def __rpow__(self, other): return ops.pow(ops.scalar_like(other, self), self)
+    def __rpow__(self, other): return ops.pow(other, self)
     def __matmul__(self, other): return ops.matmul(self, other)
     def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.neg(self)
@@ -381,12 +399,15 @@ class Tensor:
     def neg(self): return ops.neg(self)
     def matmul(self, other): return ops.matmul(self, other)
     def mm(self, other): return ops.mm(self, other)
+    def dot(self, other): return ops.dot(self, other)
 
     multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
 
     # comparisons and logic
-    def __eq__(self, other): return ops.eq(self, other)
-    def __ne__(self, other): return ops.ne(self, other)
+    # == and != with something that is neither a tensor nor a number fall back to
+    # Python's identity test (t == None is False), as in PyTorch.
+    def __eq__(self, other): return ops.eq(self, other) if _is_operand(other) else NotImplemented
+    def __ne__(self, other): return ops.ne(self, other) if _is_operand(other) else NotImplemented
     def __lt__(self, other): return ops.lt(self, other)
     def __le__(self, other): return ops.le(self, other)
     def __gt__(self, other): return ops.gt(self, other)
@@ -397,7 +418,10 @@ class Tensor:
     def __ror__(self, other): return ops.bitwise_or(self, other)
     def __xor__(self, other): return ops.bitwise_xor(self, other)
     def __rxor__(self, other): return ops.bitwise_xor(self, other)
-    def __invert__(self): return ops.bitwise_not(self)
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return ops.bitwise_not(self)
 
     def eq(self, other): return ops.eq(self, other)
     def ne(self, other): return ops.ne(self, other)
@@ -406,6 +430,10 @@ class Tensor:
     def gt(self, other): return ops.gt(self, other)
     def ge(self, other): return ops.ge(self, other)
     def logical_not(self): return ops.logical_not(self)
+    def bitwise_and(self, other): return ops.bitwise_and(self, other)
+    def bitwise_or(self, other): return ops.bitwise_or(self, other)
+    def bitwise_xor(self, other): return ops.bitwise_xor(self, other)
+    def bitwise_not(self): return ops.bitwise_not(self)
     def logical_and(self, other): return ops.logical_and(self, other)
     def logical_or(self, other): return ops.logical_or(self, other)
     def equal(self, other): return ops.equal(self, other)
@@ -426,7 +454,10 @@ class Tensor:
     def sigmoid(self): return ops.sigmoid(self)
     def relu(self): return ops.relu(self)
     def sign(self): return ops.sign(self)
-    def square(self): return ops.mul(self, self)
+    def reciprocal(self): return ops.reciprocal(self)
+    def maximum(self, other): return ops.maximum(self, other)
+    def minimum(self, other): return ops.minimum(self, other)
+    def square(self): return ops.pow(self, 2)
     def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
     def where(self, condition, other): return ops.where(condition, self, other)
 
@@ -479,7 +510,7 @@ class Tensor:
     def div_(self, other): return ops.div_(self, other)
     def pow_(self, other): return ops.pow_(self, other)
     def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
-    def zero_(self): return ops.fill_(self, 0)
+    def zero_(self): return ops.zero_(self)
     def fill_(self, value): return ops.fill_(self, value)
     def copy_(self, src): return ops.copy_(self, src)
     def __iadd__(self, other): return ops.add_(self, other)
@@ -509,15 +540,20 @@ class Tensor:
     # creation relative to this tensor
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
-        return creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return creation.zeros(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
-        return creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return creation.ones(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from . import creation
-        return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return creation.tensor(data, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+
+
+def _is_operand(x):
+    """Whether x can be the other side of an elementwise op: a tensor or a number."""
+    return isinstance(x, (Tensor, int, float, np.number, np.bool_))
 
 
 def from_array(array, dtype, device=CPU):
@@ -531,7 +567,7 @@ def from_array(array, dtype, device=CPU):
         # e.g. the sum of two transposed tensors keeps their transposed layout, as
         # in PyTorch, when the result is one dense block in some order.
         flat = array.ravel(order="K")
-        if device.type == "cpu" and np.may_share_memory(flat, array):
+        if backend_for(device).xp.may_share_memory(flat, array):  # CuPy has it too: GPU results keep their layout
             stride = tuple(s // dtype.itemsize for s in array.strides)
             return Tensor._make(Storage(flat, dtype, device), array.shape, stride, 0, array)
         array = backend_for(device).xp.ascontiguousarray(array)

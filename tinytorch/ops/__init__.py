@@ -16,9 +16,8 @@ from .elementwise import (
     maximum, minimum, mul, ne, neg, pow, rdiv, reciprocal, relu, remainder, rsub, sigmoid, sign, sin, sqrt, sub,
     tanh, where,
 )
-from .base import scalar_like
 from .indexing import getitem, setitem
-from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_
+from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack
 from .linalg import dot, matmul, mm
 from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum

@@ -10,8 +10,7 @@ from ..tensor import Tensor, from_array
 
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
-    "needs_grad", "record", "sum_to", "same_device", "as_tensor_operand", "scalar_like", "xp_of",
-    "to_float_dtype", "check_floating", "type_name",
+    "needs_grad", "record", "sum_to", "same_device", "xp_of", "to_float_dtype", "type_name",
 ]
 
 _NO_EDGE = (None, 0)
@@ -37,12 +36,14 @@ def record(node, outputs, inputs):
     if type(outputs) is Tensor:
         outputs.grad_fn = node
         outputs._requires_grad = True
-        return outputs
-    for nr, out in enumerate(outputs):
-        out.grad_fn = node
-        out._requires_grad = True
-        if nr:
-            out._output_nr = nr
+    else:
+        for nr, out in enumerate(outputs):
+            out.grad_fn = node
+            out._requires_grad = True
+            if nr:
+                out._output_nr = nr
+    if node._saved:
+        node.recognize_saved_outputs()  # an output saved before this call is kept as one
     return outputs
 
 
@@ -55,57 +56,36 @@ def sum_to(grad, shape):
     dims = tuple(range(lead)) + tuple(
         lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
     )
+    if dims and len(dims) == lead:
+        return grad.sum(dims)  # only added dims (a bias): no view needed, so backward can keep the result as .grad
     if dims:
         grad = grad.sum(dims, keepdim=True)
     return grad.view(shape) if grad._shape != shape else grad
 
 
 def same_device(a, b):
-    """PyTorch's error for mixing devices in one op."""
+    """PyTorch's error for mixing devices in one op. Like PyTorch it names the
+    first non-CPU device first, whichever operand it came from. (Devices are
+    interned, so `is` compares them.)"""
     da, db = a._storage.device, b._storage.device
-    if da is not db and da != db:
-        # A 0-d CPU tensor may join a GPU op, as in PyTorch.
+    if da is not db:
+        first, second = (db, da) if da.type == "cpu" else (da, db)
+        message = f"Expected all tensors to be on the same device, but found at least two devices, {first} and {second}!"
         if (da.type == "cpu" and a.dim() == 0) or (db.type == "cpu" and b.dim() == 0):
-            return
-        raise RuntimeError(
-            f"Expected all tensors to be on the same device, but found at least two devices, {da} and {db}!"
-        )
+            # PyTorch copies a 0-d CPU tensor into a GPU op by itself; tinytorch's ops do not.
+            message += " (tinytorch does not move a 0-dim CPU tensor to the GPU for you: use .item() or .to(device))"
+        raise RuntimeError(message)
 
 
 def xp_of(t):
-    """The array module (numpy or cupy) for this tensor's device."""
-    return backend_for(t._storage.device).xp
-
-
-def as_tensor_operand(value, like):
-    """A Python number, bool or NumPy scalar as a 0-d tensor on `like`'s device,
-    with the dtype PyTorch would give the scalar on its own."""
-    if type(value) is Tensor:
-        return value
-    if isinstance(value, (bool, int, float, np.number, np.bool_)):
-        return scalar_like(value, like)
-    raise TypeError(
-        f"unsupported operand type: expected a Tensor or a number, but got {type(value).__name__}"
-    )
-
-
-def scalar_like(value, like):
-    """A Python number as a 0-d tensor on the device of `like`."""
-    if type(value) is Tensor:
-        return value
-    d = dtypes.result_type(value)
-    dev = like._storage.device
-    return from_array(backend_for(dev).xp.asarray(value, dtype=d.numpy), d, dev)
+    """The array module (numpy or cupy) that computes for this tensor's device."""
+    device = t._storage.device
+    return np if device.type == "cpu" else backend_for(device).xp
 
 
 def to_float_dtype(d):
     """Ops like `/`, exp and sqrt turn integer input into the default float type."""
     return d if d.is_floating_point else dtypes.get_default_dtype()
-
-
-def check_floating(t, what):
-    if not t.dtype.is_floating_point:
-        raise RuntimeError(f'"{what}" not implemented for \'{type_name(t.dtype)}\'')
 
 
 def type_name(d):

@@ -5,14 +5,17 @@ on arrays with NumPy (or CuPy); backward is written with tinytorch ops on
 tensors, so that with create_graph=True the backward pass is itself recorded
 and can be differentiated again.
 """
+import warnings
+
 from ..autograd import grad_mode
 from ..autograd.graph import Node
+from ..strides import broadcast_shapes
 from .base import (
-    Tensor, dtypes, np, from_array, needs_grad, record, sum_to, same_device, scalar_like,
-    to_float_dtype, type_name,
+    Tensor, dtypes, np, from_array, needs_grad, record, sum_to, same_device, to_float_dtype, type_name, xp_of,
 )
 
 _INTEGER, _FLOATING = dtypes.INTEGER, dtypes.FLOATING
+_BOOL = dtypes.bool_
 
 
 # -- operands ---------------------------------------------------------------------
@@ -28,8 +31,47 @@ def _scalar_dtype(d, value):
     raise TypeError(f"unsupported operand type: expected a Tensor or a number, but got {type(value).__name__}")
 
 
+def _as_scalar(value, d):
+    """A Python number as an op computing in dtype d sees it.
+
+    PyTorch first converts the number to d, the way C converts: an integer that
+    does not fit wraps around (uint8 - 3 is 254, and `uint8 < -3` compares with
+    253). NumPy would raise instead, so the wrapping is done here."""
+    if isinstance(value, bool) or d is _BOOL:
+        return value
+    low, high = _RANGES[d]
+    if low <= value <= high:
+        return value
+    if d.category == _INTEGER:
+        return _wrap_int(value, d)
+    with _quiet():
+        return d.numpy.type(value)  # beyond a float type's range (or nan): inf or nan, silently
+
+
+def _range_of(d):
+    info = np.iinfo(d.numpy) if d.category == _INTEGER else np.finfo(d.numpy)
+    number = int if d.category == _INTEGER else float
+    return number(info.min), number(info.max)
+
+
+_RANGES = {d: _range_of(d) for d in dtypes.ALL_DTYPES if d is not _BOOL}
+
+
+def _wrap_int(value, d):
+    if not -2**63 <= value < 2**64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * d.itemsize
+    value %= 1 << bits
+    if d.is_signed and value >= 1 << (bits - 1):
+        value -= 1 << bits
+    return value
+
+
 def _cast(t, d):
-    return t._data if t.dtype is d else t._data.astype(d.numpy)
+    if t.dtype is d:
+        return t._data
+    with _quiet():  # a value too big for d becomes inf, silently, as in PyTorch
+        return t._data.astype(d.numpy)
 
 
 def promote(a, b):
@@ -45,13 +87,41 @@ def promote(a, b):
     if isinstance(b, (np.number, np.bool_)):
         b = b.item()  # NumPy scalars would impose their own width; PyTorch treats them as numbers
     d = _scalar_dtype(a.dtype, b)
-    return _cast(a, d), b, d
+    return _cast(a, d), _as_scalar(b, d), d
+
+
+def operands(a, b):
+    """promote() for `a op b` where either side may be a Python number (as in
+    `2 - t`): (x, y, dtype, the tensor that decides the device)."""
+    if type(a) is Tensor:
+        x, y, d = promote(a, b)
+        return x, y, d, a
+    if type(b) is not Tensor:
+        raise TypeError(f"expected a Tensor, but got {type(a).__name__} and {type(b).__name__}")
+    y, x, d = promote(b, a)
+    return x, y, d, b
+
+
+def _is_bool(x):
+    return x.dtype is _BOOL if type(x) is Tensor else isinstance(x, (bool, np.bool_))
+
+
+def _not_for_bool(d, kernel):
+    """PyTorch has no bool kernel for some ops (//, %, ** of two bools)."""
+    if d is _BOOL:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _check_shapes(a, b):
+    """PyTorch checks that the shapes broadcast before anything else (dtype
+    support, division by zero), so a shape error wins over those."""
+    if type(a) is Tensor and type(b) is Tensor and a._shape != b._shape:
+        broadcast_shapes(a._shape, b._shape)
 
 
 def _broadcast_error(a, b):
     """NumPy says ValueError; re-raise with PyTorch's RuntimeError and wording."""
-    from ..strides import broadcast_shapes
-    broadcast_shapes(a._shape, getattr(b, "_shape", ()))
+    broadcast_shapes(getattr(a, "_shape", ()), getattr(b, "_shape", ()))
     raise  # not a broadcasting problem after all
 
 
@@ -75,65 +145,82 @@ def _quiet():
     return np.errstate(all="ignore")
 
 
-def _binary(a, b, ufunc, quiet=False):
+def _binary(a, b, ufunc):
+    """ufunc(a, b) as a new tensor, for the add / sub / mul fast path."""
     x, y, d = promote(a, b)
     try:
-        if quiet:
-            with _quiet():
-                out = ufunc(x, y)
-        else:
-            out = ufunc(x, y)
+        out = ufunc(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, d, a._storage.device), d
+    return from_array(out, d, a._storage.device)
 
 
 # -- add, sub, mul, div -----------------------------------------------------------
 def add(a, b, *, alpha=1):
     if type(a) is not Tensor:
         a, b = b, a
-    if alpha != 1:
-        b = b * alpha
-    out, _ = _binary(a, b, _ufunc(a, "add"))
+    out = _binary(a, _times_alpha(b, alpha), _ufunc(a, "add"))
     if needs_grad(a, b):
-        record(AddBackward0(_shape_dtype(a), _shape_dtype(b)), out, (a, b))
+        record(AddBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
     return out
 
 
 class AddBackward0(Node):
-    def __init__(self, a_meta, b_meta):
+    def __init__(self, a_meta, b_meta, alpha=1):
         super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+        self.a_meta, self.b_meta, self.alpha = a_meta, b_meta, alpha
 
     def backward(self, grad):
-        return _grad_for(grad, self.a_meta), _grad_for(grad, self.b_meta)
+        gb = grad if self.alpha == 1 else grad * self.alpha
+        return _grad_for(grad, self.a_meta), _grad_for(gb, self.b_meta)
+
+
+def _times_alpha(b, alpha):
+    """b * alpha for add and sub, not recorded: as in PyTorch, their own node
+    applies alpha in backward."""
+    if alpha == 1:
+        return b
+    with grad_mode.no_grad():
+        return b * alpha
 
 
 def sub(a, b, *, alpha=1):
-    if a.dtype is dtypes.bool_ and (type(b) is not Tensor and isinstance(b, bool) or getattr(b, "dtype", None) is dtypes.bool_):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead."
-        )
-    if alpha != 1:
-        b = b * alpha
-    out, _ = _binary(a, b, _ufunc(a, "subtract"))
+    if a.dtype is _BOOL or type(b) is not Tensor or b.dtype is _BOOL:
+        _refuse_bool_subtraction(a, b)
+    out = _binary(a, _times_alpha(b, alpha), _ufunc(a, "subtract"))
     if needs_grad(a, b):
-        record(SubBackward0(_shape_dtype(a), _shape_dtype(b)), out, (a, b))
+        record(SubBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
     return out
 
 
 class SubBackward0(Node):
-    def __init__(self, a_meta, b_meta):
+    def __init__(self, a_meta, b_meta, alpha=1):
         super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+        self.a_meta, self.b_meta, self.alpha = a_meta, b_meta, alpha
 
     def backward(self, grad):
-        return _grad_for(grad, self.a_meta), _grad_for(neg(grad), self.b_meta) if self.b_meta else None
+        if self.b_meta is None:
+            return _grad_for(grad, self.a_meta), None
+        return _grad_for(grad, self.a_meta), _grad_for(neg(grad) if self.alpha == 1 else grad * -self.alpha, self.b_meta)
+
+
+def _refuse_bool_subtraction(a, b):
+    """PyTorch refuses `-` when either side is a bool (a tensor or True/False)."""
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def rsub(a, b):
     """b - a, for a Python number b."""
+    _refuse_bool_subtraction(b, a)
     x, y, d = promote(a, b)
     out = from_array(_ufunc(a, "subtract")(y, x), d, a._storage.device)
     if needs_grad(a):
@@ -153,7 +240,7 @@ class RsubBackward1(Node):
 def mul(a, b):
     if type(a) is not Tensor:
         a, b = b, a
-    out, _ = _binary(a, b, _ufunc(a, "multiply"))
+    out = _binary(a, b, _ufunc(a, "multiply"))
     if needs_grad(a, b):
         node = MulBackward0(_shape_dtype(a), _shape_dtype(b))
         # Each input's gradient needs the *other* input; save only what will be used.
@@ -178,19 +265,9 @@ class MulBackward0(Node):
 
 
 def div(a, b, *, rounding_mode=None):
-    if rounding_mode == "floor":
-        return floor_divide(a, b)
-    if rounding_mode == "trunc":
-        q = div(a, b)
-        return from_array(np.trunc(q._data), q.dtype, q.device) if q.dtype.is_floating_point else q
     if rounding_mode is not None:
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    x, y, d = promote(a, b)
-    d = to_float_dtype(d)  # true division: int / int is float, as in Python
-    if x.dtype != d.numpy:
-        x = x.astype(d.numpy)
-        if type(y) is not float and type(y) is not int:
-            y = y.astype(d.numpy)
+        return _rounded_div(a, b, rounding_mode)
+    x, y, d = _true_division_operands(a, b)
     try:
         with _quiet():
             out = from_array(_ufunc(a, "true_divide")(x, y), d, a._storage.device)
@@ -203,8 +280,78 @@ def div(a, b, *, rounding_mode=None):
             node.scalar = None
         else:
             node.scalar = b
+            node.save(b)  # kept, as PyTorch keeps it: a second backward fails here too
         record(node, out, (a, b))
     return out
+
+
+def _true_division_operands(a, b):
+    """promote() for true division, which always computes in a floating type:
+    int / int is float32, as 7 / 2 is 3.5 in Python."""
+    if type(b) is Tensor:
+        x, y, d = promote(a, b)
+        if d.category == _FLOATING:
+            return x, y, d
+        # Each integer operand goes straight to float: uint8 / (0-d int64 -1) divides by -1.0, not by 255.
+        f = dtypes.get_default_dtype()
+        return _cast(a, f), _cast(b, f), f
+    if isinstance(b, (np.number, np.bool_)):
+        b = b.item()
+    d = to_float_dtype(_scalar_dtype(a.dtype, b))
+    return _cast(a, d), _as_scalar(b, d), d
+
+
+def _rounded_div(a, b, rounding_mode):
+    """div with rounding_mode "floor" (like //) or "trunc" (toward zero, like C)."""
+    if rounding_mode not in ("floor", "trunc"):
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
+    out = _rounded_quotient(a, b, rounding_mode)
+    if needs_grad(a, b):
+        record(DivBackward2(_shape_dtype(a), _shape_dtype(b)), out, (a, b))
+    return out
+
+
+class DivBackward2(Node):
+    """div with a rounding mode: the result is a step function, so its gradient is zero."""
+
+    def __init__(self, a_meta, b_meta):
+        super().__init__()
+        self.a_meta, self.b_meta = a_meta, b_meta
+
+    def backward(self, grad):
+        zero = grad * 0
+        return _grad_for(zero, self.a_meta), _grad_for(zero, self.b_meta)
+
+
+def _rounded_quotient(a, b, rounding_mode):
+    """a / b rounded down or toward zero, in a's and b's common dtype (ints stay ints)."""
+    _check_shapes(a, b)
+    x, y, d, like = operands(a, b)
+    _not_for_bool(d, f"div_{rounding_mode}_cpu")
+    xp = xp_of(like)
+    try:
+        with _quiet():
+            if rounding_mode == "floor":
+                q = xp.floor_divide(x, y)
+            elif d.category == _FLOATING:
+                q = xp.trunc(xp.true_divide(x, y))
+            else:
+                q = xp.floor_divide(x, y)
+                # Floor and trunc differ by one where the exact quotient is negative and not whole.
+                q = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
+    except ValueError:
+        _broadcast_error(a, b)
+    _check_integer_divisor(xp, q, y, d)
+    return from_array(q, d, like._storage.device)
+
+
+def _check_integer_divisor(xp, result, y, d):
+    """Integers have no inf to give for x / 0: PyTorch raises, for any zero
+    divisor that meets an element (an empty result meets none)."""
+    if d.category != _FLOATING and result.size and xp.any(xp.asarray(y) == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 class DivBackward0(Node):
@@ -214,7 +361,8 @@ class DivBackward0(Node):
 
     def backward(self, grad):
         if self.scalar is not None:
-            return _grad_for(grad / self.scalar, self.a_meta), None
+            (divisor,) = self.saved_tensors
+            return _grad_for(grad / divisor, self.a_meta), None
         a, b = self.saved_tensors
         ga = _grad_for(grad / b, self.a_meta) if self.next_functions[0][0] is not None else None
         gb = _grad_for(neg(grad) * a / (b * b), self.b_meta) if a is not None else None
@@ -262,17 +410,8 @@ class NegBackward0(Node):
 
 # -- floor division, remainder, power ---------------------------------------------
 def floor_divide(a, b):
-    a = scalar_like(a, b) if type(a) is not Tensor else a
-    x, y, d = promote(a, b)
-    if d.category != _FLOATING:
-        divisor = y if type(y) is not Tensor else y
-        if np.any(np.asarray(divisor) == 0):
-            raise RuntimeError("ZeroDivisionError")
-    try:
-        with _quiet():
-            out = from_array(_ufunc(a, "floor_divide")(x, y), d, a._storage.device)
-    except ValueError:
-        _broadcast_error(a, b)
+    """a // b, rounded down as in Python (-7 // 2 is -4); either side may be a number."""
+    out = _rounded_quotient(a, b, "floor")
     if needs_grad(a, b):
         record(NotImplemented_(), out, (a, b))
     return out
@@ -282,27 +421,44 @@ class NotImplemented_(Node):
     """PyTorch records floor division with a node literally named NotImplemented."""
 
     def name(self):
-        return "NotImplemented"
+        return "tinytorch::autograd::NotImplemented"
 
     def backward(self, grad):
-        raise RuntimeError("derivative for floor_divide is not implemented")
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 def remainder(a, b):
-    a = scalar_like(a, b) if type(a) is not Tensor else a
-    x, y, d = promote(a, b)
-    if d.category != _FLOATING and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
+    """a % b with the sign of b, as in Python (-7 % 2 is 1); either side may be a number."""
+    _check_shapes(a, b)
+    x, y, d, like = operands(a, b)
+    _not_for_bool(d, "remainder_cpu")
+    xp = xp_of(like)
     try:
         with _quiet():
-            out = from_array(_ufunc(a, "remainder")(x, y), d, a._storage.device)
+            values = _float_remainder(xp, x, y) if d.category == _FLOATING else xp.remainder(x, y)
     except ValueError:
         _broadcast_error(a, b)
+    _check_integer_divisor(xp, values, y, d)
+    out = from_array(values, d, like._storage.device)
     if needs_grad(a, b):
-        node = RemainderBackward0(_shape_dtype(a), _shape_dtype(b))
-        node.save(a, b if type(b) is Tensor else None)
+        if type(a) is not Tensor:
+            node = NotImplemented_()  # PyTorch has no derivative for number % tensor
+        elif type(b) is Tensor:
+            node = RemainderBackward1(_shape_dtype(a), _shape_dtype(b))
+            node.save(a, b)
+        else:
+            node = RemainderBackward0(_shape_dtype(a), None)
+            node.save(a, None)
         record(node, out, (a, b))
     return out
+
+
+def _float_remainder(xp, x, y):
+    """C's fmod moved into the divisor's sign, as PyTorch computes it (NumPy's
+    remainder agrees except for the sign of a zero result, which shows in print)."""
+    mod = xp.fmod(x, y)
+    wrong_sign = (mod != 0) & ((xp.asarray(y) < 0) != (mod < 0))
+    return xp.where(wrong_sign, mod + y, mod)
 
 
 class RemainderBackward0(Node):
@@ -314,8 +470,13 @@ class RemainderBackward0(Node):
         a, b = self.saved_tensors
         gb = None
         if b is not None and self.next_functions[1][0] is not None:
-            gb = _grad_for(neg(grad) * floor_divide(a, b), self.b_meta)
+            # floor(a / b) is a step function: its own derivative is 0, so it is a constant here.
+            gb = _grad_for(neg(grad) * floor_divide(a.detach(), b.detach()), self.b_meta)
         return _grad_for(grad, self.a_meta), gb
+
+
+class RemainderBackward1(RemainderBackward0):
+    """remainder with a tensor divisor (RemainderBackward0 is the number-divisor case)."""
 
 
 def pow(a, b):
@@ -323,24 +484,49 @@ def pow(a, b):
     exponent, PowBackward2 for a number base."""
     if type(a) is not Tensor:
         return _pow_scalar_base(a, b)
+    if type(b) is not Tensor:
+        return _pow_scalar_exponent(a, b.item() if isinstance(b, (np.number, np.bool_)) else b)
+    _check_shapes(a, b)
     x, y, d = promote(a, b)
-    if type(b) is not Tensor and d.category == _INTEGER and b < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    _not_for_bool(d, "pow")
     try:
-        with _quiet():
-            out = from_array(_ufunc(a, "power")(x, y), d, a._storage.device)
+        out = from_array(_power(xp_of(a), x, y, d), d, a._storage.device)
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
-        if type(b) is Tensor:
-            node = PowBackward1(_shape_dtype(a), _shape_dtype(b))
-            record(node, out, (a, b))
-            node.save(a, b, out)
-        else:
-            node = PowBackward0(b, _shape_dtype(a))
-            node.save(a)
-            record(node, out, (a,))
+        node = PowBackward1(_shape_dtype(a), _shape_dtype(b))
+        record(node, out, (a, b))
+        node.save(a, b, out)
     return out
+
+
+def _pow_scalar_exponent(a, exponent):
+    d = _scalar_dtype(a.dtype, exponent)
+    if d.category != _FLOATING and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if d is dtypes.float16 or d.category == _INTEGER:
+        dtypes.check_fits(exponent, d)  # PyTorch refuses these; float32 and float64 take any exponent
+    out = from_array(_power(xp_of(a), _cast(a, d), _as_scalar(exponent, d), d), d, a._storage.device)
+    if needs_grad(a):
+        node = PowBackward0(exponent, _shape_dtype(a))
+        node.save(a)
+        record(node, out, (a,))
+    return out
+
+
+def _power(xp, x, y, d):
+    """x ** y computed in dtype d, with PyTorch's integer rule: a negative exponent
+    gives 0, except for bases 1 and -1, where 1 / base**k is still a whole number."""
+    with _quiet():
+        if d.category == _FLOATING:
+            return xp.power(x, y)
+        negative = xp.asarray(y) < 0
+        if not negative.any():
+            return xp.power(x, y)
+        out = xp.power(x, xp.where(negative, 0, y))
+        base = xp.asarray(x)
+        inverse = xp.where(base == 1, 1, xp.where(base == -1, xp.where(xp.asarray(y) % 2 == 0, 1, -1), 0))
+        return xp.where(negative, inverse, out)
 
 
 class PowBackward0(Node):
@@ -373,9 +559,12 @@ class PowBackward1(Node):
 
 
 def _pow_scalar_base(base, exponent):
+    if isinstance(base, (np.number, np.bool_)):
+        base = base.item()
     d = dtypes.result_type(exponent, base)
-    with _quiet():
-        out = from_array(_ufunc(exponent, "power")(d.numpy.type(base), _cast(exponent, d)), d, exponent._storage.device)
+    _not_for_bool(d, "pow")
+    xp = xp_of(exponent)
+    out = from_array(_power(xp, _as_scalar(base, d), _cast(exponent, d), d), d, exponent._storage.device)
     if needs_grad(exponent):
         node = PowBackward2(base, _shape_dtype(exponent))
         record(node, out, (exponent,))
@@ -395,14 +584,12 @@ class PowBackward2(Node):
 
 # -- comparisons and logic (no gradients) -------------------------------------------
 def _compare(a, b, name):
-    if type(a) is not Tensor:
-        a = scalar_like(a, b)
-    x, y, _ = promote(a, b)
+    x, y, _, like = operands(a, b)
     try:
-        out = _ufunc(a, name)(x, y)
+        out = _ufunc(like, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, dtypes.bool_, a._storage.device)
+    return from_array(out, _BOOL, like._storage.device)
 
 
 def eq(a, b): return _compare(a, b, "equal")
@@ -414,16 +601,15 @@ def ge(a, b): return _compare(a, b, "greater_equal")
 
 
 def _bitwise(a, b, name):
-    if type(a) is not Tensor:
-        a, b = b, a
-    x, y, d = promote(a, b)
+    _check_shapes(a, b)
+    x, y, d, like = operands(a, b)
     if d.category == _FLOATING:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{type_name(d)}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{type_name(d)}\'')
     try:
-        out = _ufunc(a, name)(x, y)
+        out = _ufunc(like, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, d, a._storage.device)
+    return from_array(out, d, like._storage.device)
 
 
 def bitwise_and(a, b): return _bitwise(a, b, "bitwise_and")
@@ -433,7 +619,7 @@ def bitwise_xor(a, b): return _bitwise(a, b, "bitwise_xor")
 
 def bitwise_not(a):
     if a.dtype.is_floating_point:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{type_name(a.dtype)}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{type_name(a.dtype)}'")
     return from_array(_ufunc(a, "invert")(a._data), a.dtype, a._storage.device)
 
 
@@ -442,11 +628,28 @@ def logical_not(a):
 
 
 def logical_and(a, b):
-    return from_array(_ufunc(a, "logical_and")(*promote(a, b)[:2]), dtypes.bool_, a._storage.device)
+    _require_tensor("logical_and", b)
+    return _logical(a, b, "logical_and")
+
+
+def _logical(a, b, name):
+    x, y, _ = promote(a, b)
+    try:
+        out = _ufunc(a, name)(x, y)
+    except ValueError:
+        _broadcast_error(a, b)
+    return from_array(out, _BOOL, a._storage.device)
+
+
+def _require_tensor(name, other):
+    """Ops whose second argument PyTorch accepts only as a tensor, not a number."""
+    if type(other) is not Tensor:
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
 
 
 def logical_or(a, b):
-    return from_array(_ufunc(a, "logical_or")(*promote(a, b)[:2]), dtypes.bool_, a._storage.device)
+    _require_tensor("logical_or", b)
+    return _logical(a, b, "logical_or")
 
 
 def isnan(a): return from_array(_ufunc(a, "isnan")(a._data), dtypes.bool_, a._storage.device)
@@ -461,13 +664,20 @@ def equal(a, b):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    x, y, _ = promote(a, b)
-    return bool(_xp(a).allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    """Whether every |a - b| <= atol + rtol * |b| (after broadcasting)."""
+    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan).all())
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    x, y, _ = promote(a, b)
-    return from_array(_xp(a).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan), dtypes.bool_, a._storage.device)
+    _require_tensor("isclose", b)
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"{type_name(a.dtype)} did not match {type_name(b.dtype)}")
+    same_device(a, b)
+    try:
+        close = xp_of(a).isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError:
+        _broadcast_error(a, b)
+    return from_array(close, _BOOL, a._storage.device)
 
 
 # -- math functions ---------------------------------------------------------------
@@ -571,10 +781,10 @@ class TanhBackward0(Node):
 def sigmoid(a):
     d = to_float_dtype(a.dtype)
     x = _cast(a, d)
-    xp = _xp(a)
+    xp = xp_of(a)
     # sigmoid(x) = 1 / (1 + e^-x) = (1 + tanh(x/2)) / 2. The tanh form never
     # overflows for large |x| and takes fewer passes over the data.
-    y = xp.multiply(x, d.numpy.type(0.5))
+    y = xp.multiply(x, d.numpy.type(0.5), out=xp.empty(x.shape, d.numpy))  # out= keeps a 0-d result an array
     xp.tanh(y, out=y)
     y *= 0.5
     y += 0.5
@@ -599,9 +809,9 @@ class SigmoidBackward0(Node):
 
 
 def relu(a):
-    if a.dtype is dtypes.bool_:
-        raise RuntimeError("\"clamp_min_cpu\" not implemented for 'Bool'")
-    out = from_array(_xp(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device)
+    if a.dtype is _BOOL:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    out = from_array(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device)
     if needs_grad(a):
         node = ReluBackward0()
         record(node, out, (a,))
@@ -616,6 +826,8 @@ class ReluBackward0(Node):
 
 
 def abs(a):
+    if a.dtype is _BOOL:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     out = from_array(_ufunc(a, "absolute")(a._data), a.dtype, a._storage.device)
     if needs_grad(a):
         node = AbsBackward0()
@@ -631,7 +843,16 @@ class AbsBackward0(Node):
 
 
 def sign(a):
-    out = from_array(_ufunc(a, "sign")(a._data), a.dtype, a._storage.device)
+    xp, x = xp_of(a), a._data
+    if a.dtype is _BOOL:
+        values = x.copy()  # a bool is its own sign
+    elif a.dtype.is_floating_point:
+        # (x > 0) - (x < 0), as PyTorch computes it: nan has sign 0 (NumPy says nan)
+        # and -0.0 has sign +0.0 (NumPy keeps -0.0, which prints differently).
+        values = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+    else:
+        values = xp.sign(x)
+    out = from_array(values, a.dtype, a._storage.device)
     if needs_grad(a):
         record(SignBackward0(), out, (a,))
     return out
@@ -644,24 +865,77 @@ class SignBackward0(Node):
 
 def clamp(a, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None".replace("torch", "tinytorch"))
+        raise RuntimeError("tinytorch.clamp: At least one of 'min' or 'max' must not be None")
     if type(min) is Tensor or type(max) is Tensor:
-        out = a
-        if min is not None:
-            out = where(out < min, min, out)
-        if max is not None:
-            out = where(out > max, max, out)
-        return out
-    d = a.dtype
+        return _clamp_by_tensors(a, min, max)
+    min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
+    d = dtypes.result_type(a, *(b for b in (min, max) if b is not None))
     for bound in (min, max):
         if bound is not None:
-            d = dtypes.promote_types(d, _scalar_dtype(a.dtype, bound))
-    out = from_array(_xp(a).clip(_cast(a, d), min, max), d, a._storage.device)
+            dtypes.check_fits(bound, d)
+    if d is _BOOL:
+        kernel = "clamp_scalar_cpu" if min is not None and max is not None else (
+            "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    min, max = (None if b is None else _as_scalar(b, d) for b in (min, max))
+    x = _cast(a, d)
+    out = from_array(xp_of(a).clip(x, min, max), d, a._storage.device)
     if needs_grad(a):
         node = ClampBackward1(min, max)
         node.save(a)
         record(node, out, (a,))
     return out
+
+
+def _clamp_by_tensors(a, min, max):
+    """clamp with tensor bounds, which broadcast with a; nan in a bound gives nan."""
+    bounds = [b for b in (min, max) if b is not None]
+    if any(type(b) is not Tensor for b in bounds):
+        raise TypeError("clamp(): the bounds must both be Tensors or both be numbers, not a mix")
+    for b in bounds:
+        same_device(a, b)
+    d = dtypes.result_type(a, *bounds)
+    if d is _BOOL and len(bounds) == 2:
+        raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
+    xp = xp_of(a)
+    try:
+        x = _cast(a, d)
+        if min is not None:
+            x = xp.maximum(x, _cast(min, d))
+        if max is not None:
+            x = xp.minimum(x, _cast(max, d))
+    except ValueError:
+        broadcast_shapes(*(t._shape for t in (a, *bounds)))
+        raise
+    out = from_array(x, d, a._storage.device)
+    if needs_grad(a, *bounds):
+        node = ClampBackward0(_shape_dtype(a), _shape_dtype(min), _shape_dtype(max))
+        node.save(a, min, max)
+        record(node, out, (a, min, max))
+    return out
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds: each output element came from a, from min or from max."""
+
+    def __init__(self, a_meta, min_meta, max_meta):
+        super().__init__()
+        self.a_meta, self.min_meta, self.max_meta = a_meta, min_meta, max_meta
+
+    def backward(self, grad):
+        a, low, high = self.saved_tensors
+        zero = grad * 0
+        if low is None:
+            from_a, from_low, from_high = a <= high, None, a > high
+        elif high is None:
+            from_a, from_low, from_high = a >= low, a < low, None
+        else:
+            # With min > max every element is max, as in PyTorch.
+            from_a, from_low, from_high = (a >= low) & (a <= high), (a < low) & (low < high), (a > high) | (high < low)
+        return tuple(
+            None if source is None else _grad_for(where(source, grad, zero), meta)
+            for source, meta in ((from_a, self.a_meta), (from_low, self.min_meta), (from_high, self.max_meta))
+        )
 
 
 class ClampBackward1(Node):
@@ -682,20 +956,18 @@ class ClampBackward1(Node):
 
 
 def where(condition, x, y):
-    if type(condition) is not Tensor or condition.dtype is not dtypes.bool_:
-        got = type_name(condition.dtype) if type(condition) is Tensor else type(condition).__name__
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    """x where condition is True, else y; x and y may be numbers."""
+    condition = _where_condition(condition)
     like = x if type(x) is Tensor else y if type(y) is Tensor else condition
-    x = scalar_like(x, like)
-    y = scalar_like(y, like)
-    same_device(condition, x)
-    same_device(condition, y)
+    for t in (x, y):
+        if type(t) is Tensor:
+            same_device(condition, t)
     d = dtypes.result_type(x, y)
+    values = [_cast(t, d) if type(t) is Tensor else _as_scalar(t, d) for t in (x, y)]
     try:
-        out = _xp(like).where(condition._data, _cast(x, d), _cast(y, d))
+        out = xp_of(like).where(condition._data, *values)
     except ValueError:
-        from ..strides import broadcast_shapes
-        broadcast_shapes(condition._shape, x._shape, y._shape)
+        broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if type(t) is Tensor))
         raise
     out = from_array(out, d, like._storage.device)
     if needs_grad(x, y):
@@ -703,6 +975,22 @@ def where(condition, x, y):
         node.save(condition)
         record(node, out, (x, y))
     return out
+
+
+def _where_condition(condition):
+    if type(condition) is not Tensor:
+        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
+    if condition.dtype is dtypes.uint8:
+        warnings.warn(
+            "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+            "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=3,
+        )
+        return condition.to(_BOOL)
+    if condition.dtype is not _BOOL:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {type_name(condition.dtype)}"
+        )
+    return condition
 
 
 class WhereBackward0(Node):
@@ -719,24 +1007,57 @@ class WhereBackward0(Node):
 
 
 # -- the array module ---------------------------------------------------------------
-def _xp(t):
-    return np if t._storage.device.type == "cpu" else _gpu_xp(t)
-
-
-def _gpu_xp(t):
-    from ..device import backend_for
-    return backend_for(t._storage.device).xp
-
-
 def _ufunc(t, name):
     """The ufunc `name` of the array module that computes for t's device."""
-    return getattr(_xp(t), name)
+    return getattr(xp_of(t), name)
 
 
 def maximum(a, b):
-    """Elementwise larger of a and b (gradient to the larger; ties share it as in where)."""
-    return where(a >= b, a, b)
+    """Elementwise larger of a and b; nan wins, as in PyTorch."""
+    _require_tensor("maximum", b)
+    return _pick(a, b, "maximum", MaximumBackward0)
 
 
 def minimum(a, b):
-    return where(a <= b, a, b)
+    """Elementwise smaller of a and b; nan wins, as in PyTorch."""
+    _require_tensor("minimum", b)
+    return _pick(a, b, "minimum", MinimumBackward0)
+
+
+def _pick(a, b, name, node_cls):
+    x, y, d = promote(a, b)
+    try:
+        out = from_array(_ufunc(a, name)(x, y), d, a._storage.device)
+    except ValueError:
+        _broadcast_error(a, b)
+    if needs_grad(a, b):
+        node = node_cls(_shape_dtype(a), _shape_dtype(b))
+        node.save(a, b)
+        record(node, out, (a, b))
+    return out
+
+
+class MaximumBackward0(Node):
+    """The gradient goes to the larger input; on a tie each gets half."""
+
+    def __init__(self, a_meta, b_meta):
+        super().__init__()
+        self.a_meta, self.b_meta = a_meta, b_meta
+
+    def _a_lost(self, a, b):
+        return a < b
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        zero = grad * 0
+        shared = where(a == b, grad / 2, grad)
+        a_lost = self._a_lost(a, b)
+        b_lost = self._a_lost(b, a)
+        return _grad_for(where(a_lost, zero, shared), self.a_meta), _grad_for(where(b_lost, zero, shared), self.b_meta)
+
+
+class MinimumBackward0(MaximumBackward0):
+    """The gradient goes to the smaller input; on a tie each gets half."""
+
+    def _a_lost(self, a, b):
+        return a > b

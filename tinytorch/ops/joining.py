@@ -1,17 +1,22 @@
 """Joining tensors: cat (along an existing dim) and stack (along a new one)."""
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for
+from .base import Tensor, dtypes, np, from_array, needs_grad, record, same_device, backend_for
 
 
 def _check_list(tensors, name):
-    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+    """The checks PyTorch makes on the list itself; returns the common dtype."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
+        )
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
-    for t in tensors:
+        if name == "cat":
+            raise ValueError("tinytorch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
         if type(t) is not Tensor:
-            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, but got {type(t).__name__}")
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
         same_device(tensors[0], t)
     d = tensors[0].dtype
     for t in tensors[1:]:
@@ -21,25 +26,32 @@ def _check_list(tensors, name):
 
 def cat(tensors, dim=0):
     d = _check_list(tensors, "cat")
-    # PyTorch skips 1-D empty tensors (legacy behaviour) when joining.
-    parts = [t for t in tensors if not (t.dim() == 1 and t._shape[0] == 0)] or list(tensors[:1])
-    ref = parts[0]
-    if ref.dim() == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    for i, t in enumerate(tensors):
+        if t.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # PyTorch skips 1-D empty tensors (a legacy rule), whatever their neighbours' shapes.
+    parts = [(i, t) for i, t in enumerate(tensors) if t._shape != (0,)]
+    if not parts:
+        return _joined(tensors, [t._data for t in tensors], 0, d)
+    ref = parts[0][1]
     dim = S.normalize_dim(dim, ref.dim())
-    for i, t in enumerate(parts):
+    for i, t in parts:
         if t.dim() != ref.dim():
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.dim()} and {t.dim()}"
-            )
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.dim()} and {t.dim()}")
         for k in range(ref.dim()):
             if k != dim and t._shape[k] != ref._shape[k]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. Expected size {ref._shape[k]} but "
                     f"got size {t._shape[k]} for tensor number {i} in the list."
                 )
-    xp = backend_for(ref.device).xp
-    out = from_array(xp.concatenate([t._data.astype(d.numpy, copy=False) for t in parts], axis=dim), d, ref.device)
+    return _joined(tensors, [t._data for _, t in parts], dim, d)
+
+
+def _joined(tensors, arrays, dim, d):
+    xp = backend_for(tensors[0].device).xp
+    with np.errstate(all="ignore"):  # a value too big for d becomes inf, silently, as in PyTorch
+        joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
+    out = from_array(joined, d, tensors[0].device)
     if needs_grad(*tensors):
         record(CatBackward0(dim, [t._shape for t in tensors], [t.dtype for t in tensors]), out, tuple(tensors))
     return out
@@ -66,13 +78,13 @@ class CatBackward0(Node):
 def stack(tensors, dim=0):
     _check_list(tensors, "stack")
     shape = tensors[0]._shape
+    dim = S.normalize_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
         if t._shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {S.list_repr(shape)} at entry 0 and "
                 f"{S.list_repr(t._shape)} at entry {i}"
             )
-    dim = S.normalize_dim(dim, len(shape) + 1)
     from ..autograd import grad_mode
     with grad_mode.no_grad():
         out = cat([t.unsqueeze(dim) for t in tensors], dim)

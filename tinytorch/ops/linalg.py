@@ -1,92 +1,67 @@
-"""Matrix products: matmul (@), mm, and the dot / matrix-vector cases it covers."""
+"""Matrix products: matmul (@) and the ops it is built from: dot, mv, mm, bmm.
+
+matmul picks one of them by the inputs' dimensions, exactly as PyTorch does,
+so that results, error messages and the recorded graph (`grad_fn`) match:
+
+    1-D @ 1-D          dot
+    2-D @ 1-D          mv
+    1-D @ 2-D          mm of the vector as a one-row matrix, then that row dimension squeezed away
+    2-D @ 2-D          mm
+    N-D with 1-D/2-D   (N >= 3, in either order) fold the batch dims into the rows: one mm or mv
+    anything else      broadcast the batch dims, flatten them into one, bmm, then unflatten
+"""
+import math
+
+from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for, sum_to, type_name
+from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for, type_name
+from .views import UnsafeViewBackward0, ViewBackward0
 
 
-def _check(a, b, name):
-    if type(a) is not Tensor or type(b) is not Tensor:
-        raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(b).__name__}")
+def _check_tensors(name, a, b, other="other"):
+    for position, t in ((1, a), (2, b)):
+        if type(t) is not Tensor:
+            arg = "input" if position == 1 else other
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(t).__name__}")
     same_device(a, b)
+
+
+def _product(a, b, bool_kernel):
+    """a @ b on arrays (already checked): the values, as a new tensor.
+
+    Half precision multiplies in float32 and rounds once at the end, as PyTorch
+    does on the CPU. PyTorch has no bool kernel, but an empty product needs no
+    kernel, so it still succeeds (all False)."""
+    xp = backend_for(a.device).xp
+    x, y = a._data, b._data
+    if a.dtype is dtypes.bool_:
+        if x.size and y.size and x.shape[-1]:
+            raise NotImplementedError(f"\"{bool_kernel}\" not implemented for 'Bool'")
+        x, y = x.astype(xp.uint8), y.astype(xp.uint8)
+    elif a.dtype is dtypes.float16:
+        x, y = x.astype(xp.float32), y.astype(xp.float32)
+    return from_array(xp.matmul(x, y), a.dtype, a.device)
+
+
+# -- dot, mv, mm, bmm: the four kernels ------------------------------------------------
+def dot(a, b):
+    _check_tensors("dot", a, b, "tensor")
+    if a.dim() != 1 or b.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
     if a.dtype is not b.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_long_name(a.dtype)} != {_long_name(b.dtype)}"
+            f"dot : expected both vectors to have same dtype, but found {type_name(a.dtype)} and {type_name(b.dtype)}"
+        )
+    if a._shape != b._shape:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a._shape[0]}] and src [{b._shape[0]}] to have the same "
+            f"number of elements, but got {a._shape[0]} and {b._shape[0]} elements respectively"
         )
     if a.dtype is dtypes.bool_:
-        raise RuntimeError(f'"{name}" not implemented for \'Bool\'')
-
-
-def _long_name(d):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}.get(d.name, d.name)
-
-
-def mm(a, b):
-    _check(a, b, "mm")
-    if a.dim() != 2:
-        raise RuntimeError(f"self must be a matrix")
-    if b.dim() != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
-    if a._shape[1] != b._shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})"
-        )
-    out = from_array(backend_for(a.device).xp.matmul(a._data, b._data), a.dtype, a.device)
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
+    out = _product(a, b, "dot")
     if needs_grad(a, b):
-        node = MmBackward0()
-        node.save(b if a._requires_grad else None, a if b._requires_grad else None)
-        record(node, out, (a, b))
-    return out
-
-
-class MmBackward0(Node):
-    def backward(self, grad):
-        b, a = self.saved_tensors
-        # out = a @ b  =>  d/da = grad @ b^T,  d/db = a^T @ grad
-        return (mm(grad, b.t()) if b is not None else None, mm(a.t(), grad) if a is not None else None)
-
-
-def matmul(a, b):
-    """@ as in PyTorch: 1-D @ 1-D is a dot product, 2-D @ 1-D a matrix-vector
-    product, 2-D @ 2-D mm, and more dims a batched product with broadcasting."""
-    _check(a, b, "matmul")
-    da, db = a.dim(), b.dim()
-    if da == 0 or db == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
-    if da == 2 and db == 2:
-        return mm(a, b)
-    if da == 1 and db == 1:
-        if a._shape != b._shape:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a._shape[0]}] and src [{b._shape[0]}] to have the "
-                "same number of elements, but got {} and {} elements respectively".format(a._shape[0], b._shape[0])
-            )
-        return _product(a, b, DotBackward0)
-    if da == 2 and db == 1:
-        if a._shape[1] != b._shape[0]:
-            raise RuntimeError(
-                f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({b._shape[0]})"
-            )
-        return _product(a, b, MvBackward0)
-    if da == 1 and db == 2:
-        return mm(a.unsqueeze(0), b).squeeze(0)
-    if a._shape[-1] != b._shape[-2 if db > 1 else 0]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{a._shape[0]}, {a._shape[-1]}] "
-            f"but got: [{b._shape[0]}, {b._shape[-2 if db > 1 else 0]}]."
-        )
-    return _product(a, b, BmmBackward)
-
-
-def _product(a, b, node_cls):
-    try:
-        result = backend_for(a.device).xp.matmul(a._data, b._data)
-    except ValueError:
-        from ..strides import broadcast_shapes
-        broadcast_shapes(a._shape[:-2], b._shape[:-2])
-        raise
-    out = from_array(result, a.dtype, a.device)
-    if needs_grad(a, b):
-        node = node_cls(a._shape, b._shape)
+        node = DotBackward0(a._shape, b._shape)
         node.save(a, b)
         record(node, out, (a, b))
     return out
@@ -101,6 +76,28 @@ class DotBackward0(Node):
         return grad * b, grad * a
 
 
+def mv(a, b):
+    _check_tensors("mv", a, b, "vec")
+    if a.dim() != 2 or b.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {b.dim()}")
+    if a._shape[1] != b._shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({b._shape[0]})"
+        )
+    if a.dtype is not b.dtype:
+        # PyTorch's message names its output buffer (of the vector's dtype) first.
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {type_name(b.dtype)}, "
+            f"{type_name(a.dtype)}, and {type_name(b.dtype)}"
+        )
+    out = _product(a, b, "addmv_impl_cpu")
+    if needs_grad(a, b):
+        node = MvBackward0(a._shape, b._shape)
+        node.save(a, b)
+        record(node, out, (a, b))
+    return out
+
+
 class MvBackward0(Node):
     def __init__(self, a_shape, b_shape):
         super().__init__()
@@ -111,34 +108,168 @@ class MvBackward0(Node):
         return grad.unsqueeze(1) * b.unsqueeze(0), matmul(a.t(), grad)
 
 
-class BmmBackward(Node):
-    """Batched matmul with broadcasting (PyTorch folds this into several nodes;
-    one node keeps the graph readable)."""
+def mm(a, b):
+    _check_tensors("mm", a, b, "mat2")
+    if a.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a._shape[1] != b._shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})"
+        )
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[a.dtype.name]} != {_CPP_NAMES[b.dtype.name]}"
+        )
+    out = _product(a, b, "addmm_impl_cpu_")
+    if needs_grad(a, b):
+        node = MmBackward0()
+        node.save(b if a._requires_grad else None, a if b._requires_grad else None)
+        record(node, out, (a, b))
+    return out
 
-    def __init__(self, a_shape, b_shape):
-        super().__init__()
-        self.a_shape, self.b_shape = a_shape, b_shape
 
+# The C++ type names PyTorch's mm prints in its dtype message.
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+class MmBackward0(Node):
     def backward(self, grad):
-        a, b = self.saved_tensors
-        a2 = a.unsqueeze(0) if a.dim() == 1 else a
-        b2 = b.unsqueeze(-1) if b.dim() == 1 else b
-        g = grad
-        if a.dim() == 1:
-            g = g.unsqueeze(-2)
-        if b.dim() == 1:
-            g = g.unsqueeze(-1)
-        ga = matmul(g, b2.transpose(-1, -2))
-        gb = matmul(a2.transpose(-1, -2), g)
-        if a.dim() == 1:
-            ga = ga.squeeze(-2)
-        if b.dim() == 1:
-            gb = gb.squeeze(-1)
-        return sum_to(ga, self.a_shape), sum_to(gb, self.b_shape)
+        b, a = self.saved_tensors
+        # out = a @ b  =>  d/da = grad @ b^T,  d/db = a^T @ grad
+        return (mm(grad, b.t()) if b is not None else None, mm(a.t(), grad) if a is not None else None)
 
 
-def dot(a, b):
-    _check(a, b, "dot")
-    if a.dim() != 1 or b.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
-    return matmul(a, b)
+def bmm(a, b):
+    """A batch of matrix products: (B, n, m) @ (B, m, p) -> (B, n, p), no broadcasting."""
+    _check_tensors("bmm", a, b, "mat2")
+    if a.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if b._shape[0] != a._shape[0] or b._shape[1] != a._shape[2]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{a._shape[0]}, {a._shape[2]}] "
+            f"but got: [{b._shape[0]}, {b._shape[1]}]."
+        )
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(a.dtype)} but found {type_name(b.dtype)}")
+    out = _product(a, b, "bmm")
+    if needs_grad(a, b):
+        node = BmmBackward0()
+        node.save(b if a._requires_grad else None, a if b._requires_grad else None)
+        record(node, out, (a, b))
+    return out
+
+
+class BmmBackward0(Node):
+    def backward(self, grad):
+        b, a = self.saved_tensors
+        # Per batch, as mm: d/da = grad @ b^T, d/db = a^T @ grad.
+        return (bmm(grad, b.transpose(1, 2)) if b is not None else None,
+                bmm(a.transpose(1, 2), grad) if a is not None else None)
+
+
+# -- matmul ------------------------------------------------------------------------------
+def matmul(a, b):
+    """@ as in PyTorch; see the module docstring for which kernel each case uses."""
+    _check_tensors("matmul", a, b)
+    da, db = a.dim(), b.dim()
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(a, b)
+    if da == 2 and db == 1:
+        return mv(a, b)
+    if da == 1 and db == 2:
+        return _squeeze_row(mm(a.unsqueeze(0), b))
+    if da == 2 and db == 2:
+        return mm(a, b)
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    return _batched_matmul(a, b)
+
+
+def _squeeze_row(t):
+    """Drop the leading size-1 dim of a fresh mm result, the way PyTorch's
+    matmul does it (in place with squeeze_), so the result is not a view."""
+    out = Tensor._make(t._storage, t._shape[1:], t._stride[1:], t._offset, t._data[0])
+    if needs_grad(t):
+        record(SqueezeBackward4(t._shape), out, (t,))
+    return out
+
+
+class SqueezeBackward4(ViewBackward0):
+    """squeeze_(dim) in place: PyTorch's name for the last step of vector @ matrix."""
+
+
+def _should_fold(a, b):
+    """Whether N-D @ 1-D/2-D (or the reverse) can run as one mm/mv on the big
+    tensor with its batch dims folded into its rows. PyTorch does this when the
+    small tensor needs a gradient (so its gradient is not summed over a batch)
+    or when the fold is a free view."""
+    a_larger = a.dim() >= b.dim()
+    big = a if a_larger else b.mT
+    small = b if a_larger else a
+    if not (big.dim() >= 3 and small.dim() <= 2):
+        return False
+    if small._requires_grad:
+        return True
+    if a.dim() == 2:
+        return False  # matrix @ batch: folding would need a transposed copy of the result
+    if big.numel() == 0:
+        return True
+    shape, stride = big._shape, big._stride
+    return all(stride[i] == stride[i + 1] * shape[i + 1] for i in range(big.dim() - 2))
+
+
+def _folded_matmul(a, b):
+    transpose = b.dim() > a.dim()
+    # (batch @ small) directly, or (small @ batch) as (batch^T @ small^T)^T.
+    big = b.mT if transpose else a
+    small = (a.t() if a.dim() == 2 else a) if transpose else b
+    rows = big._shape[:-1]
+    out_shape = rows + ((small._shape[1],) if small.dim() == 2 else ())
+    folded = big.reshape(math.prod(rows), big._shape[-1])
+    if small.dim() == 2:
+        out = _unsafe_view(mm(folded, small), out_shape)
+        return out.mT.contiguous() if transpose else out
+    return _unsafe_view(mv(folded, small), out_shape)
+
+
+def _batched_matmul(a, b):
+    # Two batches of matrices, their batch dims broadcast together then
+    # flattened into one, so a single bmm computes every product.
+    da, db = a.dim(), b.dim()
+    if da == 3 and db == 3 and a._shape[0] != b._shape[0]:
+        # PyTorch drops a batch of one that needs a gradient (its gradient then
+        # is one mm instead of a sum over the other batch).
+        if a._shape[0] == 1 and a._requires_grad:
+            return matmul(a.squeeze(0), b)
+        if b._shape[0] == 1 and b._requires_grad:
+            return matmul(a, b.squeeze(0))
+    n = a._shape[-2] if da > 1 else 1
+    m1 = a._shape[-1]
+    m2 = b._shape[-2] if db > 1 else b._shape[0]
+    p = b._shape[-1] if db > 1 else 1
+    batch = S.broadcast_shapes(a._shape[:-2], b._shape[:-2])
+    count = math.prod(batch)
+    a3 = a.expand(batch + (n, m1)).reshape(count, n, m1)
+    if db == 1:
+        b3 = b.expand(batch + (m2,)).reshape(count, m2).unsqueeze(2)
+    else:
+        b3 = b.expand(batch + (m2, p)).reshape(count, m2, p)
+    out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    out = bmm(a3, b3)
+    return _unsafe_view(out.squeeze(-1) if db == 1 else out, out_shape)
+
+
+def _unsafe_view(t, shape):
+    """Reshape a fresh, contiguous result without making it a view: matmul's
+    result stands alone, as in PyTorch (its node is UnsafeViewBackward0)."""
+    out = Tensor._make(t._storage, shape, S.contiguous_strides(shape), t._offset, t._data.reshape(shape))
+    if needs_grad(t):
+        record(UnsafeViewBackward0(t._shape), out, (t,))
+    return out

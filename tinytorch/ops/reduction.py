@@ -11,16 +11,28 @@ from ..autograd.graph import Node
 from .base import Tensor, np, dtypes, from_array, needs_grad, record, backend_for, type_name
 
 
-def _dims(a, dim):
-    """None -> None; an int or tuple -> a sorted tuple of non-negative dims."""
+def _dims(a, dim, empty_means_all=True):
+    """None -> None (every dim); an int or a tuple -> a sorted tuple of
+    non-negative dims, checked as PyTorch checks them (in range, no repeats).
+
+    An empty tuple reduces every dim in sum and mean, and none in all and any
+    (`empty_means_all=False`): PyTorch's own inconsistency, kept."""
     if dim is None:
         return None
     n = a.dim()
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    out = sorted({S.normalize_dim(d, builtins.max(n, 1)) for d in dims})
-    if n == 0:
-        return ()  # reducing a 0-d tensor over dim 0 or -1 leaves it as is
-    return tuple(out)
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        dims = (dim,)
+    elif isinstance(dim, (tuple, list)) and builtins.all(isinstance(d, int) for d in dim):
+        dims = tuple(dim)
+    else:
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
+    if not dims:
+        return tuple(range(n)) if empty_means_all else ()
+    dims = [S.normalize_dim(d, builtins.max(n, 1)) for d in dims]  # every dim in range first, then no repeats
+    for i, d in enumerate(dims):
+        if d in dims[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims)) if n else ()  # reducing a 0-d tensor over dim 0 or -1 leaves it as is
 
 
 def _expand_back(grad, shape, dims, keepdim):
@@ -41,12 +53,29 @@ def sum(a, dim=None, keepdim=False, *, dtype=None):
         d = dtypes.int64  # PyTorch sums bools and integers as int64
     else:
         d = a.dtype
-    xp = backend_for(a.device).xp
-    out = from_array(xp.sum(a._data, axis=dims, keepdims=keepdim, dtype=d.numpy), d, a.device)
+    out = _reduce("sum", a, dims, keepdim, d)
     if needs_grad(a):
         node = SumBackward0(a._shape) if dim is None else SumBackward1(a._shape, dims, keepdim)
         record(node, out, (a,))
     return out
+
+
+def _reduce(name, a, dims, keepdim, d):
+    """sum, prod or mean of a over dims, computed in dtype d (the input is cast
+    first, as PyTorch does with dtype=). Half precision adds up in float32, as
+    PyTorch does, so a long sum does not lose every digit."""
+    xp = backend_for(a.device).xp
+    compute = dtypes.float32 if d is dtypes.float16 else d
+    # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
+    # empty mean's 0 / 0); NumPy would warn, so its warnings are switched off.
+    with np.errstate(all="ignore"):
+        x = a._data if a.dtype is compute else a._data.astype(compute.numpy)
+        if name == "mean":  # the sum over the count, as NumPy's mean computes it
+            count = _count(a._shape, range(a.dim()) if dims is None else dims)
+            result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
+        else:
+            result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
+    return from_array(result, d, a.device)
 
 
 class SumBackward0(Node):
@@ -68,17 +97,22 @@ class SumBackward1(Node):
 
 
 def mean(a, dim=None, keepdim=False, *, dtype=None):
-    d = dtypes.to_dtype(dtype) if dtype is not None else a.dtype
-    if not d.is_floating_point:
+    if dtype is not None:
+        d = dtypes.to_dtype(dtype)
+        if not d.is_floating_point:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating point or "
+                f"complex dtype. Got: {type_name(d)}"
+            )
+    elif not a.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
             f"dtype. Got: {type_name(a.dtype)}"
         )
+    else:
+        d = a.dtype
     dims = _dims(a, dim)
-    xp = backend_for(a.device).xp
-    with _quiet_empty():
-        result = xp.mean(a._data, axis=dims, keepdims=keepdim, dtype=d.numpy)
-    out = from_array(result, d, a.device)
+    out = _reduce("mean", a, dims, keepdim, d)
     if needs_grad(a):
         count = a.numel() // builtins.max(out.numel(), 1) if dims is None else _count(a._shape, dims)
         node = MeanBackward0(a._shape, count) if dim is None else MeanBackward1(a._shape, dims, keepdim, count)
@@ -91,10 +125,6 @@ def _count(shape, dims):
     for d in dims:
         n *= shape[d]
     return n
-
-
-def _quiet_empty():
-    return np.errstate(all="ignore")  # the mean of nothing is nan, without NumPy's warning
 
 
 class MeanBackward0(Node):
@@ -116,12 +146,13 @@ class MeanBackward1(Node):
 
 
 def prod(a, dim=None, keepdim=False, *, dtype=None):
+    if dim is None and keepdim:
+        raise TypeError("prod(): argument 'dim' (position 2) must be int, not NoneType")
     if dim is not None and not isinstance(dim, int):
-        raise TypeError("prod(): argument 'dim' must be int, not tuple")
+        raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
     dims = _dims(a, dim)
     d = dtypes.to_dtype(dtype) if dtype is not None else (a.dtype if a.dtype.is_floating_point else dtypes.int64)
-    xp = backend_for(a.device).xp
-    out = from_array(xp.prod(a._data, axis=dims, keepdims=keepdim, dtype=d.numpy), d, a.device)
+    out = _reduce("prod", a, dims, keepdim, d)
     if needs_grad(a):
         node = ProdBackward0(a._shape) if dim is None else ProdBackward1(a._shape, dims, keepdim)
         node.save(a, out)
@@ -138,10 +169,13 @@ class ProdBackward0(Node):
 
     def backward(self, grad):
         a, out = self.saved_tensors
-        # d(prod)/dx_i is the product of all the others: prod / x_i where x_i != 0.
-        # Where x_i == 0, divide-free: compute the product of the others directly.
-        others = _product_of_others(a, self.dims)
-        return _expand_back(grad, self.shape, self.dims, self.keepdim) * others
+        spread = _expand_back(grad, self.shape, self.dims, self.keepdim)
+        # d(prod)/dx_i is the product of all the others: prod / x_i, written with
+        # ops so that it can be differentiated again (as PyTorch does)...
+        if not (a == 0).any():
+            return spread * _expand_back(out, self.shape, self.dims, self.keepdim) / a
+        # ... unless some x_i == 0: then the product of the others, computed directly.
+        return spread * _product_of_others(a, self.dims)
 
 
 class ProdBackward1(ProdBackward0):
@@ -207,13 +241,16 @@ def min(a, dim=None, keepdim=False):
 
 def _extreme(a, dim, keepdim, name):
     xp = backend_for(a.device).xp
+    if (dim is None and keepdim) or not (dim is None or isinstance(dim, int)):
+        raise TypeError(f"{name}(): dim must be an int (keepdim needs a dim), not {type(dim).__name__}")
     if dim is None:
         if a.numel() == 0:
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
+        with np.errstate(all="ignore"):  # nan wins without NumPy's "invalid value" warning
+            out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
         if needs_grad(a):
             node = (MaxBackward1 if name == "max" else MinBackward1)()
             node.save(a, out)
@@ -286,23 +323,36 @@ def argmin(a, dim=None, keepdim=False):
 
 def _arg(a, dim, keepdim, name):
     xp = backend_for(a.device).xp
-    if a.numel() == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if not (dim is None or isinstance(dim, int)):
+        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+    if a.dtype is dtypes.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
+        if a.numel() == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         result = getattr(xp, name)(a._data)
         if keepdim:
             result = xp.reshape(result, (1,) * a.dim())
-    else:
-        d = S.normalize_dim(dim, builtins.max(a.dim(), 1))
-        result = getattr(xp, name)(a._data, axis=d if a.dim() else None, keepdims=keepdim and a.dim() > 0)
-    return from_array(result, dtypes.int64, a.device)
+        return from_array(result, dtypes.int64, a.device)
+    d = S.normalize_dim(dim, builtins.max(a.dim(), 1))
+    if a.dim() == 0:
+        return from_array(xp.zeros((), dtype=xp.int64), dtypes.int64, a.device)
+    if a._shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return from_array(getattr(xp, name)(a._data, axis=d, keepdims=keepdim), dtypes.int64, a.device)
 
 
 def all(a, dim=None, keepdim=False):
+    return _logical_reduce(a, dim, keepdim, "all")
+
+
+def _logical_reduce(a, dim, keepdim, name):
+    """all / any: bool results, except that uint8 input gives uint8 (0 or 1), as in PyTorch."""
     xp = backend_for(a.device).xp
-    return from_array(xp.all(a._data, axis=_dims(a, dim), keepdims=keepdim), dtypes.bool_, a.device)
+    result = getattr(xp, name)(a._data, axis=_dims(a, dim, empty_means_all=False), keepdims=keepdim)
+    d = dtypes.uint8 if a.dtype is dtypes.uint8 else dtypes.bool_
+    return from_array(result, d, a.device)
 
 
 def any(a, dim=None, keepdim=False):
-    xp = backend_for(a.device).xp
-    return from_array(xp.any(a._data, axis=_dims(a, dim), keepdims=keepdim), dtypes.bool_, a.device)
+    return _logical_reduce(a, dim, keepdim, "any")

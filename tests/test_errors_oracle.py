@@ -1,0 +1,148 @@
+"""Bad input raises what PyTorch raises: the same exception type and, for the
+common mistakes, the same message (with `torch` spelled `tinytorch`).
+
+Each case is one expression written once against a library `L`, run with
+L = tinytorch and L = torch. Where PyTorch's message comes from its argument
+parser (a TypeError listing C++ signatures), only the type is compared.
+"""
+import numpy as np
+import pytest
+import torch
+
+import oracle
+import tinytorch
+
+
+def ints(L, *shape, dtype="int64"):
+    return L.ones(*shape, dtype=getattr(L, dtype))
+
+
+def bools(L, *shape):
+    return L.ones(*shape, dtype=L.bool)
+
+
+# name -> expression; the message must match too.
+SAME_MESSAGE = {
+    # dtypes an op does not support
+    "bitwise and of floats": lambda L: L.ones(3) & L.ones(3),
+    "bitwise or of float and int": lambda L: ints(L, 3) | L.ones(3),
+    "bitwise xor of int and float number": lambda L: ints(L, 3, dtype="int32") ^ 1.5,
+    "bitwise_not of float": lambda L: L.bitwise_not(L.ones(3, dtype=L.float64)),
+    "mean of ints": lambda L: ints(L, 2, 3).mean(),
+    "mean of bools": lambda L: bools(L, 3).mean(),
+    "mean with an integer dtype": lambda L: L.ones(3).mean(dtype=L.int32),
+    "negation of bool": lambda L: -bools(L, 3),
+    "subtraction of bools": lambda L: bools(L, 3) - bools(L, 3),
+    "subtraction of bool and float": lambda L: L.ones(3) - bools(L, 3),
+    "subtraction of True": lambda L: L.ones(3) - True,
+    "number minus bool": lambda L: 1 - bools(L, 3),
+    "abs of bool": lambda L: L.abs(bools(L, 3)),
+    "relu of bool": lambda L: L.relu(bools(L, 3)),
+    "argmax of bool": lambda L: bools(L, 3).argmax(),
+    "floor division of bools": lambda L: bools(L, 3) // bools(L, 3),
+    "remainder of bools": lambda L: bools(L, 3) % bools(L, 3),
+    "power of bools": lambda L: bools(L, 3) ** bools(L, 3),
+    "clamp of bools": lambda L: bools(L, 3).clamp(True, True),
+    "mm of bools": lambda L: bools(L, 2, 2) @ bools(L, 2, 2),
+    "dot of bools": lambda L: L.dot(bools(L, 2), bools(L, 2)),
+    # values PyTorch refuses
+    "integer division by zero": lambda L: ints(L, 3) // 0,
+    "integer remainder by zero tensor": lambda L: ints(L, 3) % L.zeros(3, dtype=L.int64),
+    "integer to a negative power": lambda L: ints(L, 3) ** -2,
+    "int8 to a power it cannot hold": lambda L: ints(L, 3, dtype="int8") ** 300,
+    "int8 clamped to a bound it cannot hold": lambda L: ints(L, 3, dtype="int8").clamp(0, 1000),
+    "half clamped to a bound it cannot hold": lambda L: L.ones(3, dtype=L.float16).clamp(max=1e6),
+    "clamp without bounds": lambda L: L.clamp(L.ones(3)),
+    "where with an int condition": lambda L: L.where(ints(L, 3), L.ones(3), L.zeros(3)),
+    "div with an unknown rounding mode": lambda L: L.ones(3).div(2, rounding_mode="round"),
+    "allclose of float32 and float64": lambda L: L.allclose(L.ones(3), L.ones(3, dtype=L.float64)),
+    # shapes
+    "add with clashing shapes": lambda L: L.ones(2, 3) + L.ones(2, 4),
+    "mul with clashing shapes": lambda L: L.ones(3) * L.ones(4),
+    "where with clashing shapes": lambda L: L.where(L.ones(2, 3) > 0, L.ones(3), L.ones(4)),
+    "mm with clashing shapes": lambda L: L.mm(L.ones(2, 3), L.ones(4, 2)),
+    "mm of a vector": lambda L: L.mm(L.ones(3), L.ones(3, 2)),
+    "mm of mixed dtypes": lambda L: L.mm(L.ones(2, 3), L.ones(3, 2, dtype=L.float64)),
+    "matmul of a 0-d tensor": lambda L: L.matmul(L.ones(()), L.ones(3)),
+    "matmul matrix and vector": lambda L: L.ones(2, 3) @ L.ones(4),
+    "matmul vector and matrix": lambda L: L.ones(4) @ L.ones(3, 2),
+    "matmul of batches": lambda L: L.ones(2, 2, 3) @ L.ones(2, 4, 2),
+    "matmul with clashing batches": lambda L: L.ones(2, 2, 3) @ L.ones(3, 3, 2),
+    "matmul of a batch and a matrix": lambda L: L.ones(2, 2, 3) @ L.ones(4, 2),
+    "matmul of mixed dtypes": lambda L: L.ones(2, 3) @ L.ones(3, dtype=L.float64),
+    "dot of matrices": lambda L: L.dot(L.ones(2, 2), L.ones(2, 2)),
+    "dot of different lengths": lambda L: L.dot(L.ones(3), L.ones(4)),
+    "dot of mixed dtypes": lambda L: L.dot(L.ones(3), ints(L, 3)),
+    "cat with clashing sizes": lambda L: L.cat([L.ones(2, 3), L.ones(2, 4)]),
+    "cat along a negative dim with clashing sizes": lambda L: L.cat([L.ones(2, 3), L.ones(3, 3)], -1),
+    "cat of different ranks": lambda L: L.cat([L.ones(2, 3), L.ones(2, 3, 1)]),
+    "cat of a 0-d tensor": lambda L: L.cat([L.ones(3), L.ones(())]),
+    "cat along a dim out of range": lambda L: L.cat([L.ones(2, 3), L.ones(2, 3)], 2),
+    "cat of an empty list": lambda L: L.cat([]),
+    "stack of different shapes": lambda L: L.stack([L.ones(2, 3), L.ones(3, 2)]),
+    "stack along a dim out of range": lambda L: L.stack([L.ones(2), L.ones(2)], 2),
+    "stack of an empty list": lambda L: L.stack([]),
+    "cat of a list holding a number": lambda L: L.cat([L.ones(2), 1]),
+    # reductions
+    "sum over a dim out of range": lambda L: L.ones(2, 3).sum(2),
+    "sum over a repeated dim": lambda L: L.ones(2, 3).sum((1, -1)),
+    "max of an empty tensor": lambda L: L.ones(0).max(),
+    "max over an empty dim": lambda L: L.ones(2, 0).max(1),
+    "argmax of an empty tensor": lambda L: L.ones(0, 3).argmax(),
+    "argmin over an empty dim": lambda L: L.ones(0, 3).argmin(0),
+    "min over a dim out of range": lambda L: L.ones(3).min(1),
+    # set-up
+    "set_num_threads(0)": lambda L: L.set_num_threads(0),
+    "set_num_threads(1.5)": lambda L: L.set_num_threads(1.5),
+}
+
+# name -> expression; the exception type must match (torch's message is its argument parser's).
+SAME_TYPE = {
+    "add of a string": lambda L: L.ones(3) + "a",
+    "compare with None": lambda L: L.ones(3) < None,
+    "matmul with a number": lambda L: L.matmul(L.ones(3), 2),
+    "mm with a number": lambda L: L.mm(L.ones(2, 2), 2),
+    "maximum with a number": lambda L: L.maximum(L.ones(3), 2),
+    "isclose with a number": lambda L: L.isclose(L.ones(3), 1),
+    "logical_and with a number": lambda L: L.logical_and(L.ones(3), 1),
+    "where with a bool condition": lambda L: L.where(True, L.ones(3), L.zeros(3)),
+    "clamp with a tensor and a number": lambda L: L.clamp(L.ones(3), min=L.zeros(3), max=2),
+    "prod over a tuple of dims": lambda L: L.ones(2, 3).prod((0, 1)),
+    "argmax over a tuple of dims": lambda L: L.ones(2, 3).argmax((0,)),
+    "max over a tuple of dims": lambda L: L.ones(2, 3).max((0,)),
+    "cat of a tensor, not a list": lambda L: L.cat(L.ones(2, 2)),
+    "stack of a tensor, not a list": lambda L: L.stack(L.ones(2, 2)),
+    "invert of a float": lambda L: ~L.ones(3),
+}
+
+
+@pytest.mark.parametrize("name", SAME_MESSAGE)
+def test_same_exception_and_message(name):
+    expression = SAME_MESSAGE[name]
+    oracle.assert_same_error(lambda: expression(tinytorch), lambda: expression(torch))
+
+
+@pytest.mark.parametrize("name", SAME_TYPE)
+def test_same_exception_type(name):
+    expression = SAME_TYPE[name]
+    with pytest.raises(Exception) as expected:
+        expression(torch)
+    with pytest.raises(expected.type):
+        expression(tinytorch)
+
+
+def test_equality_with_a_non_number_is_python_identity():
+    # t == None is False (and != True) in PyTorch, not an error: Python falls back to identity.
+    for other in (None, "a", [1, 1, 1]):
+        assert (tinytorch.ones(3) == other) is (torch.ones(3) == other)
+        assert (tinytorch.ones(3) != other) is (torch.ones(3) != other)
+
+
+def test_failed_in_place_op_leaves_the_tensor_unchanged():
+    # An in-place op that fails on dtype or shape must not have written anything.
+    for name, other in [("add_", np.ones((2, 4), "float32")), ("mul_", np.ones(3, "float64") * 2.5)]:
+        original = np.arange(6, dtype="int64").reshape(2, 3) if name == "mul_" else np.ones((2, 3), "float32")
+        tt_t, torch_t = tinytorch.from_numpy(original.copy()), torch.from_numpy(original.copy())
+        oracle.assert_same_error(lambda: getattr(tt_t, name)(tinytorch.from_numpy(other.copy())),
+                                 lambda: getattr(torch_t, name)(torch.from_numpy(other.copy())))
+        oracle.assert_same_values(tt_t, torch_t)

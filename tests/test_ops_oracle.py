@@ -1,0 +1,382 @@
+"""Elementwise ops, matmul, cat and stack against PyTorch.
+
+Hypothesis draws dtypes, (broadcastable or clashing) shapes and values; every
+case runs through tinytorch and torch on the same numbers, and the two must
+agree on the result's values, shape and dtype, or raise the same error.
+"""
+import operator
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import oracle
+import tinytorch
+
+DTYPES = oracle.DTYPE_NAMES
+FLOATS = ("float32", "float64", "float16")
+INTS = ("int64", "int32", "int16", "int8", "uint8")
+
+# Relative tolerance by result dtype: a few units in the last place, since
+# NumPy's and PyTorch's exp, sin, pow, ... may round differently.
+RTOL = {"float16": 2e-3, "float32": 2e-5, "float64": 1e-12}
+ATOL = {"float16": 1e-3, "float32": 1e-6, "float64": 1e-12}
+
+SPECIAL_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 3.0, np.inf, -np.inf, np.nan, 1e-30, 70000.0, -1e20]
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- strategies and helpers --------------------------------------------------------------
+def element_strategy(name, small=False):
+    """Python numbers for one element of dtype `name`. `small` keeps integers in
+    [-50, 50] (integer division by -1 of the most negative int32/int64 crashes
+    PyTorch itself, with SIGFPE) and floats finite and moderate (a sum of
+    products that overflows may or may not reach inf, depending on the order)."""
+    if name == "bool":
+        return st.booleans()
+    if name in INTS:
+        info = np.iinfo(name)
+        low, high = int(info.min), int(info.max)
+        if small:
+            low, high = max(low, -50), min(high, 50)
+        return st.integers(low, high)
+    if small:
+        return st.floats(-10, 10, allow_nan=False, width=16)
+    return st.one_of(st.sampled_from(SPECIAL_FLOATS), st.floats(-100, 100, allow_nan=False))
+
+
+@st.composite
+def arrays(draw, name, shape, small=False):
+    count = int(np.prod(shape)) if shape else 1
+    values = draw(st.lists(element_strategy(name, small), min_size=count, max_size=count))
+    with np.errstate(all="ignore"):  # 70000 and -1e20 become inf in float16, as intended
+        return np.array(values, dtype=np.float64 if name in FLOATS else None).astype(name).reshape(shape)
+
+
+shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
+
+
+@st.composite
+def shape_pairs(draw):
+    """Mostly shapes that broadcast together; now and then two that may clash."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(shapes), draw(shapes)
+    return draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=0, max_side=4)).input_shapes
+
+
+def both(array):
+    """The same values as (tinytorch tensor, torch tensor)."""
+    return tinytorch.from_numpy(array.copy()), torch.from_numpy(array.copy())
+
+
+def tolerance(torch_fn):
+    """(rtol, atol) for the dtype torch's result has (none for an error or a non-float)."""
+    try:
+        result = torch_fn()
+    except Exception:  # noqa: BLE001  (the error itself is compared by assert_same_outcome)
+        return 0.0, 0.0
+    if isinstance(result, tuple):
+        result = result[0]
+    name = oracle.dtype_name(result.dtype) if isinstance(result, torch.Tensor) else None
+    return RTOL.get(name, 0.0), ATOL.get(name, 0.0)
+
+
+def check(tt_fn, torch_fn, **kwargs):
+    rtol, atol = tolerance(torch_fn)
+    return oracle.assert_same_outcome(tt_fn, torch_fn, rtol=rtol, atol=atol, **kwargs)
+
+
+def call(form, name, lib, a, *rest):
+    """Call op `name` as a tinytorch./torch. function, as a method, or with its operator."""
+    if form == "function":
+        return getattr(lib, name)(a, *rest)
+    if form == "method":
+        return getattr(a, name)(*rest)
+    return OPERATORS[name](a, *rest)
+
+
+OPERATORS = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "floor_divide": operator.floordiv, "remainder": operator.mod, "pow": operator.pow,
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge, "bitwise_and": operator.and_, "bitwise_or": operator.or_, "bitwise_xor": operator.xor,
+    "neg": operator.neg, "abs": abs, "bitwise_not": operator.invert, "matmul": operator.matmul,
+}
+ARITHMETIC = ["add", "sub", "mul", "div", "floor_divide", "remainder", "pow"]
+COMPARISONS = ["eq", "ne", "lt", "le", "gt", "ge"]
+BITWISE = ["bitwise_and", "bitwise_or", "bitwise_xor"]
+DIVISION_LIKE = {"div", "floor_divide", "remainder"}
+
+
+def forms(name):
+    return ["function", "method", "operator"] if name in OPERATORS else ["function", "method"]
+
+
+# -- binary ops on two tensors --------------------------------------------------------------
+BINARY = ARITHMETIC + COMPARISONS + BITWISE + ["maximum", "minimum", "logical_and", "logical_or"]
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(BINARY), st.sampled_from(DTYPES), st.sampled_from(DTYPES), shape_pairs())
+def test_binary_ops_on_two_tensors(data, name, dtype_a, dtype_b, shape_pair):
+    small = name in DIVISION_LIKE or name == "pow"
+    a = data.draw(arrays(dtype_a, shape_pair[0], small and dtype_a in INTS))
+    b = data.draw(arrays(dtype_b, shape_pair[1], small and dtype_b in INTS))
+    form = data.draw(st.sampled_from(forms(name)))
+    (ta, xa), (tb, xb) = both(a), both(b)
+    check(lambda: call(form, name, tinytorch, ta, tb), lambda: call(form, name, torch, xa, xb))
+
+
+# -- binary ops with a Python number -----------------------------------------------------
+scalars = st.one_of(
+    st.booleans(),
+    st.integers(-300, 300),
+    st.sampled_from([2**31, -(2**40), 2**63 - 1]),  # too wide for the tensor: wraps around, as in C
+    st.sampled_from([0.5, -2.5, 0.0, -0.0, np.inf, -np.inf, np.nan, 1e10, 1e300]),  # 1e300: inf in float32
+    # Not below float32's range: PyTorch keeps such an exponent's sign (0 ** 1e-300 is 0), NumPy rounds it to 0.
+    st.floats(-10, 10, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-30),
+)
+SCALAR_OPS = ARITHMETIC + COMPARISONS + BITWISE
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(SCALAR_OPS), st.sampled_from(DTYPES), shapes, scalars, st.booleans())
+def test_binary_ops_with_a_python_number(data, name, dtype, shape, number, number_first):
+    if name in DIVISION_LIKE or name == "pow":
+        # Huge exponents or divisors only test the wrap-around again, slowly.
+        number = number if isinstance(number, float) or abs(number) < 100 else 7
+    a = data.draw(arrays(dtype, shape, small=name in DIVISION_LIKE and dtype in INTS))
+    ta, xa = both(a)
+    if number_first:
+        check(lambda: OPERATORS[name](number, ta), lambda: OPERATORS[name](number, xa))
+    else:
+        form = data.draw(st.sampled_from(forms(name)))
+        check(lambda: call(form, name, tinytorch, ta, number), lambda: call(form, name, torch, xa, number))
+
+
+def test_python_number_does_not_widen_a_tensor_within_its_category():
+    # The cases the issue names, each checked against torch (not against typed-in answers).
+    cases = [("int32", 2, operator.truediv), ("int8", 1000, operator.add), ("uint8", -3, operator.sub),
+             ("float16", 2.5, operator.mul), ("int16", 2.5, operator.add), ("bool", 2, operator.add),
+             ("uint8", -3, operator.lt), ("int8", 200, operator.eq)]
+    for name, number, op in cases:
+        ta, xa = both(np.array([0, 1, 5], dtype=name))
+        check(lambda: op(ta, number), lambda: op(xa, number))
+        check(lambda: op(number, ta), lambda: op(number, xa))
+
+
+@pytest.mark.parametrize("number", [np.float64(2.5), np.float32(-1.5), np.int64(3), np.int8(-2), np.uint8(7)], ids=repr)
+def test_numpy_numbers_act_like_python_numbers(number):
+    # A NumPy scalar on the left must not turn the result into a NumPy array.
+    for name in ("int32", "float16", "float64"):
+        ta, xa = both(np.array([1, -2, 3], dtype=name))
+        for op in (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.lt):
+            check(lambda: op(number, ta), lambda: op(number, xa))
+            check(lambda: op(ta, number), lambda: op(xa, number))
+
+
+# -- unary ops ------------------------------------------------------------------------------
+UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
+         "bitwise_not", "logical_not", "isnan", "isinf", "isfinite", "square"]
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(UNARY), st.sampled_from(DTYPES), shapes)
+def test_unary_ops(data, name, dtype, shape):
+    a = data.draw(arrays(dtype, shape))
+    form = data.draw(st.sampled_from(forms(name) if name != "square" else ["method"]))
+    ta, xa = both(a)
+    check(lambda: call(form, name, tinytorch, ta), lambda: call(form, name, torch, xa))
+
+
+def test_floor_division_and_remainder_take_the_sign_of_the_divisor():
+    # Every sign combination, exact and inexact quotients, ints and floats.
+    values = [-7, -6, -1, 0, 1, 6, 7]
+    for name in ("int64", "int8", "float32", "float64"):
+        grid = np.array([[a, b] for a in values for b in values if b != 0], dtype=name)
+        (ta, xa), (tb, xb) = both(grid[:, 0]), both(grid[:, 1])
+        for op in (operator.floordiv, operator.mod):
+            check(lambda: op(ta, tb), lambda: op(xa, xb))
+        for mode in ("floor", "trunc"):
+            check(lambda: ta.div(tb, rounding_mode=mode), lambda: xa.div(xb, rounding_mode=mode))
+
+
+@pytest.mark.parametrize("name", ["int64", "int32", "uint8", "bool", "float32"])
+def test_division_by_zero(name):
+    (ta, xa), (tz, xz) = both(np.array([3, 0, 1], dtype=name)), both(np.array([1, 0, 0], dtype=name))
+    for op in (operator.truediv, operator.floordiv, operator.mod):
+        check(lambda: op(ta, tz), lambda: op(xa, xz))
+        check(lambda: op(ta, 0), lambda: op(xa, 0))
+    check(lambda: ta.div(tz, rounding_mode="trunc"), lambda: xa.div(xz, rounding_mode="trunc"))
+
+
+def test_broadcast_mismatch_raises_torchs_message():
+    for shape_a, shape_b in [((2, 3), (2, 4)), ((3,), (4,)), ((2, 1, 3), (4, 2))]:
+        (ta, xa), (tb, xb) = both(np.ones(shape_a, "float32")), both(np.ones(shape_b, "float32"))
+        for op in (operator.add, operator.mul, operator.lt, torch.maximum):
+            tt_op = getattr(tinytorch, op.__name__) if op is torch.maximum else op
+            oracle.assert_same_error(lambda: tt_op(ta, tb), lambda: op(xa, xb))
+
+
+# -- clamp and where --------------------------------------------------------------------------
+bounds = st.one_of(st.none(), st.integers(-5, 5), st.floats(-5, 5, allow_nan=False), st.booleans(),
+                   st.sampled_from([np.nan, 300, -1]))
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(DTYPES), shapes, bounds, bounds, st.sampled_from(["function", "method"]))
+def test_clamp_with_number_bounds(data, dtype, shape, low, high, form):
+    ta, xa = both(data.draw(arrays(dtype, shape)))
+    check(lambda: call(form, "clamp", tinytorch, ta, low, high), lambda: call(form, "clamp", torch, xa, low, high))
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(DTYPES), st.sampled_from(["both", "min", "max"]),
+       hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
+def test_clamp_with_tensor_bounds(data, dtype, which, shapes3):
+    ta, xa = both(data.draw(arrays(dtype, shapes3.input_shapes[0])))
+    tl, xl = both(data.draw(arrays(dtype, shapes3.input_shapes[1])))
+    th, xh = both(data.draw(arrays(data.draw(st.sampled_from(DTYPES)), shapes3.input_shapes[2])))
+    low_t, low_x = (tl, xl) if which != "max" else (None, None)
+    high_t, high_x = (th, xh) if which != "min" else (None, None)
+    check(lambda: tinytorch.clamp(ta, low_t, high_t), lambda: torch.clamp(xa, low_x, high_x))
+
+
+where_operand = st.one_of(st.sampled_from(DTYPES), st.sampled_from([1, -2.5, True]))
+
+
+@SETTINGS
+@given(st.data(), where_operand, where_operand,
+       hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
+def test_where(data, x_kind, y_kind, shapes3):
+    tc, xc = both(data.draw(arrays("bool", shapes3.input_shapes[0])))
+
+    def operand(kind, shape):
+        if not isinstance(kind, str):
+            return kind, kind
+        return both(data.draw(arrays(kind, shape)))
+
+    (tx, xx), (ty, xy) = operand(x_kind, shapes3.input_shapes[1]), operand(y_kind, shapes3.input_shapes[2])
+    check(lambda: tinytorch.where(tc, tx, ty), lambda: torch.where(xc, xx, xy))
+    if isinstance(x_kind, str):
+        check(lambda: tx.where(tc, ty), lambda: xx.where(xc, xy))
+
+
+def test_where_with_a_uint8_condition_warns_and_works():
+    (tc, xc), (tx, xx) = both(np.array([0, 1, 2], "uint8")), both(np.array([1.5, 2.5, 3.5], "float32"))
+    with pytest.warns(UserWarning) as ours:
+        got = tinytorch.where(tc, tx, 0.0)
+    with pytest.warns(UserWarning) as theirs:
+        want = torch.where(xc, xx, 0.0)
+    oracle.assert_same_values(got, want)
+    assert str(ours[0].message) == str(theirs[0].message).split(" (Triggered internally")[0]
+
+
+# -- comparisons of whole tensors ------------------------------------------------------------
+@SETTINGS
+@given(st.data(), st.sampled_from(DTYPES), st.sampled_from(DTYPES), shape_pairs(), st.booleans())
+def test_allclose_isclose_equal(data, dtype_a, dtype_b, shape_pair, nudge):
+    a = data.draw(arrays(dtype_a, shape_pair[0]))
+    b = data.draw(arrays(dtype_b, shape_pair[1])) if not nudge else a.copy()
+    if nudge and dtype_a in FLOATS:
+        with np.errstate(all="ignore"):
+            b = np.asarray(b * (1 + 1e-6)).astype(dtype_a)  # close, not equal
+    (ta, xa), (tb, xb) = both(a), both(b)
+    for name in ("allclose", "isclose", "equal"):
+        check(lambda: getattr(tinytorch, name)(ta, tb), lambda: getattr(torch, name)(xa, xb))
+    check(lambda: ta.allclose(tb, equal_nan=True), lambda: xa.allclose(xb, equal_nan=True))
+
+
+# -- matmul, mm, dot --------------------------------------------------------------------------
+@st.composite
+def matmul_shapes(draw):
+    """Shapes for matmul: 0-d to 4-d, with matching inner sizes most of the time."""
+    k = draw(st.integers(0, 4))
+    batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3)).input_shapes
+    dims = draw(st.sampled_from([(1, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3), (3, 2), (2, 3), (3, 3),
+                                 (4, 3), (0, 1), (2, 0)]))
+    sides = st.integers(0, 4)
+    a = {0: (), 1: (k,), 2: (draw(sides), k)}.get(dims[0], batch[0] + (draw(sides), k))
+    b = {0: (), 1: (k,), 2: (k, draw(sides))}.get(dims[1], batch[1] + (k, draw(sides)))
+    if draw(st.integers(0, 5)) == 0:  # a mismatch now and then
+        b = b[:-2] + (k + 1,) + b[-1:] if len(b) >= 2 else ((k + 1,) if b else b)
+    return a, b
+
+
+@SETTINGS
+@given(st.data(), matmul_shapes(), st.sampled_from(["float32", "float64", "float16", "int64", "int32", "bool"]),
+       st.sampled_from(["matmul", "mm", "dot", "@", "method"]))
+def test_matmul_mm_dot(data, shape_pair, dtype, form):
+    a = data.draw(arrays(dtype, shape_pair[0], small=True))
+    b = data.draw(arrays(dtype, shape_pair[1], small=True))
+    (ta, xa), (tb, xb) = both(a), both(b)
+    if form == "@":
+        check(lambda: ta @ tb, lambda: xa @ xb)
+    elif form == "method":
+        check(lambda: ta.matmul(tb), lambda: xa.matmul(xb))
+    else:
+        check(lambda: getattr(tinytorch, form)(ta, tb), lambda: getattr(torch, form)(xa, xb))
+
+
+def test_matmul_results_have_torchs_layout_and_grad_fn():
+    # The path matmul takes (dot, mv, mm, fold, bmm) shows in the result's strides and grad_fn.
+    rng = np.random.default_rng(0)
+    for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 2, 3), (3,)), ((2, 2, 3), (3, 4)),
+                   ((3,), (2, 3, 4)), ((4, 3), (2, 3, 5)), ((2, 2, 3), (1, 3, 4)), ((2, 1, 2, 3), (3, 3, 1))]:
+        for grad_a, grad_b in [(True, False), (False, True), (True, True)]:
+            a, b = rng.standard_normal(sa).astype("float32"), rng.standard_normal(sb).astype("float32")
+            ta, xa = tinytorch.tensor(a, requires_grad=grad_a), torch.tensor(a, requires_grad=grad_a)
+            tb, xb = tinytorch.tensor(b, requires_grad=grad_b), torch.tensor(b, requires_grad=grad_b)
+            got, want = ta @ tb, xa @ xb
+            oracle.assert_same(got, want, rtol=1e-5, atol=1e-6)
+            assert got.grad_fn.name() == type(want.grad_fn).__name__
+
+
+def test_mixed_dtypes_in_matrix_products_raise_torchs_errors():
+    for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 2)), ((2, 2, 3), (3, 2)),
+                   ((2, 2, 3), (2, 3, 2))]:
+        for da, db in [("float32", "float64"), ("int64", "float32")]:
+            (ta, xa), (tb, xb) = both(np.ones(sa, da)), both(np.ones(sb, db))
+            oracle.assert_same_error(lambda: ta @ tb, lambda: xa @ xb)
+
+
+# -- cat and stack ------------------------------------------------------------------------------
+@st.composite
+def tensor_lists(draw):
+    base = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3))
+    count = draw(st.integers(1, 3))
+    grow = draw(st.integers(0, max(len(base) - 1, 0)))
+    result = []
+    for _ in range(count):
+        shape = list(base)
+        kind = draw(st.integers(0, 6))
+        if kind == 0 and shape:
+            shape[grow] = draw(st.integers(0, 3))  # differs along one dim: fine for cat only
+        elif kind == 1:
+            shape = [0]  # the legacy empty tensor cat skips
+        elif kind == 2:
+            shape = shape + [2]  # a rank mismatch
+        result.append((tuple(shape), draw(st.sampled_from(DTYPES))))
+    return result
+
+
+@SETTINGS
+@given(st.data(), tensor_lists(), st.integers(-4, 3))
+def test_cat_and_stack(data, specs, dim):
+    pairs = [both(data.draw(arrays(name, shape))) for shape, name in specs]
+    tts, xs = [p[0] for p in pairs], [p[1] for p in pairs]
+    check(lambda: tinytorch.cat(tts, dim), lambda: torch.cat(xs, dim))
+    check(lambda: tinytorch.stack(tts, dim), lambda: torch.stack(xs, dim))
+    check(lambda: tinytorch.cat(tuple(tts), dim=dim), lambda: torch.cat(tuple(xs), dim=dim))
+
+
+def test_cat_and_stack_argument_errors():
+    ta, xa = both(np.ones((2, 3), "float32"))
+    for name in ("cat", "stack"):
+        for tt_args, torch_args in [([], []), ([ta, 1], [xa, 1]), ([ta, None], [xa, None])]:
+            check(lambda: getattr(tinytorch, name)(tt_args), lambda: getattr(torch, name)(torch_args))
+        check(lambda: getattr(tinytorch, name)(ta), lambda: getattr(torch, name)(xa), check_message=False)
