@@ -13,6 +13,9 @@ from .tensor import Size, Tensor, from_array
 
 def _finish(t, requires_grad):
     if requires_grad:
+        if not t.dtype.is_floating_point:
+            # PyTorch words this check differently here than in requires_grad_().
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -25,74 +28,174 @@ def _make(array, dtype, device, requires_grad):
     return _finish(from_array(array, dtype, device), requires_grad)
 
 
-def _size_arg(size):
-    """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3)."""
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _size_arg(size, fn):
+    """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3);
+    anything else gets the TypeError PyTorch's argument parser gives `fn`."""
+    if not size:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    elif len(size) == 1 and not _is_int(size[0]) and not isinstance(size[0], Tensor):
+        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size[0])}")
+    for pos, s in enumerate(size, 1):
+        if not _is_int(s) and not (isinstance(s, Tensor) and s.dim() == 0 and not s.dtype.is_floating_point):
+            raise TypeError(
+                f"{fn}(): argument 'size' failed to unpack the object at pos {pos} with error \"type must be tuple "
+                f"of ints,but got {python_type_name(s)}\""
+            )
+    size = tuple(int(s) for s in size)
+    if any(s < 0 for s in size):
+        if fn == "zeros":  # zeros checks its sizes itself, in its own words
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        bad = next(s for s in size if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {S.list_repr(size)}")
+    return size
 
 
 # -- from data --------------------------------------------------------------------
-def _nested_shape(data):
-    """The shape of nested lists, with PyTorch's error for ragged ones."""
+def _is_sequence(obj):
+    """What PyTorch walks into when it reads nested data (a 0-d array is a number)."""
+    return isinstance(obj, (list, tuple, range)) or (isinstance(obj, np.ndarray) and obj.ndim > 0)
+
+
+def python_type_name(obj):
+    """A Python object's type as PyTorch names it in messages: list, numpy.float32, ..."""
+    name = type(obj).__name__
+    return "numpy." + name if type(obj).__module__ == "numpy" else name
+
+
+def _data_shape(data):
+    """The shape of nested data, read down the first element of each level (as PyTorch does)."""
     shape = []
-    level = data
-    while isinstance(level, (list, tuple)):
-        shape.append(len(level))
-        if not level:
+    while _is_sequence(data):
+        shape.append(len(data))
+        if not len(data):
             break
-        level = level[0]
-    # Check every list at every depth has the expected length.
-    stack = [(data, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth < len(shape):
-            if not isinstance(item, (list, tuple)):
-                raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {type(item).__name__})")
-            if len(item) != shape[depth]:
-                raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {len(item)})")
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, (list, tuple)):
-            raise ValueError(f"expected sequence of length {len(item)} at dim {depth} (got scalar)")
-        elif isinstance(item, Tensor):
-            if item.numel() != 1:
-                raise ValueError("only one element tensors can be converted to Python scalars")
-        elif not isinstance(item, (int, float, bool, np.generic)):
-            raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+        data = data[0]
     return tuple(shape)
 
 
-def _to_numbers(data):
-    """Nested data with tensors replaced by their Python numbers, for np.array."""
-    if isinstance(data, (list, tuple)):
-        return [_to_numbers(x) for x in data]
-    return data.item() if isinstance(data, Tensor) else data
+def _infer_dtype(data):
+    """The dtype tensor(data) picks: each number brings its own (bool, int64,
+    the default float; a NumPy scalar, array or tensor its dtype), and the
+    elements of a sequence promote together. An empty sequence is float."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (np.generic, np.ndarray)):
+        return dtypes.from_numpy_dtype(data.dtype)
+    if isinstance(data, bool):
+        return dtypes.bool_
+    if isinstance(data, int):
+        return dtypes.int64
+    if isinstance(data, float):
+        return dtypes.get_default_dtype()
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
+    if _is_sequence(data):
+        result = None
+        for item in data:
+            d = _infer_dtype(item)
+            result = d if result is None else dtypes.promote_types(result, d)
+        return result or dtypes.get_default_dtype()
+    raise RuntimeError(f"Could not infer dtype of {python_type_name(data)}")
+
+
+def _flatten_data(data, shape, d):
+    """The numbers of nested data in row-major order, checking that the data is
+    not ragged, with PyTorch's messages (which depend on the target dtype d)."""
+    flat = []
+
+    def store(item, dim):
+        if dim == len(shape):
+            flat.append(_number(item, d))
+            return
+        if not _is_sequence(item):
+            raise TypeError("not a sequence")
+        if len(item) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(item)})")
+        for child in item:
+            store(child, dim + 1)
+
+    store(data, 0)
+    return flat
+
+
+def _number(item, d):
+    """One element of nested data as a Python number for dtype d, read as
+    PyTorch reads it: a float type takes anything with a float value (a
+    one-element tensor too); integer and bool types want an integer, though a
+    Python float is cut toward zero. Integer types refuse values they cannot
+    hold: 300 or nan for uint8 (which takes a negative int modulo 256, like C)."""
+    if isinstance(item, Tensor):
+        if d.is_floating_point:
+            if item.numel() != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+        elif item.numel() != 1 or item.dtype.is_floating_point:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        item = item.item()
+    if d.is_floating_point:
+        if isinstance(item, (bool, int, float, np.number, np.bool_)):
+            return float(item)
+        raise TypeError(f"must be real number, not {python_type_name(item)}")
+    if d is dtypes.bool_ and isinstance(item, (bool, float, np.bool_)):
+        return bool(item)
+    if not isinstance(item, (bool, int, float, np.integer)):
+        raise TypeError(f"'{python_type_name(item)}' object cannot be interpreted as an integer")
+    if d is dtypes.bool_:
+        return bool(item)
+    info = np.iinfo(d.numpy)
+    if isinstance(item, float):
+        if not info.min <= item <= info.max:  # nan fails both comparisons
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+        return int(item)
+    item = int(item)
+    if not (-info.max if d is dtypes.uint8 else info.min) <= item <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return item % 256 if d is dtypes.uint8 else item
+
+
+def _copy_of_array(array, d):
+    """A copy of a NumPy array as PyTorch's tensor(ndarray) makes it: a dense
+    array keeps its strides (a transposed array stays transposed), any other
+    keeps the order of its dims in memory, without the gaps."""
+    shape, stride = array.shape, _numpy_strides(array)
+    if not S.is_non_overlapping_and_dense(shape, stride):
+        stride = S.dense_strides_like(shape, stride)
+    flat = np.empty(S.storage_extent(shape, stride) if 0 not in shape else 0, dtype=d.numpy)
+    copy = backend_for(CPU).as_strided(flat, shape, stride, 0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        copy[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
+    return flat, stride, copy
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False):
-    """A new tensor holding a copy of `data` (nested lists, numbers, a NumPy array or a tensor)."""
+    """A new tensor holding a copy of `data`: nested lists or tuples of numbers,
+    a number, a NumPy array or scalar, or a tensor."""
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
             "sourceTensor.detach().clone().requires_grad_(True), rather than tinytorch.tensor(sourceTensor).",
             UserWarning, stacklevel=2,
         )
-        out = data.detach().to(dtype or data.dtype, device or data.device, copy=True)
+        out = data.detach().to(device=device or data.device, dtype=dtype or data.dtype, copy=True)
         return _finish(out, requires_grad)
     if isinstance(data, np.ndarray):
         d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
-        return _make(np.array(data, dtype=d.numpy, copy=True, order="C"), d, device, requires_grad)
-    if isinstance(data, np.generic):
-        d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
-        return _make(np.array(data, dtype=d.numpy), d, device, requires_grad)
-    shape = _nested_shape(data)
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.infer_dtype(data)
-    array = np.array(_to_numbers(data), dtype=d.numpy).reshape(shape)
+        flat, stride, copy = _copy_of_array(data, d)
+        device = to_device(device)
+        if device.type != "cpu":
+            return _finish(from_array(backend_for(device).from_numpy(copy), d, device), requires_grad)
+        return _finish(Tensor._make(Storage(flat, d, CPU), data.shape, stride, 0, copy), requires_grad)
+    if isinstance(data, str):  # a str is a sequence to Python, never data to a tensor
+        raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
+    shape = _data_shape(data)
+    d = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
+    with np.errstate(over="ignore"):  # a float too big for float32 or float16 becomes inf, as in PyTorch
+        array = np.array(_flatten_data(data, shape, d), dtype=d.numpy).reshape(shape)
     return _make(array, d, device, requires_grad)
 
 
@@ -112,8 +215,18 @@ def from_numpy(array):
     last, so a non-contiguous slice keeps its gaps and its strides (counted in
     elements instead of NumPy's bytes)."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise TypeError(f"expected np.ndarray (got {python_type_name(array)})")
     d = dtypes.from_numpy_dtype(array.dtype)
+    stride = _numpy_strides(array)
+    if not array.flags.writeable:
+        _warn_not_writable()
+    extent = S.storage_extent(array.shape, stride)
+    flat = np.lib.stride_tricks.as_strided(array, shape=(extent,), strides=(array.itemsize,), writeable=array.flags.writeable)
+    return Tensor._make(Storage(flat, d, CPU), array.shape, stride, 0)
+
+
+def _numpy_strides(array):
+    """A NumPy array's strides in elements, refusing what a tensor cannot describe."""
     itemsize = array.itemsize
     if any(s < 0 for s in array.strides):
         raise ValueError(
@@ -126,72 +239,126 @@ def from_numpy(array):
             "given numpy array strides not a multiple of the element byte size. Copy the numpy array to "
             "reallocate the memory."
         )
-    if not array.flags.writeable:
-        warnings.warn(
-            "The given NumPy array is not writable, and tinytorch does not support non-writable tensors. This "
-            "means writing to this tensor will result in undefined behavior. You may want to copy the array to "
-            "protect its data or make it writable before converting it to a tensor.",
-            UserWarning, stacklevel=2,
-        )
-    stride = tuple(s // itemsize for s in array.strides)
-    extent = S.storage_extent(array.shape, stride)
-    flat = np.lib.stride_tricks.as_strided(array, shape=(extent,), strides=(itemsize,), writeable=array.flags.writeable)
-    t = Tensor._make(Storage(flat, d, CPU), array.shape, stride, 0)
-    return t
+    return tuple(s // itemsize for s in array.strides)
 
 
-def legacy_tensor(*args, dtype=None, device=None, requires_grad=False):
+_warned_not_writable = False
+
+
+def _warn_not_writable():
+    global _warned_not_writable
+    if _warned_not_writable:
+        return
+    _warned_not_writable = True  # once per program, as in PyTorch
+    warnings.warn(
+        "The given NumPy array is not writable, and tinytorch does not support non-writable tensors. This means "
+        "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+        "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+        "the rest of this program.",
+        UserWarning, stacklevel=3,
+    )
+
+
+def legacy_tensor(*args, device=None, **kwargs):
     """tinytorch.Tensor(...): PyTorch's legacy constructor, always of the default float type.
-    Tensor(2, 3) has shape (2, 3); Tensor([1, 2]) holds the data; Tensor(storage) is a view of the whole storage."""
+    Tensor(2, 3) has shape (2, 3); Tensor([1, 2]) holds the data; Tensor(storage) is a view of
+    the whole storage; Tensor(t) is t under another name."""
+    if kwargs:
+        raise TypeError(_legacy_signature_error(args, kwargs))
     d = dtypes.get_default_dtype()
-    if len(args) == 1 and isinstance(args[0], Storage):
-        storage = args[0]
-        return Tensor._make(storage, (len(storage),), (1,), 0)
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0].detach()
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
-        return tensor(args[0], dtype=d, device=device, requires_grad=requires_grad)
-    return zeros(*args, dtype=d, device=device, requires_grad=requires_grad)
+    if not args:
+        return zeros(0, dtype=d, device=device)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, Storage):
+            return Tensor._make(data, (len(data),), (1,), 0)
+        if isinstance(data, Tensor):
+            return data.detach()
+        if isinstance(data, Size):
+            return zeros(data, dtype=d, device=device)
+        if _is_sequence(data) or isinstance(data, str):
+            return tensor(data, dtype=d, device=device)
+        if not _is_int(data):
+            raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
+    return zeros(_size_arg(args, "new"), dtype=d, device=device)
+
+
+def _legacy_signature_error(args, kwargs):
+    got = [python_type_name(a) for a in args]
+    got += [f"{k}={'tinytorch.dtype' if isinstance(v, dtypes.dtype) else python_type_name(v)}" for k, v in kwargs.items()]
+    return (
+        f"new() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
+        " * (*, tinytorch.device device = None)\n"
+        f"      didn't match because some of the keywords were incorrect: {', '.join(kwargs)}\n"
+        " * (tinytorch.Storage storage)\n"
+        " * (Tensor other)\n"
+        " * (tuple of ints size, *, tinytorch.device device = None)\n"
+        " * (object data, *, tinytorch.device device = None)\n"
+    )
 
 
 # -- filled -----------------------------------------------------------------------
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.infer_dtype(fill_value)
-    return _make(np.full(_size_arg((size,)), fill_value, dtype=d.numpy), d, device, requires_grad)
+    """A tensor of `size` with every element `fill_value`; its dtype follows the
+    value's kind (bool, int64 or the default float) unless given."""
+    if not isinstance(fill_value, (bool, int, float, np.bool_, np.number)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {python_type_name(fill_value)}")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size)}")
+    if dtype is not None:
+        d = dtypes.to_dtype(dtype)
+    else:  # only a Python bool makes bool, and only an integer makes int64
+        d = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, (int, np.integer))
+             else dtypes.get_default_dtype())
+    value = dtypes.checked_scalar(fill_value, d)
+    return _make(np.full(_size_arg((size,), "full"), value, dtype=d.numpy), d, device, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.zeros(_size_arg(size), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.zeros(_size_arg(size, "zeros"), dtype=d.numpy), d, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.ones(_size_arg(size), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.ones(_size_arg(size, "ones"), dtype=d.numpy), d, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
     # Zero-filled: "uninitialized" memory would make lessons print different numbers on every run.
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    return _make(np.zeros(_size_arg(size, "empty"), dtype=d.numpy), d, device, requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix (square when m is not given)."""
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     return _make(np.eye(n, n if m is None else m, dtype=d.numpy), d, device, requires_grad)
 
 
-def _like(t, dtype, device):
-    return (dtypes.to_dtype(dtype) if dtype is not None else t.dtype), (device if device is not None else t.device)
+def _like(t, dtype, device, requires_grad, fill):
+    """A new tensor shaped like t and laid out like t in memory (a transposed
+    t gives a transposed result, as in PyTorch). `fill(n, d)` gives the n
+    values of its storage as a NumPy array of dtype d."""
+    d = dtypes.to_dtype(dtype) if dtype is not None else t.dtype
+    shape, stride = t._shape, t._stride
+    if not S.is_non_overlapping_and_dense(shape, stride):
+        stride = S.dense_strides_like(shape, stride)
+    flat = fill(S.storage_extent(shape, stride) if 0 not in shape else 0, d)
+    array = backend_for(CPU).as_strided(flat, shape, stride, 0)
+    return _make(array, d, t.device if device is None else device, requires_grad)
 
 
 def zeros_like(t, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(t, dtype, device)
-    return zeros(t.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    return _like(t, dtype, device, requires_grad, lambda n, d: np.zeros(n, dtype=d.numpy))
 
 
 def ones_like(t, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(t, dtype, device)
-    return ones(t.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    return _like(t, dtype, device, requires_grad, lambda n, d: np.ones(n, dtype=d.numpy))
 
 
 def empty_like(t, *, dtype=None, device=None, requires_grad=False):
@@ -199,87 +366,261 @@ def empty_like(t, *, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(t, dtype, device)
-    return full(t.shape, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
+    d = dtypes.to_dtype(dtype) if dtype is not None else t.dtype
+    value = dtypes.checked_scalar(fill_value, d)
+    return _like(t, d, device, requires_grad, lambda n, d: np.full(n, value, dtype=d.numpy))
 
 
 # -- ranges -----------------------------------------------------------------------
+# PyTorch's CPU kernels compute start + i*step with a fused multiply-add (one
+# rounding, not two), and arange fills whole pairs of 256-bit vectors from the
+# vector's first value. tinytorch follows the same recipe, so that the values
+# are the very same floats, not just close.
+_VECTOR_BYTES = 32
+_GRAIN_SIZE = 32768  # PyTorch splits longer ranges among its threads
+_BLOCK = 1 << 20  # values computed at once (a multiple of every vector length)
+
+
+def _fma(a, b, c):
+    """a + b*c in float64, rounded once (b*c is computed exactly, as in a fused multiply-add)."""
+    a, b, c = (np.asarray(x, dtype=np.float64) for x in (a, b, c))
+    product = b * c
+    product_error = _exact_product_error(b, c, product)
+    total = a + product
+    back = total - a
+    total_error = (a - (total - back)) + (product - back)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(total), total + (total_error + product_error), total)
+
+
+def _exact_product_error(b, c, product):
+    """b*c - product exactly (Dekker's splitting of each factor into two halves)."""
+    def split(x):
+        with np.errstate(over="ignore", invalid="ignore"):
+            big = x * 134217729.0  # 2**27 + 1
+            high = big - (big - x)
+        return high, x - high
+    bh, bl = split(b)
+    ch, cl = split(c)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return ((bh * ch - product) + bh * cl + bl * ch) + bl * cl
+
+
+def _thread_chunks(n):
+    """The (begin, end) pieces PyTorch would split a range of n values into,
+    one per thread; each piece is vectorized from its own start."""
+    from .threads import get_num_threads
+    tasks = max(1, min(get_num_threads(), -(-n // _GRAIN_SIZE)))
+    size = max(1, -(-n // tasks))
+    return [(begin, min(begin + size, n)) for begin in range(0, n, size)]
+
+
+def _lane_values(firsts, lanes, step):
+    """first + j*step for each vector's first value and each lane j, with one
+    rounding to float64 (the products j*step are few, so they are split
+    exactly once; then a two-sum adds each first)."""
+    j = np.arange(lanes, dtype=np.float64)
+    product = j * step
+    product_error = _exact_product_error(j, np.float64(step), product)
+    base = firsts.astype(np.float64)[:, None]
+    total = base + product
+    back = total - base
+    total += ((base - (total - back)) + (product - back)) + product_error
+    return total
+
+
+def _as_number(value, fn, name):
+    """A Python number from a range argument (a 0-d tensor counts), with PyTorch's TypeError."""
+    if isinstance(value, Tensor):
+        return value.item()
+    if not isinstance(value, (bool, int, float, np.bool_, np.number)):
+        raise TypeError(f"{fn}(): argument '{name}' must be Number, not {python_type_name(value)}")
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _range_dtype(dtype, fn, default):
+    d = dtypes.to_dtype(dtype) if dtype is not None else default
+    if d is dtypes.bool_:
+        raise NotImplementedError(f"\"{fn}_cpu\" not implemented for 'Bool'")
+    return d
+
+
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
-    """Values from start (inclusive) to end (exclusive). Integer arguments give int64;
-    any float argument gives the default float type, as in PyTorch."""
+    """Values from start (inclusive) to end (exclusive) by step. Integer
+    arguments give int64; any float argument gives the default float type."""
     if end is None:
         start, end = 0, start
+    start, end, step = (_as_number(v, "arange", n) for v, n in ((start, "start"), (end, "end"), (step, "step")))
+    floats = any(isinstance(v, float) for v in (start, end, step))
+    d = _range_dtype(dtype, "arange", dtypes.get_default_dtype() if floats else dtypes.int64)
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    if dtype is not None:
-        d = dtypes.to_dtype(dtype)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    values = _float_range(start, end, step, d) if d.is_floating_point else _int_range(start, end, step, d)
+    return _make(values, d, device, requires_grad)
+
+
+def _float_range(start, end, step, d):
+    """start + i*step as PyTorch's CPU kernel computes it: a fused multiply-add
+    in float64 (float32 for a float16 result); whole pairs of 256-bit vectors
+    step on from the vector's first value, already rounded to d; the few
+    values left at the end of each thread's piece are computed one by one."""
+    n = math.ceil((end - start) / step)
+    wide = np.float32 if d is dtypes.float16 else np.float64
+    start, step = wide(start), wide(step)
+    lanes = _VECTOR_BYTES // d.itemsize
+
+    def rounded(x):
+        return x.astype(wide).astype(d.numpy)
+
+    out = np.empty(n, dtype=d.numpy)
+    for begin, stop in _thread_chunks(n):
+        split = begin + (stop - begin) // (2 * lanes) * 2 * lanes
+        for block in range(begin, split, _BLOCK):  # a block at a time, to bound the memory used
+            block_end = min(block + _BLOCK, split)
+            firsts = rounded(_fma(start, np.arange(block, block_end, lanes).astype(wide), step))
+            out[block:block_end] = rounded(_lane_values(firsts, lanes, step)).reshape(-1)
+        out[split:stop] = rounded(_fma(start, np.arange(split, stop).astype(wide), step))
+    return out
+
+
+def _int_range(start, end, step, d):
+    """Integer ranges count exactly, from start and step cut to integers."""
+    first, stride = int(start), int(step)
+    if d is dtypes.int64:
+        if stride == 0:
+            raise ValueError("step must be nonzero")
+        sign = 1 if stride > 0 else -1
+        n = _c_divide(int(end) - first + stride - sign, stride)
     else:
-        d = dtypes.infer_dtype([start, end, step])
-    count = math.ceil((end - start) / step)
-    # Compute start + i*step in float64 (or int64), then round to the result type:
-    # float32 then shows which big integers it cannot represent.
-    values = np.arange(count, dtype=np.float64 if d.is_floating_point else np.int64) * step + start
-    return _make(values.astype(d.numpy), d, device, requires_grad)
+        n = math.ceil((end - start) / step)
+    return (first + stride * np.arange(n, dtype=np.int64)).astype(d.numpy)
+
+
+def _c_divide(a, b):
+    """Integer division rounding toward zero, like C (Python's // rounds down)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    """`steps` values evenly spaced from start to end, both included."""
+    start, end = _as_number(start, "linspace", "start"), _as_number(end, "linspace", "end")
+    if not _is_int(steps):
+        got = ", ".join(python_type_name(v) for v in (start, end, steps))
+        raise TypeError(
+            f"linspace() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            + "".join(
+                f" * ({a} start, {b} end, int steps, *, Tensor out = None, tinytorch.dtype dtype = None, "
+                "tinytorch.layout layout = None, tinytorch.device device = None, bool pin_memory = False, "
+                "bool requires_grad = False)\n"
+                for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
+            )
+        )
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    i = np.arange(steps, dtype=np.float64)
-    if steps > 1:
-        step = (end - start) / (steps - 1)
-        # Fill from both ends toward the middle, as PyTorch does, so the last value is exactly `end`.
-        half = steps // 2
-        values = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    else:
-        values = np.full(steps, start, dtype=np.float64)
-    return _make(values.astype(d.numpy), d, device, requires_grad)
+    d = _range_dtype(dtype, "linspace", dtypes.get_default_dtype())
+    return _make(_linear_values(start, end, steps, d), d, device, requires_grad)
+
+
+def _linear_values(start, end, steps, d):
+    """PyTorch's recipe: step = (end - start) / (steps - 1); the first half of
+    the values count up from start, the second half down from end, so both
+    ends come out exact. Float types compute in their own precision with a
+    fused multiply-add; float16 rounds after every operation, integer types
+    compute in float64 and cut toward zero."""
+    i = np.arange(steps)
+    from_start = i < steps // 2
+    count = np.where(from_start, i, i - (steps - 1))  # negative: steps back from end
+    if steps <= 1:
+        return np.full(steps, dtypes.checked_scalar(start, d) if steps else 0, dtype=d.numpy)
+    if d.is_floating_point:
+        kind = d.numpy.type
+        first, last = kind(dtypes.checked_scalar(start, d)), kind(dtypes.checked_scalar(end, d))
+        step = (last - first) / kind(steps - 1)
+        base = np.where(from_start, first, last)
+        if d is dtypes.float16:
+            return (base + step * count.astype(kind)).astype(kind)
+        return _fma(base, count.astype(kind), step).astype(kind)
+    first, last = dtypes.checked_scalar(start, d), dtypes.checked_scalar(end, d)
+    step = (float(last) - float(first)) / (steps - 1)
+    base = np.where(from_start, first, last).astype(np.float64)
+    return np.trunc(_fma(base, count.astype(np.float64), step)).astype(np.int64).astype(d.numpy)
+
 
 
 # -- random -----------------------------------------------------------------------
 from .random import generator  # noqa: E402
 
 
+def _random_dtype(dtype, kernel, floating=True):
+    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if floating and not d.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{d.storage_name.removesuffix('Storage')}'")
+    return d
+
+
 def rand(*size, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    values = generator().random(_size_arg(size), dtype=np.float64).astype(d.numpy)
+    d = _random_dtype(dtype, "check_uniform_bounds")
+    values = generator(to_device(device)).random(_size_arg(size, "rand"), dtype=np.float64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False):
     """Standard normal: mean 0, standard deviation 1."""
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    values = generator().standard_normal(_size_arg(size), dtype=np.float64).astype(d.numpy)
+    d = _random_dtype(dtype, "normal_kernel_cpu")
+    values = generator(to_device(device)).standard_normal(_size_arg(size, "randn"), dtype=np.float64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 
 
+# The C++ names PyTorch's randint uses when a bound does not fit the dtype.
+_C_NAMES = {"int8": "signed char", "int16": "short int", "int32": "int", "uint8": "unsigned char", "bool": "bool",
+            "float16": "c10::Half"}
+
+
 def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
-    if high is None:
-        low, high = 0, low
-    if size is None:
-        raise TypeError("randint() missing 1 required positional argument: 'size'")
+    """Integers drawn uniformly from [low, high) (from [0, low) when high is not given)."""
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {python_type_name(size)}")
+    shape = _size_arg((size,), "randint")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    values = generator().integers(low, high, _size_arg((size,)), dtype=np.int64).astype(d.numpy)
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if d.name in _C_NAMES:
+        lowest, highest = (0, 1) if d is dtypes.bool_ else (
+            (np.finfo(d.numpy).min, np.finfo(d.numpy).max) if d.is_floating_point else
+            (np.iinfo(d.numpy).min, np.iinfo(d.numpy).max))
+        if low < lowest:
+            raise RuntimeError(f"from is out of bounds for {_C_NAMES[d.name]}")
+        if high - 1 > highest:
+            raise RuntimeError(f"to - 1 is out of bounds for {_C_NAMES[d.name]}")
+    values = generator(to_device(device)).integers(low, high, shape, dtype=np.int64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 
 
 def rand_like(t, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(t, dtype, device)
-    return rand(t.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    d = _random_dtype(t.dtype if dtype is None else dtype, "check_uniform_bounds")
+    gen = generator(to_device(device if device is not None else t.device))
+    return _like(t, d, device, requires_grad, lambda n, d: gen.random(n, dtype=np.float64).astype(d.numpy))
 
 
 def randn_like(t, *, dtype=None, device=None, requires_grad=False):
-    d, dev = _like(t, dtype, device)
-    return randn(t.shape, dtype=d, device=dev, requires_grad=requires_grad)
+    d = _random_dtype(t.dtype if dtype is None else dtype, "normal_kernel_cpu")
+    gen = generator(to_device(device if device is not None else t.device))
+    return _like(t, d, device, requires_grad, lambda n, d: gen.standard_normal(n, dtype=np.float64).astype(d.numpy))
 
 
-def randperm(n, *, dtype=None, device=None):
+def randperm(n, *, dtype=None, device=None, requires_grad=False):
+    """The integers 0 .. n-1 in a random order."""
+    shape = _size_arg((n,), "randperm")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    return _make(generator().permutation(n).astype(d.numpy), d, device, False)
+    return _make(generator(to_device(device)).permutation(shape[0]).astype(d.numpy), d, device, requires_grad)
 
 
 __all__ = [

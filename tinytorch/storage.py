@@ -8,7 +8,10 @@ it to redraw when data changes.
 """
 import weakref
 
+import numpy as np
+
 from . import device as _device
+from . import dtypes as _dtypes
 
 
 class Storage:
@@ -41,31 +44,54 @@ class Storage:
     def tolist(self):
         return _device.backend_for(self.device).to_numpy(self._array).tolist()
 
+    # -- moving (what a map_location function for tinytorch.load calls) --------
+    def cpu(self):
+        """This storage in host memory: itself if it is there already, else a copy."""
+        return self._on(_device.CPU)
+
+    def cuda(self, device=None):
+        """This storage on a GPU (the current one by default): itself or a copy."""
+        return self._on(_device.to_device("cuda" if device is None else device))
+
+    def _on(self, device):
+        if device is self.device:
+            return self
+        host = _device.backend_for(self.device).to_numpy(self._array)
+        return Storage(_device.backend_for(device).from_numpy(host), self.dtype, device)
+
     def __iter__(self):
         return iter(self.tolist())
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            raise TypeError("slicing a storage is not supported; index single elements or use a tensor view")
-        return self._array[self._check_index(index)].item()
+        n = self._array.shape[0]
+        index = self._check_index(index)
+        if not -n <= index < n:
+            raise IndexError(f"index {index} out of range for storage of size {n}")
+        return self._array[index].item()
 
     def __setitem__(self, index, value):
-        self._array[self._check_index(index)] = value
+        n = self._array.shape[0]
+        index = self._check_index(index)
+        if not -n <= index < n:  # PyTorch words this one as tensor indexing does
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {n}")
+        self._array[index] = _dtypes.checked_scalar(value, self.dtype)
         self.bump_version()
 
     def _check_index(self, index):
-        n = self._array.shape[0]
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TypeError(f"storage indices must be integers, not {type(index).__name__}")
-        if not -n <= index < n:
-            raise IndexError(f"index {index} out of range for storage of size {n}")
-        return index
+        if isinstance(index, slice):
+            raise RuntimeError("slicing a storage is not supported; index single elements or use a tensor view")
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise RuntimeError(f"can't index a {type(self)} with {type(index)}")
+        return int(index)
 
     def __repr__(self):
-        body = "\n".join(f" {x}" for x in self.tolist())
-        device = "" if self.device.type == "cpu" else f"(device={self.device})"
-        footer = f"[tinytorch.{self.dtype.storage_name}{device} of size {len(self)}]"
-        return f"{body}\n{footer}" if body else footer
+        # The legacy typed-storage style: one element per line, then the type and size.
+        body = " " + "\n ".join(str(x) for x in self.tolist())
+        if self.device.type == "cpu":
+            footer = f"[tinytorch.{self.dtype.storage_name} of size {len(self)}]"
+        else:
+            footer = f"[tinytorch.cuda.{self.dtype.storage_name} of size {len(self)} (GPU {self.device.index})]"
+        return f"{body}\n{footer}"
 
     # -- change notification ---------------------------------------------------
     def bump_version(self):

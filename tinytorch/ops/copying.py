@@ -1,6 +1,9 @@
 """Ops that copy data: clone, dtype/device conversion, and writing one tensor into another."""
+from .. import strides as _strides
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, backend_for
+from ..device import device as Device, to_device
+from ..storage import Storage
+from .base import CPU, Tensor, dtypes, from_array, needs_grad, np, record, backend_for
 
 
 def clone(a, contiguous=False):
@@ -19,37 +22,112 @@ class CloneBackward0(Node):
         return grad
 
 
-def to(a, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other_tensor)`."""
-    from ..device import device as Device, to_device
-    for arg in args:
-        if isinstance(arg, Tensor):
-            dtype, device = arg.dtype, arg.device
-        elif isinstance(arg, dtypes.dtype):
-            dtype = arg
-        elif isinstance(arg, (str, Device, int)):
-            device = arg
-        else:
-            raise TypeError(f"to() received an invalid combination of arguments: got {type(arg).__name__}")
-    dtype = a.dtype if dtype is None else dtypes.to_dtype(dtype)
-    device = a.device if device is None else to_device(device)
-    if dtype is a.dtype and device == a.device and not copy:
-        return a
-    if device == a.device:
-        array = a._data.astype(dtype.numpy, copy=True)
+def empty_with_layout_of(a, dtype=None):
+    """A new tensor (values unset) shaped like `a`, laid out in memory like `a`
+    when `a` fills its memory without gaps or overlaps (a transposed `a` gives a
+    transposed result), and row-major otherwise. PyTorch lays out `.grad` so."""
+    dtype = dtype or a.dtype
+    order = "K" if _strides.is_non_overlapping_and_dense(a._shape, a._stride) else "C"
+    array = backend_for(a.device).xp.empty_like(a._data, dtype=dtype.numpy, order=order)
+    return from_array(array, dtype, a.device)
+
+
+# -- .to(): dtype and device conversion ------------------------------------------
+_PYTHON_TYPES = {float: dtypes.float64, int: dtypes.int64, bool: dtypes.bool_}  # as PyTorch's argument parser
+
+
+def to(a, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    """`.to(dtype)`, `.to(device)`, `.to(device, dtype)` or `.to(other_tensor)`:
+    a copy converted to that dtype and moved to that device, or `a` itself when
+    nothing changes (copy=True always copies). non_blocking is accepted for
+    PyTorch's sake; copies between devices here always finish before returning."""
+    dtype, device, copy = _to_arguments(args, dict(dtype=dtype, device=device, non_blocking=non_blocking, copy=copy))
+    if dtype is None:
+        dtype = a.dtype
     else:
-        host = backend_for(a.device).to_numpy(a._data)
-        array = backend_for(device).from_numpy(host.astype(dtype.numpy, copy=False))
-    out = from_array(array, dtype, device)
+        dtype = next((d for t, d in _PYTHON_TYPES.items() if dtype is t), None) or dtypes.to_dtype(dtype)
+    device = a.device if device is None else to_device(device)
+    if dtype is a.dtype and device is a.device and not copy:
+        return a
+    out = _copy_to(a, dtype, device)
     if needs_grad(a) and dtype.is_floating_point:
         record(ToCopyBackward0(a.dtype, a.device), out, (a,))
     return out
 
 
+def _to_arguments(args, kwargs):
+    """(dtype, device, copy) from .to()'s three positional forms:
+    (tensor, [non_blocking, [copy]]), (dtype, [non_blocking, [copy]]),
+    and (device, [dtype, [non_blocking, [copy]]])."""
+    options = dict(kwargs)
+    rest = list(args)
+    if rest and isinstance(rest[0], Tensor):
+        other = rest.pop(0)
+        options.update(dtype=other.dtype, device=other.device)
+    elif rest and _is_dtype(rest[0]):
+        if options["dtype"] is not None:
+            raise TypeError(_invalid_to_arguments(args, kwargs))
+        options["dtype"] = rest.pop(0)
+    elif rest and (rest[0] is None or isinstance(rest[0], (str, Device, int))):
+        options["device"] = rest.pop(0)
+        # In this form the flags may follow only a dtype (or None in its place).
+        if rest:
+            if rest[0] is not None and not _is_dtype(rest[0]):
+                raise TypeError(_invalid_to_arguments(args, kwargs))
+            options["dtype"] = rest.pop(0) or options["dtype"]
+    if len(rest) > 2 or not all(isinstance(flag, bool) for flag in rest):
+        raise TypeError(_invalid_to_arguments(args, kwargs))
+    options.update(zip(("non_blocking", "copy"), rest))
+    return options["dtype"], options["device"], options["copy"]
+
+
+def _is_dtype(value):
+    return isinstance(value, dtypes.dtype) or any(value is t for t in _PYTHON_TYPES)
+
+
+def _invalid_to_arguments(args, kwargs):
+    """PyTorch's message for arguments that match none of .to()'s forms."""
+    def type_name(value):
+        if isinstance(value, (dtypes.dtype, Device)):
+            return f"tinytorch.{type(value).__name__}"
+        return type(value).__name__
+
+    got = [type_name(arg) for arg in args]
+    got += [f"{name}={type_name(value)}" for name, value in kwargs.items() if value is not None and value is not False]
+    return (
+        f"to() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
+        " * (tinytorch.device device = None, tinytorch.dtype dtype = None, bool non_blocking = False, bool copy = False)\n"
+        " * (tinytorch.dtype dtype, bool non_blocking = False, bool copy = False)\n"
+        " * (Tensor tensor, bool non_blocking = False, bool copy = False)\n"
+    )
+
+
+def _copy_to(a, dtype, device):
+    """A copy of a's values as `dtype` on `device`, laid out in memory in a's
+    order (PyTorch's preserve_format: a transposed tensor stays transposed)."""
+    stride = a._stride
+    if not _strides.is_non_overlapping_and_dense(a._shape, stride):
+        stride = _strides.dense_strides_like(a._shape, stride)
+    if device is a.device:
+        backend, values = backend_for(device), a._data
+    else:
+        # Between devices the data passes through host memory: lay it out there,
+        # then hand the target device one flat buffer.
+        backend, values = backend_for(CPU), backend_for(a.device).to_numpy(a._data)
+    flat = backend.xp.empty(_strides.storage_extent(a._shape, stride), dtype.numpy)
+    with np.errstate(invalid="ignore"):  # nan -> int casts, which PyTorch does silently
+        backend.as_strided(flat, a._shape, stride, 0)[...] = values
+    if device is not a.device:
+        flat = backend_for(device).from_numpy(flat)
+    return Tensor._make(Storage(flat, dtype, device), a._shape, stride, 0)
+
+
 class ToCopyBackward0(Node):
+    """The gradient goes back to the input's dtype and device."""
+
     def __init__(self, dtype, device):
         super().__init__()
         self.dtype, self.device = dtype, device
 
     def backward(self, grad):
-        return to(grad, self.dtype, self.device)
+        return to(grad, dtype=self.dtype, device=self.device)

@@ -1,0 +1,67 @@
+"""A stand-in GPU, so that the device plumbing is tested on every machine.
+
+`fake_gpu` (a pytest fixture; import it into a test module) makes tinytorch
+believe two CUDA devices exist: tinytorch.cuda reports them, and
+device.backend_for('cuda:N') returns a backend that keeps the "GPU" arrays in
+host memory with NumPy. Everything above the backend runs for real: device
+objects, .to()/.cuda()/.cpu(), factories with device=, the same-device checks,
+printing, autograd across devices, and saving and loading CUDA tensors.
+
+What it cannot check is CuPy itself; tests/test_gpu.py does that on a machine
+with a GPU. Like CuPy, the fake copies on every move to or from the host, so a
+tensor moved to the "GPU" never shares memory with its source.
+"""
+import importlib
+import types
+
+import numpy as np
+import pytest
+
+import tinytorch
+
+device_module = importlib.import_module("tinytorch.device")  # `tinytorch.device` is the class
+GPU_COUNT = 2
+
+
+class FakeGpuBackend(device_module.NumpyBackend):
+    def __init__(self, index):
+        self.index = index
+
+    @staticmethod
+    def to_numpy(array):
+        return np.array(array, copy=True)
+
+    @staticmethod
+    def from_numpy(array):
+        return np.array(array, copy=True)
+
+
+def _fake_cupy():
+    """Just the parts of the cupy module that tinytorch.cuda calls."""
+    synchronized = []
+
+    class Device:
+        def __init__(self, index):
+            self.index = index
+
+        def synchronize(self):
+            synchronized.append(self.index)
+
+        def use(self):
+            pass
+
+    runtime = types.SimpleNamespace(
+        getDeviceCount=lambda: GPU_COUNT,
+        getDeviceProperties=lambda index: {"name": f"Fake GPU {index}".encode()},
+    )
+    return types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=runtime, Device=Device), synchronized=synchronized)
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch):
+    fake = _fake_cupy()
+    monkeypatch.setattr(tinytorch.cuda, "_cupy_status", lambda: (fake, None))
+    monkeypatch.setattr(tinytorch.cuda, "_current", 0)
+    for index in range(GPU_COUNT):
+        monkeypatch.setitem(device_module._gpu_backends, index, FakeGpuBackend(index))
+    return fake
