@@ -99,8 +99,9 @@ class BroadcastView(Visualizer):
             labels = [f"{label}.expand{_shape_text(shape)}" for label in self.labels]
         w, h = cells.TensorPicture(infos, labels).draw(d, x, y)
         y += h + 4
-        y += cells.draw_legend(d, x, y)
-        return d.svg(max(width, w) + 2 * cells.MARGIN, y + cells.MARGIN)
+        legend_width, legend_height = cells.draw_legend(d, x, y)
+        y += legend_height
+        return d.svg(max(width, w, legend_width) + 2 * cells.MARGIN, y + cells.MARGIN)
 
     def _draw_table(self, d, x, y, shape):
         """Rows: each operand's padded shape, then the result; one column per dim."""

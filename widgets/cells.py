@@ -409,12 +409,19 @@ def value_text(value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
+LEGEND = (
+    (0, 0, "gap: no element maps here"),
+    (210, 0, "×n: n elements of one tensor map to one cell (overlap)"),
+    (0, 16, "dashed element: shares its storage cell with other elements (stride 0 / overlap)"),
+)
+
+
 def draw_legend(d, x, y):
-    """What the marks mean; returns the height used."""
+    """What the marks mean; returns the (width, height) used, so the picture can make room for it."""
     d.rect(x, y, 14, 10, fill=svg.GAP_FILL, stroke=svg.MUTED, dashed=True, rx=1)
-    d.text(x + 20, y + 9, "gap: no element maps here", size=10, fill=svg.MUTED)
-    d.text(x + 210, y + 9, "×n: n elements of one tensor map to one cell (overlap)", size=10, fill=svg.MUTED)
     d.rect(x, y + 16, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
-    d.text(x + 20, y + 25, "dashed element: shares its storage cell with other elements (stride 0 / overlap)",
-           size=10, fill=svg.MUTED)
-    return 32
+    width = 0
+    for dx, dy, text in LEGEND:
+        d.text(x + 20 + dx, y + 9 + dy, text, size=10, fill=svg.MUTED)
+        width = max(width, 20 + dx + svg.text_width(text, 10))
+    return width, 32

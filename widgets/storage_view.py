@@ -95,8 +95,9 @@ class StorageView(Visualizer):
             d.text(cells.MARGIN, y + 12, line, size=12)
             width = max(width, svg.text_width(line, 12))
             y += 18
-        y += cells.MARGIN + cells.draw_legend(d, cells.MARGIN, y + 6) + 6
-        return d.svg(width + 2 * cells.MARGIN, max(y, 60))
+        legend_width, legend_height = cells.draw_legend(d, cells.MARGIN, y + 6)
+        y += cells.MARGIN + legend_height + 6
+        return d.svg(max(width, legend_width) + 2 * cells.MARGIN, max(y, 60))
 
     def picture(self):
         """The TensorPicture for the current data and selection (tests read it)."""

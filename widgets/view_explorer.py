@@ -247,8 +247,9 @@ class ViewExplorer(Visualizer):
             d.text(x, y + 12, line, size=12)
             width = max(width, svg.text_width(line, 12))
             y += 18
-        y += cells.draw_legend(d, x, y + 4) + 4
-        return d.svg(max(width, w) + 2 * cells.MARGIN, y + cells.MARGIN)
+        legend_width, legend_height = cells.draw_legend(d, x, y + 4)
+        y += legend_height + 4
+        return d.svg(max(width, w, legend_width) + 2 * cells.MARGIN, y + cells.MARGIN)
 
     def __repr__(self):
         if self.view is None:

@@ -1,6 +1,6 @@
 """The widgets in a real browser: JupyterLab driven by headless Chromium.
 
-Starts JupyterLab on a free port, opens widgets_demo.ipynb, runs every cell and
+Starts JupyterLab on a free port (lab.py), opens widgets_demo.ipynb, runs every cell and
 checks the widgets' DOM: storage cells and offsets, graph node names. Then, in
 a new cell, writes into the tensor through another view and checks that the
 StorageView already on screen shows the new value; clicks an element; steps
@@ -9,63 +9,15 @@ the GraphView with its button and checks the highlighted node moves.
 Needs Debian's chromium (`make chromium`) and the Python playwright package;
 without either this test fails, it never skips. Screenshots go to test-artifacts/.
 """
-import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from lab import chromium_page, open_notebook, run_all_cells, running_lab
+
 HERE = Path(__file__).parent
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
-TIMEOUT_MS = 30_000
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_lab(root, port):
-    """JupyterLab serving `root`, with no token, no news pop-up and fresh workspaces."""
-    settings = root / "_settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(root / "_runtime"), IPYTHONDIR=str(root / "_ipython"))
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
-        "--ServerApp.disable_check_xsrf=True", "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / '_workspaces'}",
-        f"--LabApp.user_settings_dir={root / '_settings'}",
-    ]
-    log = open(root / "_lab.log", "w")
-    lab = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if lab.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early:\n{(root / '_lab.log').read_text()}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=1)
-            return lab
-        except OSError:
-            time.sleep(0.2)
-    lab.terminate()
-    raise RuntimeError("JupyterLab did not answer on /api within 60 s")
 
 
 def run_in_new_cell(page, source):
@@ -84,44 +36,20 @@ def run_in_new_cell(page, source):
 
 
 def test_widgets_render_and_stay_live_in_jupyterlab(tmp_path):
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)"
-    shutil.copy(HERE / "widgets_demo.ipynb", tmp_path / "widgets_demo.ipynb")
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(HERE / "widgets_demo.ipynb", root / "widgets_demo.ipynb")
     ARTIFACTS.mkdir(exist_ok=True)
-    port = free_port()
-    lab = start_lab(tmp_path, port)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                check_notebook(page, port)
-            finally:
-                page.screenshot(path=str(ARTIFACTS / "lab_widgets.png"), full_page=True)
-                browser.close()
-    finally:
-        lab.send_signal(signal.SIGTERM)
+    with running_lab(tmp_path, root=root) as url, chromium_page() as page:
         try:
-            lab.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            lab.kill()
+            check_notebook(page, url)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "lab_widgets.png"), full_page=True)
 
 
-def check_notebook(page, port):
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/widgets_demo.ipynb?reset")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    # The indicator can read idle before the kernel is attached to the notebook;
-    # running cells then opens a "Select Kernel" dialog instead. Wait for the kernel itself.
-    page.wait_for_function(
-        """() => {
-            const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                && panel.sessionContext.session.kernel;
-            return kernel && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
-        }""",
-        timeout=60_000,
-    )
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+def check_notebook(page, url):
+    open_notebook(page, f"{url}/lab/tree/widgets_demo.ipynb?reset")
+    run_all_cells(page)
 
     # StorageView: a's storage strip, both tensors' grids, their offsets and strides.
     storage = page.locator(".jp-OutputArea-output", has=page.locator("g.storage-cell")).first
