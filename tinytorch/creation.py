@@ -28,10 +28,6 @@ def _make(array, dtype, device, requires_grad):
     return _finish(from_array(array, dtype, device), requires_grad)
 
 
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def _size_arg(size, fn):
     """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3);
     anything else gets the TypeError PyTorch's argument parser gives `fn`."""
@@ -39,10 +35,10 @@ def _size_arg(size, fn):
         raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    elif len(size) == 1 and not _is_int(size[0]) and not isinstance(size[0], Tensor):
+    elif len(size) == 1 and not dtypes.is_int(size[0]) and not isinstance(size[0], Tensor):
         raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size[0])}")
     for pos, s in enumerate(size, 1):
-        if not _is_int(s) and not (isinstance(s, Tensor) and s.dim() == 0 and not s.dtype.is_floating_point):
+        if not dtypes.is_int(s) and not (isinstance(s, Tensor) and s.dim() == 0 and not s.dtype.is_floating_point):
             raise TypeError(
                 f"{fn}(): argument 'size' failed to unpack the object at pos {pos} with error \"type must be tuple "
                 f"of ints,but got {python_type_name(s)}\""
@@ -202,7 +198,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
 def as_tensor(data, dtype=None, device=None):
     """Like tensor(), but shares memory when data already is a tensor or NumPy array of that dtype."""
     if isinstance(data, Tensor):
-        return data.to(dtype or data.dtype, device or data.device)
+        return data.to(device=device or data.device, dtype=dtype or data.dtype)
     if isinstance(data, np.ndarray) and (dtype is None or dtypes.to_dtype(dtype).numpy == data.dtype) and device is None:
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
@@ -278,7 +274,7 @@ def legacy_tensor(*args, device=None, **kwargs):
             return zeros(data, dtype=d, device=device)
         if _is_sequence(data) or isinstance(data, str):
             return tensor(data, dtype=d, device=device)
-        if not _is_int(data):
+        if not dtypes.is_int(data):
             raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
     return zeros(_size_arg(args, "new"), dtype=d, device=device)
 
@@ -509,7 +505,7 @@ def _c_divide(a, b):
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """`steps` values evenly spaced from start to end, both included."""
     start, end = _as_number(start, "linspace", "start"), _as_number(end, "linspace", "end")
-    if not _is_int(steps):
+    if not dtypes.is_int(steps):
         got = ", ".join(python_type_name(v) for v in (start, end, steps))
         raise TypeError(
             f"linspace() received an invalid combination of arguments - got ({got}), but expected one of:\n"

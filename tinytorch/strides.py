@@ -31,15 +31,65 @@ def is_contiguous(shape, stride):
     """True when the elements lie in row-major order with no gaps. Dimensions of
     size 1 may have any stride (they are never stepped), and an empty tensor is
     always contiguous, exactly as PyTorch decides."""
+    if 0 in shape:
+        return True
     expected = 1
     for size, st in zip(reversed(shape), reversed(stride)):
-        if size == 0:
-            return True
         if size != 1:
             if st != expected:
                 return False
             expected *= size
     return True
+
+
+def is_non_overlapping_and_dense(shape, stride):
+    """True when the elements fill one block of memory, each position once, in
+    some order of the dims (a transposed contiguous tensor qualifies; a slice
+    with gaps or an expanded tensor does not). Copies keep such a layout."""
+    if is_contiguous(shape, stride):
+        return True
+    expected = 1
+    # Walk the dims from the smallest stride up; size-1 dims are never stepped.
+    for st, size in sorted((st, size) for size, st in zip(shape, stride) if size >= 2):
+        if st != expected:
+            return False
+        expected *= size
+    return True
+
+
+def dense_strides_like(shape, stride):
+    """Strides for a copy without gaps that keeps the order of the dims in
+    memory (PyTorch's rule for clone() and for tensor(ndarray) of a strided
+    array): dims sorted from the smallest stride, ties broken by size; a dim
+    with stride 0 stays where it is."""
+    ndim = len(shape)
+    order = list(range(ndim - 1, -1, -1))  # innermost first, as for a contiguous tensor
+
+    def should_swap(d0, d1):  # 1: d0 must come after d1, -1: before, 0: no opinion
+        if stride[d0] == 0 or stride[d1] == 0:
+            return 0
+        if stride[d0] != stride[d1]:
+            return 1 if stride[d0] > stride[d1] else -1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    # An insertion sort that stops at the first dim it must stay behind, so
+    # dims it has no opinion about keep their places.
+    for i in range(1, ndim):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            verdict = should_swap(order[j], order[moving])
+            if verdict > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif verdict < 0:
+                break
+    result = [0] * ndim
+    step = 1
+    for d in order:
+        result[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return tuple(result)
 
 
 def storage_extent(shape, stride, offset=0):
@@ -50,62 +100,85 @@ def storage_extent(shape, stride, offset=0):
     return offset + 1 + sum((size - 1) * st for size, st in zip(shape, stride))
 
 
+def may_overlap(shape, stride):
+    """False when no two elements can share a position in memory: with dims
+    sorted by stride, each stride steps past everything the smaller ones span.
+    (True for expanded tensors, and for as_strided layouts that overlap.)"""
+    span = 0
+    for st, size in sorted((abs(st), size) for size, st in zip(shape, stride) if size > 1):
+        if st <= span:
+            return True
+        span += st * (size - 1)
+    return False
+
+
 def broadcast_shapes(*shapes):
     """The shape two (or more) operands broadcast to, by NumPy/PyTorch's rules:
     1. right-align the shapes, padding the shorter ones with 1s on the left;
     2. in each dimension the sizes must be equal, or one of them must be 1;
     3. a size-1 dimension is stretched to the other size.
     Raises RuntimeError with PyTorch's message on a mismatch."""
-    ndim = max((len(s) for s in shapes), default=0)
-    result = [1] * ndim
+    result = ()
     for shape in shapes:
-        padded = (1,) * (ndim - len(shape)) + tuple(shape)
-        for d, size in enumerate(padded):
-            if size == result[d] or size == 1:
-                continue
-            if result[d] == 1:
-                result[d] = size
-            else:
-                raise RuntimeError(
-                    f"The size of tensor a ({result[d]}) must match the size of tensor b ({size}) "
-                    f"at non-singleton dimension {d}"
-                )
+        result = _broadcast_pair(result, tuple(shape))
+    return result
+
+
+def _broadcast_pair(a, b):
+    # Compared from the right, so the mismatch PyTorch reports is the last one.
+    ndim = max(len(a), len(b))
+    a = (1,) * (ndim - len(a)) + a
+    b = (1,) * (ndim - len(b)) + b
+    result = [0] * ndim
+    for d in range(ndim - 1, -1, -1):
+        if a[d] != b[d] and a[d] != 1 and b[d] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at non-singleton dimension {d}"
+            )
+        result[d] = b[d] if a[d] == 1 else a[d]
     return tuple(result)
 
 
 def expand_strides(shape, stride, new_shape):
     """The strides of `expand(new_shape)`: new leading dims and stretched size-1
-    dims get stride 0, so every index along them reads the same element."""
+    dims get stride 0, so every index along them reads the same element.
+    -1 keeps a dimension's size."""
     extra = len(new_shape) - len(shape)
     if extra < 0:
         raise RuntimeError(
-            f"expand(size={list(new_shape)}): the number of sizes provided ({len(new_shape)}) must be "
+            f"expand(size={list_repr(new_shape)}): the number of sizes provided ({len(new_shape)}) must be "
             f"greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
-    result_shape, result_stride = [], []
-    for d, want in enumerate(new_shape):
+    result_shape, result_stride = list(new_shape), [0] * len(new_shape)
+    # From the right, like PyTorch, so the same mismatch is the one reported.
+    for d in range(len(new_shape) - 1, -1, -1):
+        want = new_shape[d]
         if d < extra:
-            if want < 0:
+            if want < 0 and shape:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({want}) isn't allowed in a leading, non-existing dimension {d}"
                 )
-            result_shape.append(want)
-            result_stride.append(0)
+            if want == 1 and shape:
+                # A new size-1 dim is never stepped; PyTorch gives it the stride that
+                # would keep it contiguous with the dim to its right.
+                result_stride[d] = result_shape[d + 1] * result_stride[d + 1]
             continue
         size, st = shape[d - extra], stride[d - extra]
         if want == -1:
             want = size
         if size == want:
-            result_shape.append(size)
-            result_stride.append(st)
+            result_shape[d], result_stride[d] = size, st
         elif size == 1:
-            result_shape.append(want)
-            result_stride.append(0)
+            result_shape[d] = want
         else:
             raise RuntimeError(
                 f"The expanded size of the tensor ({want}) must match the existing size ({size}) at "
-                f"non-singleton dimension {d}.  Target sizes: {list(new_shape)}.  Tensor sizes: {list(shape)}"
+                f"non-singleton dimension {d}.  Target sizes: {list_repr(new_shape)}.  Tensor sizes: {list_repr(shape)}"
             )
+    if any(size < 0 for size in result_shape):
+        # Negative sizes that slipped past the checks above (a 0-d input, or a
+        # stretched size-1 dim) are caught, as in PyTorch, when counting elements.
+        raise RuntimeError("numel: integer multiplication overflow")
     return tuple(result_shape), tuple(result_stride)
 
 
@@ -159,39 +232,53 @@ def slice_view(size, stride, offset, start, stop, step):
     rules clamp start and stop to the size; the new offset moves to `start`, the
     stride is multiplied by `step`, and the size counts the steps that fit.
     Returns (new_size, new_stride, new_offset)."""
+    if step is None:
+        step = 1
     if step <= 0:
-        raise ValueError("step must be greater than zero")
+        # Tensors cannot run backwards (strides are never negative), unlike Python lists.
+        raise ValueError("slice step cannot be zero" if step == 0 else "step must be greater than zero")
     start, stop, step = slice(start, stop, step).indices(size)
     new_size = max(0, (stop - start + step - 1) // step)
     return new_size, stride * step, offset + start * stride
 
 
 def normalize_dim(dim, ndim):
-    """A possibly negative dim as a non-negative one, with PyTorch's IndexError."""
-    low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
-    if not low <= dim <= high:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+    """A possibly negative dim as a non-negative one, with PyTorch's IndexError.
+    A 0-d tensor accepts dims 0 and -1, as if it had one dimension."""
+    ndim = max(ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     return dim + ndim if dim < 0 else dim
 
 
 def infer_size(shape, numel):
     """Resolve one -1 in `shape` so the product equals numel, with PyTorch's errors."""
     shape = list(shape)
-    unknown = [d for d, s in enumerate(shape) if s == -1]
-    if len(unknown) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+    unknown = None
     known = 1
-    for s in shape:
-        if s != -1:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+    for d, s in enumerate(shape):
+        if s == -1:
+            if unknown is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            unknown = d
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {d} of shape {list_repr(shape)}")
+        else:
             known *= s
-    if unknown:
-        if known == 0 or numel % known:
+    if unknown is None:
+        if known != numel:
             raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
-        shape[unknown[0]] = numel // known
-    elif known != numel:
+        return tuple(shape)
+    if known == 0:
+        if numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list_repr(shape)} because the unspecified "
+                "dimension size -1 can be any value and is ambiguous"
+            )
         raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
+    if numel % known:
+        raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
+    shape[unknown] = numel // known
     return tuple(shape)
 
 

@@ -86,12 +86,18 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._shape)
-        return self._shape[_strides.normalize_dim(dim, len(self._shape))]
+        return self._shape[self._header_dim(dim)]
 
     def stride(self, dim=None):
         if dim is None:
             return self._stride
-        return self._stride[_strides.normalize_dim(dim, len(self._shape))]
+        return self._stride[self._header_dim(dim)]
+
+    def _header_dim(self, dim):
+        """`dim` as an index into shape and stride, which a 0-d tensor does not have."""
+        if not self._shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return _strides.normalize_dim(dim, len(self._shape))
 
     def storage_offset(self):
         return self._offset

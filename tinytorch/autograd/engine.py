@@ -9,11 +9,33 @@
    its inputs, which go into the buffers of `next_functions`.
 
 No recursion, so a chain of 100,000 ops is fine, and each node runs exactly
-once per backward. `backward_steps` yields one `Step` per node, which lets a
-widget (or a curious learner) drive the engine one node at a time.
+once per backward.
+
+Stepping through a backward pass
+--------------------------------
+`backward_steps(root_edges, root_grads, ...)` is a generator that runs one
+node per `next()` and yields a `Step` describing it:
+
+    step.node            the node that just ran (a grad_fn or an AccumulateGrad)
+    step.grad_outputs    the gradients it received, one per output of the node
+                         (after hooks), i.e. the gradient of the tensor(s) it made
+    step.grad_inputs     what it sent on, one per entry of next_functions
+                         (None where nothing flowed)
+    step.next_functions  where each of those went: (node, output number) pairs
+
+Running the generator to its end is exactly `backward()`: the same nodes in
+the same order, the same `.grad`. Its return value (StopIteration.value) is the
+list of captured gradients when `capture` is given. A widget drives it like so:
+
+    steps = backward_steps([gradient_edge(loss)], [tinytorch.ones_like(loss)])
+    for step in steps:
+        draw(step)
+
+`run_backward` is the same walk without the Step objects, for speed.
 """
 import heapq
 import itertools
+import sys
 
 from . import grad_mode
 from .graph import AccumulateGrad, accumulator_for
@@ -26,8 +48,8 @@ class Step:
 
     def __init__(self, node, grad_outputs, grad_inputs):
         self.node = node
-        self.grad_outputs = grad_outputs  # the gradients of the node's outputs (its input buffer)
-        self.grad_inputs = grad_inputs  # one per entry of next_functions
+        self.grad_outputs = grad_outputs
+        self.grad_inputs = grad_inputs
         self.next_functions = node.next_functions
 
     def __repr__(self):
@@ -43,6 +65,111 @@ def gradient_edge(tensor):
     if tensor._requires_grad:
         return accumulator_for(tensor), 0
     return None
+
+
+class GraphTask:
+    """The state of one backward pass: dependency counts, input buffers, the
+    ready queue, and (for autograd.grad) which gradients to capture. The
+    caller sets the grad mode (on only for create_graph) around run_next.
+
+    capture: (node, output_nr) edges whose incoming gradient is returned instead
+             of flowing on (autograd.grad).
+    targets: nodes that must run (backward(inputs=...)).
+    With either, only the nodes that lead to them run.
+    """
+
+    def __init__(self, root_edges, root_grads, retain_graph=False, capture=None, targets=None):
+        self.retain_graph = retain_graph
+        roots = list(dict.fromkeys(node for node, _ in root_edges))
+        self.dependencies = _count_dependencies(roots)
+        self.buffers = {}
+        for (node, nr), grad in zip(root_edges, root_grads):
+            _add_to_buffer(self.buffers, node, nr, grad)
+
+        self.captured = self.wanted = self.needed = None
+        if capture is not None or targets is not None:
+            self.wanted = {}
+            for i, (node, nr) in enumerate(capture or ()):
+                self.wanted.setdefault(node, []).append((i, nr))
+            self.captured = [None] * len(capture or ())
+            self.needed = _nodes_leading_to(roots, set(self.wanted) | set(targets or ()))
+            self.needed.update(targets or ())
+
+        self._order = itertools.count()
+        self.ready = []
+        for node in roots:
+            if self.dependencies.get(node, 0) == 0:
+                self._push(node)
+
+    def _push(self, node):
+        # Leaves first (their gradients are final as soon as they arrive), then newest nodes first.
+        priority = _LEAF_FIRST if type(node) is AccumulateGrad else -node._sequence_nr
+        heapq.heappush(self.ready, (priority, next(self._order), node))
+
+    def _capture(self, captures, grads):
+        for i, nr in captures:
+            self.captured[i] = grads[nr]
+
+    def run_next(self):
+        """Run the next ready node; return (node, its gradients, what it sent on)."""
+        node = heapq.heappop(self.ready)[2]
+        grads = self.buffers.pop(node, None)
+        if grads is None:
+            grads = [None] * node.num_outputs
+        needed = self.needed is None or node in self.needed
+        captures = self.wanted.get(node) if self.wanted is not None else None
+        if captures and needed:
+            self._capture(captures, grads)  # PyTorch's order: before the hooks of a node that runs...
+        if node._tensor_pre_hooks is not None or node._retain_grad_hooks is not None or node._pre_hooks is not None:
+            grads = _run_pre_hooks(node, grads, needed)
+        if not needed:
+            if captures:
+                self._capture(captures, grads)  # ... after the tensor hooks of one that does not
+            # Not on the way to what was asked for: skipped, and so is everything below it.
+            return node, grads, (None,) * len(node.next_functions)
+        if type(node) is AccumulateGrad:
+            if grads[0] is not None:
+                unshared = _references(grads) == _UNSHARED  # counted before the call below holds it too
+                node.accumulate(grads[0], unshared)
+            if node._post_hooks is not None:
+                _run_post_hooks(node, (), grads)
+            return node, grads, ()
+
+        grad_inputs = _run_node(node, grads, self.retain_graph)
+        buffers, dependencies = self.buffers, self.dependencies
+        for (nxt, nr), grad in zip(node.next_functions, grad_inputs):
+            if nxt is None:
+                continue
+            if grad is not None:
+                _add_to_buffer(buffers, nxt, nr, grad)
+            remaining = dependencies[nxt] - 1
+            dependencies[nxt] = remaining
+            if remaining == 0:
+                self._push(nxt)
+        return node, grads, grad_inputs
+
+
+_LEAF_FIRST = float("-inf")
+
+
+def _references(holder):
+    """How many references there are to the tensor in holder[0], and to its
+    storage. A gradient that only the engine's buffer refers to can become a
+    leaf's .grad without a copy (PyTorch checks the same: "stealing" it)."""
+    tensor = holder[0]
+    return sys.getrefcount(tensor), sys.getrefcount(tensor._storage)
+
+
+class _Probe:
+    __slots__ = ("_storage",)
+
+    def __init__(self):
+        self._storage = object()
+
+
+# The counts for an object held by nothing but the holder (and one tensor for
+# its storage), measured the same way, so they fit whatever Python runs this.
+_UNSHARED = _references([_Probe()])
 
 
 def _count_dependencies(roots):
@@ -63,9 +190,9 @@ def _count_dependencies(roots):
 
 
 def _nodes_leading_to(roots, targets):
-    """The nodes that must run so that gradients reach the target nodes: those
-    with a target somewhere below them. A target itself need not run: its
-    incoming gradient is captured before it would."""
+    """The nodes with a target somewhere below them (they must run so that
+    gradients reach the targets). A target itself is not included: for
+    autograd.grad its incoming gradient is captured before it would run."""
     needed = set()
     done = set()
     stack = [(node, False) for node in roots]
@@ -83,10 +210,12 @@ def _nodes_leading_to(roots, targets):
     return needed
 
 
-def _run_tensor_hooks(node, grads):
-    """Hooks registered with Tensor.register_hook on this node's outputs, then retain_grad."""
+def _run_pre_hooks(node, grads, will_run=True):
+    """As in PyTorch: hooks registered with Tensor.register_hook (each may
+    replace the gradient), then retain_grad (which sees the final gradient),
+    then, if the node is going to run, its own pre-hooks (register_prehook)."""
+    grads = list(grads)
     if node._tensor_pre_hooks:
-        grads = list(grads)
         for nr, hooks in node._tensor_pre_hooks.items():
             for hook in list(hooks.values()):
                 if grads[nr] is None:
@@ -95,81 +224,10 @@ def _run_tensor_hooks(node, grads):
                 if replaced is not None:
                     grads[nr] = replaced
     if node._retain_grad_hooks:
-        for nr, hook in node._retain_grad_hooks.items():
+        for nr, store in node._retain_grad_hooks.items():
             if grads[nr] is not None:
-                hook(grads[nr])
-    return grads
-
-
-def backward_steps(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None):
-    """Run backward one node at a time, yielding a Step after each.
-
-    root_edges: (node, output_nr) pairs; root_grads: the gradient for each.
-    capture: optional list of (node, output_nr) whose incoming gradient is returned
-    (as the generator's return value) instead of accumulated into `.grad`; only the
-    nodes needed to reach them run.
-    """
-    roots = list(dict.fromkeys(node for node, _ in root_edges))
-    dependencies = _count_dependencies(roots)
-    buffers = {}
-    for (node, nr), grad in zip(root_edges, root_grads):
-        _add_to_buffer(buffers, node, nr, grad)
-
-    captured = None
-    needed = None
-    if capture is not None:
-        captured = [None] * len(capture)
-        wanted = {}
-        for i, (node, nr) in enumerate(capture):
-            wanted.setdefault(node, []).append((i, nr))
-        needed = _nodes_leading_to(roots, wanted.keys())
-
-    order = itertools.count()
-    ready = []
-    for node in roots:
-        if dependencies.get(node, 0) == 0:
-            heapq.heappush(ready, (_priority(node), next(order), node))
-
-    while ready:
-        _, _, node = heapq.heappop(ready)
-        grads = buffers.pop(node, None) or [None] * node.num_outputs
-        # Backward ops record a graph only for create_graph. The mode is set per
-        # node, not across the yield, so code run between steps is unaffected.
-        previous_mode = grad_mode.state.enabled
-        grad_mode.state.enabled = create_graph
-        try:
-            grads = _run_pre_hooks(node, grads)
-            if captured is not None and node in wanted:
-                for i, nr in wanted[node]:
-                    captured[i] = grads[nr]
-            if needed is not None and node not in needed:
-                continue  # autograd.grad(inputs=...) skips what cannot reach an input
-            if isinstance(node, AccumulateGrad):
-                if grads[0] is not None:
-                    node.accumulate(grads[0])
-                grad_inputs = ()
-            else:
-                grad_inputs = _run_node(node, grads, retain_graph)
-        finally:
-            grad_mode.state.enabled = previous_mode
-
-        for (nxt, nr), grad in zip(node.next_functions, grad_inputs):
-            if nxt is None:
-                continue
-            if grad is not None:
-                _add_to_buffer(buffers, nxt, nr, grad)
-            remaining = dependencies[nxt] - 1
-            dependencies[nxt] = remaining
-            if remaining == 0:
-                heapq.heappush(ready, (_priority(nxt), next(order), nxt))
-        yield Step(node, tuple(grads), grad_inputs)
-    return captured
-
-
-def _run_pre_hooks(node, grads):
-    """Tensor hooks (Tensor.register_hook), then retain_grad, then the node's own pre-hooks."""
-    grads = _run_tensor_hooks(node, grads)
-    if node._pre_hooks:
+                store(grads[nr])
+    if node._pre_hooks and will_run:
         for hook in list(node._pre_hooks.values()):
             replaced = hook(tuple(grads))
             if replaced is not None:
@@ -178,7 +236,9 @@ def _run_pre_hooks(node, grads):
 
 
 def _run_node(node, grads, retain_graph):
-    if all(g is None for g in grads):
+    if node._checks_gradients:
+        grad_inputs = node.apply_checked(grads)  # a custom Function: its answer is checked
+    elif grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
         grad_inputs = (None,) * len(node.next_functions)  # nothing flowed in: nothing flows out
     else:
         grad_inputs = node.apply(*grads)
@@ -187,19 +247,19 @@ def _run_node(node, grads, retain_graph):
                 f"function {node.name()} returned an incorrect number of gradients "
                 f"(expected {len(node.next_functions)}, got {len(grad_inputs)})"
             )
-    if node._post_hooks:
-        for hook in list(node._post_hooks.values()):
-            replaced = hook(grad_inputs, tuple(grads))
-            if replaced is not None:
-                grad_inputs = tuple(replaced)
+    if node._post_hooks is not None:
+        grad_inputs = _run_post_hooks(node, grad_inputs, grads)
     if not retain_graph:
         node.release()
     return grad_inputs
 
 
-def _priority(node):
-    # Leaves first (their gradients are final as soon as they arrive), then newest nodes first.
-    return float("-inf") if isinstance(node, AccumulateGrad) else -node._sequence_nr
+def _run_post_hooks(node, grad_inputs, grads):
+    for hook in list(node._post_hooks.values()):
+        replaced = hook(grad_inputs, tuple(grads))
+        if replaced is not None:
+            grad_inputs = tuple(replaced)
+    return grad_inputs
 
 
 def _add_to_buffer(buffers, node, nr, grad):
@@ -210,11 +270,31 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
 
 
-def run_backward(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None):
-    """Run the whole backward pass; return captured gradients (for autograd.grad)."""
-    steps = backward_steps(root_edges, root_grads, retain_graph, create_graph, capture)
-    while True:
+def backward_steps(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None, targets=None):
+    """Run backward one node at a time, yielding a Step after each (see the
+    module docstring). Returns the captured gradients when `capture` is given."""
+    task = GraphTask(root_edges, root_grads, retain_graph, capture, targets)
+    while task.ready:
+        # Backward ops record a graph only for create_graph. The mode is set per
+        # node, not across the yield, so code run between steps is unaffected.
+        previous = grad_mode.state.enabled
+        grad_mode.state.enabled = create_graph
         try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+            node, grads, grad_inputs = task.run_next()
+        finally:
+            grad_mode.state.enabled = previous
+        yield Step(node, tuple(grads), tuple(grad_inputs))
+    return task.captured
+
+
+def run_backward(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None, targets=None):
+    """Run the whole backward pass; return the captured gradients (for autograd.grad)."""
+    task = GraphTask(root_edges, root_grads, retain_graph, capture, targets)
+    previous = grad_mode.state.enabled
+    grad_mode.state.enabled = create_graph
+    try:
+        while task.ready:
+            task.run_next()
+    finally:
+        grad_mode.state.enabled = previous
+    return task.captured

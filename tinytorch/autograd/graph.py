@@ -7,6 +7,7 @@ gradient goes next (`next_functions`: pairs of (node, output number)). Leaves
 that require grad end in an `AccumulateGrad` node that adds into `.grad`.
 """
 import itertools
+import re
 import weakref
 
 from . import grad_mode
@@ -22,7 +23,7 @@ class RemovableHandle:
     _ids = itertools.count()
 
     def __init__(self, hooks_dict):
-        self._hooks = weakref.ref(hooks_dict) if hasattr(hooks_dict, "__weakref__") else (lambda d=hooks_dict: d)
+        self._hooks = weakref.ref(hooks_dict)
         self.id = next(self._ids)
 
     def remove(self):
@@ -38,9 +39,15 @@ class RemovableHandle:
 
 
 class _HookDict(dict):
-    """A dict that a RemovableHandle can refer to weakly."""
+    """Hooks by handle id, in registration order; a RemovableHandle refers to it weakly."""
 
     __slots__ = ("__weakref__",)
+
+
+def _add_hook(hooks, hook):
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
 
 
 class Node:
@@ -54,6 +61,7 @@ class Node:
     _tensor_pre_hooks = None  # {output_nr: hooks} from Tensor.register_hook
     _retain_grad_hooks = None  # {output_nr: fn} from Tensor.retain_grad
     _post_hooks = None  # from register_hook
+    _checks_gradients = False  # True for custom Functions: the engine checks what their backward returns
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
@@ -70,17 +78,28 @@ class Node:
         return type(self).__name__
 
     def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+        # PyTorch's name() of its engine-internal nodes carries a namespace
+        # ("torch::autograd::AccumulateGrad"); the repr shows the bare class name.
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {hex(id(self))}>"
 
     @property
     def num_outputs(self):
         return 1
 
     # -- saved tensors ---------------------------------------------------------
-    def save(self, *tensors):
-        """Keep tensors needed by backward, remembering their version now so that
-        an in-place change before backward is caught, not silently used."""
-        self._saved = tuple(None if t is None else SavedTensor(t, self) for t in tensors)
+    def save(self, *values):
+        """Keep what backward needs. A tensor's version is remembered now, so
+        that an in-place change before backward is caught, not silently used.
+        Other values (a number, an index) are kept as they are; like tensors,
+        they are released after backward, which makes a second backward fail."""
+        self._saved = tuple(SavedTensor(v, self) if hasattr(v, "_storage") else v for v in values)
+
+    def recognize_saved_outputs(self):
+        """Outputs saved before the node became their grad_fn are kept the way
+        outputs are (see SavedTensor), whichever order an op does things in."""
+        for saved in self._saved:
+            if type(saved) is SavedTensor and not saved.is_output and saved.tensor.grad_fn is self:
+                saved.keep_as_output()
 
     @property
     def saved_tensors(self):
@@ -91,10 +110,11 @@ class Node:
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward."
             )
-        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+        return tuple(s.unpack(self) if type(s) is SavedTensor else s for s in self._saved)
 
     def release(self):
-        """Drop saved tensors after backward (unless retain_graph=True)."""
+        """Drop saved tensors after backward (unless retain_graph=True). Only a
+        node that saved something can complain about a second backward."""
         if self._saved:
             self._saved = ()
             self._freed = True
@@ -104,31 +124,24 @@ class Node:
         """hook(grad_inputs, grad_outputs) runs after this node; it may return new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = _HookDict()
-        handle = RemovableHandle(self._post_hooks)
-        self._post_hooks[handle.id] = hook
-        return handle
+        return _add_hook(self._post_hooks, hook)
 
     def register_prehook(self, hook):
         """hook(grad_outputs) runs before this node; it may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = _HookDict()
-        handle = RemovableHandle(self._pre_hooks)
-        self._pre_hooks[handle.id] = hook
-        return handle
+        return _add_hook(self._pre_hooks, hook)
 
     def _add_tensor_hook(self, output_nr, hook):
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
-        hooks = self._tensor_pre_hooks.setdefault(output_nr, _HookDict())
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
-        return handle
+        return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, _HookDict()), hook)
 
     # -- running ---------------------------------------------------------------
     def apply(self, *grads):
         """Run this node's backward on `grads` and return the tuple of input gradients."""
         result = self.backward(*grads)
-        return result if isinstance(result, tuple) else (result,)
+        return result if type(result) is tuple else (result,)
 
     __call__ = apply
 
@@ -143,22 +156,47 @@ class AccumulateGrad(Node):
         super().__init__(())
         self.variable = variable
 
-    def accumulate(self, grad):
-        accumulate_into(self.variable, grad)
+    def name(self):
+        return "tinytorch::autograd::AccumulateGrad"
+
+    def accumulate(self, grad, unshared=False):
+        accumulate_into(self.variable, grad, unshared)
 
     def backward(self, grad):
+        self.accumulate(grad)
         return ()
 
 
-def accumulate_into(tensor, grad):
-    """Add grad into tensor.grad. The engine runs this with grad mode on exactly
-    when create_graph=True; only then does the stored gradient keep a history."""
+def accumulate_into(tensor, grad, unshared=False):
+    """Add grad into tensor.grad, as PyTorch's AccumulateGrad does.
+
+    The first gradient is stored laid out like the tensor itself (a transposed
+    parameter gets a transposed .grad). It is copied, so that .grad never shares
+    memory with a gradient that flows elsewhere, unless the engine found it
+    `unshared` (nothing else refers to it or its memory): then it is taken as
+    it is. Later gradients are added in place, unless the graph of the backward
+    pass is being recorded (create_graph=True): then the sum is out of place,
+    so that .grad itself can be differentiated.
+    """
     if tensor._grad is None:
-        tensor._grad = grad if grad_mode.is_grad_enabled() else grad.detach()
-    elif grad_mode.is_grad_enabled():
-        tensor._grad = tensor._grad + grad  # out of place, so the sum is differentiable too
+        if (unshared and not grad_mode.state.enabled and grad._stride == tensor._stride
+                and grad.dtype is tensor.dtype and not grad._requires_grad):
+            tensor._grad = grad
+        else:
+            tensor._grad = _copy_with_layout_of(tensor, grad)
+    elif grad_mode.state.enabled:
+        tensor._grad = tensor._grad + grad
     else:
         tensor._grad.add_(grad)
+
+
+def _copy_with_layout_of(tensor, grad):
+    from ..ops.copying import empty_with_layout_of
+    fresh = empty_with_layout_of(tensor, grad.dtype)
+    if grad_mode.state.enabled:
+        return fresh.copy_(grad)  # recorded (CopyBackwards), for a differentiable .grad
+    fresh._data[...] = grad._data
+    return fresh
 
 
 def accumulator_for(tensor):
@@ -172,34 +210,87 @@ def accumulator_for(tensor):
     return node
 
 
+def retain_grad(tensor):
+    """Make backward store the gradient of this non-leaf in its `.grad`.
+
+    A hook on the node that produced the tensor, run after its tensor hooks;
+    it follows the tensor when an in-place op gives it a new grad_fn."""
+    tensor_ref = weakref.ref(tensor)  # weak: the graph must not keep the tensor alive
+
+    def store(grad):
+        t = tensor_ref()
+        if t is None:
+            return
+        if t._grad is None:
+            from ..ops.copying import clone
+            t._grad = clone(grad, contiguous=True)
+        else:
+            t._grad = t._grad + grad
+
+    tensor._retains_grad = True
+    _attach_retain_grad(tensor, store)
+
+
+def _attach_retain_grad(tensor, store):
+    node = tensor.grad_fn
+    if node._retain_grad_hooks is None:
+        node._retain_grad_hooks = {}
+    node._retain_grad_hooks[tensor._output_nr] = store
+
+
+def move_retain_grad(tensor, old_node, old_nr):
+    """After an in-place op changed tensor.grad_fn, its retain_grad hook moves along."""
+    hooks = old_node._retain_grad_hooks if old_node is not None else None
+    store = hooks.pop(old_nr, None) if hooks else None
+    if store is not None:
+        _attach_retain_grad(tensor, store)
+
+
 class SavedTensor:
     """A tensor kept for backward, with the storage version it had when saved."""
 
     __slots__ = ("tensor", "version", "is_output")
 
     def __init__(self, tensor, node):
-        # Saving a node's own output would make a cycle (output -> grad_fn -> output),
-        # so keep a detached alias and give it back its grad_fn when unpacked.
-        self.is_output = tensor.grad_fn is node
-        self.tensor = tensor.detach() if self.is_output else tensor
+        self.is_output = False
+        self.tensor = tensor
         self.version = tensor._storage._version
+        if tensor.grad_fn is node:
+            self.keep_as_output()
+
+    def keep_as_output(self):
+        """Saving a node's own output would make a cycle (output -> grad_fn -> output),
+        so keep a detached alias and give it back its grad_fn when unpacked."""
+        tensor = self.tensor
+        self.is_output = True
+        self.tensor = tensor.detach()
+        if tensor._output_nr:
+            self.tensor._output_nr = tensor._output_nr
 
     def unpack(self, node):
         t = self.tensor
         if t._storage._version != self.version:
             raise RuntimeError(modified_message(t, self.version, node if self.is_output else None))
-        if self.is_output and grad_mode.is_grad_enabled():
+        if self.is_output:
+            # The output as it was handed out: same data, same grad_fn.
             alias = t.detach()
             alias._requires_grad = True
             alias.grad_fn = node
+            if t._output_nr:
+                alias._output_nr = t._output_nr
             return alias
         return t
 
 
 def modified_message(tensor, expected_version, producer=None):
-    """PyTorch's message when a saved tensor was changed in place before backward."""
+    """PyTorch's message when a saved tensor was changed in place before backward.
+    It names the op that produced the tensor as PyTorch does: `Exp` for ExpBackward0, `Max1` for MaxBackward1."""
     producer = producer if producer is not None else tensor.grad_fn
-    origin = f", which is output {tensor._output_nr} of {producer.name()}," if producer is not None else ""
+    origin = ""
+    if producer is not None:
+        # As PyTorch words it: ExpBackward0 -> Exp, MaxBackward1 -> Max1, MyFunctionBackward -> MyFunction.
+        op = re.sub(r"Backward(\d*)$", lambda m: "" if m[1] == "0" else m[1], producer.name())
+        origin = f", which is output {tensor._output_nr} of {op},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{tensor.type()} {list(tensor.shape)}]{origin} is at version {tensor._storage._version}; "

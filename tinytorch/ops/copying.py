@@ -22,6 +22,15 @@ class CloneBackward0(Node):
         return grad
 
 
+def zeros_in_layout(shape, stride, offset, storage_size, dtype, device):
+    """Zeros seen through exactly this header (strides and offset) over a new
+    storage of `storage_size` elements: a gradient laid out like some tensor's
+    memory, for ops that address memory directly (as_strided, in-place writes
+    through views)."""
+    memory = Storage(backend_for(device).xp.zeros(storage_size, dtype=dtype.numpy), dtype, device)
+    return Tensor._make(memory, shape, stride, offset)
+
+
 def empty_with_layout_of(a, dtype=None):
     """A new tensor (values unset) shaped like `a`, laid out in memory like `a`
     when `a` fills its memory without gaps or overlaps (a transposed `a` gives a

@@ -199,7 +199,7 @@ class SubBackward0(Node):
         self.a_meta, self.b_meta, self.alpha = a_meta, b_meta, alpha
 
     def backward(self, grad):
-        if self.b_meta is None:
+        if self.next_functions[1][0] is None:  # b needs no gradient (a number, or a constant tensor)
             return _grad_for(grad, self.a_meta), None
         return _grad_for(grad, self.a_meta), _grad_for(neg(grad) if self.alpha == 1 else grad * -self.alpha, self.b_meta)
 
@@ -442,14 +442,13 @@ def remainder(a, b):
     out = from_array(values, d, like._storage.device)
     if needs_grad(a, b):
         if type(a) is not Tensor:
-            node = NotImplemented_()  # PyTorch has no derivative for number % tensor
+            record(NotImplemented_(), out, (a, b))  # PyTorch has no derivative for number % tensor
         elif type(b) is Tensor:
             node = RemainderBackward1(_shape_dtype(a), _shape_dtype(b))
             node.save(a, b)
+            record(node, out, (a, b))
         else:
-            node = RemainderBackward0(_shape_dtype(a), None)
-            node.save(a, None)
-        record(node, out, (a, b))
+            record(RemainderBackward0(_shape_dtype(a)), out, (a,))  # a number divisor: one input, nothing saved
     return out
 
 
@@ -462,6 +461,19 @@ def _float_remainder(xp, x, y):
 
 
 class RemainderBackward0(Node):
+    """a % number: a - number * floor(a / number), whose slope in a is 1."""
+
+    def __init__(self, a_meta):
+        super().__init__()
+        self.a_meta = a_meta
+
+    def backward(self, grad):
+        return _grad_for(grad, self.a_meta)
+
+
+class RemainderBackward1(Node):
+    """a % b with a tensor divisor."""
+
     def __init__(self, a_meta, b_meta):
         super().__init__()
         self.a_meta, self.b_meta = a_meta, b_meta
@@ -469,14 +481,10 @@ class RemainderBackward0(Node):
     def backward(self, grad):
         a, b = self.saved_tensors
         gb = None
-        if b is not None and self.next_functions[1][0] is not None:
+        if self.next_functions[1][0] is not None:
             # floor(a / b) is a step function: its own derivative is 0, so it is a constant here.
             gb = _grad_for(neg(grad) * floor_divide(a.detach(), b.detach()), self.b_meta)
         return _grad_for(grad, self.a_meta), gb
-
-
-class RemainderBackward1(RemainderBackward0):
-    """remainder with a tensor divisor (RemainderBackward0 is the number-divisor case)."""
 
 
 def pow(a, b):
@@ -538,7 +546,9 @@ class PowBackward0(Node):
         (a,) = self.saved_tensors
         if self.exponent == 0:
             return grad * 0
-        return _grad_for(grad * self.exponent * pow(a, self.exponent - 1), self.a_meta)
+        # grad * (n * a^(n-1)); for a square, a^1 is a itself.
+        slope = a * self.exponent if self.exponent == 2 else pow(a, self.exponent - 1) * self.exponent
+        return _grad_for(grad * slope, self.a_meta)
 
 
 class PowBackward1(Node):

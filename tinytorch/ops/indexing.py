@@ -1,140 +1,267 @@
-"""Indexing with [].
+"""Indexing with [], read and written.
 
-Basic indexing (ints, slices, None, ...) is a chain of views: select, slice,
-unsqueeze. Advanced indexing (bool masks, integer tensors or lists) cannot be
-described by one stride per dim, so, as in PyTorch and NumPy, it copies.
+PyTorch reads an index left to right, keeping a pointer to the dim the next
+item applies to:
+
+    int                 select that position; the dim goes away      (a view)
+    slice               keep every step-th position of the dim       (a view)
+    None                insert a new size-1 dim                      (a view)
+    ...                 skip the dims that no other item names
+    True / False        insert a size-1 dim, then pick it / pick nothing
+    tensor, list, array an *advanced* index: integers pick positions,
+                        a bool mask picks where it is True
+
+Basic items alone give a view of the same storage. Advanced indices pick
+elements that no single stride per dim can describe, so, as in NumPy, they are
+applied last, to the view the basic items made, and give a copy.
 """
+import operator
+import warnings
+
+from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, np, from_array, needs_grad, record, backend_for
-from .views import alias, select, slice_dim, unsqueeze
+from .base import Tensor, dtypes, np, from_array, needs_grad, record, backend_for, type_name
+from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
-def _as_tuple(index):
-    return index if isinstance(index, tuple) else (index,)
+# -- reading the index ------------------------------------------------------------------
+def _as_items(index):
+    """The index as a tuple of items. A short list holding slices, None, ...,
+    sequences or tensors counts as a tuple, as in old NumPy (and PyTorch)."""
+    if isinstance(index, tuple):
+        return index
+    if isinstance(index, list) and len(index) < 32 and any(
+        isinstance(item, (Tensor, list, tuple, str, np.ndarray, slice)) or item is None or item is Ellipsis
+        for item in index
+    ):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch "
+            "2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
+            "x[tinytorch.tensor(seq)], which will result either in an error or a different result",
+            UserWarning, stacklevel=5,  # the line with the [] in the caller's code
+        )
+        return tuple(index)
+    return (index,)
 
 
-def _is_advanced(item):
-    return isinstance(item, (Tensor, list, np.ndarray)) or isinstance(item, bool)
+def _count_specified_dims(items):
+    """How many dims of the tensor the items name: a bool mask names as many as it has."""
+    count = 0
+    for item in items:
+        if isinstance(item, Tensor):
+            count += item.dim() if item.dtype in (dtypes.bool_, dtypes.uint8) else 1
+        elif not (item is None or item is Ellipsis or isinstance(item, bool)):
+            count += 1
+    return count
 
 
-def _consumes_dim(item):
-    return item is not None and item is not Ellipsis and not isinstance(item, bool)
+def _index_tensor(item):
+    """A tensor from an advanced index item. Lists and arrays become int64
+    unless they hold bools (a mask), as in PyTorch."""
+    if isinstance(item, Tensor):
+        return item
+    from ..creation import tensor
+    t = tensor(item)
+    return t if t.dtype in (dtypes.bool_, dtypes.uint8, dtypes.int64) else t.to(dtypes.int64)
 
 
-def _expand_ellipsis(index, ndim):
-    """Replace `...` with as many full slices as it stands for."""
-    if sum(item is Ellipsis for item in index) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    used = 0
-    for item in index:
-        if isinstance(item, Tensor) and item.dtype is dtypes.bool_:
-            used += item.dim()
-        elif _consumes_dim(item):
-            used += 1
-    if used > ndim:
-        raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    out = []
-    for item in index:
-        if item is Ellipsis:
-            out.extend([slice(None)] * (ndim - used))
-        else:
-            out.append(item)
-    return out
+def _select_index(a, dim, index, position):
+    """a[..., index, ...] at `dim`; `position` is the item's place in the index, used in the message."""
+    if a.dim() == 0:
+        if index == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                "convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"index {index} is out of bounds for dimension 0 with size 0")
+    size = a._shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {position} with size {size}")
+    return select(a, dim, int(index))
 
 
-def getitem(a, index):
-    index = _expand_ellipsis(_as_tuple(index), a.dim())
-    if any(_is_advanced(item) for item in index):
-        return _advanced_getitem(a, index)
-    out, dim = a, 0
-    for item in index:
-        if item is None:
+def _unpack_slice(item):
+    """start, stop, step as ints (or None), with Python's errors."""
+    try:
+        start, stop, step = (None if v is None else operator.index(v) for v in (item.start, item.stop, item.step))
+    except TypeError:
+        raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step is not None and step < 0:
+        # Strides are never negative, so a tensor cannot run backwards (a list can).
+        raise ValueError("step must be greater than zero")
+    return start, stop, step
+
+
+def _slice_index(a, dim, item, lone=False):
+    """a[..., start:stop:step, ...] at `dim`. A slice over the whole dim records
+    nothing, except when it is the lone item (a[:]), as in PyTorch."""
+    start, stop, step = _unpack_slice(item)
+    size = a._shape[dim]
+    if (start or 0) == 0 and (stop == size or (stop is None and not lone)) and (step or 1) == 1:
+        return a
+    return slice_dim(a, dim, start, stop, step or 1)
+
+
+def apply_basic(a, index):
+    """Apply the basic items of `index` as views of `a`. Returns that view and
+    the advanced items still to apply, each as (dim of the view, tensor)."""
+    if not isinstance(index, (tuple, list)):
+        # A lone item takes a shortcut, with its own message for a 0-d tensor.
+        if dtypes.is_int(index):
+            return _select_index(a, 0, index, 0), []
+        if isinstance(index, slice):
+            _unpack_slice(index)
+            if a.dim() == 0:
+                raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+            return _slice_index(a, 0, index, lone=True), []
+        if index is None:
+            return unsqueeze(a, 0), []
+        if index is Ellipsis:
+            return a, []
+    items = _as_items(index)
+    specified = _count_specified_dims(items)
+    if specified > a.dim():
+        raise IndexError(f"too many indices for tensor of dimension {a.dim()}")
+    out, dim, advanced = a, 0, []
+    for position, item in enumerate(items):
+        if dtypes.is_int(item):
+            out = _select_index(out, dim, item, position)
+        elif isinstance(item, slice):
+            out = _slice_index(out, dim, item)
+            dim += 1
+        elif item is Ellipsis:
+            dim += a.dim() - specified
+        elif item is None:
             out = unsqueeze(out, dim)
             dim += 1
-        elif isinstance(item, slice):
-            if item.step is not None and item.step <= 0:
-                raise ValueError("step must be greater than zero")
-            if item != slice(None):  # a full `:` changes nothing, so it records nothing
-                out = slice_dim(out, dim, item.start, item.stop, item.step or 1)
+        elif isinstance(item, bool):
+            out = unsqueeze(out, dim)
+            advanced.append((dim, _bool_pick(item)))
             dim += 1
-        else:
-            out = select(out, dim, _int_index(item))
-    if out is a:
-        out = alias(a)  # a[:] or a[...] is still a new tensor object, a view of a
-    return out
-
-
-def _int_index(item):
-    try:
-        return int(item.__index__())
-    except (AttributeError, TypeError):
-        raise IndexError(
-            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-            f"(got {type(item).__name__})"
-        ) from None
-
-
-def _numpy_index(a, index):
-    """The index as NumPy understands it, checked with PyTorch's messages."""
-    converted, dim = [], 0
-    for item in index:
-        if isinstance(item, Tensor):
-            if item.dtype.is_floating_point:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            array = backend_for(a.device).to_numpy(item._data) if item.device != a.device else item._data
-            if item.dtype is dtypes.bool_:
-                for k, size in enumerate(item._shape):
-                    if dim + k >= a.dim() or a._shape[dim + k] != size:
-                        raise IndexError(
-                            f"The shape of the mask {list(item._shape)} at index {k} does not match the shape of "
-                            f"the indexed tensor {list(a._shape)} at index {dim + k}"
-                        )
-                dim += item.dim()
-            else:
-                _check_bounds(array, a, dim)
+        elif isinstance(item, (Tensor, list, tuple, str, np.ndarray)):
+            t = _index_tensor(item)
+            if t.dim() == 0 and t.dtype not in (dtypes.bool_, dtypes.uint8) and not t.dtype.is_floating_point:
+                out = _select_index(out, dim, t.item(), position)  # a 0-d integer tensor acts as an int
+            elif t.dim() == 0 and t.dtype in (dtypes.bool_, dtypes.uint8):
+                out = unsqueeze(out, dim)
+                advanced.append((dim, _bool_pick(bool(t.item()))))
                 dim += 1
-            converted.append(array)
-        elif isinstance(item, (list, np.ndarray)):
-            array = np.asarray(item)
-            if array.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if array.dtype.kind != "b":
-                _check_bounds(array, a, dim)
-            dim += 1 if array.dtype.kind != "b" else array.ndim
-            converted.append(array)
-        elif isinstance(item, slice):
-            if item.step is not None and item.step <= 0:
-                raise ValueError("step must be greater than zero")
-            converted.append(item)
-            dim += 1
-        elif item is None or isinstance(item, bool):
-            converted.append(item)
+            else:
+                advanced.append((dim, t))
+                dim += t.dim() if t.dtype in (dtypes.bool_, dtypes.uint8) else 1
         else:
-            i = _int_index(item)
-            size = a._shape[dim]
-            if not -size <= i < size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-            converted.append(i)
-            dim += 1
-    return tuple(converted)
+            try:
+                out = _select_index(out, dim, operator.index(item), position)
+            except TypeError:
+                raise IndexError(
+                    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                    f"indices (got {type(item).__name__})"
+                ) from None
+    return out, advanced
 
 
-def _check_bounds(array, a, dim):
-    size = a._shape[dim]
-    if array.size:
-        low, high = int(array.min()), int(array.max())
-        bad = high if high >= size else low if low < -size else None
-        if bad is not None:
-            raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+def _bool_pick(flag):
+    """True picks the one position of a new size-1 dim; False picks none."""
+    from ..creation import tensor
+    return tensor([0] if flag else [], dtype=dtypes.int64)
 
 
-def _advanced_getitem(a, index):
-    return gather(a, _numpy_index(a, index))
+def numpy_index(a, advanced):
+    """The advanced items as one NumPy index of `a` (slices for the other dims),
+    checked in PyTorch's order and with its messages, except for positions out
+    of bounds, which check_bounds looks for."""
+    for _, t in advanced:
+        if t.dtype not in (dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool_):
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    host = backend_for(a.device).to_numpy
+    picks = []  # (dim, int array) for every dim an index picks from, masks turned into positions
+    for dim, t in advanced:
+        array = host(t._data) if t.device == a.device else backend_for(t.device).to_numpy(t._data)
+        if t.dtype in (dtypes.bool_, dtypes.uint8):
+            if t.dtype is dtypes.uint8:
+                warnings.warn(
+                    "indexing with dtype tinytorch.uint8 is now deprecated, please use a dtype tinytorch.bool instead.",
+                    UserWarning, stacklevel=4,
+                )
+            _check_mask(a, dim, t)
+            picks.extend((dim + k, positions) for k, positions in enumerate(np.nonzero(array)))
+        else:
+            picks.append((dim, array.astype(np.int64, copy=False)))
+    try:
+        arrays = np.broadcast_arrays(*(array for _, array in picks))
+    except ValueError:
+        shapes = ", ".join(S.list_repr(array.shape) for _, array in picks)
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+    sizes = [a._shape[dim] for dim, _ in picks]
+    if any(size == 0 for size in sizes) and arrays[0].size:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    xp = backend_for(a.device).xp
+    index = [slice(None)] * a.dim()
+    for (dim, _), array in zip(picks, arrays):
+        index[dim] = xp.asarray(array)
+    return tuple(index)
+
+
+def _check_mask(a, dim, mask):
+    """A mask must have the shape of the dims it covers, from `dim` on."""
+    for k, size in enumerate(mask._shape):
+        if size != a._shape[S.normalize_dim(dim + k, a.dim())]:
+            raise IndexError(
+                f"The shape of the mask {S.list_repr(mask._shape)} at index {k} does not match the shape of "
+                f"the indexed tensor {S.list_repr(a._shape)} at index {dim + k}"
+            )
+
+
+def result_shape(a, np_index):
+    """The shape a[np_index] has: the index arrays' broadcast shape replaces the
+    dims they pick, in place when those dims are adjacent, else in front."""
+    picked = [d for d, item in enumerate(np_index) if not isinstance(item, slice)]
+    picks = np.broadcast_shapes(*(np_index[d].shape for d in picked))
+    others = [a._shape[d] for d in range(a.dim()) if d not in picked]
+    if picked[-1] - picked[0] + 1 == len(picked):
+        return a._shape[:picked[0]] + picks + a._shape[picked[-1] + 1:]
+    return picks + tuple(others)
+
+
+def check_bounds(a, np_index):
+    """PyTorch checks positions while it copies, element by element of the
+    result, each index array in turn, and reports the first one out of bounds
+    (none when the result is empty)."""
+    picked = [d for d, item in enumerate(np_index) if not isinstance(item, slice)]
+    host = backend_for(a.device).to_numpy
+    arrays = [host(np_index[d]) for d in picked]
+    sizes = [a._shape[d] for d in picked]
+    if 0 in result_shape(a, np_index):
+        return
+    bad = np.stack([(array < -size) | (array >= size) for array, size in zip(arrays, sizes)])
+    bad = bad.reshape(len(arrays), -1)
+    if bad.any():
+        element = int(bad.any(axis=0).argmax())
+        j = int(bad[:, element].argmax())
+        raise IndexError(
+            f"index {int(arrays[j].flat[element])} is out of bounds for dimension {j} with size {sizes[j]}"
+        )
+
+
+# -- reading: a[index] ------------------------------------------------------------------
+def getitem(a, index):
+    out, advanced = apply_basic(a, index)
+    if advanced:
+        np_index = numpy_index(out, advanced)
+        check_bounds(out, np_index)
+        return gather(out, np_index)
+    return alias(a) if out is a else out  # a[:] is still a new tensor object, a view of a
 
 
 def gather(a, np_index):
-    """A copy of the elements at a NumPy-style index."""
-    out = from_array(a._data[np_index], a.dtype, a.device)
+    """A copy of the elements at a NumPy-style index, laid out row-major."""
+    xp = backend_for(a.device).xp
+    shape = result_shape(a, np_index)
+    # An empty result reads nothing, so its positions are never checked (as in PyTorch).
+    picked = xp.empty(shape, dtype=a.dtype.numpy) if 0 in shape else xp.ascontiguousarray(a._data[np_index])
+    out = from_array(picked, a.dtype, a.device)
     if needs_grad(a):
         record(IndexBackward0(a._shape, np_index), out, (a,))
     return out
@@ -146,10 +273,12 @@ class IndexBackward0(Node):
 
     def __init__(self, shape, np_index):
         super().__init__()
-        self.shape, self.np_index = shape, np_index
+        self.shape = shape
+        self.save(np_index)  # saved as PyTorch saves the indices: freed after backward
 
     def backward(self, grad):
-        return scatter_add_into_zeros(grad, self.shape, self.np_index)
+        (np_index,) = self.saved_tensors
+        return scatter_add_into_zeros(grad, self.shape, np_index)
 
 
 def scatter_add_into_zeros(grad, shape, np_index):
@@ -173,12 +302,65 @@ class IndexPutBackward(Node):
         return gather(grad, self.np_index)
 
 
+# -- writing: a[index] = value ------------------------------------------------------------
 def setitem(a, index, value):
     """a[index] = value writes into a's storage, through whatever view a is."""
     from .inplace import copy_, index_put_
-    index = _expand_ellipsis(_as_tuple(index), a.dim())
-    if any(_is_advanced(item) for item in index):
-        return index_put_(a, _numpy_index(a, index), value)
-    # The view that `index` picks; writing into it writes into a's storage.
-    copy_(getitem(a, tuple(index)), value)
+    value = _value_tensor(a, value)
+    if index is False:
+        return a  # picks nothing, so writes nothing
+    if index is True:
+        index = None  # a[True] is a[None]: the whole tensor under a new dim
+    target, advanced = apply_basic(a, index)
+    value = _strip_leading_ones(value)
+    if advanced:
+        if value.numel() == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8):
+            # PyTorch first looks whether it can fill through a mask, checking the mask on the way.
+            _check_mask(target, *advanced[0])
+        np_index = numpy_index(target, advanced)
+        if (value.numel() == 1 and len(advanced) == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8)
+                and not value.requires_grad):  # a value with a history keeps it (IndexPutBackward0)
+            # One mask and one value: PyTorch fills (masked_fill_), converting the value like a scalar.
+            from ..creation import full
+            value = full((), value.item(), dtype=target.dtype, device=target.device)
+        _check_index_put(target, np_index, value)
+        if 0 not in result_shape(target, np_index):  # else nothing to write
+            check_bounds(target, np_index)
+            index_put_(target, np_index, value)
+    else:
+        copy_(target, value if value._shape == target._shape else expand(value, target._shape))
     return a
+
+
+def _check_index_put(target, np_index, value):
+    shape = result_shape(target, np_index)
+    if len(value._shape) > len(shape) or any(v != 1 and v != r for v, r in zip(reversed(value._shape), reversed(shape))):
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {S.list_repr(value._shape)} cannot be broadcast to indexing "
+            f"result of shape {S.list_repr(shape)}"
+        )
+    if value.dtype is not target.dtype:
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got {type_name(target.dtype)} for the "
+            f"destination and {type_name(value.dtype)} for the source."
+        )
+
+
+def _value_tensor(a, value):
+    """The value as a tensor: a Python number becomes one element of a's dtype."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float, np.integer, np.float64)):
+        from ..creation import full
+        return full((), value, dtype=a.dtype, device=a.device)
+    from ..creation import python_type_name
+    raise TypeError(f"can't assign a {python_type_name(value)} to a {a.type()}")
+
+
+def _strip_leading_ones(value):
+    """Drop the value's leading size-1 dims, so a[0] = row_of_shape_1_by_n works, as in NumPy."""
+    shape = value._shape
+    lead = 0
+    while lead < len(shape) and shape[lead] == 1:
+        lead += 1
+    return view(value, shape[lead:]) if lead else value

@@ -3,32 +3,49 @@ them into the tensor's storage and bump the storage's version counter.
 
 Computing first means a failed op (wrong dtype, wrong shape) leaves the tensor
 untouched. For autograd, the tensor's history is *rebased*: the node that
-computed the new values becomes its grad_fn. When the tensor is a view of a
-base that requires grad, the base gets a CopySlices node, which sends the
-gradient of the written part through the op and the rest straight through.
+computed the new values becomes its grad_fn. When the tensor is a view, its
+base changed too: the base's new grad_fn is a CopySlices node, which sends the
+gradient of the written part through that node and the rest to the base's old
+history; the views of the base get a fresh grad_fn (AsStridedBackward0) that
+reads from the base's new history. This is what PyTorch does.
 """
 from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
-from ..autograd.graph import Node
-from .base import Tensor, dtypes, np, from_array, needs_grad, record, sum_to, backend_for, type_name
+from ..autograd.graph import Node, SavedTensor, move_retain_grad
+from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name
 from .elementwise import add, clamp, div, mul, pow, sub
 
 
 def check_inplace(t):
     """PyTorch refuses to change a leaf that autograd is watching: its old value
     may be needed, and its .grad would no longer match what it holds."""
-    if grad_mode.state.enabled and t._requires_grad:
+    if not grad_mode.state.enabled:
+        return
+    base = t._base
+    if t._requires_grad:
         if t.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        base = t._base
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place operation."
             )
+    if base is not None and base._requires_grad and not _is_tracked_view(t):
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+            "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+            "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+            "tracked) or both outside (if you want the inplace to be tracked)."
+        )
 
 
-def _check_writable(t, result):
+def _is_tracked_view(view):
+    """Views made while grad mode is on are remembered by their base (views.make_view)."""
+    ref = view._base.__dict__.get("_views", {}).get(id(view))
+    return ref is not None and ref() is view
+
+
+def _check_writable(t, result, overlap_ok=False):
     if result.dtype is not t.dtype and result.dtype.category > t.dtype.category:
         raise RuntimeError(
             f"result type {type_name(result.dtype)} can't be cast to the desired output type {type_name(t.dtype)}"
@@ -37,27 +54,43 @@ def _check_writable(t, result):
         raise RuntimeError(
             f"output with shape {S.list_repr(t._shape)} doesn't match the broadcast shape {S.list_repr(result._shape)}"
         )
-    if any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+    if not overlap_ok and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
         )
 
 
-def write(t, result):
-    """Copy `result` into t's storage (through t's strides) and rebase t's history on result's."""
-    _check_writable(t, result)
-    t._data[...] = result._data
+def write(t, result, positions=Ellipsis, overlap_ok=False):
+    """Copy `result` into t's storage (through t's strides) and rebase t's history on result's.
+    `positions` (an index) limits the copy to the elements an index_put_ wrote.
+    `overlap_ok`: writing one value everywhere (fill_, zero_) or only the indexed
+    elements (index_put_) is fine even where t's elements share memory, as in PyTorch."""
+    _check_writable(t, result, overlap_ok)
+    t._data[positions] = result._data if positions is Ellipsis else result._data[positions]
     t._storage.bump_version()
     if result.grad_fn is not None:
-        _rebase_history(t, result.grad_fn)
+        rebase_history(t, result)
     return t
 
 
 def inplace(op, t, *args, **kwargs):
     """Run the out-of-place `op` and write its result into t: `t.add_(x)` is this with add."""
     check_inplace(t)
+    if needs_grad(t, *args):
+        # The op may save its input for backward, and the write is about to
+        # overwrite it: hand the op a copy of t's values with t's history.
+        return write(t, op(_snapshot(t), *args, **kwargs))
     return write(t, op(t, *args, **kwargs))
+
+
+def _snapshot(t):
+    """t's current values in memory of their own, with t's place in the graph."""
+    copy = from_array(backend_for(t.device).xp.array(t._data, copy=True), t.dtype, t.device)
+    copy.grad_fn, copy._requires_grad = t.grad_fn, t._requires_grad
+    if t._output_nr:
+        copy._output_nr = t._output_nr
+    return copy
 
 
 def add_(t, other, *, alpha=1): return inplace(add, t, other, alpha=alpha)
@@ -75,17 +108,46 @@ def fill_(t, value):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
-        return copy_(t, value)
-    xp = backend_for(t.device).xp
-    filled = from_array(xp.full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
+        filled = from_array(backend_for(t.device).xp.full(t._shape, value.item(), dtype=t.dtype.numpy), t.dtype, t.device)
+        if needs_grad(t, value):
+            record(FillBackward3(value._shape, value.dtype), filled, (t, value))
+        return write(t, filled)
+    value = dtypes.checked_scalar(value, t.dtype)
+    filled = from_array(backend_for(t.device).xp.full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
     if needs_grad(t):
-        record(FillBackward0(), filled, (t,))
-    return write(t, filled)
+        record(FillBackward2(), filled, (t,))
+    return write(t, filled, overlap_ok=True)
 
 
-class FillBackward0(Node):
+def zero_(t):
+    check_inplace(t)
+    zeros = from_array(backend_for(t.device).xp.zeros(t._shape, dtype=t.dtype.numpy), t.dtype, t.device)
+    if needs_grad(t):
+        record(ZeroBackward0(), zeros, (t,))
+    return write(t, zeros, overlap_ok=True)
+
+
+class FillBackward2(Node):
+    """t.fill_(number): the old values are gone, so they get no gradient."""
+
     def backward(self, grad):
         return grad * 0
+
+
+class ZeroBackward0(FillBackward2):
+    """t.zero_()."""
+
+
+class FillBackward3(Node):
+    """t.fill_(0-d tensor v): every element is v, so v collects the sum of the gradient."""
+
+    def __init__(self, value_shape, value_dtype):
+        super().__init__()
+        self.value_shape, self.value_dtype = value_shape, value_dtype
+
+    def backward(self, grad):
+        g = grad.sum().reshape(self.value_shape)
+        return grad * 0, g if g.dtype is self.value_dtype else g.to(self.value_dtype)
 
 
 def copy_(t, src):
@@ -108,11 +170,7 @@ def copy_(t, src):
     result = from_array(values.astype(t.dtype.numpy, copy=True), t.dtype, t.device)
     if needs_grad(t, src):
         record(CopyBackwards(src._shape, src.dtype, src.device), result, (t, src))
-    t._data[...] = result._data
-    t._storage.bump_version()
-    if result.grad_fn is not None:
-        _rebase_history(t, result.grad_fn)
-    return t
+    return write(t, result)
 
 
 class CopyBackwards(Node):
@@ -122,10 +180,13 @@ class CopyBackwards(Node):
         super().__init__()
         self.src_shape, self.src_dtype, self.src_device = src_shape, src_dtype, src_device
 
+    def name(self):
+        return "tinytorch::autograd::CopyBackwards"
+
     def backward(self, grad):
         g = sum_to(grad, self.src_shape)
         if g.dtype is not self.src_dtype or g.device != self.src_device:
-            g = g.to(self.src_dtype, self.src_device)
+            g = g.to(device=self.src_device, dtype=self.src_dtype)
         return grad * 0, g
 
 
@@ -145,7 +206,7 @@ def index_put_(t, np_index, value):
         ) from None
     if needs_grad(t, value):
         record(IndexPutBackward0(np_index, value._shape), result, (t, value))
-    return write(t, result)
+    return write(t, result, positions=np_index, overlap_ok=True)
 
 
 class IndexPutBackward0(Node):
@@ -155,44 +216,108 @@ class IndexPutBackward0(Node):
 
     def backward(self, grad):
         from .indexing import gather
-        keep = grad.clone()
-        keep._data[self.np_index] = 0  # overwritten positions get nothing from the old values
-        return keep, sum_to(gather(grad, self.np_index), self.value_shape)
+        # Overwritten positions get nothing from the old values. A product with a
+        # constant mask, so that the gradient can be differentiated again.
+        untouched = backend_for(grad.device).xp.ones(grad._shape, dtype=grad.dtype.numpy)
+        untouched[self.np_index] = 0
+        return grad * from_array(untouched, grad.dtype, grad.device), sum_to(gather(grad, self.np_index), self.value_shape)
 
 
-def _rebase_history(t, node):
-    """Make `node` the history of t, which now holds node's output."""
+# -- rebasing history -----------------------------------------------------------------
+def rebase_history(t, result):
+    """t now holds result's values: make result's node the history of t (and,
+    if t is a view, of its base), as PyTorch does after an in-place op."""
+    node = result.grad_fn
+    _adopt_saved_output(node, result, t)
+    old_node, old_nr = t.grad_fn, t._output_nr
     base = t._base
-    if base is not None and base._requires_grad and "_replay" in t.__dict__:
-        # t is a view: its base changed too. The base's new history is CopySlices,
-        # and t becomes a fresh view of the new base.
-        copy_slices = CopySlices(t._replay, base._shape, base.dtype)
-        copy_slices.next_functions = (gradient_edge(base), (node, 0))
-        base.grad_fn = copy_slices
-        base._requires_grad = True
-        with grad_mode.enable_grad():
-            fresh = t._replay(base)
-        t.grad_fn = fresh.grad_fn
+    if base is None:
+        t.grad_fn = node
         t._requires_grad = True
+        if "_output_nr" in t.__dict__:
+            del t._output_nr
+        if t._retains_grad:
+            move_retain_grad(t, old_node, old_nr)
+        _refresh_views(t)
+    else:
+        base.grad_fn = CopySlices(base, t, node)
+        base._requires_grad = True
+        if "_output_nr" in base.__dict__:
+            del base._output_nr
+        _refresh_views(base, also=t)
+
+
+def _adopt_saved_output(node, result, t):
+    """A node that saved its output (exp_ saves the result) now finds it in t,
+    and an in-place change of t after this one must be caught."""
+    for saved in node._saved:
+        if type(saved) is SavedTensor and saved.is_output and saved.tensor._storage is result._storage:
+            alias = t.detach()
+            if saved.tensor._output_nr:
+                alias._output_nr = saved.tensor._output_nr
+            saved.tensor, saved.version = alias, t._storage._version
+
+
+def _refresh_views(base, also=None):
+    """Views of a base that changed read from the base's new history: their
+    grad_fn becomes AsStridedBackward0 of the base (PyTorch's way of saying
+    'this part of the base'), whatever view op made them."""
+    if not base._requires_grad:
         return
-    t.grad_fn = node
-    t._requires_grad = True
-    if "_output_nr" in t.__dict__:
-        del t._output_nr
+    views = [ref() for ref in base.__dict__.get("_views", {}).values()]
+    if also is not None and all(view is not also for view in views):  # `in` would compare values
+        views.append(also)
+    for view in views:
+        if view is not None:
+            _view_of_new_history(base, view)
+
+
+def _view_of_new_history(base, view):
+    from .views import as_strided
+    with grad_mode.enable_grad():
+        fresh = as_strided(base, view._shape, view._stride, view._offset)
+    view.grad_fn = fresh.grad_fn
+    view._requires_grad = True
+    if "_output_nr" in view.__dict__:
+        del view._output_nr
 
 
 class CopySlices(Node):
-    """History of a base whose view was written in place: the gradient of the
-    written part goes to the op that wrote it, the rest to the base's old history."""
+    """History of a base whose view was written in place.
 
-    def __init__(self, replay, shape, dtype):
-        super().__init__()
-        self.replay, self.shape, self.dtype = replay, shape, dtype
+    The gradient of the base splits in two: the part the view covers goes
+    through `fn` (the node of the in-place op), whose first input was the
+    view's old value, so what fn returns for it lands back in that part; the
+    rest of the base was untouched and passes straight to the base's old
+    history. fn's other inputs (e.g. the `x` of `view.add_(x)`) get theirs.
+    """
+
+    def __init__(self, base, view, fn):
+        super().__init__(((gradient_edge(base) or (None, 0)),) + fn.next_functions[1:])
+        self.base_layout = (base._shape, base._stride, base._offset, len(base._storage), base.dtype, base.device)
+        self.view_layout = (view._shape, view._stride, view._offset)
+        self.fn = fn
+
+    def name(self):
+        return "tinytorch::autograd::CopySlices"
 
     def backward(self, grad):
-        rest = grad.clone()
-        with grad_mode.no_grad():
-            written = self.replay(rest)
-            part = written.clone()
-            written._data[...] = 0
-        return rest, part
+        from .copying import zeros_in_layout
+        from .views import as_strided
+        # The gradient laid out in memory exactly like the base, so the view's
+        # strides and offset pick out the same part of it.
+        result = zeros_in_layout(*self.base_layout).copy_(grad)
+        part = as_strided(result, *self.view_layout)
+        grads = self.fn.apply(part.clone())
+        if grads[0] is None:
+            part.zero_()
+        else:
+            part.copy_(grads[0])
+        return (result,) + tuple(grads[1:])
+
+    def release(self):
+        self.fn.release()  # what CopySlices keeps for backward is what fn saved
+
+    @property
+    def _freed(self):
+        return self.fn._freed

@@ -40,9 +40,7 @@ def _expand_back(grad, shape, dims, keepdim):
     if dims is not None and not keepdim:
         for d in dims:
             grad = grad.unsqueeze(d)
-    elif dims is None and not keepdim and grad.dim() != len(shape):
-        grad = grad.reshape((1,) * len(shape))
-    return grad.expand(shape)
+    return grad.expand(shape)  # (a 0-d gradient of a full reduction expands as it is)
 
 
 def sum(a, dim=None, keepdim=False, *, dtype=None):
@@ -133,7 +131,7 @@ class MeanBackward0(Node):
         self.shape, self.count = shape, count
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, None, False) / self.count
+        return _expand_back(grad / self.count, self.shape, None, False)  # divided before it is spread: one number
 
 
 class MeanBackward1(Node):

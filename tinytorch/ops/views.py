@@ -7,27 +7,46 @@ views that pick out part of the input (select, slice), a zero tensor with the
 gradient written into the picked part.
 """
 import operator
+import weakref
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, needs_grad, record, sum_to, grad_mode
+from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode
 
 
-def make_view(a, shape, stride, offset, node=None, replay=None):
+def make_view(a, shape, stride, offset, node=None):
     """A tensor with a new header over a's storage; records `node` for backward."""
     out = Tensor._make(a._storage, tuple(shape), tuple(stride), offset)
     out._base = a if a._base is None else a._base
-    if node is not None and needs_grad(a):
-        record(node, out, (a,))
-        # How to redo this view on another tensor shaped like the base: used to
-        # route gradients when the view is later written in place.
-        parent = a.__dict__.get("_replay")
-        out._replay = replay if parent is None else (lambda t, p=parent, r=replay: r(p(t)))
+    if grad_mode.state.enabled:
+        _remember_view(out)
+        if node is not None and needs_grad(a):
+            record(node, out, (a,))
     return out
 
 
-def _shape_arg(shape):
-    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same."""
+def _remember_view(view):
+    """The base keeps weak references to its views: after an in-place write
+    through any of them, all get a grad_fn that reads the base's new history
+    (see ops/inplace.py). Only views made with grad mode on are remembered."""
+    base = view._base
+    views = base.__dict__.get("_views")
+    if views is None:
+        views = base._views = {}
+    key = id(view)
+    views[key] = weakref.ref(view, lambda ref: views.get(key) is ref and views.pop(key))
+
+
+def _shape_arg(shape, op="view", name="size"):
+    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same;
+    view() with nothing is an error (view(()) is the 0-d shape)."""
+    if not shape:
+        if op == "view":
+            raise TypeError(
+                "view() received an invalid combination of arguments - got (), but expected one of:\n"
+                " * (tinytorch.dtype dtype)\n * (tuple of ints size)\n"
+            )
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     return tuple(operator.index(s) for s in shape)
@@ -44,7 +63,7 @@ def view(a, *shape):
             "view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead."
         )
-    return make_view(a, shape, stride, a._offset, ViewBackward0(a._shape), lambda t, s=shape: t.view(s))
+    return make_view(a, shape, stride, a._offset, ViewBackward0(a._shape))
 
 
 class ViewBackward0(Node):
@@ -58,7 +77,7 @@ class ViewBackward0(Node):
 
 def reshape(a, *shape):
     """A view when the strides allow one, otherwise a contiguous copy."""
-    shape = S.infer_size(_shape_arg(shape), a.numel())
+    shape = S.infer_size(_shape_arg(shape, "reshape", "shape"), a.numel())
     if S.view_strides(a._shape, a._stride, shape) is not None:
         return view(a, shape)
     from .copying import clone
@@ -75,12 +94,12 @@ class UnsafeViewBackward0(ViewBackward0):
 
 
 def flatten(a, start_dim=0, end_dim=-1):
-    if a.dim() == 0:
-        return reshape(a, 1)
     start = S.normalize_dim(start_dim, a.dim())
     end = S.normalize_dim(end_dim, a.dim())
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if a.dim() == 0:
+        return reshape(a, 1)
     if start == end:
         return a
     middle = 1
@@ -90,9 +109,23 @@ def flatten(a, start_dim=0, end_dim=-1):
 
 
 def unflatten(a, dim, sizes):
+    """Split dim `dim` into `sizes` (one of them may be -1)."""
     dim = S.normalize_dim(dim, a.dim())
     sizes = tuple(sizes)
-    inner = S.infer_size(sizes, a._shape[dim])
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        if a.dim() == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        inner = S.infer_size(sizes, a._shape[dim])
+    except (RuntimeError, IndexError) as e:
+        # PyTorch rewords the size mismatch and wraps any other error.
+        if str(e).startswith("shape '"):
+            raise RuntimeError(
+                f"unflatten: Provided sizes {S.list_repr(sizes)} don't multiply up to the size of dim {dim} "
+                f"({a._shape[dim]}) in the input tensor"
+            ) from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
     return view(a, a._shape[:dim] + inner + a._shape[dim + 1:])
 
 
@@ -101,9 +134,10 @@ def transpose(a, dim0, dim1):
     n = a.dim()
     d0, d1 = S.normalize_dim(dim0, n), S.normalize_dim(dim1, n)
     shape, stride = list(a._shape), list(a._stride)
-    shape[d0], shape[d1] = shape[d1], shape[d0]
-    stride[d0], stride[d1] = stride[d1], stride[d0]
-    return make_view(a, shape, stride, a._offset, TransposeBackward0(d0, d1), lambda t: t.transpose(d0, d1))
+    if n:  # a 0-d tensor accepts transpose(0, 0) and changes nothing
+        shape[d0], shape[d1] = shape[d1], shape[d0]
+        stride[d0], stride[d1] = stride[d1], stride[d0]
+    return make_view(a, shape, stride, a._offset, TransposeBackward0(d0, d1))
 
 
 class TransposeBackward0(Node):
@@ -119,7 +153,7 @@ def t(a):
     if a.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
     shape, stride = a._shape[::-1], a._stride[::-1]
-    return make_view(a, shape, stride, a._offset, TBackward0(), lambda x: x.t())
+    return make_view(a, shape, stride, a._offset, TBackward0())
 
 
 class TBackward0(Node):
@@ -128,6 +162,8 @@ class TBackward0(Node):
 
 
 def permute(a, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     n = a.dim()
@@ -136,12 +172,16 @@ def permute(a, *dims):
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
             f"desired ordering of dimensions i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}"
         )
-    dims = tuple(S.normalize_dim(d, n) for d in dims)
-    if len(set(dims)) != n:
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    seen = []
+    for d in dims:
+        d = S.normalize_dim(d, n)
+        if d in seen:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        seen.append(d)
+    dims = tuple(seen)
     shape = [a._shape[d] for d in dims]
     stride = [a._stride[d] for d in dims]
-    return make_view(a, shape, stride, a._offset, PermuteBackward0(dims), lambda x: x.permute(dims))
+    return make_view(a, shape, stride, a._offset, PermuteBackward0(dims))
 
 
 class PermuteBackward0(Node):
@@ -158,9 +198,22 @@ class PermuteBackward0(Node):
 
 # -- expand / unsqueeze / squeeze ---------------------------------------------------
 def expand(a, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand", "size")
+    if len(sizes) < a.dim():
+        raise RuntimeError(
+            f"expand({_type_in_message(a)}{{{S.list_repr(a._shape)}}}, size={S.list_repr(sizes)}): the number of sizes "
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({a.dim()})"
+        )
     shape, stride = S.expand_strides(a._shape, a._stride, sizes)
-    return make_view(a, shape, stride, a._offset, ExpandBackward0(a._shape), lambda x: x.expand(shape))
+    return make_view(a, shape, stride, a._offset, ExpandBackward0(a._shape))
+
+
+def _type_in_message(a):
+    """How PyTorch names a tensor's type in messages: its legacy class name,
+    except for bool, which has none there (CPUBoolType)."""
+    if a.dtype.name == "bool":
+        return ("CUDA" if a.is_cuda else "CPU") + "BoolType"
+    return a.type()
 
 
 class ExpandBackward0(Node):
@@ -179,7 +232,7 @@ def unsqueeze(a, dim):
     new_stride = a._shape[dim] * a._stride[dim] if dim < n else 1
     shape = a._shape[:dim] + (1,) + a._shape[dim:]
     stride = a._stride[:dim] + (new_stride,) + a._stride[dim:]
-    return make_view(a, shape, stride, a._offset, UnsqueezeBackward0(dim), lambda x: x.unsqueeze(dim))
+    return make_view(a, shape, stride, a._offset, UnsqueezeBackward0(dim))
 
 
 class UnsqueezeBackward0(Node):
@@ -198,12 +251,17 @@ def squeeze(a, dim=None):
         node = SqueezeBackward0(a._shape)
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        drop = {S.normalize_dim(d, max(n, 1)) for d in dims}
+        drop = set()
+        for d in dims:
+            d = S.normalize_dim(d, n)
+            if d in drop:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            drop.add(d)
         drop = {d for d in drop if d < n and a._shape[d] == 1}
         node = SqueezeBackward1(a._shape) if not isinstance(dim, (tuple, list)) else SqueezeBackward2(a._shape)
     shape = tuple(s for d, s in enumerate(a._shape) if d not in drop)
     stride = tuple(s for d, s in enumerate(a._stride) if d not in drop)
-    return make_view(a, shape, stride, a._offset, node, lambda x: x.squeeze(dim))
+    return make_view(a, shape, stride, a._offset, node)
 
 
 class SqueezeBackward0(ViewBackward0):
@@ -220,7 +278,7 @@ class SqueezeBackward2(ViewBackward0):
 
 def alias(a):
     """A new tensor object with the same header: a view of everything."""
-    return make_view(a, a._shape, a._stride, a._offset, AliasBackward0(), lambda x: x)
+    return make_view(a, a._shape, a._stride, a._offset, AliasBackward0())
 
 
 class AliasBackward0(Node):
@@ -236,13 +294,15 @@ def select(a, dim, index):
     dim = S.normalize_dim(dim, n)
     size = a._shape[dim]
     if not -size <= index < size:
-        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
-    index = index % size if size else index
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {S.list_repr(a._shape)} at dimension {dim}"
+        )
+    index = index % size
     shape = a._shape[:dim] + a._shape[dim + 1:]
     stride = a._stride[:dim] + a._stride[dim + 1:]
     offset = a._offset + index * a._stride[dim]
     replay = lambda x: x.select(dim, index)  # noqa: E731
-    return make_view(a, shape, stride, offset, SelectBackward0(a._shape, a.dtype, replay), replay)
+    return make_view(a, shape, stride, offset, SelectBackward0(a._shape, a.dtype, replay))
 
 
 def slice_dim(a, dim, start, stop, step):
@@ -252,22 +312,36 @@ def slice_dim(a, dim, start, stop, step):
     shape = a._shape[:dim] + (size,) + a._shape[dim + 1:]
     strides = a._stride[:dim] + (stride,) + a._stride[dim + 1:]
     replay = lambda x: slice_dim(x, dim, start, stop, step)  # noqa: E731
-    return make_view(a, shape, strides, offset, SliceBackward0(a._shape, a.dtype, replay), replay)
+    return make_view(a, shape, strides, offset, SliceBackward0(a._shape, a.dtype, replay))
 
 
 def narrow(a, dim, start, length):
+    """`length` elements of dim `dim` from `start`: a[..., start:start+length, ...]."""
+    if a.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     dim = S.normalize_dim(dim, a.dim())
     size = a._shape[dim]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
-    if not 0 <= start <= size or length < 0 or start + length > size:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return slice_dim(a, dim, start, start + length, 1)
 
 
 def as_strided(a, size, stride, storage_offset=None):
+    """A view with any header over a's storage (checked to stay inside it)."""
     offset = a._offset if storage_offset is None else storage_offset
     size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(st < 0 for st in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {S.list_repr(stride)}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={S.list_repr(size)} and strides={S.list_repr(stride)}")
     if S.storage_extent(size, stride, offset) > len(a._storage):
         raise RuntimeError(
             f"setStorage: sizes {S.list_repr(size)}, strides {S.list_repr(stride)}, storage offset {offset}, "
@@ -275,9 +349,12 @@ def as_strided(a, size, stride, storage_offset=None):
             f"{S.storage_extent(size, stride, offset) * a.dtype.itemsize} are out of bounds for storage of size "
             f"{len(a._storage) * a.dtype.itemsize}"
         )
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
     base_offset = a._offset
     replay = lambda x: as_strided(x, size, stride, x._offset + offset - base_offset)  # noqa: E731
-    return make_view(a, size, stride, offset, AsStridedBackward0(a._shape, a.dtype, replay), replay)
+    node = AsStridedBackward0(a._shape, a.dtype, replay, (a._stride, a._offset, len(a._storage)))
+    return make_view(a, size, stride, offset, node)
 
 
 class _PickBackward(Node):
@@ -301,29 +378,57 @@ class SliceBackward0(_PickBackward):
 
 
 class AsStridedBackward0(_PickBackward):
-    pass
+    """as_strided picks positions in memory, so its gradient is built in memory
+    laid out like its input's: (stride, offset, storage size)."""
+
+    def __init__(self, shape, dtype, replay, layout):
+        super().__init__(shape, dtype, replay)
+        self.layout = layout
+
+    def backward(self, grad):
+        return embed(grad, self.shape, self.replay, self.layout)
 
 
-def embed(grad, shape, replay):
+def embed(grad, shape, replay, layout=None):
     """Zeros of `shape` with `grad` added into the part `replay` picks out.
     Adding (not assigning) makes overlapping picks, e.g. from as_strided, sum up.
     Recorded, so a second derivative flows back by picking the same part again."""
     from ..creation import zeros
-    out = zeros(shape, dtype=grad.dtype, device=grad.device)
+    from .copying import zeros_in_layout
+    if layout is None:
+        out = zeros(shape, dtype=grad.dtype, device=grad.device)
+    else:
+        out = zeros_in_layout(shape, *layout, grad.dtype, grad.device)
     with grad_mode.no_grad():
         target = replay(out)
-        target._data[...] += grad._data if target._shape == grad._shape else grad.expand(target._shape)._data
+        values = grad._data if target._shape == grad._shape else grad.expand(target._shape)._data
+        if S.may_overlap(target._shape, target._stride):
+            # `+=` through overlapping memory adds only once per place; add.at adds every share.
+            positions = _storage_positions(target)
+            backend_for(out.device).xp.add.at(out._storage._array, positions.reshape(-1), values.reshape(-1))
+        else:
+            target._data[...] += values
     if needs_grad(grad):
-        record(EmbedBackward(replay), out, (grad,))
+        record(EmbedBackward(replay, layout), out, (grad,))
     return out
 
 
-class EmbedBackward(Node):
-    """Backward of `embed`: pick the same part out of the gradient."""
+def _storage_positions(t):
+    """For each element of t, its index in t's storage."""
+    flat = backend_for(t.device).xp.arange(len(t._storage))
+    return backend_for(t.device).as_strided(flat, t._shape, t._stride, t._offset)
 
-    def __init__(self, replay):
+
+class EmbedBackward(Node):
+    """Backward of `embed`: pick the same part out of the gradient (laid out
+    in memory like embed's result first, when the part is a memory layout)."""
+
+    def __init__(self, replay, layout=None):
         super().__init__()
-        self.replay = replay
+        self.replay, self.layout = replay, layout
 
     def backward(self, grad):
+        if self.layout is not None:
+            from .copying import zeros_in_layout
+            grad = zeros_in_layout(grad._shape, *self.layout, grad.dtype, grad.device).copy_(grad)
         return self.replay(grad)

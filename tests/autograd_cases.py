@@ -1,0 +1,231 @@
+"""Differentiable ops as test cases, shared by the autograd tests.
+
+Each case is a function of (module, *tensors) written once and run on both
+libraries: `m` is `tinytorch` or `torch`. Inputs are float64 values chosen away
+from the points where an op is not differentiable (0 for abs and relu, the
+bounds of clamp, ties for max), so finite differences and torch agree with
+the analytical gradient everywhere.
+
+    CASES           the list of Case
+    make_inputs     NumPy arrays for a case's inputs
+    structure(fn)   a grad_fn graph as nested (name, ((child, output_nr), ...)),
+                    with torch's namespace spelled like tinytorch's
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fn: object  # fn(m, *tensors) -> tensor
+    shapes: tuple  # one shape per input
+    positive: bool = False  # inputs in [0.5, 1.5] (for log, sqrt, a tensor exponent...)
+
+    def __repr__(self):
+        return self.name
+
+
+def make_inputs(case, seed=0):
+    """Values in +-[0.5, 1.5] (or [0.5, 1.5] for positive cases): far from 0,
+    distinct (no ties), and the same on both sides of a comparison."""
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for shape in case.shapes:
+        magnitude = rng.uniform(0.5, 1.5, size=shape)
+        sign = 1 if case.positive else rng.choice([-1.0, 1.0], size=shape)
+        arrays.append(np.asarray(magnitude * sign, dtype=np.float64))
+    return arrays
+
+
+def _inplace(method, *args):
+    """An in-place op applied to a non-leaf copy of the first input."""
+    def fn(m, a, *rest):
+        c = a * 1
+        getattr(c, method)(*args, *rest)
+        return c
+    return fn
+
+
+def _write_view(m, a, b):
+    c = a * 1
+    c[0].mul_(b[0])  # in place through a view of a non-leaf: CopySlices
+    return c
+
+
+def _setitem(m, a, b):
+    c = a * 2
+    c[1, ::2] = b[0, :2]
+    return c
+
+
+def _setitem_advanced(m, a, b):
+    c = a * 2
+    c[[0, 1], [2, 0]] = b[0, :2]
+    return c
+
+
+def _setitem_mask(m, a, b):
+    c = a * 2
+    c[a > 0] = b.sum()
+    return c
+
+
+def _view_after_base_write(m, a, b):
+    c = a * 1
+    v = c[:, 1:]  # a view made before its base is written in place
+    c.mul_(b)
+    return v * v
+
+
+def _write_transposed_base(m, a, b):
+    c = a.t() * 1  # laid out in memory like a.t(): column by column
+    v = c[1]
+    c[:, 0].mul_(b[0, 0])
+    return v * c
+
+
+CASES = [
+    # arithmetic, with broadcasting
+    Case("add", lambda m, a, b: a + b, ((2, 3), (3,))),
+    Case("add_bcast", lambda m, a, b: a + b, ((2, 1, 3), (4, 1))),
+    Case("add_alpha", lambda m, a, b: a.add(b, alpha=2.5), ((2, 3), (2, 3))),
+    Case("add_scalar", lambda m, a: a + 2, ((2, 3),)),
+    Case("radd", lambda m, a: 3 + a, ((3,),)),
+    Case("sub", lambda m, a, b: a - b, ((3, 1), (1, 2))),
+    Case("sub_alpha", lambda m, a, b: a.sub(b, alpha=3), ((2, 3), (3,))),
+    Case("rsub", lambda m, a: 2 - a, ((2, 2),)),
+    Case("mul", lambda m, a, b: a * b, ((2, 3), (2, 1))),
+    Case("mul_scalar", lambda m, a: a * 1.5, ((4,),)),
+    Case("mul_self", lambda m, a: a * a, ((3,),)),
+    Case("div", lambda m, a, b: a / b, ((2, 3), (3,))),
+    Case("div_scalar", lambda m, a: a / 4, ((3,),)),
+    Case("rdiv", lambda m, a: 2 / a, ((3,),)),
+    Case("neg", lambda m, a: -a, ((2, 2),)),
+    Case("pow_scalar", lambda m, a: a ** 3, ((3,),)),
+    Case("pow_half", lambda m, a: a ** 0.5, ((3,),), positive=True),
+    Case("pow_tensor", lambda m, a, b: a ** b, ((2, 3), (3,)), positive=True),
+    Case("pow_scalar_base", lambda m, a: 2 ** a, ((3,),)),
+    Case("square", lambda m, a: a.square(), ((3,),)),
+    Case("reciprocal", lambda m, a: a.reciprocal(), ((3,),)),
+    Case("remainder", lambda m, a, b: a % (b.abs() + 2), ((2, 3), (3,))),
+    Case("remainder_scalar", lambda m, a: a % 2.5, ((2, 3),)),
+    Case("div_floor", lambda m, a, b: a.div(b, rounding_mode="floor") + a, ((2, 3), (3,))),
+    Case("div_trunc", lambda m, a: a.div(0.3, rounding_mode="trunc") * a, ((3,),)),
+    Case("div_0d_tensor", lambda m, a, b: a / b.sum(), ((2, 3), (2,))),
+    # math functions
+    Case("exp", lambda m, a: a.exp(), ((2, 3),)),
+    Case("log", lambda m, a: a.log(), ((2, 3),), positive=True),
+    Case("sqrt", lambda m, a: a.sqrt(), ((2, 3),), positive=True),
+    Case("sin", lambda m, a: a.sin(), ((3,),)),
+    Case("cos", lambda m, a: a.cos(), ((3,),)),
+    Case("tanh", lambda m, a: a.tanh(), ((2, 3),)),
+    Case("sigmoid", lambda m, a: a.sigmoid(), ((2, 3),)),
+    Case("relu", lambda m, a: a.relu(), ((2, 3),)),
+    Case("abs", lambda m, a: a.abs(), ((2, 3),)),
+    Case("sign", lambda m, a: a.sign() * a, ((3,),)),
+    Case("clamp", lambda m, a: a.clamp(-1.0, 1.0), ((2, 4),)),
+    Case("clamp_min", lambda m, a: a.clamp(min=0.0), ((2, 3),)),
+    Case("clamp_max", lambda m, a: a.clamp(max=0.0), ((2, 3),)),
+    Case("clamp_tensor", lambda m, a, lo: a.clamp(lo - 2, lo + 2), ((2, 3), (3,))),
+    Case("where", lambda m, a, b: m.where(a > 0, a, b), ((2, 3), (3,))),
+    Case("where_scalar", lambda m, a: m.where(a > 0, a, 0.0), ((2, 3),)),
+    Case("maximum", lambda m, a, b: m.maximum(a, b), ((2, 3), (3,))),
+    Case("minimum", lambda m, a, b: m.minimum(a, b), ((2, 3), (2, 3))),
+    # reductions
+    Case("sum", lambda m, a: a.sum(), ((2, 3),)),
+    Case("sum_dim", lambda m, a: a.sum(0), ((2, 3),)),
+    Case("sum_dims_keepdim", lambda m, a: a.sum((0, 2), keepdim=True), ((2, 3, 2),)),
+    Case("sum_neg_dim", lambda m, a: a.sum(-1), ((2, 3),)),
+    Case("mean", lambda m, a: a.mean(), ((2, 3),)),
+    Case("mean_dim", lambda m, a: a.mean(1), ((2, 3),)),
+    Case("mean_keepdim", lambda m, a: a.mean(0, keepdim=True), ((2, 3),)),
+    Case("prod", lambda m, a: a.prod(), ((2, 3),)),
+    Case("prod_dim", lambda m, a: a.prod(1), ((2, 3),)),
+    Case("max", lambda m, a: a.max(), ((2, 3),)),
+    Case("max_dim", lambda m, a: a.max(1)[0], ((2, 3),)),
+    Case("max_dim_keepdim", lambda m, a: a.max(0, keepdim=True).values, ((3, 2),)),
+    Case("min", lambda m, a: a.min(), ((2, 3),)),
+    Case("min_dim", lambda m, a: a.min(0).values, ((2, 3),)),
+    # matrix products
+    Case("mm", lambda m, a, b: a.mm(b), ((2, 3), (3, 2))),
+    Case("matmul_2d", lambda m, a, b: a @ b, ((2, 3), (3, 4))),
+    Case("matmul_dot", lambda m, a, b: a @ b, ((3,), (3,))),
+    Case("matmul_mv", lambda m, a, b: a @ b, ((2, 3), (3,))),
+    Case("matmul_vm", lambda m, a, b: a @ b, ((3,), (3, 2))),
+    Case("matmul_batched", lambda m, a, b: a @ b, ((2, 2, 3), (3, 2))),
+    Case("matmul_batched_bcast", lambda m, a, b: a @ b, ((2, 1, 2, 3), (3, 3, 2))),
+    Case("matmul_batched_vec", lambda m, a, b: a @ b, ((3,), (2, 3, 2))),
+    Case("dot", lambda m, a, b: m.dot(a, b), ((4,), (4,))),
+    # views
+    Case("view", lambda m, a: a.view(3, 2) * 1, ((2, 3),)),
+    Case("reshape_copy", lambda m, a: a.t().reshape(6), ((2, 3),)),
+    Case("flatten", lambda m, a: a.flatten(), ((2, 3),)),
+    Case("unflatten", lambda m, a: a.unflatten(0, (2, 2)), ((4, 2),)),
+    Case("t", lambda m, a: a.t(), ((2, 3),)),
+    Case("T", lambda m, a: a.T, ((2, 3),)),
+    Case("mT", lambda m, a: a.mT, ((2, 2, 3),)),
+    Case("transpose", lambda m, a: a.transpose(0, 2), ((2, 1, 3),)),
+    Case("permute", lambda m, a: a.permute(2, 0, 1), ((2, 1, 3),)),
+    Case("expand", lambda m, a: a.expand(2, 3, 3), ((3, 1),)),
+    Case("unsqueeze", lambda m, a: a.unsqueeze(1), ((2, 3),)),
+    Case("squeeze", lambda m, a: a.squeeze(), ((2, 1, 3),)),
+    Case("squeeze_dim", lambda m, a: a.squeeze(1), ((2, 1, 3),)),
+    Case("squeeze_dims", lambda m, a: a.squeeze((0, 2)), ((1, 3, 1),)),
+    Case("slice", lambda m, a: a[:, 1:], ((2, 3),)),
+    Case("slice_step", lambda m, a: a[::2, 1::2], ((3, 4),)),
+    Case("select", lambda m, a: a[1], ((2, 3),)),
+    Case("select_neg", lambda m, a: a[:, -1], ((2, 3),)),
+    Case("narrow", lambda m, a: a.narrow(1, 1, 2), ((2, 3),)),
+    Case("as_strided", lambda m, a: a.as_strided((2, 2), (1, 2)), ((2, 3),)),
+    Case("as_strided_overlap", lambda m, a: a.as_strided((3, 2), (1, 1)), ((4,),)),
+    Case("as_strided_of_view", lambda m, a: a.t()[1:].as_strided((2, 2), (1, 3), 1), ((2, 3),)),
+    Case("getitem_mixed", lambda m, a: a[None, 1, ..., ::2], ((2, 3, 3),)),
+    Case("alias", lambda m, a: a[...], ((2, 3),)),
+    # indexing that copies
+    Case("index_repeated", lambda m, a: a[[0, 1, 0, 0]], ((2, 3),)),
+    Case("index_2d", lambda m, a: a[[1, 0, 1], [2, 2, 0]], ((2, 3),)),
+    Case("index_tensor", lambda m, a: a[:, m.tensor([[0, 2], [2, 2]])], ((2, 3),)),
+    Case("index_mask", lambda m, a: a[a > 0], ((2, 3),)),
+    # joining and copying
+    Case("cat", lambda m, a, b: m.cat([a, b], 1), ((2, 3), (2, 1))),
+    Case("cat_three", lambda m, a, b: m.cat([a, b, a]), ((1, 3), (2, 3))),
+    Case("stack", lambda m, a, b: m.stack([a, b, a], 1), ((2, 3), (2, 3))),
+    Case("clone", lambda m, a: a.clone(), ((2, 3),)),
+    Case("contiguous", lambda m, a: a.t().contiguous(), ((2, 3),)),
+    Case("to_float", lambda m, a: a.float() * 2, ((3,),)),
+    Case("reuse", lambda m, a: (a * a.exp()).sum(0) * a[0], ((2, 3),)),
+    # in place, on non-leaves
+    Case("mul_", _inplace("mul_"), ((2, 3), (3,))),
+    Case("add_", _inplace("add_"), ((2, 3), (2, 3))),
+    Case("sub_alpha_", lambda m, a, b: (a * 1).sub_(b, alpha=2), ((2, 3), (3,))),
+    Case("div_", _inplace("div_"), ((2, 3), (3,))),
+    Case("div_scalar_", _inplace("div_", 4.0), ((2, 3),)),
+    Case("mul_scalar_", lambda m, a: (a * 1).mul_(3).exp(), ((2, 3),)),
+    Case("pow_", _inplace("pow_", 2), ((2, 3),)),
+    Case("exp_after_mul_", lambda m, a: (a * 1).mul_(2).exp(), ((3,),)),
+    Case("clamp_", _inplace("clamp_", -1.0, 1.0), ((2, 3),)),
+    Case("copy_", lambda m, a, b: (a * 1).copy_(b), ((2, 3), (3,))),
+    Case("fill_", lambda m, a, b: (a * 1).fill_(b.sum()) * a, ((2, 3), (2,))),
+    Case("zero_", lambda m, a: (a * 1).zero_() + a, ((2, 3),)),
+    Case("write_view", _write_view, ((2, 3), (2, 3))),
+    Case("setitem", _setitem, ((2, 3), (2, 3))),
+    Case("setitem_advanced", _setitem_advanced, ((2, 3), (2, 3))),
+    Case("setitem_mask", _setitem_mask, ((2, 3), (2, 3))),
+    Case("view_after_base_write", _view_after_base_write, ((2, 3), (3,))),
+    Case("write_transposed_base", _write_transposed_base, ((2, 3), (2, 3))),
+]
+
+CASES_BY_NAME = {case.name: case for case in CASES}
+
+
+def structure(fn, seen=None):
+    """The graph below a grad_fn as nested tuples of names and output numbers.
+    torch's engine nodes are named torch::autograd::..., tinytorch's tinytorch::autograd::..."""
+    if fn is None:
+        return None
+    name = fn.name()
+    if name.startswith("torch::"):
+        name = "tinytorch::" + name.removeprefix("torch::")
+    return name, tuple((structure(nxt), nr) for nxt, nr in fn.next_functions)

@@ -1,0 +1,192 @@
+"""The recorded graph against PyTorch: for every differentiable op, the grad_fn
+node names, the whole next_functions structure below the output, the forward
+values and the .grad of every leaf after backward with the same gradient.
+Also the attributes that describe a graph: requires_grad, is_leaf, grad_fn,
+AccumulateGrad.variable, name(), reprs, node hooks and metadata."""
+import re
+
+import numpy as np
+import pytest
+import torch
+
+import tinytorch
+from autograd_cases import CASES, make_inputs, structure
+from oracle import assert_same_values, to_numpy
+
+
+def build(lib, case, arrays):
+    leaves = [lib.tensor(a.copy(), requires_grad=True) for a in arrays]
+    return leaves, case.fn(lib, *leaves)
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_graph_values_and_gradients_match_torch(case):
+    arrays = make_inputs(case)
+    tt_leaves, tt_out = build(tinytorch, case, arrays)
+    th_leaves, th_out = build(torch, case, arrays)
+
+    assert structure(tt_out.grad_fn) == structure(th_out.grad_fn)
+    assert tt_out.requires_grad and not tt_out.is_leaf
+    assert_same_values(tt_out, th_out, rtol=1e-12, atol=1e-12)
+
+    seed = np.random.default_rng(1).standard_normal(tuple(th_out.shape))
+    th_out.backward(torch.tensor(seed, dtype=th_out.dtype))
+    tt_out.backward(tinytorch.tensor(seed, dtype=tt_out.dtype))
+    for tt_leaf, th_leaf in zip(tt_leaves, th_leaves):
+        assert (tt_leaf.grad is None) == (th_leaf.grad is None)
+        if th_leaf.grad is not None:
+            assert_same_values(tt_leaf.grad, th_leaf.grad, rtol=1e-10, atol=1e-12)
+            assert tt_leaf.grad.stride() == th_leaf.grad.stride()
+
+
+def test_requires_grad_kwarg_property_and_method():
+    for lib in (tinytorch, torch):
+        a = lib.ones(2, requires_grad=True)
+        b = lib.ones(2)
+        assert a.requires_grad and not b.requires_grad
+        b.requires_grad = True
+        assert b.requires_grad
+        assert b.requires_grad_(False) is b and not b.requires_grad
+        assert b.requires_grad_() is b and b.requires_grad
+        assert a.is_leaf and b.is_leaf and a.grad_fn is None
+        c = a * b
+        assert not c.is_leaf and c.requires_grad and c.grad_fn is not None
+        assert lib.ones(2).is_leaf  # a tensor that needs no grad is a leaf too
+        d = a.detach() * 2
+        assert d.is_leaf and not d.requires_grad and d.grad_fn is None
+
+
+def test_ops_on_tensors_without_grad_record_nothing():
+    a = tinytorch.ones(2, 3)
+    out = (a * 2).exp().sum(0)[1:]
+    assert out.grad_fn is None and not out.requires_grad and out.is_leaf
+
+
+def test_accumulate_grad_node():
+    for lib in (tinytorch, torch):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        z = x + 1
+        acc, nr = y.grad_fn.next_functions[0]
+        assert nr == 0 and acc.variable is x
+        assert z.grad_fn.next_functions[0][0] is acc  # one node per leaf, shared
+        assert acc.next_functions == ()
+    tt_acc = (tinytorch.ones(1, requires_grad=True) * 2).grad_fn.next_functions[0][0]
+    th_acc = (torch.ones(1, requires_grad=True) * 2).grad_fn.next_functions[0][0]
+    assert tt_acc.name() == th_acc.name().replace("torch::", "tinytorch::")
+    assert re.fullmatch(r"<AccumulateGrad object at 0x[0-9a-f]+>", repr(tt_acc))
+    assert re.fullmatch(r"<AccumulateGrad object at 0x[0-9a-f]+>", repr(th_acc))
+
+
+def test_node_name_and_repr():
+    for lib in (tinytorch, torch):
+        z = lib.ones(2, requires_grad=True) * 3
+        assert z.grad_fn.name() == "MulBackward0"
+        assert re.fullmatch(r"<MulBackward0 object at 0x[0-9a-f]+>", repr(z.grad_fn))
+        assert z.grad_fn.metadata == {}
+        z.grad_fn.metadata["note"] = 1
+        assert z.grad_fn.metadata == {"note": 1}
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True) * 2,
+    lambda m: m.tensor([[1.0, 2.0]], requires_grad=True).sum(),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True)[0],
+    lambda m: m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True).exp(),
+    lambda m: (m.tensor([1.0, 2.0], requires_grad=True) * 1).copy_(m.ones(2)),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True).detach(),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True).data,
+])
+def test_tensor_repr_shows_grad_fn_or_requires_grad(make):
+    assert repr(make(tinytorch)) == repr(make(torch)).replace("torch.", "tinytorch.")
+
+
+def test_node_hooks_run_with_torchs_arguments():
+    def run(lib):
+        calls = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        z = y.sum()
+        pre = y.grad_fn.register_prehook(lambda grad_outputs: calls.append(("pre", to_numpy(grad_outputs[0]))))
+        post = y.grad_fn.register_hook(
+            lambda grad_inputs, grad_outputs: calls.append(
+                ("post", to_numpy(grad_inputs[0]), to_numpy(grad_outputs[0]), grad_inputs[1])
+            )
+        )
+        z.backward(retain_graph=True)
+        pre.remove()
+        post.remove()
+        z.backward()
+        return calls, to_numpy(x.grad)
+
+    (tt_calls, tt_grad), (th_calls, th_grad) = run(tinytorch), run(torch)
+    assert [c[0] for c in tt_calls] == [c[0] for c in th_calls] == ["pre", "post"]
+    for a, b in zip(tt_calls, th_calls):
+        for u, v in zip(a[1:], b[1:]):
+            if v is None:  # the second input (the number 3) gets no gradient
+                assert u is None
+            else:
+                np.testing.assert_array_equal(u, v)
+    np.testing.assert_array_equal(tt_grad, th_grad)
+
+
+def test_node_hooks_can_replace_gradients():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 10,))
+        y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0] + 1, None))
+        y.sum().backward()
+        return to_numpy(x.grad)
+
+    np.testing.assert_array_equal(run(tinytorch), run(torch))
+
+
+def test_accumulate_grad_post_hook():
+    def run(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        acc = y.grad_fn.next_functions[0][0]
+        acc.register_hook(lambda grad_inputs, grad_outputs: seen.append((len(grad_inputs), to_numpy(grad_outputs[0]))))
+        y.sum().backward()
+        return seen
+
+    (tt,), (th,) = run(tinytorch), run(torch)
+    assert tt[0] == th[0]
+    np.testing.assert_array_equal(tt[1], th[1])
+
+
+def test_output_nr_of_multi_output_nodes():
+    for lib in (tinytorch, torch):
+        x = lib.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+        values, indices = x.max(1)
+        assert values.output_nr == 0 and not indices.requires_grad
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.max(),
+    lambda m, x: x.min(),
+    lambda m, x: x.max(1).values,
+    lambda m, x: x.max(0, keepdim=True)[0],
+    lambda m, x: x.min(1).values,
+    lambda m, x: m.maximum(x, x.detach()[[1, 0]]),
+    lambda m, x: m.minimum(x, m.full((2, 3), 3.0)),
+    lambda m, x: x.clamp(0.0, 3.0),
+    lambda m, x: x.relu(),
+    lambda m, x: (x - 3).abs(),
+    lambda m, x: m.where(x > 2, x, x * 2),
+], ids=["max", "min", "max-dim", "max-keepdim", "min-dim", "maximum", "minimum", "clamp", "relu", "abs", "where"])
+def test_ties_and_kinks_share_gradients_as_torch_does(fn):
+    """With no dim, max/min split the gradient evenly among tied elements; with
+    a dim it goes to the index returned; at a kink (relu at 0, clamp at a bound)
+    the gradient is what torch defines."""
+    values = [[3.0, 0.0, 3.0], [3.0, -1.0, 3.0]]
+    grads = []
+    for m in (tinytorch, torch):
+        x = m.tensor(values, requires_grad=True)
+        out = fn(m, x)
+        out.backward(m.ones(tuple(out.shape)) * 2)
+        grads.append(x.grad)
+    assert_same_values(grads[0], grads[1])

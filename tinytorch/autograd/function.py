@@ -1,0 +1,286 @@
+"""Custom differentiable operations: subclass `Function`.
+
+    class MultiplyAdd(Function):
+        @staticmethod
+        def forward(ctx, w, x, b):
+            ctx.save_for_backward(w, x)
+            return w * x + b
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            w, x = ctx.saved_tensors
+            return grad_output * x, grad_output * w, grad_output
+
+    z = MultiplyAdd.apply(w, x, b)     # z.grad_fn is a MultiplyAddBackward node
+
+`apply` runs `forward` without recording a graph (its ops are hidden inside
+one node), then makes a node of the class `<Name>Backward` the grad_fn of the
+outputs. That node is also the `ctx` that forward and backward receive, so
+what forward stores on it (saved tensors, plain attributes) is there in backward.
+"""
+import functools
+import warnings
+
+from . import grad_mode
+from .engine import gradient_edge
+from .graph import Node
+
+
+class FunctionCtx:
+    """What `forward` can tell the node through `ctx`."""
+
+    def save_for_backward(self, *tensors):
+        """Keep tensors for backward; ctx.saved_tensors gives them back, after
+        checking that no in-place op changed them in between."""
+        from ..tensor import Tensor
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}"
+                )
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        """These outputs get no gradient (e.g. indices); their grads arrive as zeros."""
+        self._non_differentiable = set(map(id, tensors))
+
+    def mark_dirty(self, *tensors):
+        """These inputs were modified in place by forward and are returned as outputs."""
+        self._dirty = set(map(id, tensors))
+
+    def set_materialize_grads(self, value):
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = bool(value)
+
+
+class BackwardFunction(Node, FunctionCtx):
+    """The node (and ctx) of one call of a custom Function. Each Function
+    subclass gets its own subclass of this, named `<Name>Backward`."""
+
+    _forward_cls = None
+    _checks_gradients = True
+    materialize_grads = True
+    _to_save = ()
+    _non_differentiable = frozenset()
+    _dirty = frozenset()
+
+    def __repr__(self):
+        return f"<{type(self).__module__}.{type(self).__qualname__} object at {hex(id(self))}>"
+
+    @property
+    def num_outputs(self):
+        return len(self._output_meta)
+
+    def apply(self, *grads):
+        """Call the Function's backward directly, as node.apply does in PyTorch."""
+        result = self._forward_cls.backward(self, *grads)
+        return result if isinstance(result, tuple) else (result,)
+
+    __call__ = apply
+
+    def apply_checked(self, grads):
+        """What the engine runs: missing gradients become zeros (unless
+        set_materialize_grads(False)), then backward's answer is checked and
+        shaped as PyTorch does."""
+        if self.materialize_grads:
+            grads = [g if g is not None or meta is None else _zeros(meta) for g, meta in zip(grads, self._output_meta)]
+        return self._check_gradients(self.apply(*grads))
+
+    def _check_gradients(self, grads):
+        from ..tensor import Tensor
+        n_inputs = len(self._input_meta)
+        if len(grads) > n_inputs and all(g is None for g in grads[n_inputs:]):
+            grads = grads[:n_inputs]  # extra Nones are allowed
+        if len(grads) != n_inputs:
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {n_inputs}, got {len(grads)})"
+            )
+        checked = []
+        for i, (g, meta) in enumerate(zip(grads, self._input_meta)):
+            if meta is None:  # the input was not a tensor
+                if g is not None:
+                    raise RuntimeError(
+                        f"function {self.name()} returned a gradient different than None at position {i + 1}, "
+                        "but the corresponding forward input was not a Variable"
+                    )
+                continue
+            if g is not None:
+                if not isinstance(g, Tensor):
+                    raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+                g = _fit_gradient(g, meta, len(checked), self.name())
+            checked.append(g)
+        return tuple(checked)
+
+
+def _zeros(meta):
+    from ..creation import zeros
+    shape, dtype, device = meta
+    return zeros(shape, dtype=dtype, device=device)
+
+
+def _fit_gradient(grad, meta, index, name):
+    """A gradient must have its input's shape; one that broadcasts to it is
+    summed back (as PyTorch does), anything else is an error."""
+    from ..ops.base import sum_to
+    from ..strides import broadcast_shapes
+    shape, dtype, _ = meta
+    if grad._shape != shape:
+        try:
+            expandable = len(shape) <= len(grad._shape) and broadcast_shapes(shape, grad._shape) == grad._shape
+        except RuntimeError:
+            expandable = False
+        if not expandable:
+            raise RuntimeError(
+                f"Function {name} returned an invalid gradient at index {index} - got {list(grad._shape)} but "
+                f"expected shape compatible with {list(shape)}"
+            )
+        grad = sum_to(grad, shape)
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+class Function:
+    """Base class of custom differentiable operations (see the module docstring)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__name__ + "Backward"
+        cls._backward_cls = type(name, (BackwardFunction,), {
+            "_forward_cls": cls, "__module__": __name__, "__qualname__": name,
+        })
+
+    def __init__(self, *args, **kwargs):
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so you should "
+            "invoke them on the class itself. Instantiating an autograd function will raise an error in a future "
+            "version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it "
+            "with backward mode AD."
+        )
+
+    setup_context = None  # optional: forward(*args) without ctx, then setup_context(ctx, inputs, output)
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from ..tensor import Tensor
+        if cls is Function:
+            raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        ctx = cls._backward_cls()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with grad_mode.no_grad():
+            if cls.setup_context is None:
+                outputs = cls.forward(ctx, *args, **kwargs)
+            else:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
+        if not (grad_mode.state.enabled and any(ctx.needs_input_grad)):
+            return outputs
+        ctx._input_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
+        ctx.next_functions = tuple(
+            (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
+        )
+        single = not isinstance(outputs, tuple)
+        wired = tuple(_wire_output(ctx, out, nr, args) for nr, out in enumerate((outputs,) if single else outputs))
+        ctx._output_meta = tuple(
+            (out._shape, out.dtype, out.device) if isinstance(out, Tensor) else None for out in wired
+        )
+        # Saved only now, once outputs know their grad_fn: a saved output is then
+        # recognised as one and kept without a reference cycle.
+        ctx.save(*ctx.__dict__.pop("_to_save", ()))
+        return wired[0] if single else wired
+
+
+def _wire_output(ctx, out, nr, args):
+    """Make ctx the grad_fn of one output of forward, as PyTorch does."""
+    from ..tensor import Tensor
+    if not isinstance(out, Tensor):
+        return out
+    if id(out) in ctx._dirty:
+        if out.grad_fn is None and out._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        out._storage.bump_version()
+    elif any(out is a for a in args):
+        # An input handed back unchanged: the output is a new view of it, so
+        # that the input keeps its own history.
+        alias = out.detach()
+        alias._base = out._base if out._base is not None else out
+        out = alias
+    if id(out) in ctx._non_differentiable or not out.dtype.is_floating_point:
+        return out
+    out.grad_fn = ctx
+    out._requires_grad = True
+    if nr:
+        out._output_nr = nr
+    return out
+
+
+class DelayedError(Node):
+    """Stands in for the backward of a @once_differentiable backward: running it
+    (i.e. differentiating a second time) raises the error."""
+
+    def __init__(self, message, next_functions, num_outputs):
+        super().__init__(next_functions)
+        self.message = message
+        self._num_outputs = num_outputs
+
+    def name(self):
+        return "tinytorch::autograd::Error"
+
+    @property
+    def num_outputs(self):
+        return self._num_outputs
+
+    def backward(self, *grads):
+        raise RuntimeError(self.message)
+
+
+def once_differentiable(backward):
+    """For a Function's backward that is not itself differentiable: it runs
+    without recording, and trying to differentiate its result raises an error."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        from ..tensor import Tensor
+        with grad_mode.no_grad():
+            outputs = backward(ctx, *grads)
+        if not grad_mode.state.enabled or not any(isinstance(g, Tensor) and g._requires_grad for g in grads):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outputs = (outputs,) if single else outputs
+        # As in PyTorch: each gradient is handed out as an output of a DelayedError
+        # node (fed by a stand-in leaf), so a further backward through it hits the error.
+        edges = []
+        for g in outputs:
+            if isinstance(g, Tensor):
+                stand_in = g.detach()
+                stand_in._requires_grad = True
+                edges.append(gradient_edge(stand_in))
+        node = DelayedError(
+            "trying to differentiate twice a function that was marked with @once_differentiable",
+            tuple(edges), len(outputs),
+        )
+        marked = []
+        for nr, g in enumerate(outputs):
+            if isinstance(g, Tensor):
+                g = g.detach()
+                g.grad_fn = node
+                g._requires_grad = True
+                if nr:
+                    g._output_nr = nr
+            marked.append(g)
+        return marked[0] if single else tuple(marked)
+
+    return wrapper
