@@ -507,10 +507,11 @@ def read_by_the_spec(data):
         dtype = np.dtype(spec["dtype"]).newbyteorder("<")
         nbytes = spec["numel"] * dtype.itemsize
         raw = data[position:position + nbytes]
-        (crc,) = struct.unpack_from("<I", data, position + nbytes)
-        assert zlib.crc32(raw) == crc
+        (checksum,) = struct.unpack_from("<Q", data, position + nbytes)
+        padded = raw + bytes(-len(raw) % 8)
+        assert sum(struct.unpack(f"<{len(padded) // 8}Q", padded)) % 2**64 == checksum
         arrays.append(np.frombuffer(raw, dtype))
-        position += nbytes + 4
+        position += nbytes + 8
     assert position == len(data)  # nothing after the last storage
     return header, arrays
 
