@@ -409,10 +409,10 @@ def value_text(value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
-LEGEND = (
-    (0, 0, "gap: no element maps here"),
+LEGEND = (  # (x, y) of each text, relative to the legend's corner
+    (20, 0, "gap: no element maps here"),
     (210, 0, "×n: n elements of one tensor map to one cell (overlap)"),
-    (0, 16, "dashed element: shares its storage cell with other elements (stride 0 / overlap)"),
+    (20, 16, "dashed element: shares its storage cell with other elements (stride 0 / overlap)"),
 )
 
 
@@ -422,6 +422,6 @@ def draw_legend(d, x, y):
     d.rect(x, y + 16, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
     width = 0
     for dx, dy, text in LEGEND:
-        d.text(x + 20 + dx, y + 9 + dy, text, size=10, fill=svg.MUTED)
-        width = max(width, 20 + dx + svg.text_width(text, 10))
+        d.text(x + dx, y + 9 + dy, text, size=10, fill=svg.MUTED)
+        width = max(width, dx + svg.text_width(text, 10))
     return width, 32
