@@ -166,7 +166,7 @@ shapes = st.lists(st.integers(1, 3), min_size=0, max_size=3).map(tuple)
 @settings(max_examples=60, deadline=None)
 @given(shapes, shapes)
 def test_broadcasting_matches_torch(a_shape, b_shape):
-    bv = BroadcastView(tinytorch.zeros(*a_shape), tinytorch.zeros(*b_shape))
+    bv = BroadcastView(tinytorch.zeros(a_shape), tinytorch.zeros(b_shape))
     ta, tb = torch.zeros(a_shape), torch.zeros(b_shape)
     svg = bv.to_svg()
     try:

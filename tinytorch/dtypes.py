@@ -160,6 +160,11 @@ def promote_types(a, b):
     return _BY_NUMPY[np.promote_types(a.numpy, b.numpy)]
 
 
+def is_int(value):
+    """A Python or NumPy integer, and not a bool (which Python counts as an int)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def scalar_category(value):
     """The category of a Python number; bool is checked first since bool is a subclass of int."""
     if isinstance(value, (bool, np.bool_)):

@@ -61,6 +61,25 @@ def _check_writable(t, result, overlap_ok=False):
         )
 
 
+def _check_no_partial_overlap(t, src):
+    """Copying between two dense tensors whose memory partly overlaps would
+    overwrite elements before reading them; PyTorch refuses (a[1:] = a[:-1])."""
+    if t is src or t._storage is not src._storage or t.numel() == 0 or src.numel() == 0:
+        return
+    if not (S.is_non_overlapping_and_dense(t._shape, t._stride)
+            and S.is_non_overlapping_and_dense(src._shape, src._stride)):
+        return  # PyTorch does not look closer at other layouts
+    t_span = (t._offset, t._offset + t.numel())
+    src_span = (src._offset, src._offset + src.numel())
+    if t_span == src_span and t._stride == src._stride:
+        return  # the very same elements
+    if t_span[0] < src_span[1] and src_span[0] < t_span[1]:
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+
+
 def write(t, result, positions=Ellipsis, overlap_ok=False):
     """Copy `result` into t's storage (through t's strides) and rebase t's history on result's.
     `positions` (an index) limits the copy to the elements an index_put_ wrote.
@@ -156,6 +175,7 @@ def copy_(t, src):
     if not isinstance(src, Tensor):
         from ..creation import tensor
         src = tensor(src, dtype=t.dtype, device=t.device)
+    _check_no_partial_overlap(t, src)
     xp = backend_for(t.device).xp
     values = src._data
     if src._shape != t._shape:
