@@ -70,8 +70,11 @@ def _wrap_int(value, d):
 def _cast(t, d):
     if t.dtype is d:
         return t._data
+    # PyTorch computes float16 ops in float32 and rounds only the result, so an
+    # operand too big for float16 (an int64 65520) does not turn into inf on the way in.
+    target = np.float32 if d is dtypes.float16 else d.numpy
     with _quiet():  # a value too big for d becomes inf, silently, as in PyTorch
-        return t._data.astype(d.numpy)
+        return t._data.astype(target)
 
 
 def promote(a, b):
