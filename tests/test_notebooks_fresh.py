@@ -12,7 +12,6 @@ tagged nbval-ignore-output must print the same as stored.
 
 Fix a failure with `.venv/bin/python scripts/refresh_notebooks.py`.
 """
-import copy
 import re
 import sys
 from pathlib import Path

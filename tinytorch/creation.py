@@ -163,8 +163,7 @@ def _copy_of_array(array, d):
         stride = S.dense_strides_like(shape, stride)
     flat = np.empty(S.storage_extent(shape, stride) if 0 not in shape else 0, dtype=d.numpy)
     copy = backend_for(CPU).as_strided(flat, shape, stride, 0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        copy[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
+    copy[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
     return flat, stride, copy
 
 
@@ -190,8 +189,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
         raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
     shape = _data_shape(data)
     d = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
-    with np.errstate(over="ignore"):  # a float too big for float32 or float16 becomes inf, as in PyTorch
-        array = np.array(_flatten_data(data, shape, d), dtype=d.numpy).reshape(shape)
+    array = np.array(_flatten_data(data, shape, d), dtype=d.numpy).reshape(shape)
     return _make(array, d, device, requires_grad)
 
 
@@ -385,21 +383,18 @@ def _fma(a, b, c):
     total = a + product
     back = total - a
     total_error = (a - (total - back)) + (product - back)
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(total), total + (total_error + product_error), total)
+    return np.where(np.isfinite(total), total + (total_error + product_error), total)
 
 
 def _exact_product_error(b, c, product):
     """b*c - product exactly (Dekker's splitting of each factor into two halves)."""
     def split(x):
-        with np.errstate(over="ignore", invalid="ignore"):
-            big = x * 134217729.0  # 2**27 + 1
-            high = big - (big - x)
+        big = x * 134217729.0  # 2**27 + 1
+        high = big - (big - x)
         return high, x - high
     bh, bl = split(b)
     ch, cl = split(c)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return ((bh * ch - product) + bh * cl + bl * ch) + bl * cl
+    return ((bh * ch - product) + bh * cl + bl * ch) + bl * cl
 
 
 def _thread_chunks(n):

@@ -3,7 +3,7 @@ from .. import strides as _strides
 from ..autograd.graph import Node
 from ..device import device as Device, to_device
 from ..storage import Storage
-from .base import CPU, Tensor, dtypes, from_array, needs_grad, np, record, backend_for
+from .base import CPU, Tensor, dtypes, from_array, needs_grad, record, backend_for
 
 
 def clone(a, contiguous=False):
@@ -124,8 +124,7 @@ def _copy_to(a, dtype, device):
         # then hand the target device one flat buffer.
         backend, values = backend_for(CPU), backend_for(a.device).to_numpy(a._data)
     flat = backend.xp.empty(_strides.storage_extent(a._shape, stride), dtype.numpy)
-    with np.errstate(invalid="ignore"):  # nan -> int casts, which PyTorch does silently
-        backend.as_strided(flat, a._shape, stride, 0)[...] = values
+    backend.as_strided(flat, a._shape, stride, 0)[...] = values
     if device is not a.device:
         flat = backend_for(device).from_numpy(flat)
     return Tensor._make(Storage(flat, dtype, device), a._shape, stride, 0)

@@ -1,7 +1,7 @@
 """Joining tensors: cat (along an existing dim) and stack (along a new one)."""
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, np, from_array, needs_grad, record, same_device, backend_for
+from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for
 
 
 def _check_list(tensors, name):
@@ -49,8 +49,7 @@ def cat(tensors, dim=0):
 
 def _joined(tensors, arrays, dim, d):
     xp = backend_for(tensors[0].device).xp
-    with np.errstate(all="ignore"):  # a value too big for d becomes inf, silently, as in PyTorch
-        joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
+    joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
     out = from_array(joined, d, tensors[0].device)
     if needs_grad(*tensors):
         record(CatBackward0(dim, [t._shape for t in tensors], [t.dtype for t in tensors]), out, tuple(tensors))

@@ -66,13 +66,12 @@ def _reduce(name, a, dims, keepdim, d):
     compute = dtypes.float32 if d is dtypes.float16 else d
     # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
     # empty mean's 0 / 0); NumPy would warn, so its warnings are switched off.
-    with np.errstate(all="ignore"):
-        x = a._data if a.dtype is compute else a._data.astype(compute.numpy)
-        if name == "mean":  # the sum over the count, as NumPy's mean computes it
-            count = _count(a._shape, range(a.dim()) if dims is None else dims)
-            result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
-        else:
-            result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
+    x = a._data if a.dtype is compute else a._data.astype(compute.numpy)
+    if name == "mean":  # the sum over the count, as NumPy's mean computes it
+        count = _count(a._shape, range(a.dim()) if dims is None else dims)
+        result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
+    else:
+        result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
     return from_array(result, d, a.device)
 
 
@@ -247,8 +246,7 @@ def _extreme(a, dim, keepdim, name):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        with np.errstate(all="ignore"):  # nan wins without NumPy's "invalid value" warning
-            out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
+        out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
         if needs_grad(a):
             node = (MaxBackward1 if name == "max" else MinBackward1)()
             node.save(a, out)
