@@ -18,7 +18,8 @@ import warnings as _warnings
 # PyTorch turns 1/0, log(0) or inf*0 into inf/nan without a word. NumPy, which does
 # our arithmetic, warns instead, and a stray warning would also break nbval's
 # stderr comparison. This silences NumPy's floating-point warnings only when they
-# come from tinytorch's own code; NumPy used directly still warns as usual.
+# come from tinytorch's own code; NumPy used directly still warns as usual. (NumPy's
+# Python-level reductions warn from inside NumPy instead: ops/reduction.py mutes those.)
 _warnings.filterwarnings("ignore", message=".*encountered in", category=RuntimeWarning, module=r"tinytorch(\.|$)")
 
 from . import autograd, cuda, dtypes, strides

@@ -65,13 +65,16 @@ def _reduce(name, a, dims, keepdim, d):
     xp = backend_for(a.device).xp
     compute = dtypes.float32 if d is dtypes.float16 else d
     # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
-    # empty mean's 0 / 0); NumPy would warn, so its warnings are switched off.
-    x = a._data if a.dtype is compute else a._data.astype(compute.numpy)
-    if name == "mean":  # the sum over the count, as NumPy's mean computes it
-        count = _count(a._shape, range(a.dim()) if dims is None else dims)
-        result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
-    else:
-        result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
+    # empty mean's 0 / 0). NumPy's reductions are Python functions that warn from
+    # inside NumPy, out of reach of tinytorch's warnings filter, so they run here
+    # with NumPy's floating-point errors switched off.
+    with np.errstate(all="ignore"):
+        x = a._data if a.dtype is compute else a._data.astype(compute.numpy)
+        if name == "mean":  # the sum over the count, as NumPy's mean computes it
+            count = _count(a._shape, range(a.dim()) if dims is None else dims)
+            result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
+        else:
+            result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
     return from_array(result, d, a.device)
 
 
@@ -246,7 +249,8 @@ def _extreme(a, dim, keepdim, name):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
+        with np.errstate(all="ignore"):  # nan wins, without a warning from inside NumPy (see _reduce)
+            out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
         if needs_grad(a):
             node = (MaxBackward1 if name == "max" else MinBackward1)()
             node.save(a, out)
