@@ -217,8 +217,6 @@ CASES = [
     Case("write_transposed_base", _write_transposed_base, ((2, 3), (2, 3))),
 ]
 
-CASES_BY_NAME = {case.name: case for case in CASES}
-
 
 def structure(fn, seen=None):
     """The graph below a grad_fn as nested tuples of names and output numbers.

@@ -6,6 +6,8 @@ device.backend_for('cuda:N') returns a backend that keeps the "GPU" arrays in
 host memory with NumPy. Everything above the backend runs for real: device
 objects, .to()/.cuda()/.cpu(), factories with device=, the same-device checks,
 printing, autograd across devices, and saving and loading CUDA tensors.
+`stand_in_gpus(patch)` does the same under a MonkeyPatch the test holds (a
+Hypothesis test, whose body runs many times within one function-scoped fixture).
 
 What it cannot check is CuPy itself; tests/test_gpu.py does that on a machine
 with a GPU. Like CuPy, the fake copies on every move to or from the host, so a
@@ -57,11 +59,17 @@ def _fake_cupy():
     return types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=runtime, Device=Device), synchronized=synchronized)
 
 
+def stand_in_gpus(patch):
+    """Make tinytorch see GPU_COUNT fake GPUs until `patch` (a pytest MonkeyPatch) is
+    undone. Returns the fake cupy module."""
+    fake = _fake_cupy()
+    patch.setattr(tinytorch.cuda, "_cupy_status", lambda: (fake, None))
+    patch.setattr(tinytorch.cuda, "_current", 0)
+    for index in range(GPU_COUNT):
+        patch.setitem(device_module._gpu_backends, index, FakeGpuBackend(index))
+    return fake
+
+
 @pytest.fixture
 def fake_gpu(monkeypatch):
-    fake = _fake_cupy()
-    monkeypatch.setattr(tinytorch.cuda, "_cupy_status", lambda: (fake, None))
-    monkeypatch.setattr(tinytorch.cuda, "_current", 0)
-    for index in range(GPU_COUNT):
-        monkeypatch.setitem(device_module._gpu_backends, index, FakeGpuBackend(index))
-    return fake
+    return stand_in_gpus(monkeypatch)

@@ -16,8 +16,11 @@ sys.path). The API is small and stays backward compatible:
                                   both raise, with the same exception type and message
     assert_same_outcome(tt_fn, torch_fn, rtol=, atol=)
                                   both raise the same error, or both return the same result
+    outcome(fn)                   (fn(), None), or (None, the exception fn raised)
     shares_storage(tt_a, tt_b) / torch_shares_storage(a, b)
                                   whether two tensors view one storage
+    torch_position(t, index)      where torch keeps element `index` of t, in elements from its storage's start
+    mostly(valid, invalid)        a Hypothesis strategy: `valid` nine times in ten, else `invalid`
 
 tinytorch must never import torch; only tests do.
 """
@@ -25,6 +28,7 @@ import re
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 import tinytorch
 
@@ -159,3 +163,21 @@ def shares_storage(a, b):
 def torch_shares_storage(a, b):
     """Whether two torch tensors view the same storage (same base address)."""
     return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
+def torch_position(t, index):
+    """Where torch keeps element `index` of t, counted in elements from the storage's start."""
+    return (t[index].data_ptr() - t.untyped_storage().data_ptr()) // t.element_size()
+
+
+def outcome(fn):
+    """(fn(), None) if it returns, else (None, the exception): for comparing a call that may fail."""
+    try:
+        return fn(), None
+    except Exception as e:  # noqa: BLE001  (torch's exception is the reference)
+        return None, e
+
+
+def mostly(valid, invalid):
+    """Draw from `valid` nine times in ten, else from `invalid` (to meet torch's errors)."""
+    return st.integers(0, 9).flatmap(lambda k: invalid if k == 0 else valid)

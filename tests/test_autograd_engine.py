@@ -477,16 +477,3 @@ def test_step_mode_leaves_grad_mode_alone_between_steps():
         assert not tinytorch.is_grad_enabled()
     list(steps)
     assert x.grad.requires_grad  # create_graph: the gradient has a history
-
-
-def _leaf_nodes(root):
-    found, seen, stack = [], set(), [root]
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        if hasattr(node, "variable"):
-            found.append(node)
-        stack.extend(nxt for nxt, _ in node.next_functions)
-    return found

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from oracle import DTYPE_NAMES, assert_same, assert_same_error, dtype_name, torch_dtype, tt_dtype
+from oracle import DTYPE_NAMES, assert_same, assert_same_error, dtype_name, outcome, torch_dtype, tt_dtype
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -27,13 +27,6 @@ def default_float32():
 def both(make):
     """make(lib) for each library; tinytorch's result first."""
     return make(tinytorch), make(torch)
-
-
-def outcome(make):
-    try:
-        return make(), None
-    except Exception as e:  # noqa: BLE001
-        return None, e
 
 
 def assert_same_result(make):

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from fake_gpu import fake_gpu  # noqa: F401  (a fixture)
+from fake_gpu import fake_gpu, stand_in_gpus  # noqa: F401  (fake_gpu is a fixture)
 from oracle import DTYPE_NAMES, assert_same, assert_same_error, tinytorch_message, torch_dtype, tt_dtype
 
 CPU = tinytorch.device("cpu")
@@ -340,13 +340,8 @@ def test_factories_place_tensors_on_a_gpu(fake_gpu, name, dev):
 @settings(max_examples=60, deadline=None)
 @given(views(), st.sampled_from(DTYPE_NAMES), st.sampled_from(["cuda:0", "cuda:1"]))
 def test_moving_to_a_gpu_and_back_keeps_values_and_layout(view, dtype, dev):
-    from fake_gpu import FakeGpuBackend, device_module
-    with pytest.MonkeyPatch.context() as patch:  # fake_gpu by hand: Hypothesis runs the body many times
-        fake = (object(), None)
-        patch.setattr(tinytorch.cuda, "_cupy_status", lambda: fake)
-        patch.setattr(tinytorch.cuda, "device_count", lambda: 2)
-        for index in range(2):
-            patch.setitem(device_module._gpu_backends, index, FakeGpuBackend(index))
+    with pytest.MonkeyPatch.context() as patch:  # not the fake_gpu fixture: Hypothesis runs the body many times
+        stand_in_gpus(patch)
         data, steps = view
         t, ref = apply_view(make(tinytorch, data, dtype), steps), apply_view(make(torch, data, dtype), steps)
         on_gpu = t.to(dev)

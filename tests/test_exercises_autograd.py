@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import tinytorch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
-from exercises import lesson10, lesson11, lesson12, lesson13, lesson14  # noqa: E402
+from exercises import checking, lesson10, lesson11, lesson12, lesson13, lesson14  # noqa: E402
 
 LIBRARIES = {"tinytorch": tinytorch, "torch": torch}
 
@@ -120,7 +120,7 @@ RIGHT_ANSWERS = [
 @pytest.mark.parametrize(("ex", "source"), RIGHT_ANSWERS, ids=lambda v: getattr(v, "name", None))
 def test_right_answers_pass_in_either_library(library, ex, source):
     answer = learner_code(library, source)["answer"]
-    assert lesson10.library_of(answer) is LIBRARIES[library]
+    assert checking.library_of(answer) is LIBRARIES[library]
     feedback = ex(answer)
     assert feedback.passed is True, feedback.message
 
@@ -360,9 +360,9 @@ def test_sign_ste_points_avoid_the_ambiguous_places():
 def test_library_of_finds_the_learners_library():
     ns_torch = learner_code("torch", "def f(x):\n    return x\n")
     ns_tiny = learner_code("tinytorch", "def f(x):\n    return x\n")
-    assert lesson10.library_of(ns_torch["f"]) is torch
-    assert lesson10.library_of(ns_tiny["f"]) is tinytorch
-    assert lesson10.library_of(torch.ones(2)) is torch
-    assert lesson10.library_of(tinytorch.ones(2)) is tinytorch
-    assert lesson10.library_of(learner_code("torch", SIGN_STE)["answer"]) is torch
-    assert lesson10.library_of(42) is tinytorch
+    assert checking.library_of(ns_torch["f"]) is torch
+    assert checking.library_of(ns_tiny["f"]) is tinytorch
+    assert checking.library_of(torch.ones(2)) is torch
+    assert checking.library_of(tinytorch.ones(2)) is tinytorch
+    assert checking.library_of(learner_code("torch", SIGN_STE)["answer"]) is torch
+    assert checking.library_of(42) is tinytorch

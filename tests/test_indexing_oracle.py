@@ -18,12 +18,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from oracle import assert_same, assert_same_error, assert_same_values, tinytorch_message, torch_dtype, tt_dtype
-
-
-def mostly(valid, invalid):
-    """Draw from `valid` nine times in ten, else from `invalid` (to meet torch's errors)."""
-    return st.integers(0, 9).flatmap(lambda k: invalid if k == 0 else valid)
+from oracle import (assert_same, assert_same_error, assert_same_values, mostly, outcome, tinytorch_message,
+                    torch_dtype, tt_dtype)
 
 
 # -- the tensor being indexed -----------------------------------------------------------
@@ -133,16 +129,9 @@ def is_advanced(specs):
 
 
 # -- comparing --------------------------------------------------------------------------------
-def outcome(fn):
-    try:
-        return fn(), None
-    except Exception as e:  # noqa: BLE001  (torch's exception is the reference)
-        return None, e
-
-
 def assert_same_outcome(got, expected, what=None):
     """Both worked (returns True) or both raised the same error (returns False)."""
-    (tt, tt_error), (ref, ref_error) = got, expected
+    (_, tt_error), (_, ref_error) = got, expected
     if what:  # counted by --hypothesis-show-statistics
         event(f"{what} {'raises ' + type(ref_error).__name__ if ref_error else 'works'}")
     if ref_error is not None:

@@ -28,12 +28,10 @@ TESTS = Path(__file__).resolve().parent
 FAKE_GPU_SETUP = f"""
 import sys
 sys.path.insert(0, {str(TESTS)!r})
+import pytest
 import fake_gpu
 import tinytorch
-_fake = fake_gpu._fake_cupy()
-tinytorch.cuda._cupy_status = lambda: (_fake, None)
-for _index in range(fake_gpu.GPU_COUNT):
-    fake_gpu.device_module._gpu_backends[_index] = fake_gpu.FakeGpuBackend(_index)
+fake_gpu.stand_in_gpus(pytest.MonkeyPatch())  # never undone: the kernel ends with the notebook
 assert tinytorch.cuda.is_available()
 """
 

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import tinytorch
 from fake_gpu import FakeGpuBackend, device_module, fake_gpu  # noqa: F401  (fake_gpu is a fixture)
 from oracle import DTYPE_NAMES, tinytorch_message
+from serialization_cases import VIEWS, random_bits, rewrite_header
 from tinytorch import serialization
 from tinytorch.serialization import CheckpointError
 
@@ -35,27 +36,6 @@ REAL_CUPY_STATUS = tinytorch.cuda._cupy_status  # before any test stands in a GP
 
 
 # -- building objects to save ----------------------------------------------------------------
-def random_tensor(rng, dtype_name, shape):
-    """A tensor of random bits (NaN payloads, infinities and all) of this dtype and shape."""
-    count = int(np.prod(shape))
-    if dtype_name == "bool":
-        values = rng.integers(0, 2, count).astype(np.bool_)
-    else:
-        values = np.frombuffer(rng.bytes(count * np.dtype(dtype_name).itemsize), dtype=dtype_name).copy()
-    return tinytorch.from_numpy(values.reshape(shape))
-
-
-VIEWS = [
-    lambda t: t,
-    lambda t: t.T if t.dim() == 2 else t,
-    lambda t: t[1:] if t.dim() and t.shape[0] > 1 else t,
-    lambda t: t[..., ::2] if t.dim() else t,
-    lambda t: t.view(-1)[1:3] if t.numel() >= 3 and t.is_contiguous() else t,
-    lambda t: t.unsqueeze(0).expand(2, *t.shape),
-    lambda t: t[0] if t.dim() and t.shape[0] else t,
-]
-
-
 @st.composite
 def saveable(draw):
     """A nested object of tensors and plain values. Tensors come from a small
@@ -65,7 +45,7 @@ def saveable(draw):
     for _ in range(draw(st.integers(1, 3))):
         dtype_name = draw(st.sampled_from(DTYPE_NAMES))
         shape = tuple(draw(st.lists(st.integers(0, 4), max_size=3)))
-        base = random_tensor(rng, dtype_name, shape)
+        base = tinytorch.from_numpy(random_bits(rng, dtype_name, shape))
         if dtype_name.startswith("float") and draw(st.booleans()):
             base.requires_grad_(True)
         pool.append(base)
@@ -514,15 +494,6 @@ def read_by_the_spec(data):
         position += nbytes + 8
     assert position == len(data)  # nothing after the last storage
     return header, arrays
-
-
-def rewrite_header(data, change):
-    """The same checkpoint with its JSON header edited (and its checksum fixed)."""
-    _, _, header_length, _ = struct.unpack_from("<8sIQI", data, 0)
-    header = json.loads(data[24:24 + header_length])
-    change(header)
-    text = json.dumps(header).encode("ascii")
-    return struct.pack("<8sIQI", b"\x89TTCKPT\n", 1, len(text), zlib.crc32(text)) + text + data[24 + header_length:]
 
 
 def test_the_file_is_what_the_format_document_says():

@@ -9,19 +9,18 @@ unread records), so there a damaged file must either be refused or load to
 exactly what was saved.
 """
 import io
-import json
 import os
 import pickle
 import struct
 import time
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
 import torch
 
 import tinytorch
+from serialization_cases import rewrite_header
 from tinytorch.serialization import CheckpointError
 
 SLOW = 1.0  # seconds: no single file may take longer to refuse
@@ -103,16 +102,6 @@ def test_scattered_damage_is_caught():
             changed[position] = int(rng.integers(0, 256))
         if bytes(changed) != data:
             refused(bytes(changed))
-
-
-def rewrite_header(data, change):
-    """The same file with its JSON header replaced and its checksum made right again: a file
-    crafted on purpose rather than damaged, so only validation can catch it."""
-    _, _, length, _ = struct.unpack_from("<8sIQI", data, 0)
-    header = json.loads(data[24:24 + length])
-    text = change(header)
-    text = text if isinstance(text, bytes) else json.dumps(header).encode()
-    return struct.pack("<8sIQI", b"\x89TTCKPT\n", 1, len(text), zlib.crc32(text)) + text + data[24 + length:]
 
 
 CRAFTED = {

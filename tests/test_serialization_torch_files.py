@@ -23,26 +23,8 @@ from hypothesis import strategies as st
 import tinytorch
 from fake_gpu import fake_gpu  # noqa: F401  (a fixture)
 from oracle import DTYPE_NAMES, dtype_name
+from serialization_cases import VIEWS, random_bits
 from tinytorch.serialization import CheckpointError
-
-VIEWS = [
-    lambda t: t,
-    lambda t: t.T if t.dim() == 2 else t,
-    lambda t: t[1:] if t.dim() and t.shape[0] > 1 else t,
-    lambda t: t[..., ::2] if t.dim() else t,
-    lambda t: t.view(-1)[1:3] if t.numel() >= 3 and t.is_contiguous() else t,
-    lambda t: t.unsqueeze(0).expand(2, *t.shape),
-    lambda t: t[0] if t.dim() and t.shape[0] else t,
-]
-
-
-def random_torch_tensor(rng, name, shape):
-    count = int(np.prod(shape))
-    if name == "bool":
-        values = rng.integers(0, 2, count).astype(np.bool_)
-    else:
-        values = np.frombuffer(rng.bytes(count * np.dtype(name).itemsize), dtype=name).copy()
-    return torch.from_numpy(values.reshape(shape)).clone()
 
 
 @st.composite
@@ -52,7 +34,7 @@ def torch_objects(draw):
     pool = []
     for _ in range(draw(st.integers(1, 3))):
         name = draw(st.sampled_from(DTYPE_NAMES))
-        base = random_torch_tensor(rng, name, tuple(draw(st.lists(st.integers(0, 4), max_size=3))))
+        base = torch.from_numpy(random_bits(rng, name, tuple(draw(st.lists(st.integers(0, 4), max_size=3))))).clone()
         if name.startswith("float") and draw(st.booleans()):
             base.requires_grad_(True)
         pool.append(base)

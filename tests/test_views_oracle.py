@@ -16,17 +16,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from oracle import assert_same, assert_same_error, assert_same_values, tinytorch_message
+from oracle import assert_same, assert_same_error, assert_same_values, mostly, outcome, tinytorch_message
 
 shapes = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)
 
 
 # -- drawing one op for a tensor of a given shape ------------------------------------
-def mostly(valid, invalid):
-    """Draw from `valid` nine times in ten, else from `invalid` (to meet torch's errors)."""
-    return st.integers(0, 9).flatmap(lambda k: invalid if k == 0 else valid)
-
-
 def dims(ndim, extra=1):
     """A dim index, mostly valid, sometimes just out of range."""
     n = max(ndim, 1)
@@ -181,13 +176,6 @@ def apply(lib, x, op):
 
 
 # -- comparing ------------------------------------------------------------------------
-def outcome(fn):
-    try:
-        return fn(), None
-    except Exception as e:  # noqa: BLE001  (torch's exception is the reference)
-        return None, e
-
-
 def assert_same_failure(got, expected):
     assert got is not None, f"tinytorch succeeded where torch raised {type(expected).__name__}: {expected}"
     assert type(got) is type(expected), f"tinytorch {type(got).__name__}: {got}\ntorch {type(expected).__name__}: {expected}"

@@ -17,10 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
+from svg_groups import SVG, groups
 from widgets import GraphView
 from widgets.graph_view import edge_gradient
-
-SVG = "{http://www.w3.org/2000/svg}"
 
 UNARY = ["{a}.tanh()", "{a}.exp()", "{a}.sin()", "{a}.sigmoid()", "{a}.relu()", "-{a}", "{a} * 2", "{a} + 1",
          "{a}.pow(2)", "{a}.t().t()", "{a}.unsqueeze(0)[0]", "{a}.sum(0, keepdim=True).expand(2, 3)",
@@ -71,10 +70,7 @@ def torch_walk(root):
 
 
 def drawn_nodes(svg):
-    return [
-        {k.removeprefix("data-"): v for k, v in g.attrib.items() if k.startswith("data-")}
-        for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "graph-node"
-    ]
+    return groups(svg, "graph-node")
 
 
 @settings(max_examples=25, deadline=None)

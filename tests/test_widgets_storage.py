@@ -19,29 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
+from oracle import torch_position
+from svg_groups import groups
 from widgets import StorageView
 from widgets import live
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def groups(svg_text, cls):
-    """The <g class=cls> elements of an SVG document, as dicts of their data-* attributes."""
-    root = ET.fromstring(svg_text)
-    return [
-        {k.removeprefix("data-"): v for k, v in g.attrib.items() if k.startswith("data-")}
-        for g in root.iter(f"{SVG}g") if g.get("class") == cls
-    ]
 
 
 def elements(svg_text, tensor=None):
     found = groups(svg_text, "element")
     return {g["index"]: g for g in found if tensor is None or g["tensor"] == str(tensor)}
-
-
-def torch_position(t, index):
-    """Where torch keeps element `index` of t, counted in elements from the storage's start."""
-    return (t[index].data_ptr() - t.untyped_storage().data_ptr()) // t.element_size()
 
 
 def same_value(text, expected):

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
+from oracle import torch_position
+from svg_groups import SVG, groups
 from widgets import BroadcastView, ViewExplorer
-
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 def svg_text(svg):
@@ -27,17 +27,6 @@ def svg_text(svg):
 
 def words(text):
     return " ".join(text.split())
-
-
-def groups(svg, cls):
-    return [
-        {k.removeprefix("data-"): v for k, v in g.attrib.items() if k.startswith("data-")}
-        for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == cls
-    ]
-
-
-def torch_position(t, index):
-    return (t[index].data_ptr() - t.untyped_storage().data_ptr()) // t.element_size()
 
 
 def torch_message(fn):

@@ -568,10 +568,5 @@ class GraphPicture:
             for (nxt, _), grad in zip(g.inputs, flow[1]):
                 target = view.nodes[nxt].short_name if nxt is not None else "None"
                 lines.append(f"  sent to node {nxt} {target}: {short_tensor(grad)}")
-        if g.is_leaf:
-            lines.extend(node_lines(view, g)[1:])
-        else:
-            text = saved_text(view, g)
-            if text:
-                lines.append(text)
+        lines.extend(node_lines(view, g)[1:])  # what the node holds, as its box says
         return lines

@@ -58,9 +58,6 @@ class TensorInfo:
         """The address of storage element 0 (an address: never put it in a deterministic picture)."""
         return self._storage_ptr()
 
-    def header(self):
-        return self.shape, self.stride, self.offset
-
     def with_header(self, shape, stride, offset):
         """Another view of the same storage (e.g. an operand expanded for broadcasting)."""
         return TensorInfo(

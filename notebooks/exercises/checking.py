@@ -6,6 +6,9 @@ offer: shape, dtype, stride(), storage_offset(), tolist()), so a lesson runs unc
 after `import torch`.
 """
 import math
+import sys
+
+import tinytorch
 
 NOT_ANSWERED = "Not answered yet: replace ... with your answer, then run the cell again."
 
@@ -111,11 +114,6 @@ def same_values(a, b):
     return a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-6))
 
 
-def shares_memory(a, b):
-    """Whether two tensors view the same storage (works for tinytorch and torch)."""
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
-
-
 def call_answer(function, *args):
     """Call the learner's function; a function that still returns `...` is not answered yet."""
     result = function(*args)
@@ -136,3 +134,85 @@ def expect_int_tuple(answer, length, what="your answer"):
     if len(answer) != length:
         raise Wrong(f"{what} has {len(answer)} numbers; the tensor has {length} dimensions, one number each.")
     return tuple(answer)
+
+
+# -- functions and Function classes as answers (the autograd lessons, 10 to 14) ---
+def library_of(answer):
+    """The tensor library (tinytorch or torch) an answer was written with.
+
+    A function looks up `torch` in the globals of the notebook that defined it; a
+    tensor or a Function subclass belongs to the package its type comes from."""
+    if isinstance(answer, type):
+        owners = [cls.__module__ for cls in answer.__mro__[1:]]
+    elif callable(answer) and hasattr(answer, "__globals__"):
+        named = answer.__globals__.get("torch")
+        owners = [named.__name__] if hasattr(named, "__name__") else []
+    else:
+        owners = [type(answer).__module__]
+    for owner in owners:
+        top = owner.split(".")[0]
+        if top in ("tinytorch", "torch") and top in sys.modules:
+            return sys.modules[top]
+    return tinytorch
+
+
+def expect_function(answer, what="your answer"):
+    if answer is None or isinstance(answer, type) or not callable(answer):
+        raise Wrong(f"{what} should be a function (the name of the function you wrote, without parentheses), "
+                    f"but it is of type {type(answer).__name__}.")
+    return answer
+
+
+def call_learner_code(function, *args):
+    """Run the learner's code; turn its exception into feedback instead of a crash."""
+    try:
+        return function(*args)
+    except Exception as error:
+        raise Wrong(f"your code raised {type(error).__name__}: {error}") from None
+
+
+def expect_returned(result, what="your function"):
+    if result is Ellipsis:
+        raise Wrong(f"{what} still returns `...`: replace it with your code.")
+    if result is None:
+        raise Wrong(f"{what} returned None: did you forget `return`?")
+    if isinstance(result, tuple) and len(result) == 1:
+        raise Wrong(f"{what} returned a tuple holding one tensor; torch.autograd.grad returns a tuple "
+                    "(one gradient per input), so take its element.")
+    expect_tensor(result, f"what {what} returned")
+
+
+def expect_function_class(answer, lib):
+    """The learner's custom Function: the class itself, not an instance or its apply."""
+    if not (isinstance(answer, type) and issubclass(answer, lib.autograd.Function)):
+        raise Wrong("your answer should be the class you wrote, a subclass of torch.autograd.Function "
+                    f"(its name, without parentheses or .apply), but it is {type(answer).__name__!r}.")
+
+
+def apply_function(function_class, *inputs):
+    try:
+        return function_class.apply(*inputs)
+    except Exception as error:
+        raise Wrong(f"calling your Function's apply raised {type(error).__name__} in forward: {error}") from None
+
+
+def backward_of(lib, output, x, grad_output):
+    """The gradient that arrives at x when grad_output flows back from output."""
+    if output.grad_fn is None:
+        raise Wrong("the output of apply has no grad_fn, so no backward can run: forward should return "
+                    "a new tensor computed from its inputs.")
+    try:
+        (grad,) = lib.autograd.grad(output, x, grad_output)
+    except Exception as error:
+        raise Wrong(f"your backward raised {type(error).__name__}: {error}") from None
+    if grad is None:
+        raise Wrong("your backward returned None for x: it should return the gradient with respect to x.")
+    return grad
+
+
+def close(a, b, tol=1e-4):
+    """Same shape and values (within tol), for tensors of either library."""
+    a, b = a.detach(), b.detach()
+    if tuple(a.shape) != tuple(b.shape):
+        return False
+    return all(abs(x - y) <= tol * (1 + abs(y)) for x, y in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()))

@@ -1,96 +1,13 @@
 """Lesson 10 (autograd basics): an intermediate gradient, and the vector of y.backward(v).
 
 The autograd lessons (10 to 14) take functions and classes as answers. A check runs
-them on tensors of the library the answer was written with: `library_of` finds it, so
-the checks work the same after `import torch`.
+them on tensors of the library the answer was written with: `library_of` (checking.py)
+finds it, so the checks work the same after `import torch`.
 """
-import sys
-
 import tinytorch as torch
 
-from .checking import Wrong, exercise, expect_shape, expect_tensor
-
-
-# -- helpers shared by the autograd lessons' checks ---------------------------------
-def library_of(answer):
-    """The tensor library (tinytorch or torch) an answer was written with.
-
-    A function looks up `torch` in the globals of the notebook that defined it; a
-    tensor or a Function subclass belongs to the package its type comes from."""
-    if isinstance(answer, type):
-        owners = [cls.__module__ for cls in answer.__mro__[1:]]
-    elif callable(answer) and hasattr(answer, "__globals__"):
-        named = answer.__globals__.get("torch")
-        owners = [named.__name__] if hasattr(named, "__name__") else []
-    else:
-        owners = [type(answer).__module__]
-    for owner in owners:
-        top = owner.split(".")[0]
-        if top in ("tinytorch", "torch") and top in sys.modules:
-            return sys.modules[top]
-    return torch
-
-
-def expect_function(answer, what="your answer"):
-    if answer is None or isinstance(answer, type) or not callable(answer):
-        raise Wrong(f"{what} should be a function (the name of the function you wrote, without parentheses), "
-                    f"but it is of type {type(answer).__name__}.")
-    return answer
-
-
-def call_learner_code(function, *args):
-    """Run the learner's code; turn its exception into feedback instead of a crash."""
-    try:
-        return function(*args)
-    except Exception as error:
-        raise Wrong(f"your code raised {type(error).__name__}: {error}") from None
-
-
-def expect_returned(result, what="your function"):
-    if result is Ellipsis:
-        raise Wrong(f"{what} still returns `...`: replace it with your code.")
-    if result is None:
-        raise Wrong(f"{what} returned None: did you forget `return`?")
-    if isinstance(result, tuple) and len(result) == 1:
-        raise Wrong(f"{what} returned a tuple holding one tensor; torch.autograd.grad returns a tuple "
-                    "(one gradient per input), so take its element.")
-    expect_tensor(result, f"what {what} returned")
-
-
-def expect_function_class(answer, lib):
-    """The learner's custom Function: the class itself, not an instance or its apply."""
-    if not (isinstance(answer, type) and issubclass(answer, lib.autograd.Function)):
-        raise Wrong("your answer should be the class you wrote, a subclass of torch.autograd.Function "
-                    f"(its name, without parentheses or .apply), but it is {type(answer).__name__!r}.")
-
-
-def apply_function(function_class, *inputs):
-    try:
-        return function_class.apply(*inputs)
-    except Exception as error:
-        raise Wrong(f"calling your Function's apply raised {type(error).__name__} in forward: {error}") from None
-
-
-def backward_of(lib, output, x, grad_output):
-    """The gradient that arrives at x when grad_output flows back from output."""
-    if output.grad_fn is None:
-        raise Wrong("the output of apply has no grad_fn, so no backward can run: forward should return "
-                    "a new tensor computed from its inputs.")
-    try:
-        (grad,) = lib.autograd.grad(output, x, grad_output)
-    except Exception as error:
-        raise Wrong(f"your backward raised {type(error).__name__}: {error}") from None
-    if grad is None:
-        raise Wrong("your backward returned None for x: it should return the gradient with respect to x.")
-    return grad
-
-
-def close(a, b, tol=1e-4):
-    """Same shape and values (within tol), for tensors of either library."""
-    a, b = a.detach(), b.detach()
-    if tuple(a.shape) != tuple(b.shape):
-        return False
-    return all(abs(x - y) <= tol * (1 + abs(y)) for x, y in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()))
+from .checking import (Wrong, call_learner_code, close, exercise, expect_function, expect_returned, expect_shape,
+                       expect_tensor, library_of)
 
 
 # -- exercise 10.1 ---------------------------------------------------------------------

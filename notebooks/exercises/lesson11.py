@@ -1,8 +1,8 @@
 """Lesson 11 (custom functions): a straight-through estimator for sign()."""
 import tinytorch as torch
 
-from .checking import Wrong, exercise, expect_shape
-from .lesson10 import apply_function, backward_of, close, expect_function_class, expect_returned, library_of
+from .checking import (Wrong, apply_function, backward_of, close, exercise, expect_function_class, expect_returned,
+                       expect_shape, library_of)
 
 
 class _SignSTE(torch.autograd.Function):

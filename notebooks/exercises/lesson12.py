@@ -3,8 +3,7 @@ import math
 
 import tinytorch as torch
 
-from .checking import Wrong, exercise, expect_shape
-from .lesson10 import close, expect_function, expect_returned, library_of
+from .checking import Wrong, close, exercise, expect_function, expect_returned, expect_shape, library_of
 
 
 def _solution(f, x, n):

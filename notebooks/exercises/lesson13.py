@@ -3,8 +3,8 @@ import warnings
 
 import tinytorch as torch
 
-from .checking import Wrong, exercise, expect_shape
-from .lesson10 import apply_function, backward_of, close, expect_function_class, expect_returned, library_of
+from .checking import (Wrong, apply_function, backward_of, close, exercise, expect_function_class, expect_returned,
+                       expect_shape, library_of)
 
 
 class _Tanh(torch.autograd.Function):
