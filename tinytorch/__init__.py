@@ -10,6 +10,8 @@ Where to look:
     dtypes.py       element types and PyTorch's promotion rules
     device.py       cpu / cuda, and the NumPy / CuPy backends
     cuda.py         is there a GPU, and which (tinytorch.cuda)
+    random.py       the random number generators: manual_seed(), seed()
+    threads.py      how many threads matrix products may use
     serialization.py  save() and load(): a checkpoint format that is safe to open
     printing.py     repr exactly as PyTorch prints
 """

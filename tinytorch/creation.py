@@ -7,6 +7,7 @@ import numpy as np
 from . import dtypes
 from . import strides as S
 from .device import CPU, backend_for, to_device
+from .random import generator
 from .storage import Storage
 from .tensor import Size, Tensor, from_array
 
@@ -158,10 +159,9 @@ def _copy_of_array(array, d):
     """A copy of a NumPy array as PyTorch's tensor(ndarray) makes it: a dense
     array keeps its strides (a transposed array stays transposed), any other
     keeps the order of its dims in memory, without the gaps."""
-    shape, stride = array.shape, _numpy_strides(array)
-    if not S.is_non_overlapping_and_dense(shape, stride):
-        stride = S.dense_strides_like(shape, stride)
-    flat = np.empty(S.storage_extent(shape, stride) if 0 not in shape else 0, dtype=d.numpy)
+    shape = array.shape
+    stride = S.copy_strides(shape, _numpy_strides(array))
+    flat = np.empty(S.storage_extent(shape, stride), dtype=d.numpy)
     copy = backend_for(CPU).as_strided(flat, shape, stride, 0)
     copy[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
     return flat, stride, copy
@@ -339,10 +339,9 @@ def _like(t, dtype, device, requires_grad, fill):
     t gives a transposed result, as in PyTorch). `fill(n, d)` gives the n
     values of its storage as a NumPy array of dtype d."""
     d = dtypes.to_dtype(dtype) if dtype is not None else t.dtype
-    shape, stride = t._shape, t._stride
-    if not S.is_non_overlapping_and_dense(shape, stride):
-        stride = S.dense_strides_like(shape, stride)
-    flat = fill(S.storage_extent(shape, stride) if 0 not in shape else 0, d)
+    shape = t._shape
+    stride = S.copy_strides(shape, t._stride)
+    flat = fill(S.storage_extent(shape, stride), d)
     array = backend_for(CPU).as_strided(flat, shape, stride, 0)
     return _make(array, d, t.device if device is None else device, requires_grad)
 
@@ -542,15 +541,11 @@ def _linear_values(start, end, steps, d):
     return np.trunc(_fma(base, count.astype(np.float64), step)).astype(np.int64).astype(d.numpy)
 
 
-
 # -- random -----------------------------------------------------------------------
-from .random import generator  # noqa: E402
-
-
 def _random_dtype(dtype, kernel, floating=True):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if floating and not d.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{d.storage_name.removesuffix('Storage')}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtypes.type_name(d)}'")
     return d
 
 

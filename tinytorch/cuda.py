@@ -15,6 +15,7 @@ from . import random as _random
 
 _current = 0  # the GPU that 'cuda' without an index means
 
+
 @functools.lru_cache(maxsize=None)
 def _cupy_status():
     """(cupy module or None, why it cannot be used or None). Computed once."""

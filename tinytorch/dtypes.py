@@ -107,9 +107,20 @@ def set_default_dtype(d):
     _default_dtype = d
 
 
-# The C++ type names PyTorch uses when a scalar does not fit a dtype.
+def type_name(d):
+    """PyTorch's short name of a dtype in messages: Float, Long, Bool, ..."""
+    return d.storage_name.removesuffix("Storage")
+
+
+# The C++ type names PyTorch prints in two messages. They differ (int64 is
+# "int64_t" in one and "long int" in the other): the first spells the type as
+# PyTorch's source does, the second as the C++ compiler names it at run time.
+# When a scalar does not fit a dtype (check_fits):
 _C_TYPE_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
                  "float16": "c10::Half", "float32": "float", "float64": "double"}
+# When mm's operands differ in dtype (ops/linalg.py), or a .grad of another dtype is assigned:
+CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def check_fits(value, d):

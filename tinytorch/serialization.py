@@ -350,12 +350,13 @@ def _load_checkpoint(source, size, map_location):
         raise CheckpointError("the object in the header is nested too deeply") from None
 
 
-def _read_into(source, view, what):
+def _read_into(source, view, message):
+    """Fill `view` from `source` (a read may return fewer bytes than asked),
+    or raise CheckpointError(message) if the source ends first."""
     filled = 0
     while filled < len(view):
         count = source.readinto(view[filled:])
-        if not count:
-            raise CheckpointError(f"the file is truncated: it ends inside {what}")
+        _expect(count, message)
         filled += count
 
 
@@ -370,7 +371,7 @@ def _read_storage(source, dtype, numel, index):
     """One storage's elements, read straight into a fresh array, checksum verified."""
     array = np.empty(numel, dtype.numpy.newbyteorder("<"))
     raw = memoryview(array.view(np.uint8))
-    _read_into(source, raw, f"storage {index}")
+    _read_into(source, raw, f"the file is truncated: it ends inside storage {index}")
     (stored,) = _CHECKSUM.unpack(_read_exactly(source, _CHECKSUM.size, f"the checksum of storage {index}"))
     if storage_checksum(raw) != stored:
         raise CheckpointError(f"storage {index}'s checksum does not match: the file is corrupted")
@@ -580,11 +581,7 @@ def _read_member(archive, name, size, into=None):
         with archive.open(info) as member:
             if into is None:
                 return member.read()
-            filled = 0
-            while filled < len(into):
-                count = member.readinto(into[filled:])
-                _expect(count, f"{name} ends early")
-                filled += count
+            _read_into(member, into, f"{name} ends early")
             _expect(not member.read(1), f"{name} is longer than expected")
             return into
     except CheckpointError:

@@ -8,8 +8,6 @@ it to redraw when data changes.
 """
 import weakref
 
-import numpy as np
-
 from . import device as _device
 from . import dtypes as _dtypes
 
@@ -22,7 +20,7 @@ class Storage:
         self.dtype = dtype
         self.device = device
         self._version = 0
-        self._listeners = None  # a WeakSet of callables, made on first use
+        self._listeners = None  # weak references to callables (add_listener), a list made on first use
 
     # -- what PyTorch's (legacy typed) storage offers -------------------------
     def size(self):
@@ -80,7 +78,7 @@ class Storage:
     def _check_index(self, index):
         if isinstance(index, slice):
             raise RuntimeError("slicing a storage is not supported; index single elements or use a tensor view")
-        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+        if not _dtypes.is_int(index):
             raise RuntimeError(f"can't index a {type(self)} with {type(index)}")
         return int(index)
 

@@ -92,10 +92,19 @@ def dense_strides_like(shape, stride):
     return tuple(result)
 
 
+def copy_strides(shape, stride):
+    """The strides of a copy that keeps its source's memory order (clone(),
+    .to(), tensor(ndarray), zeros_like ...): a dense layout, transposed or not,
+    as it is; any other packed without gaps by dense_strides_like."""
+    if is_non_overlapping_and_dense(shape, stride):
+        return stride
+    return dense_strides_like(shape, stride)
+
+
 def storage_extent(shape, stride, offset=0):
     """How many storage elements a view needs: one past its highest position
     (0 for an empty view)."""
-    if any(size == 0 for size in shape):
+    if 0 in shape:
         return 0
     return offset + 1 + sum((size - 1) * st for size, st in zip(shape, stride))
 
@@ -191,10 +200,7 @@ def view_strides(shape, stride, new_shape):
     (stride[d] == stride[d+1] * shape[d+1]); each run behaves like one flat
     block, which the new dims may regroup however they like. A new dim that
     would straddle two runs cannot be expressed with one stride."""
-    numel = 1
-    for size in shape:
-        numel *= size
-    if numel == 0:
+    if 0 in shape:
         # Empty tensors can take any shape; PyTorch keeps the strides when the
         # shape is unchanged and otherwise uses contiguous ones.
         return tuple(stride) if tuple(shape) == tuple(new_shape) else contiguous_strides(new_shape)

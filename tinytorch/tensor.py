@@ -7,6 +7,7 @@ real work to `tinytorch.ops`, where each op's forward and backward live side
 by side.
 """
 import functools
+import math
 import warnings
 
 import numpy as np
@@ -26,10 +27,7 @@ class Size(tuple):
         return f"tinytorch.Size([{', '.join(str(s) for s in self)}])"
 
     def numel(self):
-        n = 1
-        for s in self:
-            n *= s
-        return n
+        return math.prod(self)
 
 
 contiguous_strides = functools.lru_cache(maxsize=4096)(_strides.contiguous_strides)
@@ -126,10 +124,7 @@ class Tensor:
         return len(self._shape)
 
     def numel(self):
-        n = 1
-        for s in self._shape:
-            n *= s
-        return n
+        return math.prod(self._shape)
 
     nelement = numel
 
@@ -229,11 +224,9 @@ class Tensor:
                     f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
                 )
             if value.dtype is not self.dtype:
-                from .ops.base import type_name
-                from .ops.linalg import _CPP_NAMES  # the C++ type names PyTorch's messages use
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}' to a tensor with "
-                    f"grad_dtype '{type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
+                    f"attempting to assign a gradient with dtype '{_dtypes.CPP_NAMES[value.dtype.name]}' to a tensor with "
+                    f"grad_dtype '{_dtypes.type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
                     "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
                     "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                     "gradient may break downstream systems that assume they match."
@@ -316,8 +309,8 @@ class Tensor:
             if force:
                 return self.cpu().numpy()
             raise TypeError(
-                "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
-                .replace("cuda:0", str(self.device))
+                f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
+                "host memory first."
             )
         return self._data
 

@@ -21,6 +21,7 @@ what forward stores on it (saved tensors, plain attributes) is there in backward
 import functools
 import warnings
 
+from ..strides import broadcast_shapes
 from . import grad_mode
 from .engine import gradient_edge
 from .graph import Node
@@ -123,7 +124,6 @@ def _fit_gradient(grad, meta, index, name):
     """A gradient must have its input's shape; one that broadcasts to it is
     summed back (as PyTorch does), anything else is an error."""
     from ..ops.base import sum_to
-    from ..strides import broadcast_shapes
     shape, dtype, _ = meta
     if grad._shape != shape:
         try:

@@ -4,7 +4,7 @@
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
     views        view, reshape, transpose, permute, expand, squeeze, select, slice...
     indexing     [] with ints, slices, masks and index tensors
-    linalg       matmul, mm
+    linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     joining      cat, stack
     copying      clone, to
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased

@@ -6,11 +6,12 @@ from .. import dtypes
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..device import CPU, backend_for
+from ..dtypes import type_name
 from ..tensor import Tensor, from_array
 
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
-    "needs_grad", "record", "sum_to", "same_device", "xp_of", "to_float_dtype", "type_name",
+    "needs_grad", "record", "sum_to", "same_device", "require_tensor", "xp_of", "to_float_dtype", "type_name",
 ]
 
 _NO_EDGE = (None, 0)
@@ -77,6 +78,12 @@ def same_device(a, b):
         raise RuntimeError(message)
 
 
+def require_tensor(fn, value, arg="other", position=2):
+    """PyTorch's TypeError for an argument it accepts only as a tensor (not a number)."""
+    if type(value) is not Tensor:
+        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
 def xp_of(t):
     """The array module (numpy or cupy) that computes for this tensor's device."""
     device = t._storage.device
@@ -86,8 +93,3 @@ def xp_of(t):
 def to_float_dtype(d):
     """Ops like `/`, exp and sqrt turn integer input into the default float type."""
     return d if d.is_floating_point else dtypes.get_default_dtype()
-
-
-def type_name(d):
-    """PyTorch's short name of a dtype in messages: Float, Long, Bool, ..."""
-    return d.storage_name.removesuffix("Storage")

@@ -114,9 +114,7 @@ def _invalid_to_arguments(args, kwargs):
 def _copy_to(a, dtype, device):
     """A copy of a's values as `dtype` on `device`, laid out in memory in a's
     order (PyTorch's preserve_format: a transposed tensor stays transposed)."""
-    stride = a._stride
-    if not _strides.is_non_overlapping_and_dense(a._shape, stride):
-        stride = _strides.dense_strides_like(a._shape, stride)
+    stride = _strides.copy_strides(a._shape, a._stride)
     if device is a.device:
         backend, values = backend_for(device), a._data
     else:

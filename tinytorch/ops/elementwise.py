@@ -11,7 +11,8 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..strides import broadcast_shapes
 from .base import (
-    Tensor, dtypes, np, from_array, needs_grad, record, sum_to, same_device, to_float_dtype, type_name, xp_of,
+    Tensor, dtypes, np, from_array, needs_grad, record, require_tensor, sum_to, same_device, to_float_dtype, type_name,
+    xp_of,
 )
 
 _INTEGER, _FLOATING = dtypes.INTEGER, dtypes.FLOATING
@@ -625,7 +626,7 @@ def logical_not(a):
 
 
 def logical_and(a, b):
-    _require_tensor("logical_and", b)
+    require_tensor("logical_and", b)
     return _logical(a, b, "logical_and")
 
 
@@ -638,14 +639,8 @@ def _logical(a, b, name):
     return from_array(out, _BOOL, a._storage.device)
 
 
-def _require_tensor(name, other):
-    """Ops whose second argument PyTorch accepts only as a tensor, not a number."""
-    if type(other) is not Tensor:
-        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
-
-
 def logical_or(a, b):
-    _require_tensor("logical_or", b)
+    require_tensor("logical_or", b)
     return _logical(a, b, "logical_or")
 
 
@@ -666,7 +661,7 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    _require_tensor("isclose", b)
+    require_tensor("isclose", b)
     if a.dtype is not b.dtype:
         raise RuntimeError(f"{type_name(a.dtype)} did not match {type_name(b.dtype)}")
     same_device(a, b)
@@ -974,8 +969,7 @@ def where(condition, x, y):
 
 
 def _where_condition(condition):
-    if type(condition) is not Tensor:
-        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
+    require_tensor("where", condition, "condition", 1)
     if condition.dtype is dtypes.uint8:
         warnings.warn(
             "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
@@ -1008,15 +1002,16 @@ def _ufunc(t, name):
     return getattr(xp_of(t), name)
 
 
+# -- maximum, minimum ----------------------------------------------------------------
 def maximum(a, b):
     """Elementwise larger of a and b; nan wins, as in PyTorch."""
-    _require_tensor("maximum", b)
+    require_tensor("maximum", b)
     return _pick(a, b, "maximum", MaximumBackward0)
 
 
 def minimum(a, b):
     """Elementwise smaller of a and b; nan wins, as in PyTorch."""
-    _require_tensor("minimum", b)
+    require_tensor("minimum", b)
     return _pick(a, b, "minimum", MinimumBackward0)
 
 

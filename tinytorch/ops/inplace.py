@@ -14,7 +14,9 @@ from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, move_retain_grad
 from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name
+from .copying import zeros_in_layout
 from .elementwise import add, clamp, div, mul, pow, sub
+from .views import as_strided
 
 
 def check_inplace(t):
@@ -51,14 +53,19 @@ def _check_writable(t, result, overlap_ok=False):
             f"result type {type_name(result.dtype)} can't be cast to the desired output type {type_name(t.dtype)}"
         )
     if result._shape != t._shape:
-        raise RuntimeError(
-            f"output with shape {S.list_repr(t._shape)} doesn't match the broadcast shape {S.list_repr(result._shape)}"
-        )
+        raise _shape_mismatch(t, result._shape)
     if not overlap_ok and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
         )
+
+
+def _shape_mismatch(t, shape):
+    """PyTorch's error when an in-place result (broadcast to `shape`) does not fit t."""
+    return RuntimeError(
+        f"output with shape {S.list_repr(t._shape)} doesn't match the broadcast shape {S.list_repr(shape)}"
+    )
 
 
 def _check_no_partial_overlap(t, src):
@@ -181,9 +188,7 @@ def copy_(t, src):
     if src._shape != t._shape:
         shape = S.broadcast_shapes(t._shape, src._shape)
         if shape != t._shape:
-            raise RuntimeError(
-                f"output with shape {S.list_repr(t._shape)} doesn't match the broadcast shape {S.list_repr(shape)}"
-            )
+            raise _shape_mismatch(t, shape)
     if src.device != t.device:
         values = backend_for(t.device).from_numpy(backend_for(src.device).to_numpy(values))
     values = xp.broadcast_to(values, t._shape)
@@ -254,16 +259,14 @@ def rebase_history(t, result):
     if base is None:
         t.grad_fn = node
         t._requires_grad = True
-        if "_output_nr" in t.__dict__:
-            del t._output_nr
+        _clear_output_nr(t)
         if t._retains_grad:
             move_retain_grad(t, old_node, old_nr)
         _refresh_views(t)
     else:
         base.grad_fn = CopySlices(base, t, node)
         base._requires_grad = True
-        if "_output_nr" in base.__dict__:
-            del base._output_nr
+        _clear_output_nr(base)
         _refresh_views(base, also=t)
 
 
@@ -293,13 +296,17 @@ def _refresh_views(base, also=None):
 
 
 def _view_of_new_history(base, view):
-    from .views import as_strided
     with grad_mode.enable_grad():
         fresh = as_strided(base, view._shape, view._stride, view._offset)
     view.grad_fn = fresh.grad_fn
     view._requires_grad = True
-    if "_output_nr" in view.__dict__:
-        del view._output_nr
+    _clear_output_nr(view)
+
+
+def _clear_output_nr(t):
+    """t is output 0 of its new grad_fn: drop the number its old one gave it."""
+    if "_output_nr" in t.__dict__:
+        del t._output_nr
 
 
 class CopySlices(Node):
@@ -322,8 +329,6 @@ class CopySlices(Node):
         return "tinytorch::autograd::CopySlices"
 
     def backward(self, grad):
-        from .copying import zeros_in_layout
-        from .views import as_strided
         # The gradient laid out in memory exactly like the base, so the view's
         # strides and offset pick out the same part of it.
         result = zeros_in_layout(*self.base_layout).copy_(grad)

@@ -1,7 +1,7 @@
 """Joining tensors: cat (along an existing dim) and stack (along a new one)."""
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for
+from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, backend_for
 
 
 def _check_list(tensors, name):
@@ -64,7 +64,7 @@ class CatBackward0(Node):
     def backward(self, grad):
         grads, start = [], 0
         for shape, d in zip(self.shapes, self.dtypes):
-            if len(shape) == 1 and shape[0] == 0:
+            if shape == (0,):  # a 1-D empty input, which cat skipped
                 grads.append(None)
                 continue
             size = shape[self.dim]
@@ -84,7 +84,6 @@ def stack(tensors, dim=0):
                 f"stack expects each tensor to be equal size, but got {S.list_repr(shape)} at entry 0 and "
                 f"{S.list_repr(t._shape)} at entry {i}"
             )
-    from ..autograd import grad_mode
     with grad_mode.no_grad():
         out = cat([t.unsqueeze(dim) for t in tensors], dim)
     if needs_grad(*tensors):

@@ -14,15 +14,13 @@ import math
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, backend_for, type_name
+from .base import Tensor, dtypes, from_array, needs_grad, record, require_tensor, same_device, backend_for, type_name
 from .views import UnsafeViewBackward0, ViewBackward0
 
 
 def _check_tensors(name, a, b, other="other"):
-    for position, t in ((1, a), (2, b)):
-        if type(t) is not Tensor:
-            arg = "input" if position == 1 else other
-            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(t).__name__}")
+    require_tensor(name, a, "input", 1)
+    require_tensor(name, b, other, 2)
     same_device(a, b)
 
 
@@ -61,16 +59,13 @@ def dot(a, b):
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     out = _product(a, b, "dot")
     if needs_grad(a, b):
-        node = DotBackward0(a._shape, b._shape)
+        node = DotBackward0()
         node.save(a, b)
         record(node, out, (a, b))
     return out
 
 
 class DotBackward0(Node):
-    def __init__(self, a_shape, b_shape):
-        super().__init__()
-
     def backward(self, grad):
         a, b = self.saved_tensors
         return grad * b, grad * a
@@ -92,16 +87,13 @@ def mv(a, b):
         )
     out = _product(a, b, "addmv_impl_cpu")
     if needs_grad(a, b):
-        node = MvBackward0(a._shape, b._shape)
+        node = MvBackward0()
         node.save(a, b)
         record(node, out, (a, b))
     return out
 
 
 class MvBackward0(Node):
-    def __init__(self, a_shape, b_shape):
-        super().__init__()
-
     def backward(self, grad):
         a, b = self.saved_tensors
         # out_i = sum_j a_ij b_j
@@ -120,7 +112,8 @@ def mm(a, b):
         )
     if a.dtype is not b.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[a.dtype.name]} != {_CPP_NAMES[b.dtype.name]}"
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{dtypes.CPP_NAMES[a.dtype.name]} != {dtypes.CPP_NAMES[b.dtype.name]}"
         )
     out = _product(a, b, "addmm_impl_cpu_")
     if needs_grad(a, b):
@@ -128,11 +121,6 @@ def mm(a, b):
         node.save(b if a._requires_grad else None, a if b._requires_grad else None)
         record(node, out, (a, b))
     return out
-
-
-# The C++ type names PyTorch's mm prints in its dtype message.
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 class MmBackward0(Node):

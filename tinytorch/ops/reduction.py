@@ -9,6 +9,7 @@ import builtins
 from .. import strides as S
 from ..autograd.graph import Node
 from .base import Tensor, np, dtypes, from_array, needs_grad, record, backend_for, type_name
+from .elementwise import maximum, minimum, where
 
 
 def _dims(a, dim, empty_means_all=True):
@@ -227,14 +228,12 @@ class ReturnTypes(tuple):
 
 def max(a, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        from .elementwise import maximum
         return maximum(a, dim)
     return _extreme(a, dim, keepdim, "max")
 
 
 def min(a, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        from .elementwise import minimum
         return minimum(a, dim)
     return _extreme(a, dim, keepdim, "min")
 
@@ -280,7 +279,6 @@ class MaxBackward1(Node):
 
     def backward(self, grad):
         a, out = self.saved_tensors
-        from .elementwise import where
         hits = a == out
         return where(hits, grad / hits.sum(), grad * 0)
 
@@ -298,7 +296,6 @@ class MaxBackward0(Node):
 
     def backward(self, grad):
         (indices,) = self.saved_tensors
-        from .elementwise import where
         if self.dim is None:
             return grad
         xp = backend_for(grad.device).xp

@@ -6,12 +6,14 @@ inverse header change (transpose back, squeeze the unsqueezed dim), or, for
 views that pick out part of the input (select, slice), a zero tensor with the
 gradient written into the picked part.
 """
+import math
 import operator
 import weakref
 
 from .. import strides as S
 from ..autograd.graph import Node
 from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode
+from .copying import clone, zeros_in_layout
 
 
 def make_view(a, shape, stride, offset, node=None):
@@ -80,7 +82,6 @@ def reshape(a, *shape):
     shape = S.infer_size(_shape_arg(shape, "reshape", "shape"), a.numel())
     if S.view_strides(a._shape, a._stride, shape) is not None:
         return view(a, shape)
-    from .copying import clone
     copy = clone(a, contiguous=True)
     out = make_view(copy, shape, S.contiguous_strides(shape), 0)
     out._base = None  # a fresh copy: nothing to share with the input
@@ -102,9 +103,7 @@ def flatten(a, start_dim=0, end_dim=-1):
         return reshape(a, 1)
     if start == end:
         return a
-    middle = 1
-    for s in a._shape[start:end + 1]:
-        middle *= s
+    middle = math.prod(a._shape[start:end + 1])
     return reshape(a, a._shape[:start] + (middle,) + a._shape[end + 1:])
 
 
@@ -394,7 +393,6 @@ def embed(grad, shape, replay, layout=None):
     Adding (not assigning) makes overlapping picks, e.g. from as_strided, sum up.
     Recorded, so a second derivative flows back by picking the same part again."""
     from ..creation import zeros
-    from .copying import zeros_in_layout
     if layout is None:
         out = zeros(shape, dtype=grad.dtype, device=grad.device)
     else:
@@ -429,6 +427,5 @@ class EmbedBackward(Node):
 
     def backward(self, grad):
         if self.layout is not None:
-            from .copying import zeros_in_layout
             grad = zeros_in_layout(grad._shape, *self.layout, grad.dtype, grad.device).copy_(grad)
         return self.replay(grad)
