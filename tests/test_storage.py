@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
+import oracle
 from oracle import DTYPE_NAMES, assert_same_error, assert_same_values, torch_dtype, tt_dtype
 
 VIEWS = [
@@ -144,3 +145,33 @@ def test_writes_bump_the_version_once():
     t.storage()[0] = 1.0
     t[1:].add_(1)
     assert t.storage()._version == before + 2
+
+
+def test_deepcopy_copies_memory_and_keeps_sharing_like_torch():
+    import copy
+    results = {}
+    for lib in (tinytorch, torch):
+        base = lib.arange(6.0)
+        leaf = lib.ones(3, requires_grad=True)
+        leaf.grad = lib.full((3,), 2.0)
+        copied = copy.deepcopy({"base": base, "view": base[2:].view(2, 2), "leaf": leaf})
+        copied["view"][0, 0] = -1.0  # writes into the copied storage only
+        results[lib] = copied, base
+    (tt_copy, tt_base), (th_copy, th_base) = results[tinytorch], results[torch]
+    for key in ("base", "view", "leaf"):
+        oracle.assert_same(tt_copy[key], th_copy[key])
+    oracle.assert_same(tt_base, th_base)  # the original is untouched
+    assert tt_copy["view"].storage() is tt_copy["base"].storage()
+    assert tt_copy["base"].storage() is not tt_base.storage()
+    assert tt_copy["leaf"].requires_grad and tt_copy["leaf"].is_leaf
+    oracle.assert_same(tt_copy["leaf"].grad, th_copy["leaf"].grad)
+
+
+def test_deepcopy_refuses_non_leaves_like_torch():
+    import copy
+    with pytest.raises(RuntimeError) as ours:
+        copy.deepcopy(tinytorch.ones(2, requires_grad=True) * 2)
+    with pytest.raises(RuntimeError) as theirs:
+        copy.deepcopy(torch.ones(2, requires_grad=True) * 2)
+    # torch goes on about torch.nn's weight_norm, which tinytorch does not have.
+    assert str(ours.value) == str(theirs.value).split("  ")[0]

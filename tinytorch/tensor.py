@@ -6,6 +6,7 @@ header's accessors, the autograd attributes, then thin methods that hand the
 real work to `tinytorch.ops`, where each op's forward and backward live side
 by side.
 """
+import copy
 import functools
 import math
 import warnings
@@ -75,6 +76,24 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         raise TypeError("use tinytorch.save to store tensors; they are not picklable")
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: new memory with the same header. Tensors that shared a
+        storage share the new one (the memo maps old storage to new), as in PyTorch."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment."
+            )
+        storage = memo.get(id(self._storage))
+        if storage is None:
+            old = self._storage  # alive as long as self, which copy.deepcopy keeps alive
+            storage = memo[id(old)] = Storage(old._array.copy(), old.dtype, old.device)
+        copied = Tensor._make(storage, self._shape, self._stride, self._offset)
+        copied._requires_grad = self._requires_grad
+        if self._grad is not None:
+            copied._grad = copy.deepcopy(self._grad, memo)
+        return copied
 
     # -- the header ------------------------------------------------------------
     @property
