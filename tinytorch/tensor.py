@@ -47,7 +47,6 @@ class Tensor:
     _output_nr = 0  # which output of grad_fn this tensor is
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
-    _leaf_hooks = None  # hooks registered on a leaf with register_hook
     _base = None  # the tensor this one is a view of
     # Outranks NumPy, so `np.float64(2) * t` asks Tensor.__rmul__ (a tensor comes back), as in PyTorch.
     __array_priority__ = 1000
