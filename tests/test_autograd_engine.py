@@ -11,6 +11,7 @@ import torch
 
 import tinytorch
 from autograd_cases import CASES, make_inputs
+import oracle
 from oracle import assert_same_values, to_numpy
 from tinytorch.autograd import backward_steps, gradient_edge
 
@@ -477,3 +478,31 @@ def test_step_mode_leaves_grad_mode_alone_between_steps():
         assert not tinytorch.is_grad_enabled()
     list(steps)
     assert x.grad.requires_grad  # create_graph: the gradient has a history
+
+
+def test_writes_through_data_are_hidden_from_the_version_check_like_torch():
+    # PyTorch gives `.data` its own version counter: the saved w is changed under
+    # autograd's feet without an error, and backward uses the new values.
+    results = {}
+    for lib in (tinytorch, torch):
+        w = lib.ones(3, requires_grad=True)
+        y = (w * w).sum()
+        w.data.mul_(2)
+        w.data[1:][0] = 5.0  # a view of .data writes the same way
+        y.backward()
+        results[lib] = w.grad, w._version
+    (tt_grad, tt_version), (th_grad, th_version) = results[tinytorch], results[torch]
+    oracle.assert_same(tt_grad, th_grad)
+    assert tt_version == th_version
+
+
+def test_writes_through_data_still_reach_storage_listeners():
+    w = tinytorch.ones(3, requires_grad=True)
+    seen = []
+
+    def listener(storage):
+        seen.append(storage[0])
+
+    w.storage().add_listener(listener)
+    w.data.fill_(7.0)
+    assert seen == [7.0]

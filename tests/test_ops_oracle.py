@@ -154,12 +154,12 @@ def test_binary_ops_with_a_python_number(data, name, dtype, shape, number, numbe
     if name in DIVISION_LIKE or name == "pow":
         # Huge exponents or divisors only test the wrap-around again, slowly.
         number = number if isinstance(number, float) or abs(number) < 100 else 7
-    if dtype == "float16" and not isinstance(number, bool) and abs(number) > 65504:
-        # A number beyond float16's range reaches some of torch's float16 kernels as
-        # float32 (2**31 * half(0) is 0) and others as half (1e10 // half(1) is nan);
-        # tinytorch always converts it to the tensor's type. The range where torch
-        # agrees with itself is tested.
-        number = 65504 if number > 0 else -65504
+    if dtype == "float16" and not isinstance(number, bool) and number == number and not 2**-24 <= abs(number) <= 65504:
+        # A number beyond float16's range, or too small for it, reaches some of torch's
+        # float16 kernels as float32 (2**31 * half(0) is 0, 1e-25 / half(0) is inf) and
+        # others as half (1e10 // half(1) is nan); tinytorch always converts it to the
+        # tensor's type. The range where torch agrees with itself is tested.
+        number = 0 if abs(number) < 2**-24 else (65504 if number > 0 else -65504)
     a = data.draw(arrays(dtype, shape, small=name in DIVISION_LIKE and dtype in INTS))
     ta, xa = both(a)
     if number_first:

@@ -95,6 +95,11 @@ class Storage:
     def bump_version(self):
         """Record an in-place write and tell whoever listens (e.g. a widget)."""
         self._version += 1
+        self.changed()
+
+    def changed(self):
+        """Tell whoever listens that the values changed, without counting a version:
+        for writes autograd must not see, such as those through `.data`."""
         if self._listeners:
             for ref in list(self._listeners):
                 callback = ref()

@@ -48,6 +48,10 @@ class Tensor:
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
     _base = None  # the tensor this one is a view of
+    # True for `.data` and its views: PyTorch gives `.data` a version counter of its
+    # own, so writes through it never trip autograd's "modified by an inplace
+    # operation" check on the original.
+    _unversioned = False
     # Outranks NumPy, so `np.float64(2) * t` asks Tensor.__rmul__ (a tensor comes back), as in PyTorch.
     __array_priority__ = 1000
 
@@ -263,8 +267,12 @@ class Tensor:
 
     @property
     def data(self):
-        """The same data without history: a detached alias."""
-        return self.detach()
+        """The same data without history, like detach(), except that in-place
+        writes through it are hidden from autograd's version check (see
+        _unversioned): the old `p.data -= lr * p.grad` idiom relies on that."""
+        alias = self.detach()
+        alias._unversioned = True
+        return alias
 
     @data.setter
     def data(self, other):

@@ -405,8 +405,10 @@ class GraphPicture:
         hidden = {}  # node number -> the chain unit that hides it
         if view.collapse_box.value:
             for chain in self._chains():
-                if len(chain) >= CHAIN_MIN and not view._expanded.get(chain[0].node):
-                    inner = chain[1:-1]
+                inner = chain[1:-1]
+                # A chain stays open while one of its nodes runs, so the step shows that node.
+                running_inside = any(g.node is view._running for g in inner)
+                if len(chain) >= CHAIN_MIN and not view._expanded.get(chain[0].node) and not running_inside:
                     counts = {}  # name -> how many, in order of first appearance
                     for g in inner:
                         counts[g.short_name] = counts.get(g.short_name, 0) + 1

@@ -94,7 +94,10 @@ def write(t, result, positions=Ellipsis, overlap_ok=False):
     elements (index_put_) is fine even where t's elements share memory, as in PyTorch."""
     _check_writable(t, result, overlap_ok)
     t._data[positions] = result._data if positions is Ellipsis else result._data[positions]
-    t._storage.bump_version()
+    if t._unversioned:
+        t._storage.changed()
+    else:
+        t._storage.bump_version()
     if result.grad_fn is not None:
         rebase_history(t, result)
     return t

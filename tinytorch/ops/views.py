@@ -20,6 +20,8 @@ def make_view(a, shape, stride, offset, node=None):
     """A tensor with a new header over a's storage; records `node` for backward."""
     out = Tensor._make(a._storage, tuple(shape), tuple(stride), offset)
     out._base = a if a._base is None else a._base
+    if a._unversioned:
+        out._unversioned = True  # a view of `.data` writes as `.data` does
     if grad_mode.state.enabled:
         _remember_view(out)
         if node is not None and needs_grad(a):
