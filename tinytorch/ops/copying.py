@@ -3,7 +3,7 @@ from .. import strides as _strides
 from ..autograd.graph import Node
 from ..device import device as Device, to_device
 from ..storage import Storage
-from .base import CPU, Tensor, dtypes, from_array, needs_grad, record, backend_for
+from .base import CPU, Tensor, dtypes, from_array, needs_grad, record, backend_for, xp_of
 
 
 def clone(a, contiguous=False):
@@ -11,7 +11,7 @@ def clone(a, contiguous=False):
     the input's memory layout (a transposed tensor stays transposed) unless
     `contiguous` asks for row-major, which is what `.contiguous()` does."""
     order = "C" if contiguous else "K"
-    out = from_array(backend_for(a.device).xp.array(a._data, order=order, copy=True), a.dtype, a.device)
+    out = from_array(xp_of(a).array(a._data, order=order, copy=True), a.dtype, a.device)
     if needs_grad(a):
         record(CloneBackward0(), out, (a,))
     return out
@@ -37,7 +37,7 @@ def empty_with_layout_of(a, dtype=None):
     transposed result), and row-major otherwise. PyTorch lays out `.grad` so."""
     dtype = dtype or a.dtype
     order = "K" if _strides.is_non_overlapping_and_dense(a._shape, a._stride) else "C"
-    array = backend_for(a.device).xp.empty_like(a._data, dtype=dtype.numpy, order=order)
+    array = xp_of(a).empty_like(a._data, dtype=dtype.numpy, order=order)
     return from_array(array, dtype, a.device)
 
 

@@ -20,7 +20,7 @@ import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, np, from_array, needs_grad, record, backend_for, type_name
+from .base import Tensor, dtypes, np, from_array, needs_grad, record, backend_for, type_name, xp_of
 from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
@@ -197,7 +197,7 @@ def numpy_index(a, advanced):
     sizes = [a._shape[dim] for dim, _ in picks]
     if any(size == 0 for size in sizes) and arrays[0].size:
         raise IndexError("index is out of bounds for dimension with size 0")
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     index = [slice(None)] * a.dim()
     for (dim, _), array in zip(picks, arrays):
         index[dim] = xp.asarray(array)
@@ -257,7 +257,7 @@ def getitem(a, index):
 
 def gather(a, np_index):
     """A copy of the elements at a NumPy-style index, laid out row-major."""
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     shape = result_shape(a, np_index)
     # An empty result reads nothing, so its positions are never checked (as in PyTorch).
     picked = xp.empty(shape, dtype=a.dtype.numpy) if 0 in shape else xp.ascontiguousarray(a._data[np_index])
@@ -284,7 +284,7 @@ class IndexBackward0(Node):
 def scatter_add_into_zeros(grad, shape, np_index):
     from ..creation import zeros
     out = zeros(shape, dtype=grad.dtype, device=grad.device)
-    xp = backend_for(grad.device).xp
+    xp = xp_of(grad)
     xp.add.at(out._data, np_index, grad._data)
     if needs_grad(grad):
         record(IndexPutBackward(np_index), out, (grad,))

@@ -13,7 +13,7 @@ from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, move_retain_grad
-from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name
+from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name, xp_of
 from .copying import zeros_in_layout
 from .elementwise import add, clamp, div, mul, pow, sub
 from .views import as_strided
@@ -115,7 +115,7 @@ def inplace(op, t, *args, **kwargs):
 
 def _snapshot(t):
     """t's current values in memory of their own, with t's place in the graph."""
-    copy = from_array(backend_for(t.device).xp.array(t._data, copy=True), t.dtype, t.device)
+    copy = from_array(xp_of(t).array(t._data, copy=True), t.dtype, t.device)
     copy.grad_fn, copy._requires_grad = t.grad_fn, t._requires_grad
     if t._output_nr:
         copy._output_nr = t._output_nr
@@ -137,12 +137,12 @@ def fill_(t, value):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
-        filled = from_array(backend_for(t.device).xp.full(t._shape, value.item(), dtype=t.dtype.numpy), t.dtype, t.device)
+        filled = from_array(xp_of(t).full(t._shape, value.item(), dtype=t.dtype.numpy), t.dtype, t.device)
         if needs_grad(t, value):
             record(FillBackward3(value._shape, value.dtype), filled, (t, value))
         return write(t, filled)
     value = dtypes.checked_scalar(value, t.dtype)
-    filled = from_array(backend_for(t.device).xp.full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
+    filled = from_array(xp_of(t).full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
     if needs_grad(t):
         record(FillBackward2(), filled, (t,))
     return write(t, filled, overlap_ok=True)
@@ -150,7 +150,7 @@ def fill_(t, value):
 
 def zero_(t):
     check_inplace(t)
-    zeros = from_array(backend_for(t.device).xp.zeros(t._shape, dtype=t.dtype.numpy), t.dtype, t.device)
+    zeros = from_array(xp_of(t).zeros(t._shape, dtype=t.dtype.numpy), t.dtype, t.device)
     if needs_grad(t):
         record(ZeroBackward0(), zeros, (t,))
     return write(t, zeros, overlap_ok=True)
@@ -186,7 +186,7 @@ def copy_(t, src):
         from ..creation import tensor
         src = tensor(src, dtype=t.dtype, device=t.device)
     _check_no_partial_overlap(t, src)
-    xp = backend_for(t.device).xp
+    xp = xp_of(t)
     values = src._data
     if src._shape != t._shape:
         shape = S.broadcast_shapes(t._shape, src._shape)
@@ -246,7 +246,7 @@ class IndexPutBackward0(Node):
         from .indexing import gather
         # Overwritten positions get nothing from the old values. A product with a
         # constant mask, so that the gradient can be differentiated again.
-        untouched = backend_for(grad.device).xp.ones(grad._shape, dtype=grad.dtype.numpy)
+        untouched = xp_of(grad).ones(grad._shape, dtype=grad.dtype.numpy)
         untouched[self.np_index] = 0
         return grad * from_array(untouched, grad.dtype, grad.device), sum_to(gather(grad, self.np_index), self.value_shape)
 

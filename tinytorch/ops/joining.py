@@ -1,7 +1,7 @@
 """Joining tensors: cat (along an existing dim) and stack (along a new one)."""
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, backend_for
+from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of
 
 
 def _check_list(tensors, name):
@@ -48,7 +48,7 @@ def cat(tensors, dim=0):
 
 
 def _joined(tensors, arrays, dim, d):
-    xp = backend_for(tensors[0].device).xp
+    xp = xp_of(tensors[0])
     joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
     out = from_array(joined, d, tensors[0].device)
     if needs_grad(*tensors):

@@ -14,7 +14,7 @@ import math
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, require_tensor, same_device, backend_for, type_name
+from .base import Tensor, dtypes, from_array, needs_grad, record, require_tensor, same_device, type_name, xp_of
 from .views import UnsafeViewBackward0, ViewBackward0
 
 
@@ -30,7 +30,7 @@ def _product(a, b, bool_kernel):
     Half precision multiplies in float32 and rounds once at the end, as PyTorch
     does on the CPU. PyTorch has no bool kernel, but an empty product needs no
     kernel, so it still succeeds (all False)."""
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     x, y = a._data, b._data
     if a.dtype is dtypes.bool_:
         if x.size and y.size and x.shape[-1]:

@@ -8,7 +8,7 @@ import builtins
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, np, dtypes, from_array, needs_grad, record, backend_for, type_name
+from .base import Tensor, np, dtypes, from_array, needs_grad, record, type_name, xp_of
 from .elementwise import maximum, minimum, where
 
 
@@ -63,7 +63,7 @@ def _reduce(name, a, dims, keepdim, d):
     """sum, prod or mean of a over dims, computed in dtype d (the input is cast
     first, as PyTorch does with dtype=). Half precision adds up in float32, as
     PyTorch does, so a long sum does not lose every digit."""
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     compute = dtypes.float32 if d is dtypes.float16 else d
     # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
     # empty mean's 0 / 0). NumPy's reductions are Python functions that warn from
@@ -188,7 +188,7 @@ class ProdBackward1(ProdBackward0):
 def _product_of_others(a, dims):
     """For each element, the product of the other elements in its reduction group,
     computed without dividing, so zeros are handled exactly."""
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     x = a._data
     axes = tuple(range(a.dim())) if dims is None else dims
     if not axes:
@@ -239,7 +239,7 @@ def min(a, dim=None, keepdim=False):
 
 
 def _extreme(a, dim, keepdim, name):
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     if (dim is None and keepdim) or not (dim is None or isinstance(dim, int)):
         raise TypeError(f"{name}(): dim must be an int (keepdim needs a dim), not {type(dim).__name__}")
     if dim is None:
@@ -298,7 +298,7 @@ class MaxBackward0(Node):
         (indices,) = self.saved_tensors
         if self.dim is None:
             return grad
-        xp = backend_for(grad.device).xp
+        xp = xp_of(grad)
         idx = indices._data if self.keepdim else xp.expand_dims(indices._data, self.dim)
         positions = xp.arange(self.shape[self.dim]).reshape((-1,) + (1,) * (len(self.shape) - self.dim - 1))
         picked = from_array(positions == idx, dtypes.bool_, grad.device)
@@ -319,7 +319,7 @@ def argmin(a, dim=None, keepdim=False):
 
 
 def _arg(a, dim, keepdim, name):
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     if not (dim is None or isinstance(dim, int)):
         raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
     if a.dtype is dtypes.bool_:
@@ -345,7 +345,7 @@ def all(a, dim=None, keepdim=False):
 
 def _logical_reduce(a, dim, keepdim, name):
     """all / any: bool results, except that uint8 input gives uint8 (0 or 1), as in PyTorch."""
-    xp = backend_for(a.device).xp
+    xp = xp_of(a)
     result = getattr(xp, name)(a._data, axis=_dims(a, dim, empty_means_all=False), keepdims=keepdim)
     d = dtypes.uint8 if a.dtype is dtypes.uint8 else dtypes.bool_
     return from_array(result, d, a.device)

@@ -12,7 +12,7 @@ import weakref
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode
+from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode, xp_of
 from .copying import clone, zeros_in_layout
 
 
@@ -405,7 +405,7 @@ def embed(grad, shape, replay, layout=None):
         if S.may_overlap(target._shape, target._stride):
             # `+=` through overlapping memory adds only once per place; add.at adds every share.
             positions = _storage_positions(target)
-            backend_for(out.device).xp.add.at(out._storage._array, positions.reshape(-1), values.reshape(-1))
+            xp_of(out).add.at(out._storage._array, positions.reshape(-1), values.reshape(-1))
         else:
             target._data[...] += values
     if needs_grad(grad):
@@ -415,7 +415,7 @@ def embed(grad, shape, replay, layout=None):
 
 def _storage_positions(t):
     """For each element of t, its index in t's storage."""
-    flat = backend_for(t.device).xp.arange(len(t._storage))
+    flat = xp_of(t).arange(len(t._storage))
     return backend_for(t.device).as_strided(flat, t._shape, t._stride, t._offset)
 
 
