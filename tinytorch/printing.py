@@ -147,7 +147,7 @@ def _shape_text(shape):
 
 
 def _dtype_suffix(dtype):
-    return f"dtype=tinytorch.{dtype.name}"
+    return f"dtype={dtype!r}"  # the dtype prints itself as tinytorch.float64
 
 
 def _dtype_is_evident(dtype):
