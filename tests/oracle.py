@@ -17,6 +17,7 @@ sys.path). The API is small and stays backward compatible:
     assert_same_outcome(tt_fn, torch_fn, rtol=, atol=)
                                   both raise the same error, or both return the same result
     outcome(fn)                   (fn(), None), or (None, the exception fn raised)
+    run_in_both(fn)               (fn(tinytorch), fn(torch)): one body, written against a module, run with each library
     shares_storage(tt_a, tt_b) / torch_shares_storage(a, b)
                                   whether two tensors view one storage
     torch_position(t, index)      where torch keeps element `index` of t, in elements from its storage's start
@@ -176,6 +177,11 @@ def outcome(fn):
         return fn(), None
     except Exception as e:  # noqa: BLE001  (torch's exception is the reference)
         return None, e
+
+
+def run_in_both(fn):
+    """(fn(tinytorch), fn(torch)): fn(lib) run with each library, tinytorch's result first."""
+    return fn(tinytorch), fn(torch)
 
 
 def mostly(valid, invalid):

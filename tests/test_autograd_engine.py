@@ -12,7 +12,7 @@ import torch
 import tinytorch
 from autograd_cases import CASES, make_inputs
 import oracle
-from oracle import assert_same_values, to_numpy
+from oracle import assert_same_values, run_in_both, to_numpy
 from tinytorch.autograd import backward_steps, gradient_edge
 
 LIBS = (tinytorch, torch)
@@ -21,11 +21,6 @@ LIBS = (tinytorch, torch)
 def tinytorch_name(node):
     """A node's name(), with torch's engine namespace spelled as tinytorch's."""
     return re.sub(r"^torch::", "tinytorch::", node.name())
-
-
-def both(fn):
-    """fn(m) run with tinytorch and with torch."""
-    return fn(tinytorch), fn(torch)
 
 
 def assert_close(a, b, tol=None):
@@ -60,7 +55,7 @@ def test_grad_accumulates_across_backward_calls_and_resets_to_none():
         grads.append(x.grad)
         return grads
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_grad_is_a_copy_not_an_alias_of_the_gradient_given():
@@ -72,11 +67,11 @@ def test_grad_is_a_copy_not_an_alias_of_the_gradient_given():
         (x + y).backward(g)
         return x.grad, y.grad, g
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_grad_of_leaf_used_as_output():
-    assert_close(*both(lambda m: (lambda x: (x.backward(m.tensor([2.0, 3.0])), x.grad)[1])(
+    assert_close(*run_in_both(lambda m: (lambda x: (x.backward(m.tensor([2.0, 3.0])), x.grad)[1])(
         m.tensor([1.0, 1.0], requires_grad=True))))
 
 
@@ -88,7 +83,7 @@ def test_retain_graph_allows_a_second_backward():
         y.backward()
         return x.grad
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_second_backward_without_saved_tensors_works_as_in_torch():
@@ -99,7 +94,7 @@ def test_second_backward_without_saved_tensors_works_as_in_torch():
         z.backward()  # AddBackward0 and SumBackward0 saved nothing: torch allows it
         return x.grad
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_backward_with_inputs_accumulates_only_there():
@@ -113,7 +108,7 @@ def test_backward_with_inputs_accumulates_only_there():
         out.backward(inputs=x)
         return first + (x.grad, w.grad)
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_backward_gradient_is_cast_to_the_output_dtype():
@@ -122,7 +117,7 @@ def test_backward_gradient_is_cast_to_the_output_dtype():
         (x * 2).backward(m.tensor([1.0, 3.0], dtype=m.float64))
         return x.grad
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_layout_of_grad_follows_the_leaf():
@@ -131,7 +126,7 @@ def test_layout_of_grad_follows_the_leaf():
         (x * m.arange(6.0).view(2, 3)).sum().backward()
         return x.grad
 
-    tt, th = both(run)
+    tt, th = run_in_both(run)
     assert_close(tt, th)
     assert tt.stride() == th.stride()
 
@@ -147,7 +142,7 @@ def test_grad_returns_a_tuple_and_leaves_dot_grad_alone():
         h = m.autograd.grad([y[0], y[1] * 2], x, grad_outputs=[m.tensor(2.0), None])
         return g + h
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_grad_allow_unused_and_materialize_grads():
@@ -158,7 +153,7 @@ def test_grad_allow_unused_and_materialize_grads():
         b = m.autograd.grad((x * 2).sum(), [x, unused], materialize_grads=True)
         return a + b
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_grad_of_an_intermediate_value():
@@ -168,7 +163,7 @@ def test_grad_of_an_intermediate_value():
         z = (y * y).sum()
         return m.autograd.grad(z, y, retain_graph=True) + m.autograd.grad(z, [x, y])
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_third_derivative_of_cube():
@@ -179,7 +174,7 @@ def test_third_derivative_of_cube():
         (d3,) = m.autograd.grad(d2.sum(), x)
         return d1, d2, d3, repr(d1), repr(d2)
 
-    (tt, th) = both(run)
+    (tt, th) = run_in_both(run)
     assert_close(tt[:3], th[:3])
     assert tt[3:] == tuple(r.replace("torch.", "tinytorch.") for r in th[3:])
 
@@ -195,7 +190,7 @@ def test_backward_with_create_graph_gives_differentiable_grad():
         (second,) = m.autograd.grad(x.grad, x)
         return first, second, x.grad, tinytorch_name(x.grad.grad_fn), tinytorch_name(first.grad_fn)
 
-    tt, th = both(run)
+    tt, th = run_in_both(run)
     assert_close(tt[:3], th[:3])
     assert tt[3:] == th[3:]  # AddBackward0 (the second .grad is a sum) and CopyBackwards (the first, a copy)
 
@@ -256,7 +251,7 @@ def test_tensor_hooks_replace_gradients_in_order_with_retain_grad_last():
         y.sum().backward()
         return log, first, x.grad, y.grad
 
-    (tt_log, *tt), (th_log, *th) = both(run)
+    (tt_log, *tt), (th_log, *th) = run_in_both(run)
     assert_close(tt, th)
     assert [e[0] for e in tt_log] == [e[0] for e in th_log]
     for a, b in zip(tt_log, th_log):
@@ -279,7 +274,7 @@ def test_grad_of_tensors_with_hooks():
         results.append(y.grad)
         return results
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_retain_grad_accumulates_and_survives_an_inplace_op():
@@ -295,7 +290,7 @@ def test_retain_grad_accumulates_and_survives_an_inplace_op():
         (z * z).sum().backward()
         return y.grad, z.grad, y.retains_grad, z.retains_grad, x.retains_grad
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_retain_grad_on_leaf_changes_nothing():
@@ -305,7 +300,7 @@ def test_retain_grad_on_leaf_changes_nothing():
         (x * 2).sum().backward()
         return x.grad, x.retains_grad
 
-    assert_close(*both(run))
+    assert_close(*run_in_both(run))
 
 
 def test_non_leaf_grad_warns_and_is_none():
@@ -349,7 +344,7 @@ def test_grad_modes_as_context_managers_and_decorators():
         m.set_grad_enabled(True)
         return seen
 
-    tt, th = both(run)
+    tt, th = run_in_both(run)
     assert tt == th
 
 
@@ -367,7 +362,7 @@ def test_detach_detach_inplace_and_data():
         d.add_(1)  # writes through to y: they share memory (and the version counter)
         return shares, flags, to_numpy(y).tolist(), y._version
 
-    assert both(run)[0] == both(run)[1]
+    assert run_in_both(run)[0] == run_in_both(run)[1]
 
 
 def test_version_counter_is_shared_by_views_and_bumped_by_every_write():
@@ -384,7 +379,7 @@ def test_version_counter_is_shared_by_views_and_bumped_by_every_write():
         versions += [x._version, v._version]
         return versions
 
-    tt, th = both(run)
+    tt, th = run_in_both(run)
     assert tt == th
 
 

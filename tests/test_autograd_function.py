@@ -185,7 +185,9 @@ def functions(m):
 FUNCS = {m: functions(m) for m in LIBS}
 
 
-def both(fn):
+def run_in_both_with_functions(fn):
+    """(fn(tinytorch, F), fn(torch, F')): fn(m, F) run with each library, F being
+    that library's custom Functions by class name (see FUNCS); tinytorch's result first."""
     return fn(tinytorch, FUNCS[tinytorch]), fn(torch, FUNCS[torch])
 
 
@@ -216,7 +218,7 @@ def test_apply_builds_a_node_named_after_the_function():
             node.next_functions[0][0].variable is w, node.needs_input_grad,
         )
 
-    tt, th = both(run)
+    tt, th = run_in_both_with_functions(run)
     assert tt == tuple(tinytorch_message(v) if isinstance(v, str) else v for v in th)
 
 
@@ -229,7 +231,7 @@ def test_gradients_and_values():
         s.sum().backward()
         return z, w.grad, x.grad, b.grad, s.grad_fn.factor, s.grad_fn.seen_needs
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_forward_runs_without_recording_and_backward_is_plain():
@@ -251,7 +253,7 @@ def test_forward_runs_without_recording_and_backward_is_plain():
         Probe.apply(leaf(m)).sum().backward()
         return seen
 
-    assert both(run)[0] == both(run)[1]
+    assert run_in_both_with_functions(run)[0] == run_in_both_with_functions(run)[1]
 
 
 def test_no_node_without_grad():
@@ -261,7 +263,7 @@ def test_no_node_without_grad():
             b = F["Exp"].apply(leaf(m))
         return a.grad_fn is None, b.grad_fn is None, a.requires_grad, b.requires_grad
 
-    assert both(run)[0] == both(run)[1]
+    assert run_in_both_with_functions(run)[0] == run_in_both_with_functions(run)[1]
 
 
 def test_grad_fn_apply_calls_backward_directly():
@@ -271,7 +273,7 @@ def test_grad_fn_apply_calls_backward_directly():
         grads = z.grad_fn.apply(m.ones(3))
         return grads, [g.requires_grad for g in grads], [repr(g).split("grad_fn=")[-1] for g in grads]
 
-    tt, th = both(run)
+    tt, th = run_in_both_with_functions(run)
     same_values(tt[0], th[0])
     assert tt[1:] == th[1:]
 
@@ -288,7 +290,7 @@ def test_multiple_outputs_and_materialized_zeros():
         (u.sum() + v.sum()).backward()
         return same_node, v.output_nr, first, x.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_mark_non_differentiable():
@@ -299,7 +301,7 @@ def test_mark_non_differentiable():
         value.backward()
         return flags, value, index, x.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_saved_output_and_its_version_check():
@@ -339,7 +341,7 @@ def test_double_backward_through_a_function():
         (gg,) = m.autograd.grad(g.sum(), x)
         return g, gg
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_once_differentiable():
@@ -351,7 +353,7 @@ def test_once_differentiable():
         (g2,) = m.autograd.grad(y, x, m.ones(3, dtype=m.float64, requires_grad=True), create_graph=True)
         return g, g2, g2.grad_fn.name(), re.sub(r"0x[0-9a-f]+", "0x", repr(g2))
 
-    tt, th = both(run)
+    tt, th = run_in_both_with_functions(run)
     same_values(tt[:2], th[:2])
     assert tt[2:] == tuple(tinytorch_message(s) for s in th[2:])
 
@@ -372,7 +374,7 @@ def test_input_returned_as_is_becomes_a_view():
         (y * 2).sum().backward()
         return flags, x.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_gradients_are_summed_to_shape_and_converted_to_dtype():
@@ -383,7 +385,7 @@ def test_gradients_are_summed_to_shape_and_converted_to_dtype():
         F["Double"].apply(y).sum().backward()
         return x.grad, y.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_set_materialize_grads_false():
@@ -393,7 +395,7 @@ def test_set_materialize_grads_false():
         u.sum().backward()
         return u.grad_fn.got_none, x.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 def test_mark_dirty():
@@ -405,7 +407,7 @@ def test_mark_dirty():
         out.sum().backward()
         return flags, x.grad
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
     assert_same_error(lambda: FUNCS[tinytorch]["Dirty"].apply(leaf(tinytorch)),
                       lambda: FUNCS[torch]["Dirty"].apply(leaf(torch)))
 
@@ -417,7 +419,7 @@ def test_setup_context_style():
         y.sum().backward()
         return y, x.grad, y.grad_fn.name()
 
-    same_values(*both(run))
+    same_values(*run_in_both_with_functions(run))
 
 
 # -- errors -----------------------------------------------------------------------------

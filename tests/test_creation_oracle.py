@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from oracle import DTYPE_NAMES, assert_same, assert_same_error, dtype_name, outcome, torch_dtype, tt_dtype
+from oracle import (
+    DTYPE_NAMES, assert_same, assert_same_error, dtype_name, outcome, run_in_both, torch_dtype, tt_dtype,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -22,11 +24,6 @@ def default_float32():
     yield
     torch.set_default_dtype(torch.float32)
     tinytorch.set_default_dtype(tinytorch.float32)
-
-
-def both(make):
-    """make(lib) for each library; tinytorch's result first."""
-    return make(tinytorch), make(torch)
 
 
 def assert_same_result(make):
@@ -136,7 +133,7 @@ def test_ragged_data_raises_torch_error(data, name):
 def test_tensor_of_examples(data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert_same(*both(lambda lib: lib.tensor(data)))
+        assert_same(*run_in_both(lambda lib: lib.tensor(data)))
 
 
 @pytest.mark.parametrize("data", ["a", None, [1, None], [1, "a"], object(), {1: 2}, [[1, 2], 3], [1, [2]],
@@ -178,7 +175,7 @@ def test_multi_element_tensors_in_a_list():
 
 
 def test_tensor_requires_grad_and_copy_warning():
-    tt, ref = both(lambda lib: lib.tensor([1.0, 2.0], requires_grad=True))
+    tt, ref = run_in_both(lambda lib: lib.tensor([1.0, 2.0], requires_grad=True))
     assert tt.requires_grad and ref.requires_grad and tt.is_leaf
     assert_same_error(lambda: tinytorch.tensor([1], requires_grad=True), lambda: torch.tensor([1], requires_grad=True))
     with pytest.warns(UserWarning, match="To copy construct from a tensor"):
@@ -191,7 +188,7 @@ def test_tensor_requires_grad_and_copy_warning():
     (), (2, 3), (0,), ([1, 2],), ((1, 2),), ([[1, 2], [3, 4]],), ([True],), ([],), (np.array([1, 2]),),
 ])
 def test_legacy_tensor(args):
-    tt, ref = both(lambda lib: lib.Tensor(*args))
+    tt, ref = run_in_both(lambda lib: lib.Tensor(*args))
     if args and isinstance(args[0], int):
         ref.zero_()  # torch leaves the memory of Tensor(2, 3) uninitialized; tinytorch zeroes it
     assert_same(tt, ref)
@@ -228,7 +225,7 @@ def test_zeros_ones_empty(shape, name, form):
             if form == "varargs":
                 return getattr(lib, fn)(*shape, **kwargs) if shape else getattr(lib, fn)((), **kwargs)
             return getattr(lib, fn)(list(shape) if form == "list" else shape, **kwargs)
-        tt, ref = both(make)
+        tt, ref = run_in_both(make)
         if fn == "empty":
             ref.zero_()  # torch leaves empty() uninitialized; tinytorch zeroes it so lessons print the same
         assert_same(tt, ref)
@@ -241,7 +238,7 @@ def test_zeros_ones_empty(shape, name, form):
 def test_full_infers_dtype_from_the_value(shape, value, name):
     def make(lib):
         return lib.full(shape, value, **({} if name is None else {"dtype": getattr(lib, name)}))
-    assert_same(*both(make))
+    assert_same(*run_in_both(make))
 
 
 @pytest.mark.parametrize("make", [
@@ -264,7 +261,7 @@ def test_eye(n, m, name):
     def make(lib):
         kwargs = {} if name is None else {"dtype": getattr(lib, name)}
         return lib.eye(n, **kwargs) if m is None else lib.eye(n, m, **kwargs)
-    assert_same(*both(make))
+    assert_same(*run_in_both(make))
 
 
 LIKE_SOURCES = [
@@ -284,7 +281,7 @@ def test_like_functions_keep_the_layout(source, name):
         def make(lib):
             out = getattr(lib, fn)(source(lib), *args, **({} if name is None else {"dtype": getattr(lib, name)}))
             return out.zero_() if fn == "empty_like" else out
-        assert_same(*both(make))
+        assert_same(*run_in_both(make))
 
 
 @pytest.mark.parametrize("source", LIKE_SOURCES[:5])
@@ -296,9 +293,9 @@ def test_random_like_functions_keep_the_layout(source):
 
 def test_requires_grad_keyword():
     for fn in ("zeros", "ones", "empty", "rand", "randn"):
-        tt, ref = both(lambda lib: getattr(lib, fn)(2, 3, requires_grad=True))
+        tt, ref = run_in_both(lambda lib: getattr(lib, fn)(2, 3, requires_grad=True))
         assert tt.requires_grad == ref.requires_grad and tt.is_leaf == ref.is_leaf
-    tt, ref = both(lambda lib: lib.full((2,), 1.5, requires_grad=True))
+    tt, ref = run_in_both(lambda lib: lib.full((2,), 1.5, requires_grad=True))
     assert tt.requires_grad and ref.requires_grad
 
 
@@ -355,8 +352,9 @@ def test_linspace_errors(args):
 @pytest.mark.parametrize("fn", ["rand", "randn"])
 @pytest.mark.parametrize("name", [None, "float64", "float16"])
 def test_rand_and_randn_shapes_and_dtypes(fn, name):
+    kwargs = (lambda lib: {}) if name is None else (lambda lib: {"dtype": getattr(lib, name)})
     for size in ((2, 3), ((2, 3),), ([4],), ((),)):
-        tt, ref = both(lambda lib: getattr(lib, fn)(*size, **({} if name is None else {"dtype": getattr(lib, name)})))
+        tt, ref = run_in_both(lambda lib: getattr(lib, fn)(*size, **kwargs(lib)))
         assert (tt.shape, tt.stride(), dtype_name(tt.dtype)) == (ref.shape, ref.stride(), dtype_name(ref.dtype))
 
 
@@ -388,6 +386,8 @@ def test_randint_shapes_and_dtypes(args, name):
     lambda lib: lib.randint(3, 3, (2,)), lambda lib: lib.randint(5, 3, (2,)),
     lambda lib: lib.randint(10, (2,), dtype=lib.bool), lambda lib: lib.randint(300, (2,), dtype=lib.uint8),
     lambda lib: lib.randint(-1, 3, (2,), dtype=lib.uint8), lambda lib: lib.randint(0, 200, (2,), dtype=lib.int8),
+    lambda lib: lib.randint(0, 65506, (2,), dtype=lib.float16),
+    lambda lib: lib.randint(-65505, 0, (2,), dtype=lib.float16),
     lambda lib: lib.randint(5, 3), lambda lib: lib.rand(2, dtype=lib.int64), lambda lib: lib.randn(2, dtype=lib.int32),
     lambda lib: lib.rand(2, 3, dtype=lib.bool), lambda lib: lib.rand(2, -1), lambda lib: lib.randperm(-1),
 ])

@@ -68,8 +68,9 @@ def shape_pairs(draw):
     return draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=0, max_side=4)).input_shapes
 
 
-def both(array):
-    """The same values as (tinytorch tensor, torch tensor)."""
+def from_numpy_pair(array):
+    """(tinytorch tensor, torch tensor) made by each library's from_numpy, each
+    from its own copy of `array`: the same values, dtype and shape."""
     return tinytorch.from_numpy(array.copy()), torch.from_numpy(array.copy())
 
 
@@ -132,7 +133,7 @@ def test_binary_ops_on_two_tensors(data, name, dtype_a, dtype_b, shape_pair):
         # integers stay within the range where torch agrees with itself.
         a, b = (np.asarray(np.clip(x, -65504, 65504), x.dtype) if x.dtype.kind in "iu" else x for x in (a, b))
     form = data.draw(st.sampled_from(forms(name)))
-    (ta, xa), (tb, xb) = both(a), both(b)
+    (ta, xa), (tb, xb) = from_numpy_pair(a), from_numpy_pair(b)
     check(lambda: call(form, name, tinytorch, ta, tb), lambda: call(form, name, torch, xa, xb))
 
 
@@ -161,7 +162,7 @@ def test_binary_ops_with_a_python_number(data, name, dtype, shape, number, numbe
         # tensor's type. The range where torch agrees with itself is tested.
         number = 0 if abs(number) < 2**-24 else (65504 if number > 0 else -65504)
     a = data.draw(arrays(dtype, shape, small=name in DIVISION_LIKE and dtype in INTS))
-    ta, xa = both(a)
+    ta, xa = from_numpy_pair(a)
     if number_first:
         check(lambda: OPERATORS[name](number, ta), lambda: OPERATORS[name](number, xa))
     else:
@@ -175,7 +176,7 @@ def test_python_number_does_not_widen_a_tensor_within_its_category():
              ("float16", 2.5, operator.mul), ("int16", 2.5, operator.add), ("bool", 2, operator.add),
              ("uint8", -3, operator.lt), ("int8", 200, operator.eq)]
     for name, number, op in cases:
-        ta, xa = both(np.array([0, 1, 5], dtype=name))
+        ta, xa = from_numpy_pair(np.array([0, 1, 5], dtype=name))
         check(lambda: op(ta, number), lambda: op(xa, number))
         check(lambda: op(number, ta), lambda: op(number, xa))
 
@@ -184,7 +185,7 @@ def test_python_number_does_not_widen_a_tensor_within_its_category():
 def test_numpy_numbers_act_like_python_numbers(number):
     # A NumPy scalar on the left must not turn the result into a NumPy array.
     for name in ("int32", "float16", "float64"):
-        ta, xa = both(np.array([1, -2, 3], dtype=name))
+        ta, xa = from_numpy_pair(np.array([1, -2, 3], dtype=name))
         for op in (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.lt):
             check(lambda: op(number, ta), lambda: op(number, xa))
             check(lambda: op(ta, number), lambda: op(xa, number))
@@ -200,7 +201,7 @@ UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "
 def test_unary_ops(data, name, dtype, shape):
     a = data.draw(arrays(dtype, shape))
     form = data.draw(st.sampled_from(forms(name) if name != "square" else ["method"]))
-    ta, xa = both(a)
+    ta, xa = from_numpy_pair(a)
     check(lambda: call(form, name, tinytorch, ta), lambda: call(form, name, torch, xa))
 
 
@@ -209,7 +210,7 @@ def test_floor_division_and_remainder_take_the_sign_of_the_divisor():
     values = [-7, -6, -1, 0, 1, 6, 7]
     for name in ("int64", "int8", "float32", "float64"):
         grid = np.array([[a, b] for a in values for b in values if b != 0], dtype=name)
-        (ta, xa), (tb, xb) = both(grid[:, 0]), both(grid[:, 1])
+        (ta, xa), (tb, xb) = from_numpy_pair(grid[:, 0]), from_numpy_pair(grid[:, 1])
         for op in (operator.floordiv, operator.mod):
             check(lambda: op(ta, tb), lambda: op(xa, xb))
         for mode in ("floor", "trunc"):
@@ -218,7 +219,8 @@ def test_floor_division_and_remainder_take_the_sign_of_the_divisor():
 
 @pytest.mark.parametrize("name", ["int64", "int32", "uint8", "bool", "float32"])
 def test_division_by_zero(name):
-    (ta, xa), (tz, xz) = both(np.array([3, 0, 1], dtype=name)), both(np.array([1, 0, 0], dtype=name))
+    ta, xa = from_numpy_pair(np.array([3, 0, 1], dtype=name))
+    tz, xz = from_numpy_pair(np.array([1, 0, 0], dtype=name))
     for op in (operator.truediv, operator.floordiv, operator.mod):
         check(lambda: op(ta, tz), lambda: op(xa, xz))
         check(lambda: op(ta, 0), lambda: op(xa, 0))
@@ -227,7 +229,7 @@ def test_division_by_zero(name):
 
 def test_broadcast_mismatch_raises_torchs_message():
     for shape_a, shape_b in [((2, 3), (2, 4)), ((3,), (4,)), ((2, 1, 3), (4, 2))]:
-        (ta, xa), (tb, xb) = both(np.ones(shape_a, "float32")), both(np.ones(shape_b, "float32"))
+        (ta, xa), (tb, xb) = from_numpy_pair(np.ones(shape_a, "float32")), from_numpy_pair(np.ones(shape_b, "float32"))
         for op in (operator.add, operator.mul, operator.lt, torch.maximum):
             tt_op = getattr(tinytorch, op.__name__) if op is torch.maximum else op
             oracle.assert_same_error(lambda: tt_op(ta, tb), lambda: op(xa, xb))
@@ -241,7 +243,7 @@ bounds = st.one_of(st.none(), st.integers(-5, 5), st.floats(-5, 5, allow_nan=Fal
 @SETTINGS
 @given(st.data(), st.sampled_from(DTYPES), shapes, bounds, bounds, st.sampled_from(["function", "method"]))
 def test_clamp_with_number_bounds(data, dtype, shape, low, high, form):
-    ta, xa = both(data.draw(arrays(dtype, shape)))
+    ta, xa = from_numpy_pair(data.draw(arrays(dtype, shape)))
     check(lambda: call(form, "clamp", tinytorch, ta, low, high), lambda: call(form, "clamp", torch, xa, low, high))
 
 
@@ -249,9 +251,9 @@ def test_clamp_with_number_bounds(data, dtype, shape, low, high, form):
 @given(st.data(), st.sampled_from(DTYPES), st.sampled_from(["both", "min", "max"]),
        hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
 def test_clamp_with_tensor_bounds(data, dtype, which, shapes3):
-    ta, xa = both(data.draw(arrays(dtype, shapes3.input_shapes[0])))
-    tl, xl = both(data.draw(arrays(dtype, shapes3.input_shapes[1])))
-    th, xh = both(data.draw(arrays(data.draw(st.sampled_from(DTYPES)), shapes3.input_shapes[2])))
+    ta, xa = from_numpy_pair(data.draw(arrays(dtype, shapes3.input_shapes[0])))
+    tl, xl = from_numpy_pair(data.draw(arrays(dtype, shapes3.input_shapes[1])))
+    th, xh = from_numpy_pair(data.draw(arrays(data.draw(st.sampled_from(DTYPES)), shapes3.input_shapes[2])))
     low_t, low_x = (tl, xl) if which != "max" else (None, None)
     high_t, high_x = (th, xh) if which != "min" else (None, None)
     check(lambda: tinytorch.clamp(ta, low_t, high_t), lambda: torch.clamp(xa, low_x, high_x))
@@ -264,12 +266,12 @@ where_operand = st.one_of(st.sampled_from(DTYPES), st.sampled_from([1, -2.5, Tru
 @given(st.data(), where_operand, where_operand,
        hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
 def test_where(data, x_kind, y_kind, shapes3):
-    tc, xc = both(data.draw(arrays("bool", shapes3.input_shapes[0])))
+    tc, xc = from_numpy_pair(data.draw(arrays("bool", shapes3.input_shapes[0])))
 
     def operand(kind, shape):
         if not isinstance(kind, str):
             return kind, kind
-        return both(data.draw(arrays(kind, shape)))
+        return from_numpy_pair(data.draw(arrays(kind, shape)))
 
     (tx, xx), (ty, xy) = operand(x_kind, shapes3.input_shapes[1]), operand(y_kind, shapes3.input_shapes[2])
     check(lambda: tinytorch.where(tc, tx, ty), lambda: torch.where(xc, xx, xy))
@@ -278,7 +280,8 @@ def test_where(data, x_kind, y_kind, shapes3):
 
 
 def test_where_with_a_uint8_condition_warns_and_works():
-    (tc, xc), (tx, xx) = both(np.array([0, 1, 2], "uint8")), both(np.array([1.5, 2.5, 3.5], "float32"))
+    tc, xc = from_numpy_pair(np.array([0, 1, 2], "uint8"))
+    tx, xx = from_numpy_pair(np.array([1.5, 2.5, 3.5], "float32"))
     with pytest.warns(UserWarning) as ours:
         got = tinytorch.where(tc, tx, 0.0)
     with pytest.warns(UserWarning) as theirs:
@@ -296,7 +299,7 @@ def test_allclose_isclose_equal(data, dtype_a, dtype_b, shape_pair, nudge):
     if nudge and dtype_a in FLOATS:
         with np.errstate(all="ignore"):
             b = np.asarray(b * (1 + 1e-6)).astype(dtype_a)  # close, not equal
-    (ta, xa), (tb, xb) = both(a), both(b)
+    (ta, xa), (tb, xb) = from_numpy_pair(a), from_numpy_pair(b)
     for name in ("allclose", "isclose", "equal"):
         check(lambda: getattr(tinytorch, name)(ta, tb), lambda: getattr(torch, name)(xa, xb))
     check(lambda: ta.allclose(tb, equal_nan=True), lambda: xa.allclose(xb, equal_nan=True))
@@ -324,7 +327,7 @@ def matmul_shapes(draw):
 def test_matmul_mm_dot(data, shape_pair, dtype, form):
     a = data.draw(arrays(dtype, shape_pair[0], small=True))
     b = data.draw(arrays(dtype, shape_pair[1], small=True))
-    (ta, xa), (tb, xb) = both(a), both(b)
+    (ta, xa), (tb, xb) = from_numpy_pair(a), from_numpy_pair(b)
     if form == "@":
         check(lambda: ta @ tb, lambda: xa @ xb)
     elif form == "method":
@@ -351,7 +354,7 @@ def test_mixed_dtypes_in_matrix_products_raise_torchs_errors():
     for sa, sb in [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 2)), ((2, 2, 3), (3, 2)),
                    ((2, 2, 3), (2, 3, 2))]:
         for da, db in [("float32", "float64"), ("int64", "float32")]:
-            (ta, xa), (tb, xb) = both(np.ones(sa, da)), both(np.ones(sb, db))
+            (ta, xa), (tb, xb) = from_numpy_pair(np.ones(sa, da)), from_numpy_pair(np.ones(sb, db))
             oracle.assert_same_error(lambda: ta @ tb, lambda: xa @ xb)
 
 
@@ -378,7 +381,7 @@ def tensor_lists(draw):
 @SETTINGS
 @given(st.data(), tensor_lists(), st.integers(-4, 3))
 def test_cat_and_stack(data, specs, dim):
-    pairs = [both(data.draw(arrays(name, shape))) for shape, name in specs]
+    pairs = [from_numpy_pair(data.draw(arrays(name, shape))) for shape, name in specs]
     tts, xs = [p[0] for p in pairs], [p[1] for p in pairs]
     check(lambda: tinytorch.cat(tts, dim), lambda: torch.cat(xs, dim))
     check(lambda: tinytorch.stack(tts, dim), lambda: torch.stack(xs, dim))
@@ -386,7 +389,7 @@ def test_cat_and_stack(data, specs, dim):
 
 
 def test_cat_and_stack_argument_errors():
-    ta, xa = both(np.ones((2, 3), "float32"))
+    ta, xa = from_numpy_pair(np.ones((2, 3), "float32"))
     for name in ("cat", "stack"):
         for tt_args, torch_args in [([], []), ([ta, 1], [xa, 1]), ([ta, None], [xa, None])]:
             check(lambda: getattr(tinytorch, name)(tt_args), lambda: getattr(torch, name)(torch_args))
