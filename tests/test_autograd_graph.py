@@ -190,3 +190,49 @@ def test_ties_and_kinks_share_gradients_as_torch_does(fn):
         out.backward(m.ones(tuple(out.shape)) * 2)
         grads.append(x.grad)
     assert_same_values(grads[0], grads[1])
+
+
+def test_raw_saved_tensors_and_freed_flag_agree_with_torch():
+    """What a node holds for backward, read without unpacking: the tensors that
+    torch's grad_fn._raw_saved_* hold, flagged as modified in place exactly where
+    torch's grad_fn._saved_* raises, and freed exactly where it raises that."""
+    def build(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        w = lib.tensor([3.0, 4.0])  # needs no grad: it may be written in place
+        y = (x * w).exp()
+        return w, y, y.grad_fn.next_functions[0][0]
+
+    w, y, mul = build(tinytorch)
+    tw, ty, tmul = build(torch)
+    # MulBackward0 keeps the other factor (x's gradient needs it), ExpBackward0 its result.
+    assert tmul._saved_self is None
+    assert [s.tensor.tolist() for s in mul.raw_saved_tensors] == [tmul._raw_saved_other.data.tolist()]
+    assert [s.tensor.tolist() for s in y.grad_fn.raw_saved_tensors] == [ty.grad_fn._raw_saved_result.data.tolist()]
+    assert not any(s.modified_in_place for s in mul.raw_saved_tensors + y.grad_fn.raw_saved_tensors)
+
+    w.mul_(2)
+    tw.mul_(2)
+    (saved,) = mul.raw_saved_tensors
+    assert saved.modified_in_place and saved.tensor._version == tw._version == 1
+    assert saved.tensor.tolist() == tmul._raw_saved_other.data.tolist()  # both hold the new values
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        tmul._saved_other
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        mul.saved_tensors
+    assert not y.grad_fn.raw_saved_tensors[0].modified_in_place  # the exp result was not touched
+    ty.grad_fn._saved_result
+
+    for retain in (True, False):
+        _, y, mul = build(tinytorch)
+        _, ty, tmul = build(torch)
+        y.sum().backward(retain_graph=retain)
+        ty.sum().backward(retain_graph=retain)
+        assert mul.saved_tensors_freed is y.grad_fn.saved_tensors_freed is (not retain)
+        if retain:
+            assert len(mul.raw_saved_tensors) == 1 and tmul._saved_other is not None
+        else:
+            assert mul.raw_saved_tensors == () and y.grad_fn.raw_saved_tensors == ()
+            with pytest.raises(RuntimeError, match="after they have already been freed"):
+                tmul._saved_other
+            with pytest.raises(RuntimeError, match="after they have already been freed"):
+                mul.saved_tensors

@@ -160,6 +160,16 @@ def test_freed_buffers_and_a_second_backward():
     assert "freed" not in gv.to_svg()
 
 
+def test_a_saved_tensor_modified_in_place_is_flagged():
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    w = tinytorch.tensor([3.0, 4.0])
+    loss = (x * w).sum()
+    gv = GraphView(loss, labels={"x": x, "w": w})
+    assert "saved: w<" in gv.to_svg()
+    w.add_(1)  # backward would now raise, as in torch
+    assert "saved: w (modified in place!)<" in gv.to_svg()
+
+
 def test_the_button_shows_errors_instead_of_raising():
     t = tinytorch.ones(2)
     gv = GraphView(t)

@@ -161,7 +161,7 @@ class GridPlan:
                     for c in self.cols:
                         if r is not None and c is not None:
                             index = self.index(block, r, c)
-                            self.positions[index] = index_to_position(index, info.stride, info.offset)
+                            self.positions[index] = info.position(index)
 
     @staticmethod
     def _blocks(leading, focus):
@@ -284,8 +284,7 @@ class TensorPicture:
         if self.selection is None:
             return None
         k, index = self.selection
-        info = self.infos[k]
-        return index_to_position(index, info.stride, info.offset)
+        return self.infos[k].position(index)
 
     # -- one tensor's grid -------------------------------------------------------
     def draw_tensor(self, d, x, y, k, values):
@@ -393,7 +392,7 @@ class TensorPicture:
             return []
         k, index = self.selection
         info = self.infos[k]
-        p = index_to_position(index, info.stride, info.offset)
+        p = info.position(index)
         value = info.values_at([p])[0]
         dims = " + ".join(f"i{d}·stride{d}" for d in range(len(index)))
         general = "offset" + (f" + {dims}" if dims else "")

@@ -319,17 +319,16 @@ def edge_gradient(view, src, dst, nr):
 def saved_text(view, g):
     """What the node keeps for backward: its saved tensors, or that they were freed."""
     node = g.node
-    if node._freed:
+    if node.saved_tensors_freed:
         return "saved: freed (retain_graph=False)"
-    saved = [s for s in node._saved if hasattr(s, "tensor")]  # tensors (a node may also keep numbers, indices)
+    saved = node.raw_saved_tensors  # not saved_tensors: that raises for a tensor modified in place
     if not saved:
         return ""
     names = []
     for s in saved:
         t = s.tensor
         name = view.label_of(t) or "[" + ", ".join(str(n) for n in t.shape) + "]"
-        stale = t._version != s.version
-        names.append(name + (" (modified in place!)" if stale else ""))
+        names.append(name + (" (modified in place!)" if s.modified_in_place else ""))
     return "saved: " + ", ".join(names)
 
 

@@ -10,8 +10,6 @@ in the displayed widget at once.
 """
 import ipywidgets
 
-from tinytorch.strides import index_to_position
-
 from . import cells, svg
 from .live import Visualizer
 from .tensor_info import read_tensor
@@ -109,7 +107,7 @@ class StorageView(Visualizer):
             return
         k, index = self.selection
         info = self.infos[k]
-        p = index_to_position(index, info.stride, info.offset)
+        p = info.position(index)
         base = info.storage_data_ptr()
         self.show_status(
             f"{self.labels[k]}[{cells.index_text(index)}]: data_ptr() = {hex(base + p * info.itemsize)} "

@@ -10,6 +10,7 @@ own methods.
 import numpy as np
 
 import tinytorch
+from tinytorch.strides import index_to_position
 
 ACCEPTED = "a tinytorch.Tensor, a NumPy ndarray or a torch.Tensor"
 
@@ -47,6 +48,10 @@ class TensorInfo:
         for s in self.shape:
             n *= s
         return n
+
+    def position(self, index):
+        """The storage position of element `index` (a full tuple of ints): offset + Σ index·stride."""
+        return index_to_position(index, self.stride, self.offset)
 
     def values_at(self, positions):
         """The storage values at these positions, as Python scalars (read now, so they are current)."""

@@ -112,6 +112,25 @@ class Node:
             )
         return tuple(s.unpack(self) if type(s) is SavedTensor else s for s in self._saved)
 
+    # Read-only views of the above for tools that draw the graph (widgets, a
+    # debugger): they never raise, where saved_tensors would, so a picture can
+    # show a freed node or a tensor modified in place instead of failing.
+    @property
+    def saved_tensors_freed(self):
+        """True once a backward without retain_graph=True released what this
+        node saved: saved_tensors (and a second backward) would now raise.
+        PyTorch has no flag for it; there, reading `grad_fn._saved_self` raises."""
+        return self._freed
+
+    @property
+    def raw_saved_tensors(self):
+        """The SavedTensor records of the tensors this node keeps (not the numbers
+        or indices it may also keep), as saved, without unpacking or checking
+        them: `.tensor` is the tensor, `.modified_in_place` says whether it was
+        written since. Empty once freed. PyTorch's counterpart is one attribute
+        per saved input, `grad_fn._raw_saved_self` (its `.data` is our `.tensor`)."""
+        return tuple(s for s in self._saved if type(s) is SavedTensor)
+
     def release(self):
         """Drop saved tensors after backward (unless retain_graph=True). Only a
         node that saved something can complain about a second backward."""
@@ -267,9 +286,16 @@ class SavedTensor:
         if tensor._output_nr:
             self.tensor._output_nr = tensor._output_nr
 
+    @property
+    def modified_in_place(self):
+        """Whether the tensor was written in place (through any view of its
+        storage) since it was saved: its version moved on, so unpacking it for
+        backward raises. PyTorch keeps the same counter, `tensor._version`."""
+        return self.tensor._version != self.version
+
     def unpack(self, node):
         t = self.tensor
-        if t._storage._version != self.version:
+        if self.modified_in_place:
             raise RuntimeError(modified_message(t, self.version, node if self.is_output else None))
         if self.is_output:
             # The output as it was handed out: same data, same grad_fn.
