@@ -136,23 +136,14 @@ def _number(item, d):
         item = item.item()
     if d.is_floating_point:
         if isinstance(item, (bool, int, float, np.number, np.bool_)):
-            return float(item)
+            return float(item)  # unchecked, unlike full(): PyTorch's tensor([1e300], dtype=float32) is inf
         raise TypeError(f"must be real number, not {python_type_name(item)}")
     if d is dtypes.bool_ and isinstance(item, (bool, float, np.bool_)):
         return bool(item)
     if not isinstance(item, (bool, int, float, np.integer)):
         raise TypeError(f"'{python_type_name(item)}' object cannot be interpreted as an integer")
-    if d is dtypes.bool_:
-        return bool(item)
-    info = np.iinfo(d.numpy)
-    if isinstance(item, float):
-        if not info.min <= item <= info.max:  # nan fails both comparisons
-            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
-        return int(item)
-    item = int(item)
-    if not (-info.max if d is dtypes.uint8 else info.min) <= item <= info.max:
-        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
-    return item % 256 if d is dtypes.uint8 else item
+    # fill_'s check and conversion, but PyTorch's message here names the dtype (uint8), not the C++ type (uint8_t).
+    return dtypes.checked_scalar(item, d, name=d.name)
 
 
 def _copy_of_array(array, d):
@@ -563,9 +554,8 @@ def randn(*size, dtype=None, device=None, requires_grad=False):
     return _make(values, d, device, requires_grad)
 
 
-# The C++ names PyTorch's randint uses when a bound does not fit the dtype.
-_C_NAMES = {"int8": "signed char", "int16": "short int", "int32": "int", "uint8": "unsigned char", "bool": "bool",
-            "float16": "c10::Half"}
+# The dtypes whose limits randint checks its bounds against (any int64 bound fits int64, float32, float64).
+_RANDINT_CHECKED = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.uint8, dtypes.bool_, dtypes.float16)
 
 
 def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
@@ -578,14 +568,12 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if d.name in _C_NAMES:
-        lowest, highest = (0, 1) if d is dtypes.bool_ else (
-            (np.finfo(d.numpy).min, np.finfo(d.numpy).max) if d.is_floating_point else
-            (np.iinfo(d.numpy).min, np.iinfo(d.numpy).max))
+    if d in _RANDINT_CHECKED:
+        lowest, highest = dtypes.limits(d)
         if low < lowest:
-            raise RuntimeError(f"from is out of bounds for {_C_NAMES[d.name]}")
+            raise RuntimeError(f"from is out of bounds for {dtypes.CPP_NAMES[d.name]}")
         if high - 1 > highest:
-            raise RuntimeError(f"to - 1 is out of bounds for {_C_NAMES[d.name]}")
+            raise RuntimeError(f"to - 1 is out of bounds for {dtypes.CPP_NAMES[d.name]}")
     values = generator(to_device(device)).integers(low, high, shape, dtype=np.int64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 

@@ -123,34 +123,56 @@ CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "i
              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
-def check_fits(value, d):
-    """Raise PyTorch's error if the number `value` does not fit dtype `d`.
+def _limits(d):
+    if d is bool_:
+        return 0, 1
+    if d.is_floating_point:
+        info = np.finfo(d.numpy)
+        return float(info.min), float(info.max)
+    info = np.iinfo(d.numpy)
+    return int(info.min), int(info.max)
 
-    Where PyTorch checks (fill_, clamp's bounds, pow's exponent), a value
-    fits when it is in d's range; inf and nan fit a floating type, and uint8
+
+_LIMITS = {d: _limits(d) for d in ALL_DTYPES}
+
+
+def limits(d):
+    """The lowest and highest value dtype `d` holds, as Python numbers:
+    (-128, 127) for int8, (-65504.0, 65504.0) for float16, (0, 1) for bool."""
+    return _LIMITS[d]
+
+
+def fits(value, d):
+    """Whether PyTorch accepts the number `value` for dtype `d` where it checks
+    (fill_, full, clamp's bounds, pow's exponent, the ints of tensor(data)):
+    in d's limits, except that inf and nan fit a floating type, and uint8
     also takes negative ints down to -255 (they wrap around, as in C)."""
     if d is bool_:
-        return
+        return True
+    lowest, highest = limits(d)
     if d.is_floating_point:
-        largest = float(np.finfo(d.numpy).max)
-        fits = not largest < abs(float(value)) < float("inf")  # inf and nan fit
-    else:
-        info = np.iinfo(d.numpy)
-        if isinstance(value, (float, np.floating)):
-            fits = info.min <= value <= info.max  # nan fails both comparisons
-        else:
-            lowest = -info.max if d is uint8 else info.min
-            fits = lowest <= int(value) <= info.max
-    if not fits:
-        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[d.name]} without overflow")
+        return not highest < abs(float(value)) < float("inf")  # inf and nan fit
+    if isinstance(value, (float, np.floating)):
+        return lowest <= value <= highest  # nan fails both comparisons
+    if d is uint8:
+        lowest = -highest
+    return lowest <= int(value) <= highest
 
 
-def checked_scalar(value, d):
+def check_fits(value, d, name=None):
+    """Raise PyTorch's error if the number `value` does not fit dtype `d` (see
+    fits). The message names d as C++ does (uint8_t), or as `name`: tensor(data)
+    names the dtype itself (uint8)."""
+    if not fits(value, d):
+        raise RuntimeError(f"value cannot be converted to type {name or _C_TYPE_NAMES[d.name]} without overflow")
+
+
+def checked_scalar(value, d, name=None):
     """A Python number as one element of dtype `d`, refusing a value that does
     not fit (see check_fits), as PyTorch does when it fills a tensor with a
     scalar. Floats are truncated toward zero for integer types; uint8 takes a
     negative int modulo 256, like C."""
-    check_fits(value, d)
+    check_fits(value, d, name)
     if d is bool_:
         return bool(value)
     if d.is_floating_point:

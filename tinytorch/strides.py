@@ -258,7 +258,12 @@ def normalize_dim(dim, ndim):
 
 
 def infer_size(shape, numel):
-    """Resolve one -1 in `shape` so the product equals numel, with PyTorch's errors."""
+    """Resolve one -1 in `shape` so the product equals numel, with PyTorch's errors.
+
+    Every way of missing numel (no -1 and the wrong product, or a -1 that no
+    whole number fills) is one mistake to PyTorch, with one message: so each
+    branch that succeeds returns, and all the others fall through to it. Only
+    a -1 beside a 0 in an empty tensor, which any size would fill, gets its own."""
     shape = list(shape)
     unknown = None
     known = 1
@@ -272,20 +277,17 @@ def infer_size(shape, numel):
         else:
             known *= s
     if unknown is None:
-        if known != numel:
-            raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
+        if known == numel:
+            return tuple(shape)
+    elif known == 0 and numel == 0:
+        raise RuntimeError(
+            f"cannot reshape tensor of 0 elements into shape {list_repr(shape)} because the unspecified "
+            "dimension size -1 can be any value and is ambiguous"
+        )
+    elif known != 0 and numel % known == 0:
+        shape[unknown] = numel // known
         return tuple(shape)
-    if known == 0:
-        if numel == 0:
-            raise RuntimeError(
-                f"cannot reshape tensor of 0 elements into shape {list_repr(shape)} because the unspecified "
-                "dimension size -1 can be any value and is ambiguous"
-            )
-        raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
-    if numel % known:
-        raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
-    shape[unknown] = numel // known
-    return tuple(shape)
+    raise RuntimeError(f"shape '{list_repr(shape)}' is invalid for input of size {numel}")
 
 
 def list_repr(shape):

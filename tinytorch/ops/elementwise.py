@@ -40,21 +40,12 @@ def _as_scalar(value, d):
     253). NumPy would raise instead, so the wrapping is done here."""
     if isinstance(value, bool) or d is _BOOL:
         return value
-    low, high = _RANGES[d]
+    low, high = dtypes.limits(d)  # d's true limits, not dtypes.fits: here PyTorch wraps, never refuses
     if low <= value <= high:
         return value
     if d.category == _INTEGER:
         return _wrap_int(value, d)
     return d.numpy.type(value)  # beyond a float type's range (or nan): inf or nan, silently
-
-
-def _range_of(d):
-    info = np.iinfo(d.numpy) if d.category == _INTEGER else np.finfo(d.numpy)
-    number = int if d.category == _INTEGER else float
-    return number(info.min), number(info.max)
-
-
-_RANGES = {d: _range_of(d) for d in dtypes.ALL_DTYPES if d is not _BOOL}
 
 
 def _wrap_int(value, d):
