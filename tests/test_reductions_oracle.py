@@ -1,6 +1,6 @@
 """Reductions against PyTorch: sum, mean, prod, max, min, argmax, argmin, all, any.
 
-Hypothesis draws the dtype, the shape (empty and 0-d included), the dim (None,
+Hypothesis draws the dtype, the shape (empty and 0-d included), the layout, the dim (None,
 an int or a tuple, negative too, out of range or repeated now and then) and
 keepdim; both libraries must agree on values, shape and dtype, or raise the
 same error.
@@ -25,8 +25,9 @@ shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
 
 @st.composite
 def tensors(draw, name=None):
-    """(tinytorch tensor, torch tensor) with equal values; small integers, so
-    products stay exact, and floats with an occasional nan or inf."""
+    """(tinytorch tensor, torch tensor) with equal values, in a permuted layout
+    now and then (results must come out contiguous, as PyTorch's do); small
+    integers, so products stay exact, and floats with an occasional nan or inf."""
     name = name or draw(st.sampled_from(DTYPES))
     shape = draw(shapes)
     if name == "bool":
@@ -37,7 +38,8 @@ def tensors(draw, name=None):
         values = st.integers(0 if name == "uint8" else -3, 3)
     flat = draw(st.lists(values, min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))
     array = np.array(flat, dtype=np.float64).astype(name).reshape(shape)
-    return tinytorch.from_numpy(array.copy()), torch.from_numpy(array.copy())
+    order = draw(st.permutations(range(len(shape))))
+    return tinytorch.from_numpy(array.copy()).permute(order), torch.from_numpy(array.copy()).permute(order)
 
 
 dims = st.one_of(
@@ -48,17 +50,22 @@ dims = st.one_of(
 
 
 def check(tt_fn, torch_fn):
-    """Same outcome; a float result within a dtype-sized tolerance (sums may add in another order)."""
+    """Same outcome, results laid out alike (stride too); a float result within
+    a dtype-sized tolerance (sums may add in another order)."""
     try:
-        result = torch_fn()
+        results = torch_fn()
     except Exception:  # noqa: BLE001  (compared below)
-        result = None
-    if isinstance(result, tuple):
-        result = result[0]
+        results = None
+    results = results if isinstance(results, tuple) else (results,)
+    result = results[0]
     rtol = RTOL.get(oracle.dtype_name(result.dtype), 0.0) if isinstance(result, torch.Tensor) else 0.0
     # PyTorch's argument parser words its TypeErrors with C++ signatures; compare the type only.
     check_message = not _raises(torch_fn, TypeError)
-    return oracle.assert_same_outcome(tt_fn, torch_fn, rtol=rtol, atol=rtol, check_message=check_message)
+    got = oracle.assert_same_outcome(tt_fn, torch_fn, rtol=rtol, atol=rtol, check_message=check_message)
+    for mine, theirs in zip(got if isinstance(got, tuple) else (got,), results):
+        if isinstance(theirs, torch.Tensor):
+            assert mine.stride() == theirs.stride(), f"stride {mine.stride()} != torch's {theirs.stride()}"
+    return got
 
 
 def _raises(fn, kind):

@@ -76,7 +76,13 @@ def _reduce(name, a, dims, keepdim, d):
             result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
         else:
             result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
-    return from_array(result, d, a.device)
+    return from_array(_contiguous(xp, result), d, a.device)
+
+
+def _contiguous(xp, result):
+    """PyTorch's reductions return contiguous tensors whatever the input's
+    layout, where NumPy's follow the layout of the input they reduced."""
+    return xp.asarray(result, order="C")
 
 
 class SumBackward0(Node):
@@ -348,7 +354,7 @@ def _logical_reduce(a, dim, keepdim, name):
     xp = xp_of(a)
     result = getattr(xp, name)(a._data, axis=_dims(a, dim, empty_means_all=False), keepdims=keepdim)
     d = dtypes.uint8 if a.dtype is dtypes.uint8 else dtypes.bool_
-    return from_array(result, d, a.device)
+    return from_array(_contiguous(xp, result), d, a.device)
 
 
 def any(a, dim=None, keepdim=False):
