@@ -7,6 +7,7 @@ was, sharing included. Where torch has the same behaviour (what sharing and
 requires_grad look like after loading) torch's own round trip is the oracle.
 The CUDA cases run on the stand-in GPU of tests/fake_gpu.py.
 """
+import errno
 import io
 import json
 import math
@@ -441,10 +442,79 @@ def test_a_failing_fsync_or_rename_leaves_the_old_file(old_file, monkeypatch, st
 
     monkeypatch.setattr(serialization.os, step, fail)
     with pytest.raises(OSError, match=f"{step} failed"):
-        tinytorch.save({"version": "new"}, path)
+        tinytorch.save({"version": "new"}, path, durable=True)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert os.listdir(path.parent) == [path.name]
+
+
+@pytest.fixture
+def disk_calls(monkeypatch):
+    """The fsyncs and renames save makes, in order: ('fsync', what the descriptor is) or ('replace', target name)."""
+    calls = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor):
+        kind = "directory" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file"
+        calls.append(("fsync", kind))
+        real_fsync(descriptor)
+
+    def replace(source, target):
+        calls.append(("replace", os.path.basename(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(serialization.os, "fsync", fsync)
+    monkeypatch.setattr(serialization.os, "replace", replace)
+    return calls
+
+
+def test_save_hands_the_bytes_to_the_os_without_waiting_for_the_disk(tmp_path, disk_calls):
+    tinytorch.save(tinytorch.ones(3), tmp_path / "a.tt")
+    assert disk_calls == [("replace", "a.tt")]
+
+
+def test_a_durable_save_syncs_the_file_before_the_rename_and_the_directory_after(tmp_path, disk_calls):
+    tinytorch.save(tinytorch.ones(3), tmp_path / "a.tt", durable=True)
+    assert disk_calls == [("fsync", "file"), ("replace", "a.tt"), ("fsync", "directory")]
+    assert tinytorch.load(tmp_path / "a.tt").equal(tinytorch.ones(3))
+
+
+def test_durable_needs_a_path():
+    with pytest.raises(ValueError, match="durable=True needs a path"):
+        tinytorch.save(1, io.BytesIO(), durable=True)
+
+
+def test_the_disk_space_reserved_is_the_size_written(tmp_path, monkeypatch):
+    reserved = []
+    real = os.posix_fallocate
+    monkeypatch.setattr(serialization.os, "posix_fallocate", lambda fd, offset, n: reserved.append(n) or real(fd, offset, n))
+    path = tmp_path / "a.tt"
+    t = tinytorch.arange(10.0)
+    tinytorch.save({"whole": t, "view": t[2:], "other": tinytorch.ones(3, dtype=tinytorch.int16), "n": 1}, path)
+    assert reserved == [path.stat().st_size]
+
+
+def test_a_full_disk_fails_before_writing_and_leaves_the_old_file(old_file, monkeypatch):
+    path, before = old_file
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(serialization.os, "posix_fallocate", full)
+    monkeypatch.setattr(serialization, "_write", lambda *args: pytest.fail("nothing may be written"))
+    with pytest.raises(OSError, match="No space left"):
+        tinytorch.save({"version": "new"}, path)
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == [path.name]
+
+
+def test_a_file_system_that_cannot_reserve_space_still_gets_the_file(tmp_path, monkeypatch):
+    def unsupported(*args):
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(serialization.os, "posix_fallocate", unsupported)
+    tinytorch.save({"w": tinytorch.ones(4)}, tmp_path / "a.tt")
+    assert tinytorch.load(tmp_path / "a.tt")["w"].equal(tinytorch.ones(4))
 
 
 def test_a_failed_first_save_creates_nothing(tmp_path, monkeypatch):
