@@ -99,7 +99,9 @@ def test_nodes_edges_step_order_and_grads_match_torch(program_and_seed):
         if want is None:
             assert got is None
         else:
-            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+            # NumPy's float32 tanh and torch's may differ in the last bit (0.99999994 against 1.0), and
+            # a chain of exp() behind a saturated tanh multiplies that into a few 1e-6 of gradient.
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @settings(max_examples=15, deadline=None)
