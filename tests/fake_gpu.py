@@ -25,17 +25,48 @@ device_module = importlib.import_module("tinytorch.device")  # `tinytorch.device
 GPU_COUNT = 2
 
 
+class _RowMajorUfunc:
+    """A NumPy ufunc that allocates its result in row-major order, as CuPy's
+    always do (NumPy's follow their inputs' layout): so an op that leaves a
+    GPU result's layout to the array library is caught here too."""
+
+    def __init__(self, ufunc):
+        self._ufunc = ufunc
+
+    def __call__(self, *args, **kwargs):
+        kwargs.setdefault("order", "C")  # NumPy ignores it when out= is given
+        return self._ufunc(*args, **kwargs)
+
+    def __getattr__(self, name):  # reduce, accumulate, nin ...
+        return getattr(self._ufunc, name)
+
+
+class _CupyLikeNumpy:
+    """NumPy as the fake GPU's array module, with row-major ufuncs."""
+
+    def __getattr__(self, name):
+        value = getattr(np, name)
+        return _RowMajorUfunc(value) if isinstance(value, np.ufunc) else value
+
+
 class FakeGpuBackend(device_module.NumpyBackend):
+    xp = _CupyLikeNumpy()
+
     def __init__(self, index):
         self.index = index
 
+    # Copies laid out as CuPy lays them out, not as the source was, so that code
+    # relying on a copy keeping its strides fails here too: ndarray.get() gives a
+    # C-ordered host array; cupy.asarray(host) a C-ordered one, F-ordered only when
+    # the host array is F-contiguous and not C-contiguous (cupy/_core: _array_default).
     @staticmethod
     def to_numpy(array):
-        return np.array(array, copy=True)
+        return np.array(array, order="C", copy=True)
 
     @staticmethod
     def from_numpy(array):
-        return np.array(array, copy=True)
+        fortran_only = array.flags.f_contiguous and not array.flags.c_contiguous
+        return np.array(array, order="F" if fortran_only else "C", copy=True)
 
 
 def _fake_cupy():

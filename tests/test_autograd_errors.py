@@ -272,8 +272,8 @@ def test_detach_inplace_of_a_view():
 
 @pytest.mark.parametrize("value", [
     lambda m: m.ones(2), lambda m: m.ones(3, dtype=m.int64), lambda m: m.ones(3, dtype=m.float64),
-    lambda m: 3, lambda m: m.ones(1, 3),
-], ids=["size", "long", "double", "int", "shape"])
+    lambda m: 3, lambda m: m.ones(1, 3), lambda m: m.ones(2, dtype=m.float64),
+], ids=["size", "long", "double", "int", "shape", "double of another size"])
 def test_assigning_a_wrong_grad(value):
     same_error(lambda m: setattr(leaf(m), "grad", value(m)))
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from fake_gpu import fake_gpu, stand_in_gpus  # noqa: F401  (fake_gpu is a fixture)
+from fake_gpu import FakeGpuBackend, fake_gpu, stand_in_gpus  # noqa: F401  (fake_gpu is a fixture)
 from oracle import DTYPE_NAMES, assert_same, assert_same_error, tinytorch_message, torch_dtype, tt_dtype
 
 CPU = tinytorch.device("cpu")
@@ -452,3 +452,379 @@ def test_storages_move_for_map_location_functions(fake_gpu):
     assert on_gpu.cuda(1) is on_gpu and storage.cpu() is storage
     back = on_gpu.cpu()
     assert back.device is CPU and back.tolist() == storage.tolist() and back is not storage
+
+
+# -- layouts of copies made for a GPU ------------------------------------------------------
+# CuPy copies an n-d host array into C order (F order if it is F-contiguous only), whatever
+# its strides, and the stand-in GPU copies the same way (fake_gpu.FakeGpuBackend). A copy
+# that must keep its layout therefore goes over as one flat buffer under its own header.
+def _permuted(lib):
+    """3-D data in neither C nor F order (strides (1, 12, 4)), as a tensor of `lib`."""
+    return lib.arange(24.0).reshape(2, 3, 4).permute(2, 0, 1)
+
+
+def test_the_stand_in_gpu_copies_in_cupys_order(fake_gpu):
+    backend = FakeGpuBackend(0)
+    data = np.arange(24.0).reshape(2, 3, 4)
+    for host, order in [(data, "C"), (data.transpose(2, 1, 0), "F"), (data.transpose(2, 0, 1), "C"),
+                        (data[:, ::2], "C"), (np.asfortranarray(data)[:, :, :1], "F")]:
+        up = backend.from_numpy(host)
+        assert up.flags[f"{order}_CONTIGUOUS"] and np.array_equal(up, host)
+        down = backend.to_numpy(up.transpose(1, 0, 2))
+        assert down.flags.c_contiguous and np.array_equal(down, host.transpose(1, 0, 2))
+
+
+LIKE = {
+    "zeros_like": lambda lib, t, **kw: lib.zeros_like(t, **kw),
+    "ones_like": lambda lib, t, **kw: lib.ones_like(t, **kw),
+    "empty_like": lambda lib, t, **kw: lib.empty_like(t, **kw).zero_(),
+    "full_like": lambda lib, t, **kw: lib.full_like(t, 2.5, **kw),
+    "rand_like": lambda lib, t, **kw: lib.rand_like(t, **kw),
+    "randn_like": lambda lib, t, **kw: lib.randn_like(t, **kw),
+}
+
+
+@pytest.mark.parametrize("name", list(LIKE))
+@pytest.mark.parametrize("view", ["permute", "transpose", "gapped permute", "F order", "expanded"])
+def test_like_factories_keep_torchs_layout_on_a_gpu(fake_gpu, name, view):
+    def source(lib):
+        base = lib.arange(48.0).reshape(2, 4, 6)
+        return {"permute": base.permute(2, 0, 1), "transpose": base.transpose(0, 2),
+                "gapped permute": base[:, ::2].permute(1, 2, 0), "F order": base.permute(2, 1, 0),
+                "expanded": base[:1, :1].expand(3, 4, 6)}[view]
+
+    ref = LIKE[name](torch, source(torch))
+    on_cpu = LIKE[name](tinytorch, source(tinytorch))
+    from_cuda = LIKE[name](tinytorch, source(tinytorch).cuda())  # the device of the source
+    to_cuda = LIKE[name](tinytorch, source(tinytorch), device="cuda:1")  # device=
+    for t in (on_cpu, from_cuda, to_cuda):
+        assert t.stride() == ref.stride() and tuple(t.shape) == tuple(ref.shape)
+    assert from_cuda.device is tinytorch.device("cuda:0") and to_cuda.device is tinytorch.device("cuda:1")
+    if name not in ("rand_like", "randn_like"):
+        assert_same(from_cuda.cpu(), ref)
+
+
+@pytest.mark.parametrize("layout", ["permuted", "F order", "gapped", "C order", "0-d", "empty"])
+def test_tensor_of_an_array_keeps_torchs_layout_on_a_gpu(fake_gpu, layout):
+    data = np.arange(60.0).reshape(3, 4, 5)
+    array = {"permuted": data.transpose(2, 0, 1), "F order": np.asfortranarray(data), "gapped": data[:, ::2, 1:],
+             "C order": data, "0-d": np.array(4.5), "empty": data[:0].transpose(1, 0, 2)}[layout]
+    ref = torch.tensor(array)
+    for dev in ("cuda", "cuda:1"):
+        t = tinytorch.tensor(array, device=dev)
+        assert t.is_cuda and t.stride() == ref.stride() == tinytorch.tensor(array).stride()
+        assert_same(t.cpu(), ref)
+    assert tinytorch.tensor(array, dtype=tinytorch.float32, device="cuda").stride() == ref.stride()
+
+
+@pytest.mark.parametrize("view", ["permute", "gapped permute", "expanded", "overlapping"])
+def test_moves_between_devices_keep_torchs_layout(fake_gpu, view):
+    """.to(device) copies as .to(dtype) and .to(copy=True) do (aten/src/ATen/native/TensorConversions.cpp,
+    _to_copy with memory_format=preserve): a non-overlapping and dense source keeps its strides; any
+    other is packed densely, its dims in the order of their strides. torch's CPU build shows the rule
+    through .to(copy=True), the same function."""
+    def source(lib):
+        base = lib.arange(48.0).reshape(2, 4, 6)
+        return {"permute": base.permute(2, 0, 1), "gapped permute": base[:, 1::2].permute(2, 0, 1),
+                "expanded": base[:, :1].expand(2, 3, 6),
+                "overlapping": lib.arange(10.0).as_strided((3, 4), (2, 1))}[view]
+
+    ref = source(torch).to(copy=True)
+    on_gpu = source(tinytorch).to("cuda")
+    assert on_gpu.stride() == ref.stride()
+    assert_same(on_gpu.cpu(), ref)
+    assert_same(on_gpu.to("cuda:1").cpu(), ref)
+    back = source(tinytorch).cuda().transpose(0, 1).cpu()  # a view on the GPU, copied off it
+    assert_same(back, ref.transpose(0, 1).to(copy=True))
+
+
+# -- indexing across devices -----------------------------------------------------------------
+# What torch's CPU build cannot show (it has no second device that checks, and its meta
+# device skips these checks) comes from torch's source, cited at each rule.
+INDEX_READ_ERROR = "indices should be either on cpu or on the same device as the indexed tensor ({})"
+
+
+@pytest.mark.parametrize("kind", ["ints", "mask", "two index tensors"])
+def test_reading_with_indices_on_another_device_follows_torchs_rule(fake_gpu, kind):
+    """x[indices] takes indices on the CPU or on x's device, nowhere else
+    (aten/src/ATen/native/TensorAdvancedIndexing.cpp: check_indices_on_cpu_or_selfdevice)."""
+    data = np.arange(12.0).reshape(3, 4)
+    make_index = {
+        "ints": lambda dev: (tinytorch.tensor([2, 0, 2], device=dev),),
+        "mask": lambda dev: (tinytorch.tensor([True, False, True], device=dev),),
+        "two index tensors": lambda dev: (tinytorch.tensor([0, 2], device=dev), tinytorch.tensor([3, 1])),
+    }[kind]
+    torch_index = tuple(torch.tensor(i.tolist()) for i in make_index("cpu"))
+    expected = torch.tensor(data)[torch_index]
+    for x_dev, index_dev in [("cuda:0", "cpu"), ("cuda:0", "cuda:0"), ("cpu", "cpu"), ("cuda:1", "cuda:1")]:
+        got = tinytorch.tensor(data, device=x_dev)[make_index(index_dev)]
+        assert got.device is tinytorch.device(x_dev)
+        assert_same(got.cpu(), expected)
+    for x_dev, index_dev in [("cpu", "cuda:0"), ("cuda:0", "cuda:1"), ("cuda:1", "cuda:0")]:
+        x = tinytorch.tensor(data, device=x_dev)
+        with pytest.raises(RuntimeError) as caught:
+            x[make_index(index_dev)]
+        assert str(caught.value) == INDEX_READ_ERROR.format(x_dev)
+        with pytest.raises(RuntimeError) as caught:
+            x[1:, make_index(index_dev)[0][:2]]  # checked on the view the basic items made
+        assert str(caught.value) == INDEX_READ_ERROR.format(x_dev)
+
+
+def test_a_0_dim_integer_index_on_another_device_acts_as_a_number(fake_gpu):
+    # torch turns it into a number with .item() before any device check (TensorIndexing.h).
+    x = tinytorch.arange(6.0).view(2, 3)
+    assert_same(x[tinytorch.tensor(1, device="cuda")], torch.arange(6.0).view(2, 3)[torch.tensor(1)])
+
+
+SETITEM_MIXED = "Expected all tensors to be on the same device, but found at least two devices, {} and {}!"
+
+
+@pytest.mark.parametrize("index", ["ints", "mask", "mixed"])
+@pytest.mark.parametrize("target_dev, value_dev", [("cpu", "cuda:0"), ("cuda:0", "cpu"), ("cuda:1", "cuda:0")])
+def test_writing_a_value_from_another_device_follows_torchs_rule(fake_gpu, index, target_dev, value_dev):
+    """x[indices] = v is index_put_ (aten/src/ATen/native/TensorAdvancedIndexing.cpp,
+    _index_put_impl_): a 0-dim v from another device is moved to x's; any other v meets
+    its TensorIterator's same-device check, which names the first non-CPU device first."""
+    data = np.arange(12, dtype=np.float32).reshape(3, 4)
+    lib_index = {
+        "ints": lambda lib: (lib.tensor([2, 0]),),
+        "mask": lambda lib: (lib.tensor([True, False, True]),),
+        "mixed": lambda lib: (slice(1, None), lib.tensor([3, 0])),
+    }[index]
+    shape = torch.tensor(data)[lib_index(torch)].shape
+    values = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) - 10
+    for value, torch_value in [(tinytorch.tensor(-1.5, device=value_dev), torch.tensor(-1.5)),  # 0-dim: moved
+                               (tinytorch.tensor([[-2.5]], device=value_dev), torch.tensor([[-2.5]])),  # stripped to 0-dim
+                               (tinytorch.tensor(values, device=value_dev), torch.tensor(values))]:
+        x, ref = tinytorch.tensor(data, device=target_dev), torch.tensor(data)
+        ref[lib_index(torch)] = torch_value
+        if value.numel() == 1:
+            x[lib_index(tinytorch)] = value
+            assert x.device is tinytorch.device(target_dev) and value.device is tinytorch.device(value_dev)
+            assert_same(x.cpu(), ref)
+            continue
+        with pytest.raises(RuntimeError) as caught:
+            x[lib_index(tinytorch)] = value
+        first, second = (target_dev, value_dev) if target_dev != "cpu" else (value_dev, target_dev)
+        assert str(caught.value) == SETITEM_MIXED.format(first, second)
+        assert x.tolist() == data.tolist()  # nothing written
+        x[lib_index(tinytorch)] = value.to(target_dev)  # on the same device it works
+        assert_same(x.cpu(), ref)
+
+
+def test_writing_checks_shape_and_dtype_before_devices(fake_gpu):
+    # make_index_put_iterator checks the shape, then the dtype; the device check comes when it is built.
+    x = tinytorch.zeros(4)
+    for value, ref_value in [(tinytorch.ones(3, device="cuda"), torch.ones(3)),
+                             (tinytorch.ones(2, dtype=tinytorch.float64, device="cuda"), torch.ones(2, dtype=torch.float64))]:
+        def torch_put(v=ref_value):
+            torch.zeros(4)[torch.tensor([0, 1])] = v
+
+        def tt_put(v=value):
+            x[tinytorch.tensor([0, 1])] = v
+
+        assert_same_error(tt_put, torch_put)
+
+
+def test_writing_takes_indices_from_any_device(fake_gpu):
+    """index_put_ moves its indices to the target's device (aten/src/ATen/native/IndexingUtils.h:
+    expandTensors with ensure_same_device), so unlike reading, any device will do."""
+    data = np.arange(12, dtype=np.float32).reshape(3, 4)
+    ref = torch.tensor(data)
+    ref[torch.tensor([True, False, True]), torch.tensor([1, 3])] = torch.tensor([7.0, 8.0])
+    for x_dev, index_dev in [("cpu", "cuda:0"), ("cuda:0", "cuda:1"), ("cuda:1", "cpu")]:
+        x = tinytorch.tensor(data, device=x_dev)
+        x[tinytorch.tensor([True, False, True], device=index_dev), tinytorch.tensor([1, 3], device=index_dev)] = \
+            tinytorch.tensor([7.0, 8.0], device=x_dev)
+        assert_same(x.cpu(), ref)
+
+
+def test_a_0_dim_value_from_the_cpu_gets_its_gradient_back_on_the_cpu(fake_gpu):
+    v, rv = tinytorch.tensor(2.0, requires_grad=True), torch.tensor(2.0, requires_grad=True)
+    w = tinytorch.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
+    rw = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x, rx = w * 1, rw * 1
+    x[tinytorch.tensor([0, 2])] = v
+    rx[torch.tensor([0, 2])] = rv
+    (x * tinytorch.tensor([1.0, 10.0, 100.0], device="cuda")).sum().backward()
+    (rx * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert v.grad.device is CPU and w.grad.device is tinytorch.device("cuda:0")
+    assert_same(v.grad, rv.grad)
+    assert_same(w.grad.cpu(), rw.grad)
+
+
+# -- copy_ across devices ----------------------------------------------------------------------
+COPY_CASES = {
+    "same shape": (lambda lib, dev: lib.zeros(3, 4, device=dev), lambda lib, dev: lib.arange(12.0, device=dev).view(3, 4)),
+    "into a transposed view": (lambda lib, dev: lib.zeros(4, 3, device=dev).T,
+                               lambda lib, dev: lib.arange(12.0, device=dev).view(3, 4)),
+    "from a gapped view": (lambda lib, dev: lib.zeros(2, 4, device=dev),
+                           lambda lib, dev: lib.arange(24.0, device=dev).view(4, 6)[::2, 1:5]),
+    "broadcast row": (lambda lib, dev: lib.zeros(3, 4, device=dev), lambda lib, dev: lib.arange(4.0, device=dev)),
+    "broadcast 0-dim": (lambda lib, dev: lib.zeros(2, 3, device=dev), lambda lib, dev: lib.tensor(6.5, device=dev)),
+    "into a slice, with a dtype": (lambda lib, dev: lib.zeros(3, 5, dtype=lib.float64, device=dev)[:, 1:4],
+                                   lambda lib, dev: lib.arange(3, device=dev).view(3, 1)),
+}
+
+
+@pytest.mark.parametrize("case", list(COPY_CASES))
+@pytest.mark.parametrize("target_dev, src_dev", [("cpu", "cuda:0"), ("cuda:0", "cpu"), ("cuda:0", "cuda:1")])
+def test_copy_crosses_devices_like_torch(fake_gpu, case, target_dev, src_dev):
+    make_target, make_src = COPY_CASES[case]
+    target = make_target(tinytorch, target_dev)
+    out = target.copy_(make_src(tinytorch, src_dev))
+    expected = make_target(torch, "cpu").copy_(make_src(torch, "cpu"))
+    assert out is target and target.device is tinytorch.device(target_dev)
+    assert_same(target.cpu() if target.is_cuda else target, expected, check_layout=not target.is_cuda)
+    assert target.stride() == expected.stride()
+    if target._base is not None:  # the write went through the view into its base
+        assert target._base.cpu().tolist() == expected._base.tolist()
+
+
+def test_copy_across_devices_sends_the_gradient_back(fake_gpu):
+    src = tinytorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    rsrc = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    target = tinytorch.zeros(2, 3, device="cuda").copy_(src)
+    rtarget = torch.zeros(2, 3).copy_(rsrc)
+    assert target.grad_fn.name() == rtarget.grad_fn.name().replace("torch", "tinytorch")
+    (target * tinytorch.tensor([[1.0], [2.0]], device="cuda")).sum().backward()
+    (rtarget * torch.tensor([[1.0], [2.0]])).sum().backward()
+    assert src.grad.device is CPU
+    assert_same(src.grad, rsrc.grad)
+
+
+# -- gradients on the wrong device -------------------------------------------------------------
+# torch's engine checks every gradient it is handed or a node returns (validate_outputs in
+# torch/csrc/autograd/engine.cpp): a 0-dim gradient on another device is moved to its
+# input's device, any other is an error. torch's CPU build shows the error with its meta
+# device, whose name the comparisons swap for cuda:0.
+def _torch_error_on_meta(fn):
+    with pytest.raises(Exception) as caught:
+        fn()
+    return type(caught.value), tinytorch_message(caught.value).replace("meta", "cuda:0")
+
+
+def _same_error_as_meta(tt_fn, torch_fn):
+    kind, message = _torch_error_on_meta(torch_fn)
+    with pytest.raises(kind) as caught:
+        tt_fn()
+    assert str(caught.value) == message
+
+
+def test_backward_refuses_a_gradient_on_another_device(fake_gpu):
+    x, rx = tinytorch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    _same_error_as_meta(lambda: (x * 2).backward(tinytorch.ones(2, device="cuda")),
+                        lambda: (rx * 2).backward(torch.ones(2, device="meta")))
+    _same_error_as_meta(lambda: tinytorch.autograd.grad(x * 2, x, tinytorch.ones(2, device="cuda")),
+                        lambda: torch.autograd.grad(rx * 2, rx, torch.ones(2, device="meta")))
+    _same_error_as_meta(lambda: tinytorch.autograd.backward([x * 2, x * 3], [tinytorch.ones(2), tinytorch.ones(2, device="cuda")]),
+                        lambda: torch.autograd.backward([rx * 2, rx * 3], [torch.ones(2), torch.ones(2, device="meta")]))
+    # The leaf itself as the output, and a GPU output given a CPU gradient.
+    _same_error_as_meta(lambda: x.backward(tinytorch.ones(2, device="cuda")), lambda: rx.backward(torch.ones(2, device="meta")))
+    g = tinytorch.ones(2, device="cuda", requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^invalid gradient at index 0 - expected device cuda:0 but got cpu$"):
+        (g * 2).backward(tinytorch.ones(2))
+    with pytest.raises(RuntimeError, match=r"^invalid gradient at index 0 - expected device cuda:0 but got cuda:1$"):
+        (g * 2).backward(tinytorch.ones(2, device="cuda:1"))
+    assert x.grad is None and g.grad is None
+
+
+def test_backward_checks_shapes_and_requires_grad_before_devices(fake_gpu):
+    x, rx = tinytorch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    _same_error_as_meta(lambda: (x * 2).backward(tinytorch.ones(3, device="cuda")),
+                        lambda: (rx * 2).backward(torch.ones(3, device="meta")))
+    _same_error_as_meta(
+        lambda: tinytorch.autograd.backward([x * 2, tinytorch.ones(2)], [tinytorch.ones(2, device="cuda"), tinytorch.ones(2)]),
+        lambda: torch.autograd.backward([rx * 2, torch.ones(2)], [torch.ones(2, device="meta"), torch.ones(2)]))
+
+
+def test_a_0_dim_gradient_on_another_device_is_moved(fake_gpu):
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).sum().backward(tinytorch.tensor(3.0, device="cuda"))
+    assert x.grad.device is CPU and x.grad.tolist() == [6.0, 6.0]
+    g = tinytorch.tensor([1.0, 2.0], device="cuda:1", requires_grad=True)
+    (gx,) = tinytorch.autograd.grad((g * 2).sum(), g, tinytorch.tensor(0.5))
+    assert gx.device is tinytorch.device("cuda:1") and gx.tolist() == [1.0, 1.0]
+
+
+def _function(lib, grad_for):
+    """A custom Function (x * y) whose backward returns grad_for(grad, x) for x."""
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad_for(lib, grad, x), grad
+
+    return Scale
+
+
+def test_a_custom_functions_gradient_on_another_device_is_refused(fake_gpu):
+    def wrong_device(lib, grad, x):
+        return lib.ones(2, device="cuda" if lib is tinytorch else "meta")
+
+    x, y = tinytorch.ones(2, requires_grad=True), tinytorch.ones(2, requires_grad=True)
+    rx, ry = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    _same_error_as_meta(lambda: _function(tinytorch, wrong_device).apply(x, y).sum().backward(),
+                        lambda: _function(torch, wrong_device).apply(rx, ry).sum().backward())
+    # The shape is checked first.
+    def wrong_shape_and_device(lib, grad, x):
+        return lib.ones(3, device="cuda" if lib is tinytorch else "meta")
+
+    _same_error_as_meta(lambda: _function(tinytorch, wrong_shape_and_device).apply(x, y).sum().backward(),
+                        lambda: _function(torch, wrong_shape_and_device).apply(rx, ry).sum().backward())
+    assert x.grad is None
+
+
+def test_a_custom_functions_0_dim_gradient_is_moved_and_unused_ones_are_not_checked(fake_gpu):
+    def on_gpu(lib, grad, x):
+        return (grad * 2).to("cuda") if lib is tinytorch else grad * 2
+
+    x, y = tinytorch.tensor(3.0, requires_grad=True), tinytorch.tensor(4.0, requires_grad=True)
+    rx, ry = torch.tensor(3.0, requires_grad=True), torch.tensor(4.0, requires_grad=True)
+    _function(tinytorch, on_gpu).apply(x, y).backward()
+    _function(torch, on_gpu).apply(rx, ry).backward()
+    assert x.grad.device is CPU
+    assert_same(x.grad, rx.grad)
+
+    # An input that needs no gradient gets none, so torch checks nothing about it.
+    def garbage(lib, grad, x):
+        return lib.ones(5, device="cuda" if lib is tinytorch else "meta")
+
+    w, rw = tinytorch.ones(2), torch.ones(2)
+    v, rv = tinytorch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    _function(tinytorch, garbage).apply(w, v).sum().backward()
+    _function(torch, garbage).apply(rw, rv).sum().backward()
+    assert_same(v.grad, rv.grad)
+
+
+@pytest.mark.parametrize("grad_dtype, grad_size", [(None, 2), ("float64", 2), (None, 3), ("float64", 3)])
+def test_assigning_a_grad_from_another_device_is_refused_like_torch(fake_gpu, grad_dtype, grad_size):
+    """torch checks an assigned .grad's dtype, then its device type, then its size (on meta, its CPU build's
+    only other device: the messages name the device type, so 'meta' reads 'cuda' here)."""
+    x, rx = tinytorch.zeros(2), torch.zeros(2)
+    with pytest.raises(RuntimeError) as expected:
+        rx.grad = torch.zeros(grad_size, dtype=getattr(torch, grad_dtype or "float32"), device="meta")
+    with pytest.raises(RuntimeError) as caught:
+        x.grad = tinytorch.zeros(grad_size, dtype=getattr(tinytorch, grad_dtype or "float32"), device="cuda")
+    assert str(caught.value) == tinytorch_message(expected.value).replace("'meta'", "'cuda'")
+    assert x.grad is None
+
+
+def test_assigning_a_grad_from_another_gpu_names_both_indices(fake_gpu):
+    x = tinytorch.zeros(2, device="cuda:0")
+    # torch/csrc/autograd/python_variable.cpp, THPVariable_set_grad: the index check after the type check.
+    with pytest.raises(RuntimeError, match=r"^attempting to assign a gradient located on device with index '1' to a "
+                                           r"tensor located on device with index '0'\. Please ensure"):
+        x.grad = tinytorch.zeros(2, device="cuda:1")
+    x.grad = tinytorch.ones(2, device="cuda:0")
+    assert x.grad.device is tinytorch.device("cuda:0")
+
+
+def test_get_device_is_the_gpu_index_or_minus_one(fake_gpu):
+    assert tinytorch.zeros(1).get_device() == torch.zeros(1).get_device() == -1
+    assert tinytorch.zeros(1, device="cuda:1").get_device() == 1

@@ -155,12 +155,11 @@ def test_binary_ops_with_a_python_number(data, name, dtype, shape, number, numbe
     if name in DIVISION_LIKE or name == "pow":
         # Huge exponents or divisors only test the wrap-around again, slowly.
         number = number if isinstance(number, float) or abs(number) < 100 else 7
-    if dtype == "float16" and not isinstance(number, bool) and number == number and not 2**-24 <= abs(number) <= 65504:
-        # A number beyond float16's range, or too small for it, reaches some of torch's
-        # float16 kernels as float32 (2**31 * half(0) is 0, 1e-25 / half(0) is inf) and
-        # others as half (1e10 // half(1) is nan); tinytorch always converts it to the
-        # tensor's type. The range where torch agrees with itself is tested.
-        number = 0 if abs(number) < 2**-24 else (65504 if number > 0 else -65504)
+    if name == "pow" and isinstance(number, float) and np.float32(number) != number and float(np.float32(number)).is_integer():
+        # An exponent that only float32 rounding makes whole (1.9999999999999982): PyTorch's float32
+        # pow keeps the double element by element (a negative base gives nan) but rounds it to
+        # float32 in its vectorized loop (32 elements at a time on AVX-512), so it disagrees with itself.
+        number = round(number)
     a = data.draw(arrays(dtype, shape, small=name in DIVISION_LIKE and dtype in INTS))
     ta, xa = from_numpy_pair(a)
     if number_first:
@@ -208,7 +207,7 @@ def test_unary_ops(data, name, dtype, shape):
 def test_floor_division_and_remainder_take_the_sign_of_the_divisor():
     # Every sign combination, exact and inexact quotients, ints and floats.
     values = [-7, -6, -1, 0, 1, 6, 7]
-    for name in ("int64", "int8", "float32", "float64"):
+    for name in ("int64", "int8", "float32", "float64", "float16"):
         grid = np.array([[a, b] for a in values for b in values if b != 0], dtype=name)
         (ta, xa), (tb, xb) = from_numpy_pair(grid[:, 0]), from_numpy_pair(grid[:, 1])
         for op in (operator.floordiv, operator.mod):

@@ -258,3 +258,73 @@ def test_dense_strides_like_is_how_torch_lays_out_a_copy(header):
         assert expected == stride
     else:
         assert S.dense_strides_like(shape, stride) == expected
+
+
+@st.composite
+def elementwise_operands(draw):
+    """1 to 3 operand headers that broadcast together. Their strides are any at
+    all, or dense in a drawn order of the dims, or channels-last, so that each
+    of PyTorch's fast paths (all contiguous, all channels-last, all dense alike)
+    comes up as well as the general rule."""
+    out = draw(st.lists(st.sampled_from([0, 1, 1, 2, 3]), max_size=4).map(tuple))
+    shared = draw(st.sampled_from(["any", "dense", "contiguous", "channels_last"]))
+    operands = []
+    for _ in range(draw(st.integers(1, 3))):
+        ndim = draw(st.integers(0, len(out))) if draw(st.booleans()) else len(out)
+        shape = tuple(draw(st.sampled_from([size, size, 1])) for size in out[len(out) - ndim:])
+        layout = shared if draw(st.integers(0, 3)) else draw(st.sampled_from(["any", "dense", "contiguous"]))
+        if layout == "channels_last" and ndim == 4:
+            stride = torch.empty(shape, memory_format=torch.channels_last).stride()
+        elif layout == "dense" and ndim:
+            perm = draw(st.permutations(range(ndim)))
+            dense = S.contiguous_strides([shape[p] for p in perm])
+            stride = tuple(dense[perm.index(d)] for d in range(ndim))
+            if draw(st.booleans()):  # size-1 dims are never stepped: any stride keeps the tensor dense
+                stride = tuple(draw(st.integers(0, 40)) if size == 1 else st_ for size, st_ in zip(shape, stride))
+        elif layout in ("contiguous", "channels_last"):
+            stride = S.contiguous_strides(shape)
+        else:
+            stride = tuple(draw(st.lists(st.integers(0, 7), min_size=ndim, max_size=ndim)))
+        operands.append((shape, stride))
+    return operands
+
+
+TORCH_ELEMENTWISE = {1: torch.neg, 2: torch.add, 3: torch.addcmul}  # PyTorch's TensorIterator ops of 1, 2, 3 operands
+
+
+@settings(max_examples=500, deadline=None)
+@given(elementwise_operands())
+def test_elementwise_strides_is_how_torch_lays_out_a_new_result(operands):
+    views = [torch_view_of(shape, stride, 0) for shape, stride in operands]
+    result = TORCH_ELEMENTWISE[len(views)](*views)
+    assert S.elementwise_strides(tuple(result.shape), operands) == result.stride()
+
+
+@settings(max_examples=200, deadline=None)
+@given(elementwise_operands())
+def test_a_python_number_is_a_0d_operand(operands):
+    # torch wraps the 2 of `a + 2` as a 0-d tensor, which takes part in the rule.
+    shape, stride = operands[0]
+    result = torch_view_of(shape, stride, 0) + 2
+    assert S.elementwise_strides(tuple(result.shape), [(shape, stride), ((), ())]) == result.stride()
+
+
+def test_elementwise_strides_examples():
+    # Row-major operands: a row-major result.
+    assert S.elementwise_strides((2, 3), [((2, 3), (3, 1)), ((3,), (1,))]) == (3, 1)
+    # A transposed operand and a broadcast row: the result is transposed like it.
+    assert S.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((2,), (1,))]) == (1, 3)
+    # Two layouts that disagree: the first operand decides.
+    assert S.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((3, 2), (2, 1))]) == (1, 3)
+    assert S.elementwise_strides((3, 2), [((3, 2), (2, 1)), ((3, 2), (1, 3))]) == (2, 1)
+    # Dense alike: the result copies the strides, even a size-1 dim's odd one...
+    assert S.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2))]) == (1, 100, 2)
+    # ... which the general rule, here for a 0-d operand (a + 1), does not keep.
+    assert S.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2)), ((), ())]) == (1, 6, 2)
+
+
+def test_broadcast_strides():
+    # A missing dim and a stretched size-1 dim read one element: stride 0.
+    assert S.broadcast_strides((1, 3), (3, 1), (2, 4, 3)) == (0, 0, 1)
+    # A size-1 dim that stays size 1 keeps its stride.
+    assert S.broadcast_strides((1, 3), (5, 1), (1, 3)) == (5, 1)

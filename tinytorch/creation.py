@@ -22,11 +22,20 @@ def _finish(t, requires_grad):
 
 
 def _make(array, dtype, device, requires_grad):
-    """A tensor of `array` (built on the CPU) on `device`."""
-    device = to_device(device)
-    if device.type != "cpu":
-        array = backend_for(device).from_numpy(array)
-    return _finish(from_array(array, dtype, device), requires_grad)
+    """A tensor of `array` (built on the CPU) on `device`, laid out as `array` is."""
+    return _finish(_on_device(from_array(array, dtype, CPU), to_device(device)), requires_grad)
+
+
+def _on_device(t, device):
+    """t, just made on the CPU over a storage of its own, on `device`. The
+    storage travels as the flat buffer it is and the header stays, so the
+    layout does too, as in .to(device). (Handing CuPy the n-d array instead
+    would not do: cupy.asarray copies it in C order, or F order when it is
+    F-contiguous, whatever its strides.)"""
+    if device is CPU:
+        return t
+    flat = backend_for(device).from_numpy(t._storage._array)
+    return Tensor._make(Storage(flat, t.dtype, device), t._shape, t._stride, t._offset)
 
 
 def _size_arg(size, fn):
@@ -172,10 +181,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
     if isinstance(data, np.ndarray):
         d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
         flat, stride, copy = _copy_of_array(data, d)
-        device = to_device(device)
-        if device.type != "cpu":
-            return _finish(from_array(backend_for(device).from_numpy(copy), d, device), requires_grad)
-        return _finish(Tensor._make(Storage(flat, d, CPU), data.shape, stride, 0, copy), requires_grad)
+        on_cpu = Tensor._make(Storage(flat, d, CPU), data.shape, stride, 0, copy)
+        return _finish(_on_device(on_cpu, to_device(device)), requires_grad)
     if isinstance(data, str):  # a str is a sequence to Python, never data to a tensor
         raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
     shape = _data_shape(data)
@@ -333,8 +340,8 @@ def _like(t, dtype, device, requires_grad, fill):
     shape = t._shape
     stride = S.copy_strides(shape, t._stride)
     flat = fill(S.storage_extent(shape, stride), d)
-    array = backend_for(CPU).as_strided(flat, shape, stride, 0)
-    return _make(array, d, t.device if device is None else device, requires_grad)
+    on_cpu = Tensor._make(Storage(flat, d, CPU), shape, stride, 0)
+    return _finish(_on_device(on_cpu, to_device(t.device if device is None else device)), requires_grad)
 
 
 def zeros_like(t, *, dtype=None, device=None, requires_grad=False):

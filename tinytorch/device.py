@@ -130,6 +130,11 @@ class NumpyBackend:
         return np.ndarray(shape, flat.dtype, flat, offset * itemsize, [s * itemsize for s in stride])
 
     @staticmethod
+    def empty(n, dtype):
+        """A new storage array of n elements, values unset."""
+        return np.empty(n, dtype)
+
+    @staticmethod
     def data_ptr(flat):
         return flat.ctypes.data
 
@@ -162,6 +167,11 @@ class CupyBackend:
         return self.xp.ndarray(
             tuple(shape), flat.dtype, flat.data + offset * itemsize, strides=tuple(s * itemsize for s in stride)
         )
+
+    def empty(self, n, dtype):
+        # On this backend's GPU, whichever GPU is current.
+        with self.xp.cuda.Device(self.index):
+            return self.xp.empty(n, dtype)
 
     @staticmethod
     def data_ptr(flat):

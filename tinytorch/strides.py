@@ -62,19 +62,40 @@ def dense_strides_like(shape, stride):
     memory (PyTorch's rule for clone() and for tensor(ndarray) of a strided
     array): dims sorted from the smallest stride, ties broken by size; a dim
     with stride 0 stays where it is."""
-    ndim = len(shape)
-    order = list(range(ndim - 1, -1, -1))  # innermost first, as for a contiguous tensor
+    result = [0] * len(shape)
+    step = 1
+    for d in memory_order(shape, [stride]):
+        result[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return tuple(result)
+
+
+def memory_order(shape, operand_strides):
+    """The dims of `shape` from the one that moves fastest in memory to the
+    slowest, as PyTorch recovers it from its operands' strides (TensorIterator's
+    reorder_dimensions). Start from row-major order (last dim innermost) and
+    insertion-sort; to compare two dims, ask each operand in turn:
+    - a stride 0 on either dim (broadcast) says nothing: ask the next operand;
+    - a smaller stride puts that dim first;
+    - equal strides put the larger dim later, or else ask the next operand.
+    When nobody has an opinion the dims keep their row-major places."""
+    order = list(range(len(shape) - 1, -1, -1))
 
     def should_swap(d0, d1):  # 1: d0 must come after d1, -1: before, 0: no opinion
-        if stride[d0] == 0 or stride[d1] == 0:
-            return 0
-        if stride[d0] != stride[d1]:
-            return 1 if stride[d0] > stride[d1] else -1
-        return 1 if shape[d0] > shape[d1] else 0
+        for stride in operand_strides:
+            s0, s1 = stride[d0], stride[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
 
-    # An insertion sort that stops at the first dim it must stay behind, so
-    # dims it has no opinion about keep their places.
-    for i in range(1, ndim):
+    # The sort stops at the first dim it must stay behind, so dims it has no
+    # opinion about keep their places.
+    for i in range(1, len(order)):
         moving = i
         for j in range(i - 1, -1, -1):
             verdict = should_swap(order[j], order[moving])
@@ -83,13 +104,59 @@ def dense_strides_like(shape, stride):
                 moving = j
             elif verdict < 0:
                 break
-    result = [0] * ndim
+    return order
+
+
+def elementwise_strides(shape, operands):
+    """The strides PyTorch gives the new result of an elementwise op (a + b,
+    exp(a), a < b, where(c, a, b) ...) of this `shape`, from its operands'
+    (shape, stride) headers in argument order. The result copies the operands'
+    memory order, so that a transposed input gives a transposed result and
+    the op reads and writes memory front to back (TensorIterator's rule):
+
+    1. Operands all of one shape, and all contiguous: contiguous. All
+       channels-last (an NCHW tensor stored as NHWC): channels-last. All dense
+       with the same strides: those strides.
+    2. Otherwise broadcast each operand to `shape` (a stretched or missing dim
+       gets stride 0), find the dims' memory_order (where operands disagree,
+       the first one has the say), and lay the result out densely in that
+       order. Row-major order gives contiguous strides."""
+    if all(s == shape for s, _ in operands):
+        if all(is_contiguous(s, st) for s, st in operands):
+            return contiguous_strides(shape)
+        if len(shape) == 4 and all(is_contiguous(_nhwc(s), _nhwc(st)) for s, st in operands):
+            return _from_nhwc(contiguous_strides(_nhwc(shape)))
+        first = operands[0][1]
+        if all(st == first for _, st in operands) and is_non_overlapping_and_dense(shape, first):
+            return tuple(first)
+    order = memory_order(shape, [broadcast_strides(s, st, shape) for s, st in operands])
+    if order == list(range(len(shape) - 1, -1, -1)):
+        return contiguous_strides(shape)
+    result = [0] * len(shape)
     step = 1
     for d in order:
         result[d] = step
-        if shape[d] > 1:
-            step *= shape[d]
+        step *= shape[d]  # unlike contiguous_strides, a size-0 dim gives the dims after it stride 0, as in PyTorch
     return tuple(result)
+
+
+def _nhwc(dims):
+    """An NCHW header's dims in channels-last memory order: N, H, W, C."""
+    return (dims[0], dims[2], dims[3], dims[1])
+
+
+def _from_nhwc(dims):
+    return (dims[0], dims[3], dims[1], dims[2])
+
+
+def broadcast_strides(shape, stride, new_shape):
+    """The strides an operand of `shape` is read with once broadcast to
+    `new_shape`: 0 along a dim it lacks or stretches from size 1, since every
+    index there reads the same element."""
+    extra = len(new_shape) - len(shape)
+    return (0,) * extra + tuple(
+        0 if size == 1 and new_shape[extra + d] != 1 else st for d, (size, st) in enumerate(zip(shape, stride))
+    )
 
 
 def copy_strides(shape, stride):

@@ -136,6 +136,10 @@ class Tensor:
     def is_cuda(self):
         return self._storage.device.type == "cuda"
 
+    def get_device(self):
+        """The index of the GPU holding this tensor, or -1 on the CPU."""
+        return -1 if self._storage.device.type == "cpu" else self._storage.device.index
+
     def dim(self):
         return len(self._shape)
 
@@ -240,11 +244,7 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value._shape != self._shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value._shape)}' to a tensor of size "
-                    f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
-                )
+            # PyTorch checks the dtype, then the device, then the size.
             if value.dtype is not self.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_dtypes.CPP_NAMES[value.dtype.name]}' to a tensor with "
@@ -252,6 +252,22 @@ class Tensor:
                     "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
                     "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                     "gradient may break downstream systems that assume they match."
+                )
+            if value.device.type != self.device.type:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with device type '{value.device.type}' to a tensor with device "
+                    f"type '{self.device.type}'. Please ensure that the gradient and the tensor are on the same device"
+                )
+            if value.device is not self.device:
+                raise RuntimeError(
+                    f"attempting to assign a gradient located on device with index '{value.get_device()}' to a tensor "
+                    f"located on device with index '{self.get_device()}'. Please ensure that the gradient and the "
+                    "tensor are on the same device"
+                )
+            if value._shape != self._shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._shape)}' to a tensor of size "
+                    f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
                 )
         self._grad = value
 
@@ -581,16 +597,20 @@ def _is_operand(x):
     return isinstance(x, (Tensor, int, float, np.number, np.bool_))
 
 
-def from_array(array, dtype, device=CPU):
+def from_array(array, dtype, device=CPU, stride=None):
     """Wrap the fresh result of a computation (an array nobody else holds) as a
-    new tensor with its own storage. The array keeps its memory layout."""
+    new tensor with its own storage. The array keeps its memory layout, unless
+    `stride` asks for another one (an elementwise op's result follows PyTorch's
+    rule, strides.elementwise_strides, not NumPy's or CuPy's)."""
     if isinstance(array, np.generic):  # NumPy returns scalars for 0-d results
         array = np.asarray(array)
     if array.dtype != dtype.numpy:
         array = array.astype(dtype.numpy)
+    if stride is not None:
+        return _laid_out(array, dtype, device, stride)
     if not array.flags.c_contiguous:
-        # e.g. the sum of two transposed tensors keeps their transposed layout, as
-        # in PyTorch, when the result is one dense block in some order.
+        # e.g. an empty_like(order="K") of a transposed tensor stays transposed,
+        # when the array is one dense block in some order.
         flat = array.ravel(order="K")
         if backend_for(device).xp.may_share_memory(flat, array):  # CuPy has it too: GPU results keep their layout
             stride = tuple(s // dtype.itemsize for s in array.strides)
@@ -599,6 +619,23 @@ def from_array(array, dtype, device=CPU):
     flat = array.reshape(-1)
     stride = contiguous_strides(array.shape)
     return Tensor._make(Storage(flat, dtype, device), array.shape, stride, 0, array)
+
+
+def _laid_out(array, dtype, device, stride):
+    """from_array with these strides. The array's own memory serves when it is
+    already laid out so (strides of size-1 dims never matter: they are never
+    stepped); otherwise its values are copied into a new block of that layout."""
+    shape = array.shape
+    own = tuple(s // dtype.itemsize for s in array.strides)
+    if all(a == b or size == 1 for a, b, size in zip(own, stride, shape)) and 0 not in shape:
+        flat = array.reshape(-1) if array.flags.c_contiguous else array.ravel(order="K")
+        if backend_for(device).xp.may_share_memory(flat, array):  # dense: the flat block is the array's memory
+            return Tensor._make(Storage(flat, dtype, device), shape, stride, 0, array if own == stride else None)
+    backend = backend_for(device)
+    flat = backend.empty(_strides.storage_extent(shape, stride), dtype.numpy)
+    data = backend.as_strided(flat, shape, stride, 0)
+    data[...] = array
+    return Tensor._make(Storage(flat, dtype, device), shape, stride, 0, data)
 
 
 from . import ops  # noqa: E402  (ops import Tensor; the methods above look ops up at call time)

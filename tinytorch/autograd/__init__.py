@@ -62,6 +62,20 @@ def _root_grads(outputs, grads):
     return roots
 
 
+def _on_output_devices(outputs, roots):
+    """The engine's check of the gradients it starts from (validate_outputs in
+    torch/csrc/autograd/engine.cpp, after every check above): each must be on
+    its output's device. A 0-dim gradient is moved there; any other is an error."""
+    for i, (out, given) in enumerate(zip(outputs, roots)):
+        if given is not None and given.device is not out.device:
+            if given.dim() != 0:
+                raise RuntimeError(
+                    f"invalid gradient at index {i} - expected device {out.device} but got {given.device}"
+                )
+            roots[i] = given.to(out.device)
+    return roots
+
+
 def _ones_like(t):
     from ..ops.base import backend_for, from_array
     return from_array(backend_for(t.device).xp.ones(t._shape, dtype=t.dtype.numpy), t.dtype, t.device)
@@ -107,7 +121,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             UserWarning,
             stacklevel=2,
         )
-    run_backward(edges, roots, retain_graph, create_graph, targets=targets)
+    run_backward(edges, _on_output_devices(tensors, roots), retain_graph, create_graph, targets=targets)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
@@ -134,7 +148,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if edge is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         capture.append(edge)
-    grads = run_backward(edges, roots, retain_graph, create_graph, capture=capture)
+    grads = run_backward(edges, _on_output_devices(outputs, roots), retain_graph, create_graph, capture=capture)
     result = []
     for i, (g, t) in enumerate(zip(grads, inputs)):
         if g is None:

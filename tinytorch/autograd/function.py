@@ -109,7 +109,10 @@ class BackwardFunction(Node, FunctionCtx):
             if g is not None:
                 if not isinstance(g, Tensor):
                     raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
-                g = _fit_gradient(g, meta, len(checked), self.name())
+                if self.next_functions[len(checked)][0] is not None:
+                    # Only a gradient that goes somewhere is checked, as PyTorch's
+                    # engine skips the edges of inputs that need none.
+                    g = _fit_gradient(g, meta, len(checked), self.name())
             checked.append(g)
         return tuple(checked)
 
@@ -121,10 +124,12 @@ def _zeros(meta):
 
 
 def _fit_gradient(grad, meta, index, name):
-    """A gradient must have its input's shape; one that broadcasts to it is
-    summed back (as PyTorch does), anything else is an error."""
+    """A gradient must fit its input, as PyTorch's engine checks it
+    (validate_outputs in torch/csrc/autograd/engine.cpp): its shape, or one
+    that broadcasts to it (summed back); converted to the input's dtype; on the
+    input's device, where a 0-dim gradient is moved and any other is an error."""
     from ..ops.base import sum_to
-    shape, dtype, _ = meta
+    shape, dtype, device = meta
     if grad._shape != shape:
         try:
             expandable = len(shape) <= len(grad._shape) and broadcast_shapes(shape, grad._shape) == grad._shape
@@ -138,6 +143,13 @@ def _fit_gradient(grad, meta, index, name):
         grad = sum_to(grad, shape)
     if grad.dtype is not dtype:
         grad = grad.to(dtype)
+    if grad.device is not device:
+        if grad.dim() != 0:
+            raise RuntimeError(
+                f"Function {name} returned an invalid gradient at index {index} - expected device {device} but got "
+                f"{grad.device}"
+            )
+        grad = grad.to(device)
     return grad
 
 

@@ -7,11 +7,14 @@ from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..device import CPU, backend_for
 from ..dtypes import type_name
-from ..tensor import Tensor, from_array
+from ..storage import Storage
+from ..strides import copy_strides, elementwise_strides
+from ..tensor import Tensor, contiguous_strides, from_array
 
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
     "needs_grad", "record", "sum_to", "same_device", "require_tensor", "xp_of", "to_float_dtype", "type_name",
+    "elementwise_result",
 ]
 
 _NO_EDGE = (None, 0)
@@ -93,3 +96,43 @@ def xp_of(t):
 def to_float_dtype(d):
     """Ops like `/`, exp and sqrt turn integer input into the default float type."""
     return d if d.is_floating_point else dtypes.get_default_dtype()
+
+
+def elementwise_result(values, dtype, device, operands, read_as=None):
+    """Wrap `values`, the array an elementwise op computed, as its new tensor,
+    laid out in memory as PyTorch lays out that op's result (the rule is
+    strides.elementwise_strides); NumPy and CuPy each have their own.
+
+    operands: the op's inputs in PyTorch's order, tensors and the Python
+    numbers PyTorch turns into 0-d tensors (a + 2, a < 2, where(c, a, 2); not
+    a ** 2 or clamp(a, 0, 1), whose numbers are mere arguments).
+    read_as: the dtype the op computes in (one per operand, or one for all).
+    On the CPU PyTorch first copies an operand of another dtype into it, and
+    that copy's layout (copy_strides) is the one that counts."""
+    for x in operands:
+        if type(x) is Tensor and x._stride != contiguous_strides(x._shape):
+            break
+    else:
+        if values.size:
+            # Row-major operands (the common case) give a row-major result; NumPy
+            # and CuPy have made one already, to wrap as it is.
+            shape = values.shape
+            if not shape:
+                return from_array(values, dtype, device)  # 0-d: NumPy gives a scalar, not an array
+            if values.dtype is dtype.numpy and values.flags.c_contiguous:
+                storage = Storage(values.reshape(-1), dtype, device)
+                return Tensor._make(storage, shape, contiguous_strides(shape), 0, values)
+            return from_array(values, dtype, device, contiguous_strides(shape))
+    if not isinstance(read_as, tuple):
+        read_as = (read_as,) * len(operands)
+    headers = [_as_read(x, d) for x, d in zip(operands, read_as)]
+    return from_array(values, dtype, device, elementwise_strides(tuple(values.shape), headers))
+
+
+def _as_read(x, dtype):
+    """(shape, stride) of an operand as the op reads it (see elementwise_result)."""
+    if type(x) is not Tensor:
+        return (), ()
+    if dtype is None or x.dtype is dtype:
+        return x._shape, x._stride
+    return x._shape, copy_strides(x._shape, x._stride)

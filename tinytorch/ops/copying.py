@@ -10,8 +10,10 @@ def clone(a, contiguous=False):
     """A copy with its own storage. Like PyTorch, it keeps the element order of
     the input's memory layout (a transposed tensor stays transposed) unless
     `contiguous` asks for row-major, which is what `.contiguous()` does."""
-    order = "C" if contiguous else "K"
-    out = from_array(xp_of(a).array(a._data, order=order, copy=True), a.dtype, a.device)
+    if contiguous:
+        out = from_array(xp_of(a).array(a._data, order="C", copy=True), a.dtype, a.device)
+    else:
+        out = _copy_to(a, a.dtype, a.device)  # PyTorch's layout for copies (copy_strides), not NumPy's order="K"
     if needs_grad(a):
         record(CloneBackward0(), out, (a,))
     return out

@@ -9,10 +9,10 @@ import warnings
 
 from ..autograd import grad_mode
 from ..autograd.graph import Node
-from ..strides import broadcast_shapes
+from ..strides import broadcast_shapes, contiguous_strides, copy_strides, elementwise_strides
 from .base import (
-    Tensor, dtypes, np, from_array, needs_grad, record, require_tensor, sum_to, same_device, to_float_dtype, type_name,
-    xp_of,
+    Tensor, dtypes, np, elementwise_result, from_array, needs_grad, record, require_tensor, sum_to, same_device,
+    to_float_dtype, type_name, xp_of,
 )
 
 _INTEGER, _FLOATING = dtypes.INTEGER, dtypes.FLOATING
@@ -92,6 +92,27 @@ def operands(a, b):
     return x, y, d, b
 
 
+def _opmath(x, y, d, b):
+    """(x, y) as PyTorch's CPU kernels for mul, div and rounded division see
+    them, for `a op b` with y the array or number promote() made of b.
+
+    With a float16 result and a right operand that is a single value (a number,
+    or a tensor of one element), those kernels compute in float32 ("opmath") and
+    take that value as it was given, not rounded to float16 first: so
+    tensor(1., dtype=float16) // 0.2 is 4, as 1 // 0.2 is in float32, where 0.2
+    rounded to float16 (0.19995) would give 5; and half * 1e5 stays finite,
+    although 1e5 is inf in float16. from_array rounds the result to float16,
+    once. Every other op (add, sub, remainder, pow, comparisons, clamp, where)
+    and a number on the left round the number to float16, as _as_scalar does."""
+    if d is not dtypes.float16 or (type(b) is Tensor and b.numel() != 1):
+        return x, y
+    if type(b) is Tensor:
+        value = b._data.astype(np.float32)  # from b's own dtype: a float64 0.2 is not rounded to float16 on the way
+    else:
+        value = np.float32(b.item() if isinstance(b, (np.number, np.bool_)) else b)  # beyond float32's range: inf
+    return x.astype(np.float32), value
+
+
 def _is_bool(x):
     return x.dtype is _BOOL if type(x) is Tensor else isinstance(x, (bool, np.bool_))
 
@@ -129,21 +150,25 @@ def _grad_for(grad, meta):
     return grad if grad.dtype is d else grad.to(d)
 
 
-def _binary(a, b, ufunc):
-    """ufunc(a, b) as a new tensor, for the add / sub / mul fast path."""
+def _binary(a, b, ufunc, opmath=False, given=None):
+    """ufunc(a, b) as a new tensor, for the add / sub / mul fast path (see
+    _opmath for `opmath`, which mul asks for). `given`: the operand b was
+    computed from (add and sub pass b * alpha), which lays out the result."""
     x, y, d = promote(a, b)
+    if opmath:
+        x, y = _opmath(x, y, d, b)
     try:
         out = ufunc(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, d, a._storage.device)
+    return elementwise_result(out, d, a._storage.device, (a, b if given is None else given), d)
 
 
 # -- add, sub, mul, div -----------------------------------------------------------
 def add(a, b, *, alpha=1):
     if type(a) is not Tensor:
         a, b = b, a
-    out = _binary(a, _times_alpha(b, alpha), _ufunc(a, "add"))
+    out = _binary(a, _times_alpha(a, b, alpha), _ufunc(a, "add"), given=b)
     if needs_grad(a, b):
         record(AddBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
     return out
@@ -159,19 +184,35 @@ class AddBackward0(Node):
         return _grad_for(grad, self.a_meta), _grad_for(gb, self.b_meta)
 
 
-def _times_alpha(b, alpha):
-    """b * alpha for add and sub, not recorded: as in PyTorch, their own node
-    applies alpha in backward."""
+def _times_alpha(a, b, alpha):
+    """b * alpha for add and sub, as PyTorch computes it: in the dtype a and b
+    combine to, with alpha converted to that dtype (refused if it does not fit)
+    and the product rounded to it before the addition. Not recorded: as in
+    PyTorch, their own node applies alpha in backward."""
+    if type(alpha) is int and alpha == 1:  # the default: nothing to scale or check, and a + b is hot
+        return b
+    if isinstance(alpha, (np.number, np.bool_)):
+        alpha = alpha.item()
+    _check_shapes(a, b)  # PyTorch checks the shapes before alpha
+    d = dtypes.result_type(a, b)
+    if isinstance(alpha, bool) and d is not _BOOL:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and d.category != _FLOATING:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if alpha == 1:
         return b
+    dtypes.check_fits(alpha, d)
+    alpha = d.numpy.type(_as_scalar(alpha, d))  # uint8 takes alpha=-1 as 255
+    if type(b) is not Tensor:
+        return d.numpy.type(_as_scalar(b, d)) * alpha  # a NumPy number of dtype d, which promote() reads as a number
     with grad_mode.no_grad():
-        return b * alpha
+        return b.to(d) * alpha.item()
 
 
 def sub(a, b, *, alpha=1):
     if a.dtype is _BOOL or type(b) is not Tensor or b.dtype is _BOOL:
         _refuse_bool_subtraction(a, b)
-    out = _binary(a, _times_alpha(b, alpha), _ufunc(a, "subtract"))
+    out = _binary(a, _times_alpha(a, b, alpha), _ufunc(a, "subtract"), given=b)
     if needs_grad(a, b):
         record(SubBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
     return out
@@ -206,7 +247,7 @@ def rsub(a, b):
     """b - a, for a Python number b."""
     _refuse_bool_subtraction(b, a)
     x, y, d = promote(a, b)
-    out = from_array(_ufunc(a, "subtract")(y, x), d, a._storage.device)
+    out = elementwise_result(_ufunc(a, "subtract")(y, x), d, a._storage.device, (a, b), d)
     if needs_grad(a):
         record(RsubBackward1(_shape_dtype(a)), out, (a,))
     return out
@@ -224,7 +265,7 @@ class RsubBackward1(Node):
 def mul(a, b):
     if type(a) is not Tensor:
         a, b = b, a
-    out = _binary(a, b, _ufunc(a, "multiply"))
+    out = _binary(a, b, _ufunc(a, "multiply"), opmath=True)
     if needs_grad(a, b):
         node = MulBackward0(_shape_dtype(a), _shape_dtype(b))
         # Each input's gradient needs the *other* input; save only what will be used.
@@ -252,8 +293,9 @@ def div(a, b, *, rounding_mode=None):
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
     x, y, d = _true_division_operands(a, b)
+    x, y = _opmath(x, y, d, b)
     try:
-        out = from_array(_ufunc(a, "true_divide")(x, y), d, a._storage.device)
+        out = elementwise_result(_ufunc(a, "true_divide")(x, y), d, a._storage.device, (a, b), d)
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
@@ -314,11 +356,13 @@ def _rounded_quotient(a, b, rounding_mode):
     x, y, d, like = operands(a, b)
     _not_for_bool(d, f"div_{rounding_mode}_cpu")
     xp = xp_of(like)
+    if type(a) is Tensor:
+        x, y = _opmath(x, y, d, b)
     try:
-        if rounding_mode == "floor":
+        if d.category == _FLOATING:
+            q = _float_floor_divide(xp, x, y) if rounding_mode == "floor" else xp.trunc(xp.true_divide(x, y))
+        elif rounding_mode == "floor":
             q = xp.floor_divide(x, y)
-        elif d.category == _FLOATING:
-            q = xp.trunc(xp.true_divide(x, y))
         else:
             q = xp.floor_divide(x, y)
             # Floor and trunc differ by one where the exact quotient is negative and not whole.
@@ -326,7 +370,25 @@ def _rounded_quotient(a, b, rounding_mode):
     except ValueError:
         _broadcast_error(a, b)
     _check_integer_divisor(xp, q, y, d)
-    return from_array(q, d, like._storage.device)
+    return elementwise_result(q, d, like._storage.device, (a, b), d)
+
+
+def _float_floor_divide(xp, x, y):
+    """x // y for floats, computed as PyTorch (and NumPy) compute it: from fmod,
+    which is exact, not as floor(x / y), whose rounded quotient can reach the
+    next integer (1.0 // 0.1 is 9, while floor(1.0 / 0.1) is 10). CuPy's
+    floor_divide is floor(x / y), so the steps are written out, the same on both.
+    Each step rounds in the operands' dtype, as PyTorch's float16 kernel does."""
+    dtype = x.dtype if hasattr(x, "dtype") else y.dtype
+    x, y = xp.asarray(x, dtype), xp.asarray(y, dtype)  # a number in that dtype: 1e-300 is a float32 0
+    mod = xp.fmod(x, y)
+    div = (x - mod) / y
+    div = xp.where((mod != 0) & ((y < 0) != (mod < 0)), div - 1, div)  # toward -inf, not toward 0
+    q = xp.floor(div)
+    q = xp.where(div - q > 0.5, q + 1, q)  # div is a whole number give or take a rounding error: take the nearest
+    quotient = x / y
+    q = xp.where(div == 0, xp.copysign(0, quotient), q)  # a zero takes the sign of the true quotient
+    return xp.where(y == 0, quotient, q)  # x / 0 is inf or nan, as in true division
 
 
 def _check_integer_divisor(xp, result, y, d):
@@ -358,7 +420,7 @@ def rdiv(a, b):
 
 def reciprocal(a):
     d = to_float_dtype(a.dtype)
-    out = from_array(_ufunc(a, "reciprocal")(_cast(a, d)), d, a._storage.device)
+    out = elementwise_result(_ufunc(a, "reciprocal")(_cast(a, d)), d, a._storage.device, (a,), d)
     if needs_grad(a):
         node = ReciprocalBackward0()
         record(node, out, (a,))
@@ -378,7 +440,7 @@ def neg(a):
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
             "mask, use the `~` or `logical_not()` operator instead."
         )
-    out = from_array(_ufunc(a, "negative")(a._data), a.dtype, a._storage.device)
+    out = elementwise_result(_ufunc(a, "negative")(a._data), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
         record(NegBackward0(), out, (a,))
     return out
@@ -419,7 +481,7 @@ def remainder(a, b):
     except ValueError:
         _broadcast_error(a, b)
     _check_integer_divisor(xp, values, y, d)
-    out = from_array(values, d, like._storage.device)
+    out = elementwise_result(values, d, like._storage.device, (a, b), d)
     if needs_grad(a, b):
         if type(a) is not Tensor:
             record(NotImplemented_(), out, (a, b))  # PyTorch has no derivative for number % tensor
@@ -478,7 +540,7 @@ def pow(a, b):
     x, y, d = promote(a, b)
     _not_for_bool(d, "pow")
     try:
-        out = from_array(_power(xp_of(a), x, y, d), d, a._storage.device)
+        out = elementwise_result(_power(xp_of(a), x, y, d), d, a._storage.device, (a, b), d)
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
@@ -494,7 +556,16 @@ def _pow_scalar_exponent(a, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if d is dtypes.float16 or d.category == _INTEGER:
         dtypes.check_fits(exponent, d)  # PyTorch refuses these; float32 and float64 take any exponent
-    out = from_array(_power(xp_of(a), _cast(a, d), _as_scalar(exponent, d), d), d, a._storage.device)
+    base, power_in = _cast(a, d), d
+    if d is dtypes.float32 and not isinstance(exponent, bool):
+        # PyTorch's float32 kernel calls pow(float, double), element by element: the
+        # exponent keeps its double value and the power is taken in double, then rounded
+        # (-1.0 ** 1.9999999999999982 is nan, though that exponent is 2.0 in float32).
+        # Its vectorized loop (32 elements at a time on AVX-512) rounds the exponent to
+        # float32 instead: where the two differ, PyTorch disagrees with itself.
+        base, power_in = base.astype(np.float64), dtypes.float64
+    values = _power(xp_of(a), base, _as_scalar(exponent, power_in), power_in)
+    out = elementwise_result(values, d, a._storage.device, (a,), d)
     if needs_grad(a):
         node = PowBackward0(exponent, _shape_dtype(a))
         node.save(a)
@@ -553,7 +624,9 @@ def _pow_scalar_base(base, exponent):
     d = dtypes.result_type(exponent, base)
     _not_for_bool(d, "pow")
     xp = xp_of(exponent)
-    out = from_array(_power(xp, _as_scalar(base, d), _cast(exponent, d), d), d, exponent._storage.device)
+    # Row-major whatever the exponent's layout: PyTorch allocates this result before it looks at the exponent.
+    out = from_array(_power(xp, _as_scalar(base, d), _cast(exponent, d), d), d, exponent._storage.device,
+                     contiguous_strides(exponent._shape))
     if needs_grad(exponent):
         node = PowBackward2(base, _shape_dtype(exponent))
         record(node, out, (exponent,))
@@ -573,12 +646,12 @@ class PowBackward2(Node):
 
 # -- comparisons and logic (no gradients) -------------------------------------------
 def _compare(a, b, name):
-    x, y, _, like = operands(a, b)
+    x, y, d, like = operands(a, b)
     try:
         out = _ufunc(like, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, _BOOL, like._storage.device)
+    return elementwise_result(out, _BOOL, like._storage.device, (a, b), d)
 
 
 def eq(a, b): return _compare(a, b, "equal")
@@ -598,7 +671,7 @@ def _bitwise(a, b, name):
         out = _ufunc(like, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, d, like._storage.device)
+    return elementwise_result(out, d, like._storage.device, (a, b), d)
 
 
 def bitwise_and(a, b): return _bitwise(a, b, "bitwise_and")
@@ -609,11 +682,11 @@ def bitwise_xor(a, b): return _bitwise(a, b, "bitwise_xor")
 def bitwise_not(a):
     if a.dtype.is_floating_point:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{type_name(a.dtype)}'")
-    return from_array(_ufunc(a, "invert")(a._data), a.dtype, a._storage.device)
+    return elementwise_result(_ufunc(a, "invert")(a._data), a.dtype, a._storage.device, (a,))
 
 
 def logical_not(a):
-    return from_array(_ufunc(a, "logical_not")(a._data), dtypes.bool_, a._storage.device)
+    return elementwise_result(_ufunc(a, "logical_not")(a._data), dtypes.bool_, a._storage.device, (a,))
 
 
 def logical_and(a, b):
@@ -622,12 +695,12 @@ def logical_and(a, b):
 
 
 def _logical(a, b, name):
-    x, y, _ = promote(a, b)
+    x, y, d = promote(a, b)
     try:
         out = _ufunc(a, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(out, _BOOL, a._storage.device)
+    return elementwise_result(out, _BOOL, a._storage.device, (a, b), d)
 
 
 def logical_or(a, b):
@@ -635,9 +708,25 @@ def logical_or(a, b):
     return _logical(a, b, "logical_or")
 
 
-def isnan(a): return from_array(_ufunc(a, "isnan")(a._data), dtypes.bool_, a._storage.device)
-def isinf(a): return from_array(_ufunc(a, "isinf")(a._data), dtypes.bool_, a._storage.device)
-def isfinite(a): return from_array(_ufunc(a, "isfinite")(a._data), dtypes.bool_, a._storage.device)
+def isnan(a): return elementwise_result(_ufunc(a, "isnan")(a._data), _BOOL, a._storage.device, (a,))
+def isinf(a): return _float_test(a, "isinf")
+def isfinite(a): return _float_test(a, "isfinite")
+
+
+def _float_test(a, name):
+    """isinf or isfinite, laid out as PyTorch lays out its result, which it
+    makes with other ops: zeros_like(a) or ones_like(a) for integers (never
+    inf), else abs(a) == inf and (a == a) * (abs(a) != inf)."""
+    values, shape = _ufunc(a, name)(a._data), a._shape
+    if not a.dtype.is_floating_point:
+        return from_array(values, _BOOL, a._storage.device, copy_strides(shape, a._stride))
+    if a._stride == contiguous_strides(shape) and values.size:
+        return from_array(values, _BOOL, a._storage.device)  # row-major at every step
+    each = elementwise_strides(shape, [(shape, a._stride)])  # abs(a), and a == a
+    stride = elementwise_strides(shape, [(shape, each), ((), ())])  # abs(a) == inf
+    if name == "isfinite":
+        stride = elementwise_strides(shape, [(shape, each), (shape, stride)])  # (a == a) * (abs(a) != inf)
+    return from_array(values, _BOOL, a._storage.device, stride)
 
 
 def equal(a, b):
@@ -660,14 +749,14 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
         close = xp_of(a).isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
     except ValueError:
         _broadcast_error(a, b)
-    return from_array(close, _BOOL, a._storage.device)
+    return elementwise_result(close, _BOOL, a._storage.device, (a, b))
 
 
 # -- math functions ---------------------------------------------------------------
 def _unary_float(a, name):
     """Apply a float math function; integer input is computed in the default float type."""
     d = to_float_dtype(a.dtype)
-    return from_array(_ufunc(a, name)(_cast(a, d)), d, a._storage.device)
+    return elementwise_result(_ufunc(a, name)(_cast(a, d)), d, a._storage.device, (a,), d)
 
 
 def exp(a):
@@ -770,7 +859,7 @@ def sigmoid(a):
     xp.tanh(y, out=y)
     y *= 0.5
     y += 0.5
-    out = from_array(y, d, a._storage.device)
+    out = elementwise_result(y, d, a._storage.device, (a,), d)
     if needs_grad(a):
         node = SigmoidBackward0()
         record(node, out, (a,))
@@ -787,13 +876,13 @@ class SigmoidBackward0(Node):
         g = 1 - out._data
         g *= out._data
         g *= grad._data
-        return from_array(g, out.dtype, out._storage.device)
+        return elementwise_result(g, out.dtype, out._storage.device, (grad, out))
 
 
 def relu(a):
     if a.dtype is _BOOL:
         raise RuntimeError("Boolean inputs not supported for relu")
-    out = from_array(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device)
+    out = elementwise_result(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
         node = ReluBackward0()
         record(node, out, (a,))
@@ -810,7 +899,7 @@ class ReluBackward0(Node):
 def abs(a):
     if a.dtype is _BOOL:
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
-    out = from_array(_ufunc(a, "absolute")(a._data), a.dtype, a._storage.device)
+    out = elementwise_result(_ufunc(a, "absolute")(a._data), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
         node = AbsBackward0()
         node.save(a)
@@ -834,7 +923,7 @@ def sign(a):
         values = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
     else:
         values = xp.sign(x)
-    out = from_array(values, a.dtype, a._storage.device)
+    out = elementwise_result(values, a.dtype, a._storage.device, (a,))
     if needs_grad(a):
         record(SignBackward0(), out, (a,))
     return out
@@ -861,12 +950,28 @@ def clamp(a, min=None, max=None):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     min, max = (None if b is None else _as_scalar(b, d) for b in (min, max))
     x = _cast(a, d)
-    out = from_array(xp_of(a).clip(x, min, max), d, a._storage.device)
+    out = elementwise_result(_clamp_to_numbers(xp_of(a), x, min, max), d, a._storage.device, (a,), d)
     if needs_grad(a):
         node = ClampBackward1(min, max)
         node.save(a)
         record(node, out, (a,))
     return out
+
+
+def _clamp_to_numbers(xp, x, low, high):
+    """x held within [low, high] (either may be None), as PyTorch clamps: a nan
+    bound makes every element nan, low > high gives high everywhere, nan stays
+    nan, and an element equal to a bound is kept (clamp(-0.0, min=0.0) is -0.0).
+    Written with comparisons, not xp.clip: CuPy's clip ignores a nan bound, and
+    NumPy's maximum picks the bound's zero over -0.0."""
+    if any(bound is not None and bound != bound for bound in (low, high)):
+        return xp.full_like(x, xp.nan)
+    low, high = (None if bound is None else x.dtype.type(bound) for bound in (low, high))  # compared in x's dtype
+    if low is not None:
+        x = xp.where(x < low, low, x)
+    if high is not None:
+        x = xp.where(x > high, high, x)
+    return x
 
 
 def _clamp_by_tensors(a, min, max):
@@ -889,7 +994,7 @@ def _clamp_by_tensors(a, min, max):
     except ValueError:
         broadcast_shapes(*(t._shape for t in (a, *bounds)))
         raise
-    out = from_array(x, d, a._storage.device)
+    out = elementwise_result(x, d, a._storage.device, (a, *bounds), d)
     if needs_grad(a, *bounds):
         node = ClampBackward0(_shape_dtype(a), _shape_dtype(min), _shape_dtype(max))
         node.save(a, min, max)
@@ -951,7 +1056,7 @@ def where(condition, x, y):
     except ValueError:
         broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if type(t) is Tensor))
         raise
-    out = from_array(out, d, like._storage.device)
+    out = elementwise_result(out, d, like._storage.device, (condition, x, y), (_BOOL, d, d))
     if needs_grad(x, y):
         node = WhereBackward0(_shape_dtype(x), _shape_dtype(y))
         node.save(condition)
@@ -1009,7 +1114,7 @@ def minimum(a, b):
 def _pick(a, b, name, node_cls):
     x, y, d = promote(a, b)
     try:
-        out = from_array(_ufunc(a, name)(x, y), d, a._storage.device)
+        out = elementwise_result(_ufunc(a, name)(x, y), d, a._storage.device, (a, b), d)
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):

@@ -20,7 +20,7 @@ import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, np, from_array, needs_grad, record, backend_for, type_name, xp_of
+from .base import CPU, Tensor, dtypes, np, from_array, needs_grad, record, backend_for, same_device, type_name, xp_of
 from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
@@ -249,10 +249,24 @@ def check_bounds(a, np_index):
 def getitem(a, index):
     out, advanced = apply_basic(a, index)
     if advanced:
+        _check_index_devices(out, advanced)
         np_index = numpy_index(out, advanced)
         check_bounds(out, np_index)
         return gather(out, np_index)
     return alias(a) if out is a else out  # a[:] is still a new tensor object, a view of a
+
+
+def _check_index_devices(a, advanced):
+    """Reading a[indices] takes indices on the CPU or on a's device, nowhere else
+    (PyTorch's check_indices_on_cpu_or_selfdevice, in
+    aten/src/ATen/native/TensorAdvancedIndexing.cpp). Writing takes them from
+    any device: index_put_ moves them to a's (expandTensors with
+    ensure_same_device, in aten/src/ATen/native/IndexingUtils.h)."""
+    for _, t in advanced:
+        if t.device is not CPU and t.device is not a.device:
+            raise RuntimeError(
+                f"indices should be either on cpu or on the same device as the indexed tensor ({a.device})"
+            )
 
 
 def gather(a, np_index):
@@ -323,7 +337,7 @@ def setitem(a, index, value):
             # One mask and one value: PyTorch fills (masked_fill_), converting the value like a scalar.
             from ..creation import full
             value = full((), value.item(), dtype=target.dtype, device=target.device)
-        _check_index_put(target, np_index, value)
+        value = _check_index_put(target, np_index, value)
         if 0 not in result_shape(target, np_index):  # else nothing to write
             check_bounds(target, np_index)
             index_put_(target, np_index, value)
@@ -333,6 +347,11 @@ def setitem(a, index, value):
 
 
 def _check_index_put(target, np_index, value):
+    """index_put_'s checks, in PyTorch's order. Returns the value to write: a
+    0-dim value from another device is moved to the target's, as index_put_
+    does; any other value must be on the target's device already
+    (_index_put_impl_ in aten/src/ATen/native/TensorAdvancedIndexing.cpp, then
+    its TensorIterator's same-device check)."""
     shape = result_shape(target, np_index)
     if len(value._shape) > len(shape) or any(v != 1 and v != r for v, r in zip(reversed(value._shape), reversed(shape))):
         raise RuntimeError(
@@ -344,6 +363,11 @@ def _check_index_put(target, np_index, value):
             f"Index put requires the source and destination dtypes match, got {type_name(target.dtype)} for the "
             f"destination and {type_name(value.dtype)} for the source."
         )
+    if value.device is not target.device:
+        if value.dim() == 0:
+            return value.to(target.device)
+        same_device(target, value)
+    return value
 
 
 def _value_tensor(a, value):
