@@ -10,7 +10,8 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
 python3 -c "import cupy, tinytorch; print('cupy', cupy.__version__, '| tinytorch sees a GPU:', tinytorch.cuda.is_available())"
 # pyproject's pytest options ask for nbval and conftest for the torch 2.13 oracle; the
 # device image has neither, and the GPU tests compare the GPU with CPU tinytorch instead.
-python3 -m pytest -o addopts="" --noconftest -p no:cacheprovider -q -ra tests/test_gpu.py
+python3 -m pytest -o addopts="" --noconftest -p no:cacheprovider -q -ra tests/test_gpu.py \
+    "tests/test_layout_oracle.py::test_real_gpu_results_are_laid_out_as_in_torch"
 tests=$?
 (cd bench && python3 bench_gpu.py)
 bench=$?
