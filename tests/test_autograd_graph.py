@@ -8,6 +8,8 @@ import re
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinytorch
 from autograd_cases import CASES, make_inputs, structure
@@ -236,3 +238,30 @@ def test_raw_saved_tensors_and_freed_flag_agree_with_torch():
                 tmul._saved_other
             with pytest.raises(RuntimeError, match="after they have already been freed"):
                 mul.saved_tensors
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_leafs_grad_is_laid_out_like_the_leaf_as_in_torch(data):
+    """A dense leaf's .grad copies its strides exactly (those of size-1 dims too, which
+    never matter for addressing); a leaf with gaps or overlaps gets a row-major .grad."""
+    shape = data.draw(st.lists(st.integers(1, 3), max_size=4).map(tuple), label="shape")
+    order = data.draw(st.permutations(range(len(shape))), label="memory order")
+    stride, step = [0] * len(shape), 1
+    for d in reversed(order):
+        stride[d] = step
+        step *= shape[d]
+    for d, size in enumerate(shape):
+        if size == 1:
+            stride[d] = data.draw(st.integers(0, 40), label=f"stride of size-1 dim {d}")
+    spread = data.draw(st.sampled_from([1, 1, 2, 0]), label="stride factor (2: gaps, 0: overlapping)")
+    stride = tuple(s * spread for s in stride)
+    extent = 1 + sum((n - 1) * s for n, s in zip(shape, stride))
+    weights = np.random.default_rng(0).standard_normal(shape)
+    grads = []
+    for lib in (tinytorch, torch):
+        leaf = lib.arange(float(extent)).as_strided(shape, stride).detach().requires_grad_()
+        (leaf * lib.tensor(weights, dtype=leaf.dtype)).sum().backward()
+        grads.append(leaf.grad)
+    assert_same_values(grads[0], grads[1])
+    assert grads[0].stride() == grads[1].stride()

@@ -10,6 +10,7 @@ import itertools
 import re
 import weakref
 
+from .. import strides as S
 from . import grad_mode
 
 # Creation order. The engine runs ready nodes newest first, as PyTorch does,
@@ -192,13 +193,13 @@ def accumulate_into(tensor, grad, unshared=False):
     The first gradient is stored laid out like the tensor itself (a transposed
     parameter gets a transposed .grad). It is copied, so that .grad never shares
     memory with a gradient that flows elsewhere, unless the engine found it
-    `unshared` (nothing else refers to it or its memory): then it is taken as
-    it is. Later gradients are added in place, unless the graph of the backward
+    `unshared` (nothing else refers to it or its memory) and laid out right
+    already (fits_layout_of): then it is taken as it is. Later gradients are added in place, unless the graph of the backward
     pass is being recorded (create_graph=True): then the sum is out of place,
     so that .grad itself can be differentiated.
     """
     if tensor._grad is None:
-        if (unshared and not grad_mode.state.enabled and grad._stride == tensor._stride
+        if (unshared and not grad_mode.state.enabled and fits_layout_of(tensor, grad)
                 and grad.dtype is tensor.dtype and not grad._requires_grad):
             tensor._grad = grad
         else:
@@ -207,6 +208,18 @@ def accumulate_into(tensor, grad, unshared=False):
         tensor._grad = tensor._grad + grad
     else:
         tensor._grad.add_(grad)
+
+
+def fits_layout_of(tensor, grad):
+    """Whether `grad` is laid out as tensor.grad must be (PyTorch's "layout
+    contract"): with the tensor's strides if the tensor is dense, ignoring
+    dims of size 1, which are never stepped along (but not a stride of 0 there,
+    which may mark a view); row-major otherwise."""
+    if not S.is_non_overlapping_and_dense(tensor._shape, tensor._stride):
+        return S.is_contiguous(grad._shape, grad._stride)
+    return all(
+        (g == t) if size != 1 else g != 0 for size, g, t in zip(grad._shape, grad._stride, tensor._stride)
+    )
 
 
 def _copy_with_layout_of(tensor, grad):

@@ -34,13 +34,14 @@ def zeros_in_layout(shape, stride, offset, storage_size, dtype, device):
 
 
 def empty_with_layout_of(a, dtype=None):
-    """A new tensor (values unset) shaped like `a`, laid out in memory like `a`
-    when `a` fills its memory without gaps or overlaps (a transposed `a` gives a
+    """A new tensor (values unset) shaped like `a`, with a's very strides when
+    `a` fills its memory without gaps or overlaps (a transposed `a` gives a
     transposed result), and row-major otherwise. PyTorch lays out `.grad` so."""
     dtype = dtype or a.dtype
-    order = "K" if _strides.is_non_overlapping_and_dense(a._shape, a._stride) else "C"
-    array = xp_of(a).empty_like(a._data, dtype=dtype.numpy, order=order)
-    return from_array(array, dtype, a.device)
+    dense = _strides.is_non_overlapping_and_dense(a._shape, a._stride)
+    stride = a._stride if dense else _strides.contiguous_strides(a._shape)
+    memory = backend_for(a.device).empty(_strides.storage_extent(a._shape, stride), dtype.numpy)
+    return Tensor._make(Storage(memory, dtype, a.device), a._shape, stride, 0)
 
 
 # -- .to(): dtype and device conversion ------------------------------------------
