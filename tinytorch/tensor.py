@@ -40,7 +40,7 @@ class Tensor:
     # The header lives in slots; rarely used autograd fields default to the class
     # attributes below and only get stored on the tensors that set them.
     __slots__ = (
-        "_storage", "_shape", "_stride", "_offset", "_data", "dtype", "grad_fn", "_requires_grad",
+        "_storage", "_shape", "_stride", "_offset", "_data", "dtype", "_grad_fn", "_requires_grad",
         "__dict__", "__weakref__",
     )
     _grad = None  # .grad
@@ -48,6 +48,12 @@ class Tensor:
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
     _base = None  # the tensor this one is a view of
+    # A view made in no_grad mode (or returned by a custom Function) may not be
+    # rebased onto its base's new history after an in-place write. PyTorch's
+    # CreationMeta: "no_grad_mode", "in_custom_function" or "multi_output_node"
+    # (see ops/inplace.py, check_view_not_rebased).
+    _creation_meta = None
+    _requires_grad_from_base = False  # such a view requires grad only because its base does
     # True for `.data` and its views: PyTorch gives `.data` a version counter of its
     # own, so writes through it never trip autograd's "modified by an inplace
     # operation" check on the original.
@@ -73,7 +79,7 @@ class Tensor:
             storage._array, shape, stride, offset
         )
         t.dtype = storage.dtype
-        t.grad_fn = None
+        t._grad_fn = None
         t._requires_grad = False
         return t
 
@@ -197,6 +203,20 @@ class Tensor:
 
     # -- autograd attributes ---------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A property, not a
+        plain attribute, for one case: a view made in no_grad mode (or returned
+        by a custom Function) refuses to answer once its memory was written in
+        place (see ops/inplace.py, check_view_not_rebased)."""
+        if self._creation_meta is not None:
+            check_view_not_rebased(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node):
+        self._grad_fn = node
+
+    @property
     def requires_grad(self):
         return self._requires_grad
 
@@ -208,7 +228,13 @@ class Tensor:
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
-        if self.grad_fn is not None:
+        if self._requires_grad_from_base:
+            # Its base's requires_grad shows through whatever is asked; asking
+            # for True also gives the view a .grad of its own, as in PyTorch.
+            if requires_grad:
+                del self._requires_grad_from_base
+            return self
+        if self._grad_fn is not None:
             if requires_grad:
                 return self
             raise RuntimeError(
@@ -227,7 +253,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -314,7 +340,7 @@ class Tensor:
 
     def retain_grad(self):
         """Keep .grad for this non-leaf after backward (leaves keep it anyway)."""
-        if self.grad_fn is None:
+        if self._grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
@@ -395,8 +421,13 @@ class Tensor:
 
     def __repr__(self):
         from . import printing
-        # A node's name may carry a namespace ("tinytorch::autograd::CopyBackwards"); reprs show the bare name.
-        grad_fn = self.grad_fn.name().rsplit("::", 1)[-1] if self.grad_fn is not None else None
+        try:
+            node = self.grad_fn
+        except RuntimeError:
+            grad_fn = "Invalid"  # a view made in no_grad mode whose memory changed since, as PyTorch shows it
+        else:
+            # A node's name may carry a namespace ("tinytorch::autograd::CopyBackwards"); reprs show the bare name.
+            grad_fn = node.name().rsplit("::", 1)[-1] if node is not None else None
         return printing.format_tensor(
             self._host(), self.dtype,
             device=str(self.device) if self.is_cuda else None,
@@ -639,3 +670,4 @@ def _laid_out(array, dtype, device, stride):
 
 
 from . import ops  # noqa: E402  (ops import Tensor; the methods above look ops up at call time)
+from .ops.inplace import check_view_not_rebased  # noqa: E402

@@ -109,7 +109,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for t in inputs:
             t.retain_grad()  # as in PyTorch: a non-leaf input keeps its .grad from now on
-        targets = {gradient_edge(t)[0] for t in inputs}
+        # A view made in no_grad mode may require grad yet have no edge: nothing reaches it.
+        targets = {(gradient_edge(t) or (None, 0))[0] for t in inputs}
     edges = _output_edges(tensors)
     if create_graph and not _warned_about_cycle:
         _warned_about_cycle = True
@@ -144,10 +145,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     edges = _output_edges(outputs)
     capture = []
     for t in inputs:
-        edge = gradient_edge(t)
-        if edge is None:
+        if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        capture.append(edge)
+        # A view made in no_grad mode may require grad yet have no edge: nothing reaches it.
+        capture.append(gradient_edge(t) or (None, 0))
     grads = run_backward(edges, _on_output_devices(outputs, roots), retain_graph, create_graph, capture=capture)
     result = []
     for i, (g, t) in enumerate(zip(grads, inputs)):

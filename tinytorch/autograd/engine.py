@@ -59,10 +59,13 @@ class Step:
 
 def gradient_edge(tensor):
     """Where this tensor's gradient enters the graph: (node, output number), or
-    None when nothing about it needs a gradient."""
-    if tensor.grad_fn is not None:
-        return tensor.grad_fn, tensor._output_nr
-    if tensor._requires_grad:
+    None when nothing about it needs a gradient, or when it requires grad only
+    because it is a view, made in no_grad mode, of a base that does: its
+    gradient goes nowhere (it is no leaf of its own, and no path leads to the base)."""
+    node = tensor.grad_fn
+    if node is not None:
+        return node, tensor._output_nr
+    if tensor._requires_grad and not tensor._requires_grad_from_base:
         return accumulator_for(tensor), 0
     return None
 

@@ -198,14 +198,16 @@ class Function:
             else:
                 outputs = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, outputs)
+        single = not isinstance(outputs, tuple)
         if not (grad_mode.state.enabled and any(ctx.needs_input_grad)):
+            _mark_view_outputs(ctx, (outputs,) if single else outputs, args)
             return outputs
         ctx._input_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
         ctx.next_functions = tuple(
             (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
         )
-        single = not isinstance(outputs, tuple)
         wired = tuple(_wire_output(ctx, out, nr, args) for nr, out in enumerate((outputs,) if single else outputs))
+        _mark_view_outputs(ctx, wired, args)
         ctx._output_meta = tuple(
             (out._shape, out.dtype, out.device) if isinstance(out, Tensor) else None for out in wired
         )
@@ -237,6 +239,20 @@ def _wire_output(ctx, out, nr, args):
     if nr:
         out._output_nr = nr
     return out
+
+
+def _mark_view_outputs(ctx, outputs, args):
+    """Outputs of forward that are views may not be rebased after an in-place
+    write (ops/inplace.py, check_view_not_rebased): their new grad_fn would
+    bypass ctx's backward. PyTorch words it differently when forward has more
+    than one differentiable output. Inputs handed back as they are (written in
+    place, or with nothing recorded) are the caller's tensors: left alone."""
+    from ..ops.views import mark_creation
+    from ..tensor import Tensor
+    several = sum(isinstance(out, Tensor) and out._grad_fn is ctx for out in outputs) > 1
+    for out in outputs:
+        if isinstance(out, Tensor) and out._base is not None and not any(out is a for a in args):
+            mark_creation(out, "multi_output_node" if several else "in_custom_function")
 
 
 class DelayedError(Node):

@@ -99,7 +99,7 @@ class Node:
         """Outputs saved before the node became their grad_fn are kept the way
         outputs are (see SavedTensor), whichever order an op does things in."""
         for saved in self._saved:
-            if type(saved) is SavedTensor and not saved.is_output and saved.tensor.grad_fn is self:
+            if type(saved) is SavedTensor and not saved.is_output and saved.tensor._grad_fn is self:
                 saved.keep_as_output()
 
     @property
@@ -287,7 +287,7 @@ class SavedTensor:
         self.is_output = False
         self.tensor = tensor
         self.version = tensor._storage._version
-        if tensor.grad_fn is node:
+        if tensor._grad_fn is node:
             self.keep_as_output()
 
     def keep_as_output(self):
@@ -327,12 +327,16 @@ def modified_message(tensor, expected_version, producer=None):
     producer = producer if producer is not None else tensor.grad_fn
     origin = ""
     if producer is not None:
-        # As PyTorch words it: ExpBackward0 -> Exp, MaxBackward1 -> Max1, MyFunctionBackward -> MyFunction.
-        op = re.sub(r"Backward(\d*)$", lambda m: "" if m[1] == "0" else m[1], producer.name())
-        origin = f", which is output {tensor._output_nr} of {op},"
+        origin = f", which is output {tensor._output_nr} of {forward_op_name(producer)},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{tensor.type()} {list(tensor.shape)}]{origin} is at version {tensor._storage._version}; "
         f"expected version {expected_version} instead. Hint: look for an in-place operation (a method ending "
         "in _, or +=, or an indexed assignment) applied to this tensor or a view of it after it was used."
     )
+
+
+def forward_op_name(node):
+    """The op that made a node, as PyTorch's messages name it: ExpBackward0 -> Exp,
+    MaxBackward1 -> Max1, MyFunctionBackward -> MyFunction."""
+    return re.sub(r"Backward(\d*)$", lambda m: "" if m[1] == "0" else m[1], node.name())

@@ -35,14 +35,14 @@ def record(node, outputs, inputs):
     edges (None for inputs that need no gradient, e.g. Python scalars), and it
     becomes grad_fn of every output."""
     node.next_functions = tuple(
-        gradient_edge(t) if type(t) is Tensor and t._requires_grad else _NO_EDGE for t in inputs
+        (gradient_edge(t) or _NO_EDGE) if type(t) is Tensor and t._requires_grad else _NO_EDGE for t in inputs
     )
     if type(outputs) is Tensor:
-        outputs.grad_fn = node
+        outputs._grad_fn = node
         outputs._requires_grad = True
     else:
         for nr, out in enumerate(outputs):
-            out.grad_fn = node
+            out._grad_fn = node
             out._requires_grad = True
             if nr:
                 out._output_nr = nr

@@ -7,44 +7,89 @@ computed the new values becomes its grad_fn. When the tensor is a view, its
 base changed too: the base's new grad_fn is a CopySlices node, which sends the
 gradient of the written part through that node and the rest to the base's old
 history; the views of the base get a fresh grad_fn (AsStridedBackward0) that
-reads from the base's new history. This is what PyTorch does.
+reads from the base's new history. This is what PyTorch does, except for views
+made in no_grad mode, which it refuses to rebase (check_view_not_rebased).
 """
 from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
-from ..autograd.graph import Node, SavedTensor, move_retain_grad
+from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad
 from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name, xp_of
 from .copying import zeros_in_layout
 from .elementwise import add, clamp, div, mul, pow, sub
 from .views import as_strided
 
 
-def check_inplace(t):
-    """PyTorch refuses to change a leaf that autograd is watching: its old value
-    may be needed, and its .grad would no longer match what it holds."""
-    if not grad_mode.state.enabled:
+def check_inplace(t, *others):
+    """Refuse the in-place ops on t (with operands `others`) that PyTorch refuses
+    when the op will be recorded for backward:
+    - on a leaf that autograd is watching, or a view of one: its old value may
+      be needed, and its .grad would no longer match what it holds;
+    - on a view PyTorch will not rebase, e.g. one made in no_grad mode (see
+      check_view_not_rebased)."""
+    if not needs_grad(t, *others):
         return
     base = t._base
-    if t._requires_grad:
-        if t.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if base is not None and base.grad_fn is None and base._requires_grad:
+    if base is not None:
+        if t._creation_meta is not None:
+            raise view_rebase_error(t, "is being")
+        if t._requires_grad and base._grad_fn is None:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place operation."
             )
-    if base is not None and base._requires_grad and not _is_tracked_view(t):
-        raise RuntimeError(
-            "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
-            "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
-            "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
-            "tracked) or both outside (if you want the inplace to be tracked)."
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def check_view_not_rebased(view):
+    """Reading grad_fn of a view made in no_grad mode, or of a view of one, or
+    of a custom Function's output that is a view (see views.mark_creation).
+
+    When memory a view shares is written in place (through its base, another
+    view or a detached alias: anything that bumps the storage's version),
+    PyTorch gives the view a new grad_fn that reads from the base's new history.
+    For these views it refuses instead (for a view made in no_grad mode it is
+    ambiguous whether the write should count; for a custom Function's output the
+    new grad_fn would bypass the Function's backward): from then on, reading
+    grad_fn raises, and so does whatever needs it (is_leaf, an op recorded for
+    backward, backward). A view with no grad_fn whose base does not require
+    grad has nothing to rebase: it reads None."""
+    if view._storage._version != view._grad_fn_version and (
+        view._grad_fn is not None or view._base._requires_grad
+    ):
+        raise view_rebase_error(view, "its base or another view of its base has been")
+
+
+def view_rebase_error(view, modified):
+    """PyTorch's error for rebasing a view marked by views.mark_creation;
+    `modified` says whether the view itself is being written or was written through others."""
+    node = view._grad_fn
+    if view._creation_meta == "no_grad_mode" or node is None:
+        if node is None:
+            made = "A view was created in"
+        else:
+            made = f"Output {view._output_nr} of {forward_op_name(node)} is a view of a view which was created in"
+        message = f"{made} no_grad mode and {modified} modified inplace with grad mode enabled."
+    else:
+        message = f"Output {view._output_nr} of {forward_op_name(node)} is a view and {modified} modified inplace."
+    if view._creation_meta == "no_grad_mode":
+        return RuntimeError(
+            f"{message} Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+            "your code by moving both the view and the inplace either both inside the no_grad block (if you don't "
+            "want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
         )
-
-
-def _is_tracked_view(view):
-    """Views made while grad mode is on are remembered by their base (views.make_view)."""
-    ref = view._base.__dict__.get("_views", {}).get(id(view))
-    return ref is not None and ref() is view
+    if view._creation_meta == "multi_output_node":
+        return RuntimeError(
+            f"{message} This view is the output of a function that returns multiple views. Such functions do not "
+            "allow the output views to be modified inplace. You should replace the inplace operation by an "
+            "out-of-place one."
+        )
+    return RuntimeError(
+        f"{message} This view was created inside a custom Function (or because an input was returned as-is) and "
+        "the autograd logic to handle view+inplace would override the custom backward associated with the custom "
+        "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+        "output of the custom Function."
+    )
 
 
 def _check_writable(t, result, overlap_ok=False):
@@ -105,7 +150,7 @@ def write(t, result, positions=Ellipsis, overlap_ok=False):
 
 def inplace(op, t, *args, **kwargs):
     """Run the out-of-place `op` and write its result into t: `t.add_(x)` is this with add."""
-    check_inplace(t)
+    check_inplace(t, *args)
     if needs_grad(t, *args):
         # The op may save its input for backward, and the write is about to
         # overwrite it: hand the op a copy of t's values with t's history.
@@ -131,7 +176,7 @@ def clamp_(t, min=None, max=None): return inplace(clamp, t, min, max)
 
 
 def fill_(t, value):
-    check_inplace(t)
+    check_inplace(t, value)
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
@@ -181,7 +226,7 @@ class FillBackward3(Node):
 
 def copy_(t, src):
     """Write src's values into t (broadcasting src, converting its dtype)."""
-    check_inplace(t)
+    check_inplace(t, src)
     if not isinstance(src, Tensor):
         from ..creation import tensor
         src = tensor(src, dtype=t.dtype, device=t.device)
@@ -220,7 +265,7 @@ class CopyBackwards(Node):
 
 def index_put_(t, np_index, value):
     """t[advanced index] = value."""
-    check_inplace(t)
+    check_inplace(t, value)
     if not isinstance(value, Tensor):
         from ..creation import tensor
         value = tensor(value, dtype=t.dtype, device=t.device)

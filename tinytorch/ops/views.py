@@ -22,17 +22,35 @@ def make_view(a, shape, stride, offset, node=None):
     out._base = a if a._base is None else a._base
     if a._unversioned:
         out._unversioned = True  # a view of `.data` writes as `.data` does
-    if grad_mode.state.enabled:
-        _remember_view(out)
+    if not grad_mode.state.enabled:
+        mark_creation(out, "no_grad_mode")
+    else:
         if node is not None and needs_grad(a):
             record(node, out, (a,))
+        if a._creation_meta is None:
+            _remember_view(out)
+        else:
+            mark_creation(out, a._creation_meta)  # a view of such a view is just as restricted
     return out
+
+
+def mark_creation(view, creation_meta):
+    """Mark a view that must never be rebased onto its base's new history after
+    an in-place write, and note the version its grad_fn is good for (PyTorch's
+    CreationMeta and attr_version; ops/inplace.py explains the rule).
+    Such a view of a base that requires grad requires grad too, though no
+    gradient reaches the base through it."""
+    view._creation_meta = creation_meta
+    view._grad_fn_version = view._storage._version
+    view._requires_grad_from_base = view._grad_fn is None and view._base._requires_grad
+    if view._requires_grad_from_base:
+        view._requires_grad = True
 
 
 def _remember_view(view):
     """The base keeps weak references to its views: after an in-place write
     through any of them, all get a grad_fn that reads the base's new history
-    (see ops/inplace.py). Only views made with grad mode on are remembered."""
+    (see ops/inplace.py). Views marked by mark_creation are not remembered."""
     base = view._base
     views = base.__dict__.get("_views")
     if views is None:
