@@ -72,6 +72,22 @@ def _setitem_mask(m, a, b):
     return c
 
 
+def _setitem_fn(index, value):
+    """c[index] = value(m, b) on a non-leaf c; `value` makes a number, a 0-d tensor or a tensor."""
+    def fn(m, a, b):
+        c = a * 2
+        c[index] = value(m, b)
+        return c * a
+    return fn
+
+
+def _fill_view(m, a):
+    c = a * 2
+    v = c[1:]
+    v[...] = 5  # through a view: c's grad_fn is CopySlices around FillBackward3
+    return c * v.sum()
+
+
 def _view_after_base_write(m, a, b):
     c = a * 1
     v = c[:, 1:]  # a view made before its base is written in place
@@ -183,6 +199,16 @@ CASES = [
     Case("as_strided_of_view", lambda m, a: a.t()[1:].as_strided((2, 2), (1, 3), 1), ((2, 3),)),
     Case("getitem_mixed", lambda m, a: a[None, 1, ..., ::2], ((2, 3, 3),)),
     Case("alias", lambda m, a: a[...], ((2, 3),)),
+    Case("alias_whole_slices", lambda m, a: a[:, :3], ((2, 3),)),
+    Case("alias_slice_past_end", lambda m, a: a[:10, 0:3:1], ((2, 3),)),
+    Case("slice_lone_whole", lambda m, a: a[:2], ((2, 3),)),
+    Case("slice_lone_colon", lambda m, a: a[:], ((2, 3),)),
+    Case("slice_negative_start_whole", lambda m, a: a[:, -3:], ((2, 3),)),
+    Case("reshape_view", lambda m, a: a.reshape(3, 2), ((2, 3),)),
+    Case("reshape_alias", lambda m, a: a.t().reshape(3, 1, 2), ((2, 3),)),
+    Case("reshape_alias_same_shape", lambda m, a: a[:, :2].reshape(2, 2), ((2, 3),)),
+    Case("reshape_alias_strided", lambda m, a: a[:, ::2].reshape(4), ((2, 4),)),
+    Case("flatten_alias", lambda m, a: a.t().unsqueeze(0).flatten(0, 1), ((2, 3),)),
     # indexing that copies
     Case("index_repeated", lambda m, a: a[[0, 1, 0, 0]], ((2, 3),)),
     Case("index_2d", lambda m, a: a[[1, 0, 1], [2, 2, 0]], ((2, 3),)),
@@ -213,6 +239,20 @@ CASES = [
     Case("setitem", _setitem, ((2, 3), (2, 3))),
     Case("setitem_advanced", _setitem_advanced, ((2, 3), (2, 3))),
     Case("setitem_mask", _setitem_mask, ((2, 3), (2, 3))),
+    Case("fill_number", lambda m, a: (a * 1).fill_(5) * a, ((2, 3),)),
+    Case("setitem_ellipsis_number", _setitem_fn(..., lambda m, b: 5), ((2, 3), (2, 3))),
+    Case("setitem_colon_number", _setitem_fn(slice(None), lambda m, b: 5.0), ((2, 3), (2, 3))),
+    Case("setitem_row_number", _setitem_fn(1, lambda m, b: 5), ((2, 3), (2, 3))),
+    Case("setitem_tail_number", _setitem_fn(slice(1, None), lambda m, b: 5.0), ((3, 2), (2, 3))),
+    Case("setitem_mask_number", lambda m, a: _setitem_fn(a > 0, lambda m, b: 5)(m, a, a), ((2, 3),)),
+    Case("setitem_ellipsis_0d", _setitem_fn(..., lambda m, b: b.sum()), ((2, 3), (2, 3))),
+    Case("setitem_row_0d", _setitem_fn(1, lambda m, b: b.sum()), ((2, 3), (2, 3))),
+    Case("setitem_element_0d", _setitem_fn((0, 1), lambda m, b: b.sum()), ((2, 3), (2, 3))),
+    Case("setitem_index_0d", _setitem_fn([0, 1], lambda m, b: b.sum()), ((2, 3), (2, 3))),
+    Case("setitem_colon_tensor", _setitem_fn(slice(None), lambda m, b: b), ((2, 3), (2, 3))),
+    Case("setitem_ellipsis_row", _setitem_fn(..., lambda m, b: b[0]), ((2, 3), (2, 3))),
+    Case("setitem_row_of_1_by_n", _setitem_fn(1, lambda m, b: b[:1]), ((2, 3), (2, 3))),
+    Case("fill_view", _fill_view, ((3, 2),)),
     Case("view_after_base_write", _view_after_base_write, ((2, 3), (3,))),
     Case("write_transposed_base", _write_transposed_base, ((2, 3), (2, 3))),
 ]

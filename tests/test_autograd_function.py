@@ -118,6 +118,28 @@ def functions(m):
         def backward(ctx, g):
             return g
 
+    class MarkedDirty(Function):
+        """Marks its input dirty without changing it: the input itself comes back."""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class IdentityNonDiff(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_non_differentiable(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
     class Sum(Function):
         """Backward returns a gradient that broadcasts to the input: summed back."""
 
@@ -178,7 +200,8 @@ def functions(m):
             return g * ctx.k + out * 0, None
 
     return {cls.__name__: cls for cls in (
-        MultiplyAdd, Scale, SplitTwo, ArgMax, Exp, Cube, OnceCube, Identity, Sum, Double, NoMaterialize, Dirty, Setup,
+        MultiplyAdd, Scale, SplitTwo, ArgMax, Exp, Cube, OnceCube, Identity, MarkedDirty, IdentityNonDiff, Sum, Double,
+        NoMaterialize, Dirty, Setup,
     )}
 
 
@@ -375,6 +398,39 @@ def test_input_returned_as_is_becomes_a_view():
         return flags, x.grad
 
     same_values(*run_in_both_with_functions(run))
+
+
+@pytest.mark.parametrize("name", ["Identity", "MarkedDirty", "IdentityNonDiff"])
+@pytest.mark.parametrize("kind", ["leaf", "non_leaf", "no_requires_grad", "no_grad_mode"])
+def test_input_returned_as_is(name, kind):
+    """What comes back is a view of the input (recorded or not), a detached
+    alias of it (when no gradient can flow through it), or, when marked dirty
+    and not detached, the input itself."""
+    def run(m, F):
+        a = leaf(m) if kind != "no_requires_grad" else m.tensor([1.5, -2.0, 0.5])
+        x = a * 1 if kind in ("non_leaf", "no_grad_mode") else a
+        version = x._version
+        try:
+            if kind == "no_grad_mode":
+                with m.no_grad():
+                    out = F[name].apply(x)
+            else:
+                out = F[name].apply(x)
+        except RuntimeError as error:
+            return str(error)
+        base = "x" if out._base is x else "a" if out._base is a else out._base
+        flags = (out is x, base, out.data_ptr() == x.data_ptr(), out.requires_grad, out.is_leaf,
+                 out.grad_fn and out.grad_fn.name(), x.grad_fn and x.grad_fn.name(), x._version - version)
+        if out.grad_fn is not None:
+            out.sum().backward()
+        return flags, a.grad
+
+    tt, th = run_in_both_with_functions(run)
+    if isinstance(th, str):
+        assert tt == tinytorch_message(th)
+    else:
+        assert tt[0] == tuple(tinytorch_message(f) if isinstance(f, str) else f for f in th[0])
+        same_values(tt[1], th[1])
 
 
 def test_gradients_are_summed_to_shape_and_converted_to_dtype():

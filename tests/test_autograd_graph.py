@@ -10,6 +10,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch.utils._python_dispatch import TorchDispatchMode
 
 import tinytorch
 from autograd_cases import CASES, make_inputs, structure
@@ -265,3 +266,46 @@ def test_a_leafs_grad_is_laid_out_like_the_leaf_as_in_torch(data):
         grads.append(leaf.grad)
     assert_same_values(grads[0], grads[1])
     assert grads[0].stride() == grads[1].stride()
+
+
+class _InplaceOps(TorchDispatchMode):
+    """Logs the in-place aten ops torch runs: CopySlices hides which node it wraps."""
+
+    def __init__(self):
+        super().__init__()
+        self.ops = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        if func.overloadpacket.__name__.endswith("_"):
+            self.ops.append(str(func))
+        return func(*args, **(kwargs or {}))
+
+
+NODE_OF_TORCH_OP = {
+    "aten.fill_.Tensor": "FillBackward3",
+    "aten.copy_.default": "CopyBackwards",
+    "aten.index_put_.default": "IndexPutBackward0",
+}
+
+
+@pytest.mark.parametrize("write", [
+    "c[1] = 5", "c[0, 0] = 5", "c[1:] = 5.0", "c[None] = 5", "c[1] = v", "c[0, 1] = v", "c[1] = b[0]",
+    "c[1] = b[:1]", "c[1] = b[0, :1]", "c[0, [0, 1]] = v", "c[0][c[0] > 0] = 5",
+])
+def test_copy_slices_wraps_the_node_of_torchs_inplace_op(write):
+    """c[index] = value writes through a view of c: c's grad_fn becomes a
+    CopySlices around the node of the op that wrote (fill_ for a one-element
+    value, copy_ for a tensor, index_put_ for an advanced index)."""
+    names = []
+    for lib in (tinytorch, torch):
+        a = lib.ones(2, 3, requires_grad=True)
+        env = {"c": a * 2, "b": a * 3, "v": lib.tensor(3.0, requires_grad=True)}
+        if lib is torch:
+            with _InplaceOps() as log:
+                exec(write, env)
+            names.append(NODE_OF_TORCH_OP[log.ops[-1]])
+        else:
+            exec(write, env)
+            names.append(type(env["c"].grad_fn.fn).__name__)
+        assert env["c"].grad_fn.name().endswith("CopySlices")
+    assert names[0] == names[1]

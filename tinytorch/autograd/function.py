@@ -200,13 +200,15 @@ class Function:
                 cls.setup_context(ctx, args, outputs)
         single = not isinstance(outputs, tuple)
         if not (grad_mode.state.enabled and any(ctx.needs_input_grad)):
-            _mark_view_outputs(ctx, (outputs,) if single else outputs, args)
-            return outputs
+            # Nothing to record: no output is differentiable.
+            wired = tuple(_wire_output(ctx, out, nr, args, False) for nr, out in enumerate((outputs,) if single else outputs))
+            _mark_view_outputs(ctx, wired, args)
+            return wired[0] if single else wired
         ctx._input_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
         ctx.next_functions = tuple(
             (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
         )
-        wired = tuple(_wire_output(ctx, out, nr, args) for nr, out in enumerate((outputs,) if single else outputs))
+        wired = tuple(_wire_output(ctx, out, nr, args, True) for nr, out in enumerate((outputs,) if single else outputs))
         _mark_view_outputs(ctx, wired, args)
         ctx._output_meta = tuple(
             (out._shape, out.dtype, out.device) if isinstance(out, Tensor) else None for out in wired
@@ -217,28 +219,40 @@ class Function:
         return wired[0] if single else wired
 
 
-def _wire_output(ctx, out, nr, args):
-    """Make ctx the grad_fn of one output of forward, as PyTorch does."""
+def _wire_output(ctx, out, nr, args, recording):
+    """Make ctx the grad_fn of one output of forward, as PyTorch does
+    (set_history in torch/csrc/autograd/custom_function.cpp). An input handed
+    back never comes back as the same object unless forward marked it dirty:
+    the caller's tensor keeps its own history."""
     from ..tensor import Tensor
     if not isinstance(out, Tensor):
         return out
-    if id(out) in ctx._dirty:
+    is_input = any(out is a for a in args)
+    dirty = id(out) in ctx._dirty
+    if dirty:
+        out._storage.bump_version()
+    if not (recording and id(out) not in ctx._non_differentiable and out.dtype.is_floating_point):
+        # No gradient flows back through this output.
+        if out._requires_grad:
+            return out.detach() if is_input else out
+        return _view_of_input(out) if is_input and not dirty else out
+    if dirty:
         if out.grad_fn is None and out._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-        out._storage.bump_version()
-    elif any(out is a for a in args):
-        # An input handed back unchanged: the output is a new view of it, so
-        # that the input keeps its own history.
-        alias = out.detach()
-        alias._base = out._base if out._base is not None else out
-        out = alias
-    if id(out) in ctx._non_differentiable or not out.dtype.is_floating_point:
-        return out
+    elif is_input:
+        out = _view_of_input(out)
     out.grad_fn = ctx
     out._requires_grad = True
     if nr:
         out._output_nr = nr
     return out
+
+
+def _view_of_input(t):
+    """A new tensor object that views all of input t, with no history yet."""
+    view = t.detach()
+    view._base = t._base if t._base is not None else t
+    return view
 
 
 def _mark_view_outputs(ctx, outputs, args):

@@ -94,19 +94,21 @@ def _unpack_slice(item):
     return start, stop, step
 
 
-def _slice_index(a, dim, item, lone=False):
-    """a[..., start:stop:step, ...] at `dim`. A slice over the whole dim records
-    nothing, except when it is the lone item (a[:]), as in PyTorch."""
+def _slice_index(a, dim, item, skip_whole=True):
+    """a[..., start:stop:step, ...] at `dim`. With `skip_whole`, a slice written
+    to keep the whole dim (start 0 or none, stop none or past the end, step 1)
+    records nothing, as in PyTorch; a start like -size, though it also keeps
+    everything, still records a slice."""
     start, stop, step = _unpack_slice(item)
-    size = a._shape[dim]
-    if (start or 0) == 0 and (stop == size or (stop is None and not lone)) and (step or 1) == 1:
+    if skip_whole and start in (None, 0) and (stop is None or stop >= a._shape[dim]) and step in (None, 1):
         return a
     return slice_dim(a, dim, start, stop, step or 1)
 
 
-def apply_basic(a, index):
+def apply_basic(a, index, writing=False):
     """Apply the basic items of `index` as views of `a`. Returns that view and
-    the advanced items still to apply, each as (dim of the view, tensor)."""
+    the advanced items still to apply, each as (dim of the view, tensor).
+    Reading a[:] always records a slice; writing a[:] = v writes into a itself."""
     if not isinstance(index, (tuple, list)):
         # A lone item takes a shortcut, with its own message for a 0-d tensor.
         if dtypes.is_int(index):
@@ -115,7 +117,7 @@ def apply_basic(a, index):
             _unpack_slice(index)
             if a.dim() == 0:
                 raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-            return _slice_index(a, 0, index, lone=True), []
+            return _slice_index(a, 0, index, skip_whole=writing), []
         if index is None:
             return unsqueeze(a, 0), []
         if index is Ellipsis:
@@ -319,30 +321,42 @@ class IndexPutBackward(Node):
 # -- writing: a[index] = value ------------------------------------------------------------
 def setitem(a, index, value):
     """a[index] = value writes into a's storage, through whatever view a is."""
-    from .inplace import copy_, index_put_
+    from .inplace import copy_, fill_, index_put_
+    # PyTorch makes a number a CPU tensor, whatever a's device: one it can fill with.
+    on_cpu = not isinstance(value, Tensor) or value.device is CPU
     value = _value_tensor(a, value)
     if index is False:
         return a  # picks nothing, so writes nothing
     if index is True:
         index = None  # a[True] is a[None]: the whole tensor under a new dim
-    target, advanced = apply_basic(a, index)
-    value = _strip_leading_ones(value)
-    if advanced:
-        if value.numel() == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8):
-            # PyTorch first looks whether it can fill through a mask, checking the mask on the way.
-            _check_mask(target, *advanced[0])
-        np_index = numpy_index(target, advanced)
-        if (value.numel() == 1 and len(advanced) == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8)
-                and not value.requires_grad):  # a value with a history keeps it (IndexPutBackward0)
-            # One mask and one value: PyTorch fills (masked_fill_), converting the value like a scalar.
-            from ..creation import full
-            value = full((), value.item(), dtype=target.dtype, device=target.device)
-        value = _check_index_put(target, np_index, value)
-        if 0 not in result_shape(target, np_index):  # else nothing to write
-            check_bounds(target, np_index)
-            index_put_(target, np_index, value)
-    else:
-        copy_(target, value if value._shape == target._shape else expand(value, target._shape))
+    target, advanced = apply_basic(a, index, writing=True)
+    if not advanced:
+        # PyTorch's copy_to (in ATen/TensorIndexing.h): copy a value of the same
+        # shape, fill with a one-element value, else copy the value broadcast.
+        if value._shape == target._shape:
+            copy_(target, value)
+        elif value.dim() == 0 and on_cpu:
+            fill_(target, value)
+        else:
+            value = view(value, _without_leading_ones(value._shape))
+            copy_(target, value if value._shape == target._shape else expand(value, target._shape))
+        return a
+    stripped = _without_leading_ones(value._shape)
+    if stripped != value._shape:  # PyTorch views the value for index_put_ only when dims go
+        value = view(value, stripped)
+    if value.numel() == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8):
+        # PyTorch first looks whether it can fill through a mask, checking the mask on the way.
+        _check_mask(target, *advanced[0])
+    np_index = numpy_index(target, advanced)
+    if (value.numel() == 1 and len(advanced) == 1 and advanced[0][1].dtype in (dtypes.bool_, dtypes.uint8)
+            and not value.requires_grad):  # a value with a history keeps it (IndexPutBackward0)
+        # One mask and one value: PyTorch fills (masked_fill_), converting the value like a scalar.
+        from ..creation import full
+        value = full((), value.item(), dtype=target.dtype, device=target.device)
+    value = _check_index_put(target, np_index, value)
+    if 0 not in result_shape(target, np_index):  # else nothing to write
+        check_bounds(target, np_index)
+        index_put_(target, np_index, value)
     return a
 
 
@@ -381,10 +395,9 @@ def _value_tensor(a, value):
     raise TypeError(f"can't assign a {python_type_name(value)} to a {a.type()}")
 
 
-def _strip_leading_ones(value):
-    """Drop the value's leading size-1 dims, so a[0] = row_of_shape_1_by_n works, as in NumPy."""
-    shape = value._shape
+def _without_leading_ones(shape):
+    """The shape without its leading size-1 dims: a value of shape (1, n) fits a[0] of shape (n,), as in NumPy."""
     lead = 0
     while lead < len(shape) and shape[lead] == 1:
         lead += 1
-    return view(value, shape[lead:]) if lead else value
+    return shape[lead:]

@@ -98,16 +98,25 @@ class ViewBackward0(Node):
 
 
 def reshape(a, *shape):
-    """A view when the strides allow one, otherwise a contiguous copy."""
+    """A view when the strides allow one, otherwise a contiguous copy.
+    PyTorch records a view of a non-contiguous tensor as ReshapeAliasBackward0
+    (its _reshape_alias op), and one of a contiguous tensor as view's ViewBackward0."""
     shape = S.infer_size(_shape_arg(shape, "reshape", "shape"), a.numel())
-    if S.view_strides(a._shape, a._stride, shape) is not None:
-        return view(a, shape)
+    stride = S.view_strides(a._shape, a._stride, shape)
+    if stride is not None:
+        if S.is_contiguous(a._shape, a._stride):
+            return view(a, shape)
+        return make_view(a, shape, stride, a._offset, ReshapeAliasBackward0(a._shape))
     copy = clone(a, contiguous=True)
     out = make_view(copy, shape, S.contiguous_strides(shape), 0)
     out._base = None  # a fresh copy: nothing to share with the input
     if needs_grad(copy):
         record(UnsafeViewBackward0(a._shape), out, (copy,))
     return out
+
+
+class ReshapeAliasBackward0(ViewBackward0):
+    """reshape's view of a non-contiguous tensor, named as PyTorch names it."""
 
 
 class UnsafeViewBackward0(ViewBackward0):
