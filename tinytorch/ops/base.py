@@ -110,7 +110,9 @@ def elementwise_result(values, dtype, device, operands, read_as=None):
     On the CPU PyTorch first copies an operand of another dtype into it, and
     that copy's layout (copy_strides) is the one that counts."""
     for x in operands:
-        if type(x) is Tensor and x._stride != contiguous_strides(x._shape):
+        # An operand with every stride 0 (one value broadcast everywhere, like the
+        # gradient of a sum) has no say in the order, so it does not stop this.
+        if type(x) is Tensor and x._stride != contiguous_strides(x._shape) and any(x._stride):
             break
     else:
         if values.size:
