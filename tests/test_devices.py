@@ -653,6 +653,17 @@ def test_a_0_dim_value_from_the_cpu_gets_its_gradient_back_on_the_cpu(fake_gpu):
     assert_same(w.grad.cpu(), rw.grad)
 
 
+@pytest.mark.parametrize("write", ["t[...] = v", "t[:] = v", "t.fill_(v)"])
+def test_a_0_dim_cpu_value_filling_a_gpu_tensor_gets_its_gradient_back_on_the_cpu(fake_gpu, write):
+    v, rv = tinytorch.tensor(2.0, requires_grad=True), torch.tensor(2.0, requires_grad=True)
+    for lib, value, dev in ((tinytorch, v, "cuda"), (torch, rv, "cpu")):
+        t = lib.zeros(3, device=dev, requires_grad=True) * 1
+        exec(write, {"t": t, "v": value * 3})
+        (t * lib.tensor([1.0, 10.0, 100.0], device=dev)).sum().backward()
+    assert v.grad.device is CPU
+    assert_same(v.grad, rv.grad)
+
+
 # -- copy_ across devices ----------------------------------------------------------------------
 COPY_CASES = {
     "same shape": (lambda lib, dev: lib.zeros(3, 4, device=dev), lambda lib, dev: lib.arange(12.0, device=dev).view(3, 4)),

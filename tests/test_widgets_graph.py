@@ -182,6 +182,21 @@ def test_the_button_shows_errors_instead_of_raising():
     assert str(torch_error.value) in gv.status.value
 
 
+def test_a_view_made_in_no_grad_mode_has_no_graph_and_says_why():
+    w, rw = tinytorch.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    with tinytorch.no_grad():
+        v = w[:2]
+    with torch.no_grad():
+        rv = rw[:2]
+    gv = GraphView(v)
+    assert v.requires_grad and gv.nodes == []
+    assert repr(gv) == "GraphView(no graph: a view made in no_grad mode, its gradient goes nowhere)"
+    with pytest.raises(RuntimeError) as torch_error:
+        rv.backward(torch.ones(2))
+    gv.buttons[0].click()
+    assert str(torch_error.value) in gv.status.value
+
+
 def test_a_leaf_is_a_graph_of_one_accumulate_grad():
     x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
     gv = GraphView(x, labels={"x": x})

@@ -149,8 +149,11 @@ class GraphView(Visualizer):
         """Walk the graph again (an in-place op may have given the tensor a new
         grad_fn) and hook any node not hooked yet."""
         root = self.tensor.grad_fn
-        if root is None and self.tensor.requires_grad:
-            root = gradient_edge(self.tensor)[0]  # a leaf: its graph is its AccumulateGrad node
+        if root is None:
+            # A leaf: its graph is its AccumulateGrad node. No edge at all for a tensor that
+            # needs no gradient, or one whose gradient goes nowhere (a view made in no_grad mode).
+            edge = gradient_edge(self.tensor)
+            root = edge[0] if edge is not None else None
         self.nodes = walk_graph(root)
         self.edges = [(g.number, nxt, nr) for g in self.nodes for nxt, nr in g.inputs if nxt is not None]
         for g in self.nodes:
@@ -285,6 +288,8 @@ class GraphView(Visualizer):
     def __repr__(self):
         self._read_graph()
         if not self.nodes:
+            if self.tensor.requires_grad:  # only through its base: a view made in no_grad mode
+                return "GraphView(no graph: a view made in no_grad mode, its gradient goes nowhere)"
             return "GraphView(no graph: the tensor does not require grad)"
         return f"GraphView(root={self.nodes[0].short_name}, nodes={len(self.nodes)}, edges={len(self.edges)})"
 

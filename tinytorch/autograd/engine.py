@@ -60,8 +60,10 @@ class Step:
 def gradient_edge(tensor):
     """Where this tensor's gradient enters the graph: (node, output number), or
     None when nothing about it needs a gradient, or when it requires grad only
-    because it is a view, made in no_grad mode, of a base that does: its
-    gradient goes nowhere (it is no leaf of its own, and no path leads to the base)."""
+    because it is a view of a base that does, made where no history could be
+    recorded (in no_grad mode, or returned by a custom Function; see
+    views.mark_creation): its gradient goes nowhere (it is no leaf of its own,
+    and no path leads to the base)."""
     node = tensor.grad_fn
     if node is not None:
         return node, tensor._output_nr

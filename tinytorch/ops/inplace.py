@@ -184,7 +184,7 @@ def fill_(t, value):
             )
         filled = from_array(xp_of(t).full(t._shape, value.item(), dtype=t.dtype.numpy), t.dtype, t.device)
         if needs_grad(t, value):
-            record(FillBackward3(value._shape, value.dtype), filled, (t, value))
+            record(FillBackward3(value._shape, value.dtype, value.device), filled, (t, value))
         return write(t, filled)
     value = dtypes.checked_scalar(value, t.dtype)
     filled = from_array(xp_of(t).full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
@@ -215,13 +215,16 @@ class ZeroBackward0(FillBackward2):
 class FillBackward3(Node):
     """t.fill_(0-d tensor v): every element is v, so v collects the sum of the gradient."""
 
-    def __init__(self, value_shape, value_dtype):
+    def __init__(self, value_shape, value_dtype, value_device):
         super().__init__()
-        self.value_shape, self.value_dtype = value_shape, value_dtype
+        self.value_shape, self.value_dtype, self.value_device = value_shape, value_dtype, value_device
 
     def backward(self, grad):
+        # v may be a CPU number-like tensor filling a GPU tensor: its gradient goes back to v's device.
         g = grad.sum().reshape(self.value_shape)
-        return grad * 0, g if g.dtype is self.value_dtype else g.to(self.value_dtype)
+        if g.dtype is not self.value_dtype or g.device is not self.value_device:
+            g = g.to(device=self.value_device, dtype=self.value_dtype)
+        return grad * 0, g
 
 
 def copy_(t, src):
