@@ -212,10 +212,6 @@ class Tensor:
             check_view_not_rebased(self)
         return self._grad_fn
 
-    @grad_fn.setter
-    def grad_fn(self, node):
-        self._grad_fn = node
-
     @property
     def requires_grad(self):
         return self._requires_grad
@@ -334,7 +330,7 @@ class Tensor:
                 "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
                 "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
             )
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
 

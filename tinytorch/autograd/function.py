@@ -241,7 +241,7 @@ def _wire_output(ctx, out, nr, args, recording):
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
     elif is_input:
         out = _view_of_input(out)
-    out.grad_fn = ctx
+    out._grad_fn = ctx
     out._requires_grad = True
     if nr:
         out._output_nr = nr
@@ -318,7 +318,7 @@ def once_differentiable(backward):
         for nr, g in enumerate(outputs):
             if isinstance(g, Tensor):
                 g = g.detach()
-                g.grad_fn = node
+                g._grad_fn = node
                 g._requires_grad = True
                 if nr:
                     g._output_nr = nr

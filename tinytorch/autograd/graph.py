@@ -314,7 +314,7 @@ class SavedTensor:
             # The output as it was handed out: same data, same grad_fn.
             alias = t.detach()
             alias._requires_grad = True
-            alias.grad_fn = node
+            alias._grad_fn = node
             if t._output_nr:
                 alias._output_nr = t._output_nr
             return alias

@@ -161,7 +161,7 @@ def inplace(op, t, *args, **kwargs):
 def _snapshot(t):
     """t's current values in memory of their own, with t's place in the graph."""
     copy = from_array(xp_of(t).array(t._data, copy=True), t.dtype, t.device)
-    copy.grad_fn, copy._requires_grad = t.grad_fn, t._requires_grad
+    copy._grad_fn, copy._requires_grad = t.grad_fn, t._requires_grad
     if t._output_nr:
         copy._output_nr = t._output_nr
     return copy
@@ -308,14 +308,14 @@ def rebase_history(t, result):
     old_node, old_nr = t.grad_fn, t._output_nr
     base = t._base
     if base is None:
-        t.grad_fn = node
+        t._grad_fn = node
         t._requires_grad = True
         _clear_output_nr(t)
         if t._retains_grad:
             move_retain_grad(t, old_node, old_nr)
         _refresh_views(t)
     else:
-        base.grad_fn = CopySlices(base, t, node)
+        base._grad_fn = CopySlices(base, t, node)
         base._requires_grad = True
         _clear_output_nr(base)
         _refresh_views(base, also=t)
@@ -349,7 +349,7 @@ def _refresh_views(base, also=None):
 def _view_of_new_history(base, view):
     with grad_mode.enable_grad():
         fresh = as_strided(base, view._shape, view._stride, view._offset)
-    view.grad_fn = fresh.grad_fn
+    view._grad_fn = fresh._grad_fn
     view._requires_grad = True
     _clear_output_nr(view)
 
