@@ -69,7 +69,8 @@ def save(obj, f, *, durable=False):
     """
     header, storages = _describe(obj)
     if isinstance(f, (str, bytes, os.PathLike)):
-        _replace_atomically(f, lambda out: _write(out, header, storages), _file_size(header, storages), durable)
+        size = _checkpoint_size(len(header), [(s.dtype, len(s._array)) for s in storages])
+        _replace_atomically(f, lambda out: _write(out, header, storages), size, durable)
     elif durable:
         raise ValueError("durable=True needs a path: with a file object, flushing it to the disk is up to the caller")
     else:
@@ -163,10 +164,10 @@ def _write(f, header, storages):
         _write_all(f, _CHECKSUM.pack(total))
 
 
-def _file_size(header, storages):
-    """The number of bytes _write will write."""
-    data = sum(len(storage._array) * storage.dtype.itemsize + _CHECKSUM.size for storage in storages)
-    return _PREAMBLE.size + len(header) + data
+def _checkpoint_size(header_length, storages):
+    """A checkpoint's size in bytes, from its header's length and each storage's
+    (dtype, element count): the one formula that saving reserves and loading checks."""
+    return _PREAMBLE.size + header_length + sum(numel * d.itemsize + _CHECKSUM.size for d, numel in storages)
 
 
 def storage_checksum(data, total=0):
@@ -361,9 +362,7 @@ def _load_checkpoint(source, size, map_location):
         raise CheckpointError("the header's checksum does not match: the file is corrupted")
     storage_specs, tensor_specs, root = _parse_header(header_bytes)
 
-    expected = _PREAMBLE.size + header_length + sum(
-        numel * d.itemsize + _CHECKSUM.size for d, numel, _ in storage_specs
-    )
+    expected = _checkpoint_size(header_length, [(d, numel) for d, numel, _ in storage_specs])
     if expected != size:
         problem = "truncated" if expected > size else "followed by unexpected bytes"
         raise CheckpointError(f"the file is {problem}: the header describes {expected} bytes, the file has {size}")

@@ -636,8 +636,8 @@ def from_array(array, dtype, device=CPU, stride=None):
     if stride is not None:
         return _laid_out(array, dtype, device, stride)
     if not array.flags.c_contiguous:
-        # e.g. an empty_like(order="K") of a transposed tensor stays transposed,
-        # when the array is one dense block in some order.
+        # e.g. a copy NumPy made in order "K" of a transposed tensor (an in-place
+        # op's snapshot of its input) stays transposed, when it is one dense block.
         flat = array.ravel(order="K")
         if backend_for(device).xp.may_share_memory(flat, array):  # CuPy has it too: GPU results keep their layout
             stride = tuple(s // dtype.itemsize for s in array.strides)
