@@ -109,6 +109,9 @@ CASES = [
     Case("add_alpha", lambda m, a, b: a.add(b, alpha=2.5), ((2, 3), (2, 3))),
     Case("add_scalar", lambda m, a: a + 2, ((2, 3),)),
     Case("radd", lambda m, a: 3 + a, ((3,),)),
+    Case("add_number_first", lambda m, a: m.add(2, a, alpha=3), ((3,),)),  # the number stays first
+    Case("add_number_first_no_alpha", lambda m, a: m.add(2, a), ((2, 3),)),
+    Case("sub_number_first", lambda m, a: m.sub(2, a, alpha=-1.5), ((3,),)),
     Case("sub", lambda m, a, b: a - b, ((3, 1), (1, 2))),
     Case("sub_alpha", lambda m, a, b: a.sub(b, alpha=3), ((2, 3), (3,))),
     Case("rsub", lambda m, a: 2 - a, ((2, 2),)),

@@ -180,6 +180,33 @@ def test_python_number_does_not_widen_a_tensor_within_its_category():
         check(lambda: op(number, ta), lambda: op(number, xa))
 
 
+@SETTINGS
+@given(st.data(), st.sampled_from(["add", "sub"]), st.sampled_from(DTYPES), shapes,
+       st.one_of(st.integers(-300, 300), st.floats(-10, 10), st.booleans()),
+       st.one_of(st.just(1), st.integers(-3, 3), st.floats(-3, 3), st.booleans()))
+def test_add_and_sub_with_a_number_first(data, name, dtype, shape, number, alpha):
+    # torch.add(2, t, alpha=3) is 2 + 3 * t: the number stays `input`, alpha scales t.
+    ta, xa = from_numpy_pair(data.draw(arrays(dtype, shape)))
+    oracle.assert_same_outcome(lambda: getattr(tinytorch, name)(number, ta, alpha=alpha),
+                               lambda: getattr(torch, name)(number, xa, alpha=alpha), rtol=2e-3, atol=1e-4)
+
+
+def test_add_and_sub_with_a_number_first_in_the_graph():
+    # The number is listed first, as `input`; `2 + t` is t.__radd__(2), which lists t first.
+    for m in (tinytorch, torch):
+        t = m.ones(2, requires_grad=True)
+        for fn, want_grad in [(lambda: m.add(2, t, alpha=3), 3.0), (lambda: m.add(2, t), 1.0),
+                              (lambda: m.sub(2, t, alpha=3), -3.0), (lambda: m.sub(2, t), -1.0)]:
+            out = fn()
+            assert [type(n).__name__ if n is not None else None for n, _ in out.grad_fn.next_functions] == [None, "AccumulateGrad"]
+            out.sum().backward()
+            assert t.grad.tolist() == [want_grad] * 2
+            t.grad = None
+        assert m.add(2, t, alpha=3).tolist() == [5.0, 5.0] and m.sub(2, t, alpha=3).tolist() == [-1.0, -1.0]
+        assert [n is None for n, _ in (2 + t).grad_fn.next_functions] == [False, True]
+        assert [n is None for n, _ in (t + 2).grad_fn.next_functions] == [False, True]
+
+
 @pytest.mark.parametrize("number", [np.float64(2.5), np.float32(-1.5), np.int64(3), np.int8(-2), np.uint8(7)], ids=repr)
 def test_numpy_numbers_act_like_python_numbers(number):
     # A NumPy scalar on the left must not turn the result into a NumPy array.
