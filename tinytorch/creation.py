@@ -6,10 +6,10 @@ import numpy as np
 
 from . import dtypes
 from . import strides as S
-from .device import CPU, backend_for, to_device
+from .device import CPU, to_device
 from .random import generator
 from .storage import Storage
-from .tensor import Size, Tensor, from_array
+from .tensor import Size, Tensor, empty_strided, from_array, on_device
 
 
 def _finish(t, requires_grad):
@@ -23,19 +23,7 @@ def _finish(t, requires_grad):
 
 def _make(array, dtype, device, requires_grad):
     """A tensor of `array` (built on the CPU) on `device`, laid out as `array` is."""
-    return _finish(_on_device(from_array(array, dtype, CPU), to_device(device)), requires_grad)
-
-
-def _on_device(t, device):
-    """t, just made on the CPU over a storage of its own, on `device`. The
-    storage travels as the flat buffer it is and the header stays, so the
-    layout does too, as in .to(device). (Handing CuPy the n-d array instead
-    would not do: cupy.asarray copies it in C order, or F order when it is
-    F-contiguous, whatever its strides.)"""
-    if device is CPU:
-        return t
-    flat = backend_for(device).from_numpy(t._storage._array)
-    return Tensor._make(Storage(flat, t.dtype, device), t._shape, t._stride, t._offset)
+    return _finish(on_device(from_array(array, dtype, CPU), to_device(device)), requires_grad)
 
 
 def _size_arg(size, fn):
@@ -159,12 +147,9 @@ def _copy_of_array(array, d):
     """A copy of a NumPy array as PyTorch's tensor(ndarray) makes it: a dense
     array keeps its strides (a transposed array stays transposed), any other
     keeps the order of its dims in memory, without the gaps."""
-    shape = array.shape
-    stride = S.copy_strides(shape, _numpy_strides(array))
-    flat = np.empty(S.storage_extent(shape, stride), dtype=d.numpy)
-    copy = backend_for(CPU).as_strided(flat, shape, stride, 0)
-    copy[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
-    return flat, stride, copy
+    copy = empty_strided(array.shape, S.copy_strides(array.shape, _numpy_strides(array)), d)
+    copy._data[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
+    return copy
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False):
@@ -180,9 +165,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
         return _finish(out, requires_grad)
     if isinstance(data, np.ndarray):
         d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
-        flat, stride, copy = _copy_of_array(data, d)
-        on_cpu = Tensor._make(Storage(flat, d, CPU), data.shape, stride, 0, copy)
-        return _finish(_on_device(on_cpu, to_device(device)), requires_grad)
+        return _finish(on_device(_copy_of_array(data, d), to_device(device)), requires_grad)
     if isinstance(data, str):  # a str is a sequence to Python, never data to a tensor
         raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
     shape = _data_shape(data)
@@ -341,7 +324,7 @@ def _like(t, dtype, device, requires_grad, fill):
     stride = S.copy_strides(shape, t._stride)
     flat = fill(S.storage_extent(shape, stride), d)
     on_cpu = Tensor._make(Storage(flat, d, CPU), shape, stride, 0)
-    return _finish(_on_device(on_cpu, to_device(t.device if device is None else device)), requires_grad)
+    return _finish(on_device(on_cpu, to_device(t.device if device is None else device)), requires_grad)
 
 
 def zeros_like(t, *, dtype=None, device=None, requires_grad=False):

@@ -658,11 +658,29 @@ def _laid_out(array, dtype, device, stride):
         flat = array.reshape(-1) if array.flags.c_contiguous else array.ravel(order="K")
         if backend_for(device).xp.may_share_memory(flat, array):  # dense: the flat block is the array's memory
             return Tensor._make(Storage(flat, dtype, device), shape, stride, 0, array if own == stride else None)
-    backend = backend_for(device)
-    flat = backend.empty(_strides.storage_extent(shape, stride), dtype.numpy)
-    data = backend.as_strided(flat, shape, stride, 0)
-    data[...] = array
-    return Tensor._make(Storage(flat, dtype, device), shape, stride, 0, data)
+    out = empty_strided(shape, stride, dtype, device)
+    out._data[...] = array
+    return out
+
+
+def empty_strided(shape, stride, dtype, device=CPU):
+    """A new tensor with exactly this header over a storage of its own, just
+    big enough for it (strides.storage_extent), its values not yet set: where a
+    copy or a result laid out in a chosen order starts (PyTorch's empty_strided)."""
+    flat = backend_for(device).empty(_strides.storage_extent(shape, stride), dtype.numpy)
+    return Tensor._make(Storage(flat, dtype, device), tuple(shape), tuple(stride), 0)
+
+
+def on_device(t, device):
+    """t, just made on the CPU over a storage of its own, on `device`. The
+    storage travels as the flat buffer it is and the header stays, so the
+    layout does too, as in .to(device). (Handing CuPy the n-d array instead
+    would not do: cupy.asarray copies it in C order, or F order when it is
+    F-contiguous, whatever its strides.)"""
+    if device is CPU:
+        return t
+    flat = backend_for(device).from_numpy(t._storage._array)
+    return Tensor._make(Storage(flat, t.dtype, device), t._shape, t._stride, t._offset)
 
 
 from . import ops  # noqa: E402  (ops import Tensor; the methods above look ops up at call time)

@@ -3,6 +3,7 @@ from .. import strides as _strides
 from ..autograd.graph import Node
 from ..device import device as Device, to_device
 from ..storage import Storage
+from ..tensor import empty_strided, on_device
 from .base import CPU, Tensor, dtypes, from_array, needs_grad, record, backend_for, xp_of
 
 
@@ -39,9 +40,7 @@ def empty_with_layout_of(a, dtype=None):
     transposed result), and row-major otherwise. PyTorch lays out `.grad` so."""
     dtype = dtype or a.dtype
     dense = _strides.is_non_overlapping_and_dense(a._shape, a._stride)
-    stride = a._stride if dense else _strides.contiguous_strides(a._shape)
-    memory = backend_for(a.device).empty(_strides.storage_extent(a._shape, stride), dtype.numpy)
-    return Tensor._make(Storage(memory, dtype, a.device), a._shape, stride, 0)
+    return empty_strided(a._shape, a._stride if dense else _strides.contiguous_strides(a._shape), dtype, a.device)
 
 
 # -- .to(): dtype and device conversion ------------------------------------------
@@ -119,16 +118,14 @@ def _copy_to(a, dtype, device):
     order (PyTorch's preserve_format: a transposed tensor stays transposed)."""
     stride = _strides.copy_strides(a._shape, a._stride)
     if device is a.device:
-        backend, values = backend_for(device), a._data
-    else:
-        # Between devices the data passes through host memory: lay it out there,
-        # then hand the target device one flat buffer.
-        backend, values = backend_for(CPU), backend_for(a.device).to_numpy(a._data)
-    flat = backend.xp.empty(_strides.storage_extent(a._shape, stride), dtype.numpy)
-    backend.as_strided(flat, a._shape, stride, 0)[...] = values
-    if device is not a.device:
-        flat = backend_for(device).from_numpy(flat)
-    return Tensor._make(Storage(flat, dtype, device), a._shape, stride, 0)
+        out = empty_strided(a._shape, stride, dtype, device)
+        out._data[...] = a._data
+        return out
+    # Between devices the data passes through host memory: lay it out there,
+    # then hand the target device one flat buffer.
+    host = empty_strided(a._shape, stride, dtype, CPU)
+    host._data[...] = backend_for(a.device).to_numpy(a._data)
+    return on_device(host, device)
 
 
 class ToCopyBackward0(Node):
