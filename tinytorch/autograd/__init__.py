@@ -9,7 +9,7 @@
 import warnings
 
 from . import function, graph
-from .engine import Step, backward_steps, gradient_edge, run_backward
+from .engine import Step, backward_steps, gradient_edge, moved_to_device, run_backward
 from .function import Function, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -67,12 +67,8 @@ def _on_output_devices(outputs, roots):
     torch/csrc/autograd/engine.cpp, after every check above): each must be on
     its output's device. A 0-dim gradient is moved there; any other is an error."""
     for i, (out, given) in enumerate(zip(outputs, roots)):
-        if given is not None and given.device is not out.device:
-            if given.dim() != 0:
-                raise RuntimeError(
-                    f"invalid gradient at index {i} - expected device {out.device} but got {given.device}"
-                )
-            roots[i] = given.to(out.device)
+        if given is not None:
+            roots[i] = moved_to_device(given, out.device, f"invalid gradient at index {i}")
     return roots
 
 

@@ -72,6 +72,18 @@ def gradient_edge(tensor):
     return None
 
 
+def moved_to_device(grad, device, what):
+    """The device rule of PyTorch's engine for a gradient it is handed (validate_outputs
+    in torch/csrc/autograd/engine.cpp): a 0-dim gradient on another device is moved
+    to `device`, where one number costs nothing to send; any other is refused, with
+    `what` ("invalid gradient at index 0") opening the message."""
+    if grad.device is device:
+        return grad
+    if grad.dim() != 0:
+        raise RuntimeError(f"{what} - expected device {device} but got {grad.device}")
+    return grad.to(device)
+
+
 class GraphTask:
     """The state of one backward pass: dependency counts, input buffers, the
     ready queue, and (for autograd.grad) which gradients to capture. The

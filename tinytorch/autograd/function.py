@@ -23,7 +23,7 @@ import warnings
 
 from ..strides import broadcast_shapes
 from . import grad_mode
-from .engine import gradient_edge
+from .engine import gradient_edge, moved_to_device
 from .graph import Node
 
 
@@ -143,14 +143,7 @@ def _fit_gradient(grad, meta, index, name):
         grad = sum_to(grad, shape)
     if grad.dtype is not dtype:
         grad = grad.to(dtype)
-    if grad.device is not device:
-        if grad.dim() != 0:
-            raise RuntimeError(
-                f"Function {name} returned an invalid gradient at index {index} - expected device {device} but got "
-                f"{grad.device}"
-            )
-        grad = grad.to(device)
-    return grad
+    return moved_to_device(grad, device, f"Function {name} returned an invalid gradient at index {index}")
 
 
 class Function:
