@@ -152,7 +152,10 @@ def _from_nhwc(dims):
 def broadcast_strides(shape, stride, new_shape):
     """The strides an operand of `shape` is read with once broadcast to
     `new_shape`: 0 along a dim it lacks or stretches from size 1, since every
-    index there reads the same element."""
+    index there reads the same element. Not expand_strides: that one checks
+    its arguments and gives a new leading dim of size 1 a nonzero stride (as
+    expand() does), where TensorIterator reads every dim an operand lacks as
+    stride 0, and elementwise_strides must see what TensorIterator sees."""
     extra = len(new_shape) - len(shape)
     return (0,) * extra + tuple(
         0 if size == 1 and new_shape[extra + d] != 1 else st for d, (size, st) in enumerate(zip(shape, stride))
