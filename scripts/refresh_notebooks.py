@@ -21,6 +21,9 @@ Normalizing keeps the stored files small and free of diff noise:
   - no execution timing, no UI state, no Python patch version in the metadata;
   - stream outputs merged; error outputs keep only their last line ("ValueError: ..."),
     so library line numbers do not leak into the lessons;
+  - a matplotlib figure keeps, beside its PNG, a description of what it shows (in the
+    output's metadata, see scripts/figure_data.py), and two runs' figures are compared
+    by that description, not by PNG bytes, which change with the CPU's rounding;
   - where a fresh output differs from the stored one only in what notebooks/sanitize.cfg
     masks (memory addresses, %timeit figures), the stored output is kept, so refreshing
     an unchanged notebook changes no byte.
@@ -30,6 +33,7 @@ test suite and this script agree on what "fresh" and "clean" mean.
 """
 import argparse
 import copy
+import os
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -41,8 +45,11 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
+from figure_data import FIGURE_DATA, Figure
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
+SCRIPTS = REPO / "scripts"
 SANITIZE_FILE = NOTEBOOKS / "sanitize.cfg"
 
 CELL_TIMEOUT_S = 120
@@ -73,12 +80,14 @@ class _CurrentEnvSpecs(KernelSpecManager):
         )
 
 
-def execute(nb, cwd=NOTEBOOKS, allow_errors=False):
+def execute(nb, cwd=NOTEBOOKS, allow_errors=False, env=None):
     """Run a copy of `nb` top to bottom in a fresh kernel and return it with outputs.
 
     A cell that raises stops the run with nbclient's CellExecutionError, unless the cell
     is tagged `raises-exception` (a deliberate error the lesson explains) or
-    allow_errors is set (the parity test collects every difference in one run)."""
+    allow_errors is set (the parity test collects every difference in one run).
+    `env` adds environment variables to the kernel's. The kernel loads
+    scripts/figure_data.py, so each figure it displays carries its description."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -93,22 +102,25 @@ def execute(nb, cwd=NOTEBOOKS, allow_errors=False):
         store_widget_state=False,
         record_timing=False,
         allow_errors=allow_errors,
+        extra_arguments=["--IPKernelApp.extensions=figure_data"],
     )
+    kernel_env = {**os.environ, **(env or {})}
+    kernel_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SCRIPTS), kernel_env.get("PYTHONPATH")]))
     try:
-        client.execute()
+        client.execute(env=kernel_env)
     finally:  # nbclient leaves a kernel manager it was given running
         if km.has_kernel:
             km.shutdown_kernel(now=True)
     return nb
 
 
-def execute_many(jobs, allow_errors=False, workers=PARALLEL_KERNELS):
+def execute_many(jobs, allow_errors=False, env=None, workers=PARALLEL_KERNELS):
     """execute() each (notebook, cwd) job, several at a time (each in its own kernel).
     Returns, in order, the executed notebook or the exception its run raised."""
     def run(job):
         nb, cwd = job
         try:
-            return execute(nb, cwd=cwd, allow_errors=allow_errors)
+            return execute(nb, cwd=cwd, allow_errors=allow_errors, env=env)
         except Exception as error:  # reported per notebook by the caller
             return error
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -132,12 +144,16 @@ def _coalesce_streams(outputs):
 
 def _normalize_output(out):
     out = copy.deepcopy(out)
+    figure = out.get("metadata", {}).get(FIGURE_DATA)
     if "data" in out:
         out.data.pop(WIDGET_VIEW, None)
+        figure = out.data.pop(FIGURE_DATA, figure)
     if out.output_type == "error" and out.traceback:
         out.traceback = out.traceback[-1:]
     if "metadata" in out:
-        out.metadata = {}
+        # Only the figure description is kept: in the metadata, where nbval and
+        # JupyterLab do not look, so a learner's run never has to reproduce it.
+        out.metadata = nbformat.from_dict({FIGURE_DATA: figure} if figure else {})
     return out
 
 
@@ -172,7 +188,9 @@ def sanitize(text, patterns):
 
 def comparable_outputs(cell, patterns):
     """What must match between two runs of a cell: every output's type and text, the
-    error's name and message, the execution count; widget views are never stored."""
+    error's name and message, the execution count, and a figure's description in place
+    of its PNG bytes (figure_data.Figure compares what a learner sees); widget views are
+    never stored."""
     outs = []
     for out in cell.get("outputs", []):
         out = _normalize_output(out)
@@ -183,8 +201,28 @@ def comparable_outputs(cell, patterns):
         else:
             data = {mime: sanitize(value, patterns) if isinstance(value, str) else value
                     for mime, value in out.get("data", {}).items()}
+            if FIGURE_DATA in out.metadata:
+                data["image/png"] = Figure(out.metadata[FIGURE_DATA])
             outs.append((out.output_type, sorted(data.items())))
     return cell.get("execution_count"), outs
+
+
+def _figures(outputs):
+    """The figures among comparable_outputs()."""
+    return [value for out in outputs[1] if isinstance(out[1], list)
+            for _, value in out[1] if isinstance(value, Figure)]
+
+
+def explain(expected, got, most=5):
+    """How two comparable_outputs() differ, for a failure message: both, and what
+    differs in each figure (where its points moved, which text changed)."""
+    lines = [f"  expected: {expected}", f"  got:      {got}"]
+    for i, (wanted, drawn) in enumerate(zip(_figures(expected), _figures(got))):
+        differences = wanted.differences(drawn)
+        if differences:
+            more = f" (and {len(differences) - most} more)" if len(differences) > most else ""
+            lines.append(f"  figure {i}: " + "; ".join(differences[:most]) + more)
+    return "\n".join(lines)
 
 
 def output_depends_on_machine(cell):

@@ -131,5 +131,6 @@ def test_lesson_runs_the_same_with_torch(path, torch_runs):
         expected = _outputs_in_torch_words(cell, patterns)
         got = refresh.comparable_outputs(torch_cell, patterns)[1]
         if expected != got:
-            differences.append(f"cell {i}: {torch_cell.source[:160]!r}\n  tinytorch: {expected}\n  torch:     {got}")
+            differences.append(f"cell {i}: {torch_cell.source[:160]!r} (expected: tinytorch, got: torch)\n"
+                               + refresh.explain(expected, got))
     assert not differences, f"{path.name} differs under torch:\n" + "\n".join(differences)

@@ -6,17 +6,26 @@ Unlike nbval, this also compares error names and messages, execution counts, and
 every output's mime types. Clean: no widget state, no widget-view outputs, no timing
 metadata, every code cell executed in order; i.e. a refresh would not change the file.
 
+The fresh run rounds as another CPU would: NumPy's vector kernels are limited to its
+baseline instruction set and OpenBLAS to its oldest x86 kernel (ANOTHER_CPU), while the
+stored outputs come from the author's machine, usually a newer one. So an output that
+depends on one CPU's rounding (a figure's PNG bytes, a digit printed at full precision)
+fails here, not on the next teacher's laptop. Figures are compared by what they show
+(scripts/figure_data.py), not byte for byte.
+
 The stored outputs must also be what a machine *with* a GPU prints: lessons that touch
 CUDA run again with the project's stand-in GPU (tests/fake_gpu.py), and every cell not
 tagged nbval-ignore-output must print the same as stored.
 
 Fix a failure with `.venv/bin/python scripts/refresh_notebooks.py`.
 """
+import platform
 import re
 import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -78,11 +87,41 @@ def test_stored_notebook_is_clean(path):
     assert refresh.normalize(nb) == nb, "a refresh would rewrite this notebook (run scripts/refresh_notebooks.py)"
 
 
+def _another_cpu():
+    """Environment variables under which NumPy and OpenBLAS compute as on an older CPU:
+    NumPy dispatches to none of its optimized kernels (NPY_DISABLE_CPU_FEATURES names
+    them all; one the machine lacks is ignored), and OpenBLAS, built for every x86 core
+    type, takes its generic one."""
+    env = {"NPY_DISABLE_CPU_FEATURES": " ".join(np._core._multiarray_umath.__cpu_dispatch__)}
+    if platform.machine() in ("x86_64", "AMD64"):
+        env["OPENBLAS_CORETYPE"] = "Prescott"
+    return env
+
+
+ANOTHER_CPU = _another_cpu()
+
+
+def test_another_cpu_changes_how_numpy_computes():
+    """ANOTHER_CPU really reaches NumPy and OpenBLAS in a kernel (else the fresh run
+    would round exactly as the author's machine did and prove nothing)."""
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__\n"
+        "import threadpoolctl\n"
+        "print([f for f in __cpu_dispatch__ if __cpu_features__[f]])\n"
+        "print({i['internal_api']: i.get('architecture') for i in threadpoolctl.threadpool_info()})")])
+    printed = refresh.execute(probe, env=ANOTHER_CPU).cells[0].outputs[0].text.splitlines()
+    assert printed[0] == "[]", f"NumPy still dispatches to {printed[0]}"
+    if "OPENBLAS_CORETYPE" in ANOTHER_CPU:
+        assert "'openblas': 'Katmai'" in printed[1], printed[1]
+
+
 @pytest.fixture(scope="module")
 def fresh_runs():
-    """{path: the notebook run afresh (or the exception the run raised)}, all run side by side."""
+    """{path: the notebook run afresh on ANOTHER_CPU (or the exception the run raised)}, all
+    run side by side."""
     stored = [nbformat.read(path, as_version=4) for path in NOTEBOOKS]
-    return dict(zip(NOTEBOOKS, refresh.execute_many([(nb, path.parent) for nb, path in zip(stored, NOTEBOOKS)])))
+    jobs = [(nb, path.parent) for nb, path in zip(stored, NOTEBOOKS)]
+    return dict(zip(NOTEBOOKS, refresh.execute_many(jobs, env=ANOTHER_CPU)))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -96,8 +135,8 @@ def test_stored_outputs_are_fresh(path, fresh_runs):
     stale = refresh.stale_cells(stored, fresh, patterns)
     details = "\n".join(
         f"cell {i}:\n  source: {stored.cells[i].source[:200]!r}\n"
-        f"  stored: {refresh.comparable_outputs(stored.cells[i], patterns)}\n"
-        f"  fresh:  {refresh.comparable_outputs(fresh.cells[i], patterns)}"
+        + refresh.explain(refresh.comparable_outputs(stored.cells[i], patterns),
+                          refresh.comparable_outputs(fresh.cells[i], patterns))
         for i in stale
     )
     assert not stale, f"{path.name} has stale outputs; run scripts/refresh_notebooks.py\n{details}"
