@@ -3,6 +3,7 @@
 A missing oracle would otherwise turn the differential tests into errors one by
 one, or tempt someone to skip them; neither says clearly what is wrong."""
 import os
+import platform
 
 import pytest
 from hypothesis import settings
@@ -28,4 +29,13 @@ def pytest_configure(config):
     if not torch.__version__.startswith(ORACLE_VERSION):
         raise pytest.UsageError(
             f"The tests compare against torch {ORACLE_VERSION}, but torch {torch.__version__} is installed."
+        )
+    if platform.machine() in ("x86_64", "AMD64") and torch.backends.cpu.get_cpu_capability() == "DEFAULT":
+        # tinytorch rounds as torch's vectorized loops do (add's alpha, arange, linspace:
+        # tests/test_float_rounding_oracle.py, tests/test_creation_oracle.py); torch's
+        # scalar fallback rounds differently, so bit-exact comparisons would fail by the dozen.
+        raise pytest.UsageError(
+            "torch runs its scalar kernels here (ATEN_CPU_CAPABILITY is 'default', or the CPU lacks AVX2), "
+            "but the oracle tests compare with its vectorized ones (AVX2 or AVX-512, which give the same "
+            "results). Unset ATEN_CPU_CAPABILITY, or run on a CPU with AVX2."
         )
