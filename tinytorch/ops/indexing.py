@@ -20,7 +20,8 @@ import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import CPU, Tensor, dtypes, np, from_array, needs_grad, record, backend_for, same_device, type_name, xp_of
+from .base import CPU, Tensor, dtypes, np, needs_grad, record, backend_for, same_device, type_name, xp_of
+from ..tensor import empty_strided
 from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
@@ -188,7 +189,9 @@ def numpy_index(a, advanced):
                     UserWarning, stacklevel=4,
                 )
             _check_mask(a, dim, t)
-            picks.extend((dim + k, positions) for k, positions in enumerate(np.nonzero(array)))
+            # Each dim's positions on their own, as PyTorch's mask.nonzero() columns are
+            # (NumPy's share one buffer, read with a stride); the layout of a[mask] follows them.
+            picks.extend((dim + k, np.ascontiguousarray(positions)) for k, positions in enumerate(np.nonzero(array)))
         else:
             picks.append((dim, array.astype(np.int64, copy=False)))
     try:
@@ -272,15 +275,43 @@ def _check_index_devices(a, advanced):
 
 
 def gather(a, np_index):
-    """A copy of the elements at a NumPy-style index, laid out row-major."""
-    xp = xp_of(a)
+    """A copy of the elements at a NumPy-style index, laid out as PyTorch lays it out."""
     shape = result_shape(a, np_index)
+    out = empty_strided(shape, result_strides(a, np_index, shape), a.dtype, a.device)
     # An empty result reads nothing, so its positions are never checked (as in PyTorch).
-    picked = xp.empty(shape, dtype=a.dtype.numpy) if 0 in shape else xp.ascontiguousarray(a._data[np_index])
-    out = from_array(picked, a.dtype, a.device)
+    if out.numel():
+        out._data[...] = a._data[np_index]
     if needs_grad(a):
         record(IndexBackward0(a._shape, np_index), out, (a,))
     return out
+
+
+def result_strides(a, np_index, shape):
+    """The strides PyTorch gives a[indices]: its index kernel is an elementwise loop
+    (TensorIterator) over two kinds of operand, so the result takes their memory order
+    (strides.elementwise_strides):
+    - `a` restrided to the result's shape, stride 0 along the index dims;
+    - each index array placed in those dims, with size-1 dims around it.
+    Indexed dims that are not side by side first move to the front, in `a` and in the
+    result. Mirrors restride_src, reshape_indexer and transposeToFront in
+    aten/src/ATen/native/TensorAdvancedIndexing.cpp and IndexingUtils.h; pinned by
+    tests/test_indexing_oracle.py::test_getitem_matches_torch."""
+    picked = [d for d, item in enumerate(np_index) if not isinstance(item, slice)]
+    dims = list(range(a.dim()))
+    if picked[-1] - picked[0] + 1 != len(picked):
+        dims = picked + [d for d in dims if d not in picked]
+    before = dims.index(picked[0])
+    after = a.dim() - before - len(picked)
+    arrays = [np_index[d] for d in picked]
+    index_shape = arrays[0].shape
+    kept = dims[:before] + dims[before + len(picked):]
+    src = (tuple(a._shape[d] for d in dims[:before]) + index_shape + tuple(a._shape[d] for d in dims[before + len(picked):]),
+           tuple(a._stride[d] for d in dims[:before]) + (0,) * len(index_shape)
+           + tuple(a._stride[d] for d in kept[before:]))
+    placed_shape = (1,) * before + index_shape + (1,) * after
+    indices = [(placed_shape, S.view_strides(index_shape, tuple(s // array.itemsize for s in array.strides), placed_shape))
+               for array in arrays]
+    return S.elementwise_strides(shape, [src] + indices)
 
 
 class IndexBackward0(Node):
