@@ -38,6 +38,7 @@ import itertools
 import sys
 
 from . import grad_mode
+from ..strides import broadcast_shapes as _broadcast_shape
 from .graph import AccumulateGrad, accumulator_for
 
 
@@ -70,6 +71,50 @@ def gradient_edge(tensor):
     if tensor._requires_grad and not tensor._requires_grad_from_base:
         return accumulator_for(tensor), 0
     return None
+
+
+def fit_gradient(grad, meta, index, node):
+    """The gradient `node` sends to its input number `index`, fitted to what that
+    input was (meta: its shape, dtype and device), as PyTorch's engine fits every
+    gradient it passes on (validate_outputs in torch/csrc/autograd/engine.cpp).
+    So an op's backward returns the plain formula (grad * b for a * b), and
+    broadcasting's gradient has this one home:
+    - a gradient of a broadcast shape (a + bias) is summed back to the input's;
+      a shape that does not broadcast to it is the backward's bug, an error;
+    - a gradient of another dtype is converted (float32 + float64);
+    - one on another device is moved if 0-dim, else refused (moved_to_device)."""
+    shape, dtype, device = meta
+    if grad._shape != shape:
+        try:
+            expandable = len(shape) <= len(grad._shape) and _broadcast_shape(shape, grad._shape) == grad._shape
+        except RuntimeError:
+            expandable = False
+        if not expandable:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got {list(grad._shape)} "
+                f"but expected shape compatible with {list(shape)}"
+            )
+        grad = sum_to(grad, shape)
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return moved_to_device(grad, device, f"Function {node.name()} returned an invalid gradient at index {index}")
+
+
+def sum_to(grad, shape):
+    """Undo broadcasting in backward: sum the gradient over the dimensions that
+    broadcasting added or stretched, so it has the input's `shape` again (the
+    engine does this for every gradient it passes on: engine.fit_gradient)."""
+    if grad._shape == shape:
+        return grad
+    lead = len(grad._shape) - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
+    )
+    if dims and len(dims) == lead:
+        return grad.sum(dims)  # only added dims (a bias): no view needed, so backward can keep the result as .grad
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    return grad.view(shape) if grad._shape != shape else grad
 
 
 def moved_to_device(grad, device, what):
@@ -264,11 +309,26 @@ def _run_node(node, grads, retain_graph):
                 f"function {node.name()} returned an incorrect number of gradients "
                 f"(expected {len(node.next_functions)}, got {len(grad_inputs)})"
             )
+    grad_inputs = _fitted(node, grad_inputs)
     if node._post_hooks is not None:
         grad_inputs = _run_post_hooks(node, grad_inputs, grads)
     if not retain_graph:
         node.release()
     return grad_inputs
+
+
+def _fitted(node, grad_inputs):
+    """grad_inputs, each fitted to its input (fit_gradient) where it does not
+    fit already; as in PyTorch, before the node's post-hooks see them."""
+    fitted = None
+    for index, ((nxt, _), grad, meta) in enumerate(zip(node.next_functions, grad_inputs, node.input_meta, strict=True)):
+        if nxt is None or grad is None:
+            continue  # a gradient that goes nowhere is not checked, as in PyTorch
+        if grad._shape != meta[0] or grad.dtype is not meta[1] or grad._storage.device is not meta[2]:
+            if fitted is None:
+                fitted = list(grad_inputs)
+            fitted[index] = fit_gradient(grad, meta, index, node)
+    return grad_inputs if fitted is None else tuple(fitted)
 
 
 def _run_post_hooks(node, grad_inputs, grads):

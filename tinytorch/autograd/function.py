@@ -21,9 +21,8 @@ what forward stores on it (saved tensors, plain attributes) is there in backward
 import functools
 import warnings
 
-from ..strides import broadcast_shapes
 from . import grad_mode
-from .engine import gradient_edge, moved_to_device
+from .engine import gradient_edge
 from .graph import Node
 
 
@@ -59,6 +58,7 @@ class BackwardFunction(Node, FunctionCtx):
     subclass gets its own subclass of this, named `<Name>Backward`."""
 
     _forward_cls = None
+    needs_input_grad = None  # set per call, one per forward argument (not Node's per-edge property)
     _checks_gradients = True
     materialize_grads = True
     _to_save = ()
@@ -89,7 +89,7 @@ class BackwardFunction(Node, FunctionCtx):
 
     def _check_gradients(self, grads):
         from ..tensor import Tensor
-        n_inputs = len(self._input_meta)
+        n_inputs = len(self._argument_meta)
         if len(grads) > n_inputs and all(g is None for g in grads[n_inputs:]):
             grads = grads[:n_inputs]  # extra Nones are allowed
         if len(grads) != n_inputs:
@@ -97,8 +97,8 @@ class BackwardFunction(Node, FunctionCtx):
                 f"function {self.name()} returned an incorrect number of gradients "
                 f"(expected {n_inputs}, got {len(grads)})"
             )
-        checked = []
-        for i, (g, meta) in enumerate(zip(grads, self._input_meta)):
+        checked = []  # one per tensor argument, i.e. per edge: the engine fits each to its input
+        for i, (g, meta) in enumerate(zip(grads, self._argument_meta)):
             if meta is None:  # the input was not a tensor
                 if g is not None:
                     raise RuntimeError(
@@ -106,13 +106,8 @@ class BackwardFunction(Node, FunctionCtx):
                         "but the corresponding forward input was not a Variable"
                     )
                 continue
-            if g is not None:
-                if not isinstance(g, Tensor):
-                    raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
-                if self.next_functions[len(checked)][0] is not None:
-                    # Only a gradient that goes somewhere is checked, as PyTorch's
-                    # engine skips the edges of inputs that need none.
-                    g = _fit_gradient(g, meta, len(checked), self.name())
+            if g is not None and not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             checked.append(g)
         return tuple(checked)
 
@@ -121,29 +116,6 @@ def _zeros(meta):
     from ..creation import zeros
     shape, dtype, device = meta
     return zeros(shape, dtype=dtype, device=device)
-
-
-def _fit_gradient(grad, meta, index, name):
-    """A gradient must fit its input, as PyTorch's engine checks it
-    (validate_outputs in torch/csrc/autograd/engine.cpp): its shape, or one
-    that broadcasts to it (summed back); converted to the input's dtype; on the
-    input's device, where a 0-dim gradient is moved and any other is an error."""
-    from ..ops.base import sum_to
-    shape, dtype, device = meta
-    if grad._shape != shape:
-        try:
-            expandable = len(shape) <= len(grad._shape) and broadcast_shapes(shape, grad._shape) == grad._shape
-        except RuntimeError:
-            expandable = False
-        if not expandable:
-            raise RuntimeError(
-                f"Function {name} returned an invalid gradient at index {index} - got {list(grad._shape)} but "
-                f"expected shape compatible with {list(shape)}"
-            )
-        grad = sum_to(grad, shape)
-    if grad.dtype is not dtype:
-        grad = grad.to(dtype)
-    return moved_to_device(grad, device, f"Function {name} returned an invalid gradient at index {index}")
 
 
 class Function:
@@ -197,10 +169,11 @@ class Function:
             wired = tuple(_wire_output(ctx, out, nr, args, False) for nr, out in enumerate((outputs,) if single else outputs))
             _mark_view_outputs(ctx, wired, args)
             return wired[0] if single else wired
-        ctx._input_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
+        ctx._argument_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
         ctx.next_functions = tuple(
             (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
         )
+        ctx.input_meta = tuple(meta for meta in ctx._argument_meta if meta is not None)
         wired = tuple(_wire_output(ctx, out, nr, args, True) for nr, out in enumerate((outputs,) if single else outputs))
         _mark_view_outputs(ctx, wired, args)
         ctx._output_meta = tuple(
@@ -307,6 +280,7 @@ def once_differentiable(backward):
             "trying to differentiate twice a function that was marked with @once_differentiable",
             tuple(edges), len(outputs),
         )
+        node.input_meta = tuple((g._shape, g.dtype, g.device) for g in outputs if isinstance(g, Tensor))
         marked = []
         for nr, g in enumerate(outputs):
             if isinstance(g, Tensor):

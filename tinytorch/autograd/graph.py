@@ -55,7 +55,7 @@ class Node:
     """One step of the backward pass. Subclasses define `backward(self, *grads)`
     returning one gradient per input (None where an input needs none)."""
 
-    __slots__ = ("next_functions", "_saved", "_sequence_nr", "__dict__", "__weakref__")
+    __slots__ = ("next_functions", "input_meta", "_saved", "_sequence_nr", "__dict__", "__weakref__")
     # Rarely set, so they default to these class attributes until a node sets its own.
     _freed = False  # saved tensors released by a backward without retain_graph
     _pre_hooks = None  # from register_prehook
@@ -63,9 +63,15 @@ class Node:
     _retain_grad_hooks = None  # {output_nr: fn} from Tensor.retain_grad
     _post_hooks = None  # from register_hook
     _checks_gradients = False  # True for custom Functions: the engine checks what their backward returns
+    # PyTorch's names for what the op saved, in the order it saved them: ("self",
+    # "other") makes them y.grad_fn._saved_self and y.grad_fn._saved_other.
+    saved_names = ()
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
+        # One (shape, dtype, device) per entry of next_functions: what that input
+        # was, so the engine can fit the gradient it sends there (engine.fit_gradient).
+        self.input_meta = ()
         self._saved = ()
         self._sequence_nr = next(_sequence)
 
@@ -86,6 +92,25 @@ class Node:
     @property
     def num_outputs(self):
         return 1
+
+    @property
+    def needs_input_grad(self):
+        """One bool per input: does a gradient go there? (As ctx.needs_input_grad
+        in a custom Function: a backward computes only what is needed.)"""
+        return tuple(nxt is not None for nxt, _ in self.next_functions)
+
+    def __getattr__(self, name):
+        """PyTorch's `grad_fn._saved_<name>`: a value the op saved (saved_names
+        says which), or a setting the node keeps as an attribute (alpha, dim).
+        Called only for names the node does not have."""
+        if name.startswith("_saved_"):
+            key = name[len("_saved_"):]
+            if key in type(self).saved_names:
+                value = self.saved_tensors[type(self).saved_names.index(key)]
+                return _wrapped_number(value) if isinstance(value, (bool, int, float)) else value
+            if not key.startswith("_") and key in dir(self):
+                return getattr(self, key)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- saved tensors ---------------------------------------------------------
     def save(self, *values):
@@ -319,6 +344,13 @@ class SavedTensor:
                 alias._output_nr = t._output_nr
             return alias
         return t
+
+
+def _wrapped_number(value):
+    """A Python number an op saved (the 2 of a * 2), as PyTorch holds it: a 0-dim
+    tensor of its Python type (int64, float64 or bool)."""
+    from ..creation import tensor  # creation sits above autograd; needed only here
+    return tensor(value)
 
 
 def modified_message(tensor, expected_version, producer=None):

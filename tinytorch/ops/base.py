@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd import grad_mode
-from ..autograd.engine import gradient_edge
+from ..autograd.engine import gradient_edge, sum_to
 from ..device import CPU, backend_for
 from ..dtypes import type_name
 from ..storage import Storage
@@ -30,13 +30,24 @@ def needs_grad(*tensors):
     return False
 
 
-def record(node, outputs, inputs):
+def record(node, outputs, inputs, saved=None):
     """Connect `node` to the graph: its edges lead to the inputs' gradient
-    edges (None for inputs that need no gradient, e.g. Python scalars), and it
-    becomes grad_fn of every output."""
-    node.next_functions = tuple(
-        (gradient_edge(t) or _NO_EDGE) if type(t) is Tensor and t._requires_grad else _NO_EDGE for t in inputs
-    )
+    edges (None for inputs that need no gradient, e.g. Python scalars), it
+    remembers each input's shape, dtype and device (the engine fits the
+    gradient it sends there to them: a broadcast input gets its gradient
+    summed back to its own shape), and it becomes grad_fn of every output.
+    `saved`: what backward needs, in input order (None for what it will not
+    need), under the node's saved_names: MulBackward0 saves (self, other)."""
+    edges, metas = [], []
+    for t in inputs:
+        if type(t) is Tensor and t._requires_grad:
+            edges.append(gradient_edge(t) or _NO_EDGE)
+            metas.append((t._shape, t.dtype, t._storage.device))
+        else:
+            edges.append(_NO_EDGE)
+            metas.append(None)
+    node.next_functions = tuple(edges)
+    node.input_meta = tuple(metas)
     if type(outputs) is Tensor:
         outputs._grad_fn = node
         outputs._requires_grad = True
@@ -46,25 +57,11 @@ def record(node, outputs, inputs):
             out._requires_grad = True
             if nr:
                 out._output_nr = nr
-    if node._saved:
+    if saved is not None:
+        node.save(*saved)  # after the outputs know their grad_fn: a saved output is kept as one
+    elif node._saved:
         node.recognize_saved_outputs()  # an output saved before this call is kept as one
     return outputs
-
-
-def sum_to(grad, shape):
-    """Undo broadcasting in backward: sum the gradient over the dimensions that
-    broadcasting added or stretched, so it has the input's `shape` again."""
-    if grad._shape == shape:
-        return grad
-    lead = len(grad._shape) - len(shape)
-    dims = tuple(range(lead)) + tuple(
-        lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
-    )
-    if dims and len(dims) == lead:
-        return grad.sum(dims)  # only added dims (a bias): no view needed, so backward can keep the result as .grad
-    if dims:
-        grad = grad.sum(dims, keepdim=True)
-    return grad.view(shape) if grad._shape != shape else grad
 
 
 def same_device(a, b):

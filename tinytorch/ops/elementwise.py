@@ -11,7 +11,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..strides import broadcast_shapes, contiguous_strides, copy_strides, elementwise_strides
 from .base import (
-    Tensor, dtypes, np, elementwise_result, from_array, needs_grad, record, require_tensor, sum_to, same_device,
+    Tensor, dtypes, np, elementwise_result, from_array, needs_grad, record, require_tensor, same_device,
     to_float_dtype, type_name, xp_of,
 )
 
@@ -136,20 +136,6 @@ def _broadcast_error(a, b):
     raise  # not a broadcasting problem after all
 
 
-def _shape_dtype(x):
-    """What backward needs to shape a gradient for input x: (shape, dtype), or None for a number."""
-    return (x._shape, x.dtype) if type(x) is Tensor else None
-
-
-def _grad_for(grad, meta):
-    """Reduce a broadcast gradient back to an input's shape and dtype."""
-    if meta is None:
-        return None
-    shape, d = meta
-    grad = sum_to(grad, shape)
-    return grad if grad.dtype is d else grad.to(d)
-
-
 def _binary(a, b, ufunc, opmath=False):
     """ufunc(a, b) as a new tensor, for the add / sub / mul fast path (see
     _opmath for `opmath`, which mul asks for)."""
@@ -172,18 +158,17 @@ def add(a, b, *, alpha=1):
     else:
         out = _add_scaled(a, b, alpha, "add")
     if needs_grad(a, b):
-        record(AddBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
+        record(AddBackward0(alpha), out, (a, b))
     return out
 
 
 class AddBackward0(Node):
-    def __init__(self, a_meta, b_meta, alpha=1):
+    def __init__(self, alpha=1):
         super().__init__()
-        self.a_meta, self.b_meta, self.alpha = a_meta, b_meta, alpha
+        self.alpha = alpha
 
     def backward(self, grad):
-        gb = grad if self.alpha == 1 else grad * self.alpha
-        return _grad_for(grad, self.a_meta), _grad_for(gb, self.b_meta)
+        return grad, grad if self.alpha == 1 else grad * self.alpha
 
 
 def sub(a, b, *, alpha=1):
@@ -195,19 +180,19 @@ def sub(a, b, *, alpha=1):
     else:
         out = _add_scaled(a, b, alpha, "subtract")
     if needs_grad(a, b):
-        record(SubBackward0(_shape_dtype(a), _shape_dtype(b), alpha), out, (a, b))
+        record(SubBackward0(alpha), out, (a, b))
     return out
 
 
 class SubBackward0(Node):
-    def __init__(self, a_meta, b_meta, alpha=1):
+    def __init__(self, alpha=1):
         super().__init__()
-        self.a_meta, self.b_meta, self.alpha = a_meta, b_meta, alpha
+        self.alpha = alpha
 
     def backward(self, grad):
-        if self.next_functions[1][0] is None:  # b needs no gradient (a number, or a constant tensor)
-            return _grad_for(grad, self.a_meta), None
-        return _grad_for(grad, self.a_meta), _grad_for(neg(grad) if self.alpha == 1 else grad * -self.alpha, self.b_meta)
+        if not self.needs_input_grad[1]:  # b needs no gradient (a number, or a constant tensor)
+            return grad, None
+        return grad, neg(grad) if self.alpha == 1 else grad * -self.alpha
 
 
 def _add_scaled(a, b, alpha, name):
@@ -315,17 +300,15 @@ def rsub(a, b):
     x, y, d = promote(a, b)
     out = elementwise_result(_ufunc(a, "subtract")(y, x), d, a._storage.device, (a, b), d)
     if needs_grad(a):
-        record(RsubBackward1(_shape_dtype(a)), out, (a,))
+        record(RsubBackward1(), out, (a,))
     return out
 
 
 class RsubBackward1(Node):
-    def __init__(self, a_meta):
-        super().__init__()
-        self.a_meta = a_meta
+    alpha = 1  # number - a is rsub(a, number, alpha=1) in PyTorch
 
     def backward(self, grad):
-        return _grad_for(neg(grad), self.a_meta)
+        return neg(grad)
 
 
 def mul(a, b):
@@ -333,26 +316,18 @@ def mul(a, b):
         a, b = b, a
     out = _binary(a, b, _ufunc(a, "multiply"), opmath=True)
     if needs_grad(a, b):
-        node = MulBackward0(_shape_dtype(a), _shape_dtype(b))
-        # Each input's gradient needs the *other* input; save only what will be used.
-        node.save(b if type(b) is Tensor and a._requires_grad else None, a if type(b) is Tensor and b._requires_grad else None)
-        node.scalar = None if type(b) is Tensor else b
-        record(node, out, (a, b))
+        # Each input's gradient needs the *other* input: save only what will be used.
+        b_needs_grad = type(b) is Tensor and b._requires_grad
+        record(MulBackward0(), out, (a, b), saved=(a if b_needs_grad else None, b if a._requires_grad else None))
     return out
 
 
 class MulBackward0(Node):
-    def __init__(self, a_meta, b_meta):
-        super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+    saved_names = ("self", "other")
 
     def backward(self, grad):
-        b, a = self.saved_tensors
-        if self.scalar is not None:
-            return _grad_for(grad * self.scalar, self.a_meta), None
-        ga = _grad_for(grad * b, self.a_meta) if b is not None else None
-        gb = _grad_for(grad * a, self.b_meta) if a is not None else None
-        return ga, gb
+        a, b = self.saved_tensors  # b is saved only if a needs a gradient, and the other way round
+        return (grad * b if b is not None else None), (grad * a if a is not None else None)
 
 
 def div(a, b, *, rounding_mode=None):
@@ -365,14 +340,8 @@ def div(a, b, *, rounding_mode=None):
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
-        node = DivBackward0(_shape_dtype(a), _shape_dtype(b))
-        if type(b) is Tensor:
-            node.save(a if b._requires_grad else None, b)
-            node.scalar = None
-        else:
-            node.scalar = b
-            node.save(b)  # kept, as PyTorch keeps it: a second backward fails here too
-        record(node, out, (a, b))
+        # b is always needed (a's gradient is grad / b), a only for b's gradient.
+        record(DivBackward0(), out, (a, b), saved=(a if type(b) is Tensor and b._requires_grad else None, b))
     return out
 
 
@@ -400,20 +369,20 @@ def _rounded_div(a, b, rounding_mode):
         )
     out = _rounded_quotient(a, b, rounding_mode)
     if needs_grad(a, b):
-        record(DivBackward2(_shape_dtype(a), _shape_dtype(b)), out, (a, b))
+        record(DivBackward2(rounding_mode), out, (a, b))
     return out
 
 
 class DivBackward2(Node):
     """div with a rounding mode: the result is a step function, so its gradient is zero."""
 
-    def __init__(self, a_meta, b_meta):
+    def __init__(self, rounding_mode):
         super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+        self.rounding_mode = rounding_mode
 
     def backward(self, grad):
         zero = grad * 0
-        return _grad_for(zero, self.a_meta), _grad_for(zero, self.b_meta)
+        return zero, zero
 
 
 def _rounded_quotient(a, b, rounding_mode):
@@ -465,17 +434,12 @@ def _check_integer_divisor(xp, result, y, d):
 
 
 class DivBackward0(Node):
-    def __init__(self, a_meta, b_meta):
-        super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+    saved_names = ("self", "other")
 
     def backward(self, grad):
-        if self.scalar is not None:
-            (divisor,) = self.saved_tensors
-            return _grad_for(grad / divisor, self.a_meta), None
-        a, b = self.saved_tensors
-        ga = _grad_for(grad / b, self.a_meta) if self.next_functions[0][0] is not None else None
-        gb = _grad_for(neg(grad) * a / (b * b), self.b_meta) if a is not None else None
+        a, b = self.saved_tensors  # a is saved only if b needs a gradient
+        ga = grad / b if self.needs_input_grad[0] else None
+        gb = neg(grad) * a / (b * b) if a is not None else None
         return ga, gb
 
 
@@ -552,11 +516,9 @@ def remainder(a, b):
         if type(a) is not Tensor:
             record(NotImplemented_(), out, (a, b))  # PyTorch has no derivative for number % tensor
         elif type(b) is Tensor:
-            node = RemainderBackward1(_shape_dtype(a), _shape_dtype(b))
-            node.save(a, b)
-            record(node, out, (a, b))
+            record(RemainderBackward1(), out, (a, b), saved=(a, b))
         else:
-            record(RemainderBackward0(_shape_dtype(a)), out, (a,))  # a number divisor: one input, nothing saved
+            record(RemainderBackward0(), out, (a,))  # a number divisor: one input, nothing saved
     return out
 
 
@@ -571,28 +533,19 @@ def _float_remainder(xp, x, y):
 class RemainderBackward0(Node):
     """a % number: a - number * floor(a / number), whose slope in a is 1."""
 
-    def __init__(self, a_meta):
-        super().__init__()
-        self.a_meta = a_meta
-
     def backward(self, grad):
-        return _grad_for(grad, self.a_meta)
+        return grad
 
 
 class RemainderBackward1(Node):
-    """a % b with a tensor divisor."""
-
-    def __init__(self, a_meta, b_meta):
-        super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+    """a % b with a tensor divisor: a - b * floor(a / b)."""
+    saved_names = ("self", "other")
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        gb = None
-        if self.next_functions[1][0] is not None:
-            # floor(a / b) is a step function: its own derivative is 0, so it is a constant here.
-            gb = _grad_for(neg(grad) * floor_divide(a.detach(), b.detach()), self.b_meta)
-        return _grad_for(grad, self.a_meta), gb
+        # floor(a / b) is a step function: its own derivative is 0, so it is a constant here.
+        gb = neg(grad) * floor_divide(a.detach(), b.detach()) if self.needs_input_grad[1] else None
+        return grad, gb
 
 
 def pow(a, b):
@@ -610,9 +563,7 @@ def pow(a, b):
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
-        node = PowBackward1(_shape_dtype(a), _shape_dtype(b))
-        record(node, out, (a, b))
-        node.save(a, b, out)
+        record(PowBackward1(), out, (a, b), saved=(a, b, out))
     return out
 
 
@@ -633,9 +584,7 @@ def _pow_scalar_exponent(a, exponent):
     values = _power(xp_of(a), base, _as_scalar(exponent, power_in), power_in)
     out = elementwise_result(values, d, a._storage.device, (a,), d)
     if needs_grad(a):
-        node = PowBackward0(exponent, _shape_dtype(a))
-        node.save(a)
-        record(node, out, (a,))
+        record(PowBackward0(exponent), out, (a,), saved=(a,))
     return out
 
 
@@ -654,9 +603,11 @@ def _power(xp, x, y, d):
 
 
 class PowBackward0(Node):
-    def __init__(self, exponent, a_meta):
+    saved_names = ("self",)
+
+    def __init__(self, exponent):
         super().__init__()
-        self.exponent, self.a_meta = exponent, a_meta
+        self.exponent = exponent
 
     def backward(self, grad):
         (a,) = self.saved_tensors
@@ -664,23 +615,18 @@ class PowBackward0(Node):
             return grad * 0
         # grad * (n * a^(n-1)); for a square, a^1 is a itself.
         slope = a * self.exponent if self.exponent == 2 else pow(a, self.exponent - 1) * self.exponent
-        return _grad_for(grad * slope, self.a_meta)
+        return grad * slope
 
 
 class PowBackward1(Node):
-    def __init__(self, a_meta, b_meta):
-        super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+    saved_names = ("self", "exponent", "result")
 
     def backward(self, grad):
         a, b, out = self.saved_tensors
-        ga = gb = None
-        if self.next_functions[0][0] is not None:
-            ga = _grad_for(grad * b * pow(a, b - 1), self.a_meta)
-        if self.next_functions[1][0] is not None:
-            # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
-            safe = where((a == 0) & (b >= 0), grad * 0, grad * out * log(a))
-            gb = _grad_for(safe, self.b_meta)
+        needs_a, needs_b = self.needs_input_grad
+        ga = grad * b * pow(a, b - 1) if needs_a else None
+        # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
+        gb = where((a == 0) & (b >= 0), grad * 0, grad * out * log(a)) if needs_b else None
         return ga, gb
 
 
@@ -694,20 +640,20 @@ def _pow_scalar_base(base, exponent):
     out = from_array(_power(xp, _as_scalar(base, d), _cast(exponent, d), d), d, exponent._storage.device,
                      contiguous_strides(exponent._shape))
     if needs_grad(exponent):
-        node = PowBackward2(base, _shape_dtype(exponent))
-        record(node, out, (exponent,))
-        node.save(out)
+        record(PowBackward2(base), out, (exponent,), saved=(out,))
     return out
 
 
 class PowBackward2(Node):
-    def __init__(self, base, meta):
+    saved_names = ("result",)
+
+    def __init__(self, base):
         super().__init__()
-        self.base, self.meta = base, meta
+        self.base = base
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return _grad_for(grad * out * float(np.log(self.base)), self.meta)
+        return grad * out * float(np.log(self.base))
 
 
 # -- comparisons and logic (no gradients) -------------------------------------------
@@ -1062,18 +1008,13 @@ def _clamp_by_tensors(a, min, max):
         raise
     out = elementwise_result(x, d, a._storage.device, (a, *bounds), d)
     if needs_grad(a, *bounds):
-        node = ClampBackward0(_shape_dtype(a), _shape_dtype(min), _shape_dtype(max))
-        node.save(a, min, max)
-        record(node, out, (a, min, max))
+        record(ClampBackward0(), out, (a, min, max), saved=(a, min, max))
     return out
 
 
 class ClampBackward0(Node):
     """clamp with tensor bounds: each output element came from a, from min or from max."""
-
-    def __init__(self, a_meta, min_meta, max_meta):
-        super().__init__()
-        self.a_meta, self.min_meta, self.max_meta = a_meta, min_meta, max_meta
+    saved_names = ("self", "min", "max")
 
     def backward(self, grad):
         a, low, high = self.saved_tensors
@@ -1085,10 +1026,7 @@ class ClampBackward0(Node):
         else:
             # With min > max every element is max, as in PyTorch.
             from_a, from_low, from_high = (a >= low) & (a <= high), (a < low) & (low < high), (a > high) | (high < low)
-        return tuple(
-            None if source is None else _grad_for(where(source, grad, zero), meta)
-            for source, meta in ((from_a, self.a_meta), (from_low, self.min_meta), (from_high, self.max_meta))
-        )
+        return tuple(None if source is None else where(source, grad, zero) for source in (from_a, from_low, from_high))
 
 
 class ClampBackward1(Node):
@@ -1124,9 +1062,7 @@ def where(condition, x, y):
         raise
     out = elementwise_result(out, d, like._storage.device, (condition, x, y), (_BOOL, d, d))
     if needs_grad(x, y):
-        node = WhereBackward0(_shape_dtype(x), _shape_dtype(y))
-        node.save(condition)
-        record(node, out, (x, y))
+        record(WhereBackward0(), out, (x, y), saved=(condition,))
     return out
 
 
@@ -1146,16 +1082,13 @@ def _where_condition(condition):
 
 
 class WhereBackward0(Node):
-    def __init__(self, x_meta, y_meta):
-        super().__init__()
-        self.x_meta, self.y_meta = x_meta, y_meta
+    saved_names = ("condition",)
 
     def backward(self, grad):
         (condition,) = self.saved_tensors
         zero = grad * 0
-        gx = _grad_for(where(condition, grad, zero), self.x_meta) if self.next_functions[0][0] else None
-        gy = _grad_for(where(condition, zero, grad), self.y_meta) if self.next_functions[1][0] else None
-        return gx, gy
+        needs_x, needs_y = self.needs_input_grad
+        return (where(condition, grad, zero) if needs_x else None), (where(condition, zero, grad) if needs_y else None)
 
 
 # -- the array module ---------------------------------------------------------------
@@ -1184,18 +1117,13 @@ def _pick(a, b, name, node_cls):
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
-        node = node_cls(_shape_dtype(a), _shape_dtype(b))
-        node.save(a, b)
-        record(node, out, (a, b))
+        record(node_cls(), out, (a, b), saved=(a, b))
     return out
 
 
 class MaximumBackward0(Node):
     """The gradient goes to the larger input; on a tie each gets half."""
-
-    def __init__(self, a_meta, b_meta):
-        super().__init__()
-        self.a_meta, self.b_meta = a_meta, b_meta
+    saved_names = ("self", "other")
 
     def _a_lost(self, a, b):
         return a < b
@@ -1206,7 +1134,7 @@ class MaximumBackward0(Node):
         shared = where(a == b, grad / 2, grad)
         a_lost = self._a_lost(a, b)
         b_lost = self._a_lost(b, a)
-        return _grad_for(where(a_lost, zero, shared), self.a_meta), _grad_for(where(b_lost, zero, shared), self.b_meta)
+        return where(a_lost, zero, shared), where(b_lost, zero, shared)
 
 
 class MinimumBackward0(MaximumBackward0):

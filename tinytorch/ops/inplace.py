@@ -372,6 +372,7 @@ class CopySlices(Node):
 
     def __init__(self, base, view, fn):
         super().__init__(((gradient_edge(base) or (None, 0)),) + fn.next_functions[1:])
+        self.input_meta = ((base._shape, base.dtype, base._storage.device),) + fn.input_meta[1:]
         self.base_layout = (base._shape, base._stride, base._offset, len(base._storage), base.dtype, base.device)
         self.view_layout = (view._shape, view._stride, view._offset)
         self.fn = fn
