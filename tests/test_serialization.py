@@ -29,8 +29,7 @@ import tinytorch
 from fake_gpu import FakeGpuBackend, device_module, fake_gpu  # noqa: F401  (fake_gpu is a fixture)
 from oracle import DTYPE_NAMES, tinytorch_message
 from serialization_cases import VIEWS, random_bits, rewrite_header
-from tinytorch import serialization
-from tinytorch.serialization import CheckpointError
+from tinytorch.serialization import CheckpointError, atomic_write, checkpoint
 
 CPU = tinytorch.device("cpu")
 REAL_CUPY_STATUS = tinytorch.cuda._cupy_status  # before any test stands in a GPU
@@ -395,7 +394,7 @@ def test_an_unknown_saved_location_asks_for_map_location():
 
 
 def test_gpu_storages_are_written_piece_by_piece(fake_gpu, monkeypatch):
-    monkeypatch.setattr(serialization, "_CHUNK_BYTES", 64)  # 16 float32s a piece
+    monkeypatch.setattr(checkpoint, "_CHUNK_BYTES", 64)  # 16 float32s a piece
     pieces = []
     original = FakeGpuBackend.to_numpy
     monkeypatch.setattr(FakeGpuBackend, "to_numpy", staticmethod(lambda a: pieces.append(a.size) or original(a)))
@@ -425,7 +424,7 @@ def failing_after(n_bytes, error):
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_save_that_fails_midway_leaves_the_old_file_and_no_litter(old_file, monkeypatch, error):
     path, before = old_file
-    monkeypatch.setattr(serialization, "_storage_chunks", failing_after(1500, error))
+    monkeypatch.setattr(checkpoint, "_storage_chunks", failing_after(1500, error))
     with pytest.raises(type(error)):
         tinytorch.save({"version": "new", "w": tinytorch.zeros(1000)}, path)
     assert path.read_bytes() == before
@@ -440,7 +439,7 @@ def test_a_failing_fsync_or_rename_leaves_the_old_file(old_file, monkeypatch, st
     def fail(*args):
         raise OSError(5, f"{step} failed")
 
-    monkeypatch.setattr(serialization.os, step, fail)
+    monkeypatch.setattr(atomic_write.os, step, fail)
     with pytest.raises(OSError, match=f"{step} failed"):
         tinytorch.save({"version": "new"}, path, durable=True)
     monkeypatch.undo()
@@ -463,8 +462,8 @@ def disk_calls(monkeypatch):
         calls.append(("replace", os.path.basename(target)))
         real_replace(source, target)
 
-    monkeypatch.setattr(serialization.os, "fsync", fsync)
-    monkeypatch.setattr(serialization.os, "replace", replace)
+    monkeypatch.setattr(atomic_write.os, "fsync", fsync)
+    monkeypatch.setattr(atomic_write.os, "replace", replace)
     return calls
 
 
@@ -487,7 +486,7 @@ def test_durable_needs_a_path():
 def test_the_disk_space_reserved_is_the_size_written(tmp_path, monkeypatch):
     reserved = []
     real = os.posix_fallocate
-    monkeypatch.setattr(serialization.os, "posix_fallocate", lambda fd, offset, n: reserved.append(n) or real(fd, offset, n))
+    monkeypatch.setattr(atomic_write.os, "posix_fallocate", lambda fd, offset, n: reserved.append(n) or real(fd, offset, n))
     path = tmp_path / "a.tt"
     t = tinytorch.arange(10.0)
     tinytorch.save({"whole": t, "view": t[2:], "other": tinytorch.ones(3, dtype=tinytorch.int16), "n": 1}, path)
@@ -500,8 +499,8 @@ def test_a_full_disk_fails_before_writing_and_leaves_the_old_file(old_file, monk
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(serialization.os, "posix_fallocate", full)
-    monkeypatch.setattr(serialization, "_write", lambda *args: pytest.fail("nothing may be written"))
+    monkeypatch.setattr(atomic_write.os, "posix_fallocate", full)
+    monkeypatch.setattr(checkpoint, "_write", lambda *args: pytest.fail("nothing may be written"))
     with pytest.raises(OSError, match="No space left"):
         tinytorch.save({"version": "new"}, path)
     assert path.read_bytes() == before
@@ -512,13 +511,13 @@ def test_a_file_system_that_cannot_reserve_space_still_gets_the_file(tmp_path, m
     def unsupported(*args):
         raise OSError(errno.EOPNOTSUPP, "Operation not supported")
 
-    monkeypatch.setattr(serialization.os, "posix_fallocate", unsupported)
+    monkeypatch.setattr(atomic_write.os, "posix_fallocate", unsupported)
     tinytorch.save({"w": tinytorch.ones(4)}, tmp_path / "a.tt")
     assert tinytorch.load(tmp_path / "a.tt")["w"].equal(tinytorch.ones(4))
 
 
 def test_a_failed_first_save_creates_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(serialization, "_storage_chunks", failing_after(10, OSError("disk full")))
+    monkeypatch.setattr(checkpoint, "_storage_chunks", failing_after(10, OSError("disk full")))
     with pytest.raises(OSError):
         tinytorch.save(tinytorch.ones(3), tmp_path / "new.tt")
     assert os.listdir(tmp_path) == []

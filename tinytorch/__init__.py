@@ -12,7 +12,7 @@ Where to look:
     cuda.py         is there a GPU, and which (tinytorch.cuda)
     random.py       the random number generators: manual_seed(), seed()
     threads.py      how many threads matrix products may use
-    serialization.py  save() and load(): a checkpoint format that is safe to open
+    serialization/  save() and load(): a checkpoint format that is safe to open
     printing.py     repr exactly as PyTorch prints
 """
 import warnings as _warnings

@@ -13,6 +13,8 @@ Where to look:
     tensor_info.py  reading a header and storage from tinytorch, NumPy or torch
     cells.py        drawing storage strips and tensor grids
     live.py         the shared widget base: canvas, snapshot, live redraws
+    graph_model.py  the autograd graph GraphView shows, and the text of its boxes
+    graph_picture.py  how GraphView lays out and draws that graph
 """
 from .broadcast_view import BroadcastView
 from .graph_view import GraphView

@@ -20,8 +20,11 @@ import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import CPU, Tensor, dtypes, np, needs_grad, record, backend_for, same_device, type_name, xp_of
+from .base import (
+    CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, sum_to, type_name, xp_of,
+)
 from ..tensor import empty_strided
+from .inplace import check_inplace, copy_, fill_, write
 from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
@@ -352,7 +355,6 @@ class IndexPutBackward(Node):
 # -- writing: a[index] = value ------------------------------------------------------------
 def setitem(a, index, value):
     """a[index] = value writes into a's storage, through whatever view a is."""
-    from .inplace import copy_, fill_, index_put_
     # PyTorch makes a number a CPU tensor, whatever a's device: one it can fill with.
     on_cpu = not isinstance(value, Tensor) or value.device is CPU
     value = _value_tensor(a, value)
@@ -413,6 +415,41 @@ def _check_index_put(target, np_index, value):
             return value.to(target.device)
         same_device(target, value)
     return value
+
+
+def index_put_(t, np_index, value):
+    """t[advanced index] = value."""
+    check_inplace(t, value)
+    if not isinstance(value, Tensor):
+        from ..creation import tensor
+        value = tensor(value, dtype=t.dtype, device=t.device)
+    result = from_array(t._data.copy(), t.dtype, t.device)
+    try:
+        result._data[np_index] = value._data.astype(t.dtype.numpy, copy=False)
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {S.list_repr(value._shape)} cannot be broadcast to indexing "
+            f"result of shape {S.list_repr(t._data[np_index].shape)}"
+        ) from None
+    if needs_grad(t, value):
+        record(IndexPutBackward0(np_index, value._shape), result, (t, value))
+    return write(t, result, positions=np_index, overlap_ok=True)
+
+
+class IndexPutBackward0(Node):
+    """Gradient of t[idx] = value: nothing for the elements of t it overwrote, and
+    for value the gradient at idx, summed down to value's shape (it was broadcast)."""
+
+    def __init__(self, np_index, value_shape):
+        super().__init__()
+        self.np_index, self.value_shape = np_index, value_shape
+
+    def backward(self, grad):
+        # Overwritten positions get nothing from the old values. A product with a
+        # constant mask, so that the gradient can be differentiated again.
+        untouched = xp_of(grad).ones(grad._shape, dtype=grad.dtype.numpy)
+        untouched[self.np_index] = 0
+        return grad * from_array(untouched, grad.dtype, grad.device), sum_to(gather(grad, self.np_index), self.value_shape)
 
 
 def _value_tensor(a, value):

@@ -266,39 +266,6 @@ class CopyBackwards(Node):
         return grad * 0, g
 
 
-def index_put_(t, np_index, value):
-    """t[advanced index] = value."""
-    check_inplace(t, value)
-    if not isinstance(value, Tensor):
-        from ..creation import tensor
-        value = tensor(value, dtype=t.dtype, device=t.device)
-    result = from_array(t._data.copy(), t.dtype, t.device)
-    try:
-        result._data[np_index] = value._data.astype(t.dtype.numpy, copy=False)
-    except ValueError:
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {S.list_repr(value._shape)} cannot be broadcast to indexing "
-            f"result of shape {S.list_repr(t._data[np_index].shape)}"
-        ) from None
-    if needs_grad(t, value):
-        record(IndexPutBackward0(np_index, value._shape), result, (t, value))
-    return write(t, result, positions=np_index, overlap_ok=True)
-
-
-class IndexPutBackward0(Node):
-    def __init__(self, np_index, value_shape):
-        super().__init__()
-        self.np_index, self.value_shape = np_index, value_shape
-
-    def backward(self, grad):
-        from .indexing import gather
-        # Overwritten positions get nothing from the old values. A product with a
-        # constant mask, so that the gradient can be differentiated again.
-        untouched = xp_of(grad).ones(grad._shape, dtype=grad.dtype.numpy)
-        untouched[self.np_index] = 0
-        return grad * from_array(untouched, grad.dtype, grad.device), sum_to(gather(grad, self.np_index), self.value_shape)
-
-
 # -- rebasing history -----------------------------------------------------------------
 def rebase_history(t, result):
     """t now holds result's values: make result's node the history of t (and,
