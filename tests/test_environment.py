@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -132,3 +133,17 @@ def test_the_set_up_refuses_another_python_before_installing(tmp_path):
                                 capture_output=True, text=True)
         assert result.returncode == code, result.stderr
     assert f"pins versions for Python 3.99, but this is Python {running}" in result.stderr
+
+
+def test_a_built_wheel_holds_every_module(tmp_path):
+    """A regular (not editable) install gets every module of both packages, subpackages
+    included: the wheel lists exactly the .py files under tinytorch/ and widgets/."""
+    build = ("import sys\nfrom setuptools import build_meta\n"
+             "print(build_meta.build_wheel(sys.argv[1]))")
+    result = subprocess.run([sys.executable, "-c", build, str(tmp_path)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    wheel = tmp_path / result.stdout.strip().splitlines()[-1]
+    with zipfile.ZipFile(wheel) as archive:
+        packaged = {name for name in archive.namelist() if name.endswith(".py")}
+    sources = {str(p.relative_to(REPO)) for package in ("tinytorch", "widgets") for p in (REPO / package).rglob("*.py")}
+    assert packaged == sources, f"missing {sorted(sources - packaged)}, extra {sorted(packaged - sources)}"

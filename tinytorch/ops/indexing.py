@@ -21,7 +21,7 @@ import warnings
 from .. import strides as S
 from ..autograd.graph import Node
 from .base import (
-    CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, sum_to, type_name, xp_of,
+    CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of,
 )
 from ..tensor import empty_strided
 from .inplace import check_inplace, copy_, fill_, write
@@ -432,24 +432,25 @@ def index_put_(t, np_index, value):
             f"result of shape {S.list_repr(t._data[np_index].shape)}"
         ) from None
     if needs_grad(t, value):
-        record(IndexPutBackward0(np_index, value._shape), result, (t, value))
+        record(IndexPutBackward0(np_index), result, (t, value))
     return write(t, result, positions=np_index, overlap_ok=True)
 
 
 class IndexPutBackward0(Node):
     """Gradient of t[idx] = value: nothing for the elements of t it overwrote, and
-    for value the gradient at idx, summed down to value's shape (it was broadcast)."""
+    for value the gradient at idx (the engine sums it down to value's shape, if
+    value was broadcast)."""
 
-    def __init__(self, np_index, value_shape):
+    def __init__(self, np_index):
         super().__init__()
-        self.np_index, self.value_shape = np_index, value_shape
+        self.np_index = np_index
 
     def backward(self, grad):
         # Overwritten positions get nothing from the old values. A product with a
         # constant mask, so that the gradient can be differentiated again.
         untouched = xp_of(grad).ones(grad._shape, dtype=grad.dtype.numpy)
         untouched[self.np_index] = 0
-        return grad * from_array(untouched, grad.dtype, grad.device), sum_to(gather(grad, self.np_index), self.value_shape)
+        return grad * from_array(untouched, grad.dtype, grad.device), gather(grad, self.np_index)
 
 
 def _value_tensor(a, value):

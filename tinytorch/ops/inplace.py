@@ -14,7 +14,7 @@ from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad
-from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, sum_to, type_name, xp_of
+from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of
 from .copying import zeros_in_layout
 from .elementwise import add, clamp, div, mul, pow, sub
 from .views import as_strided
@@ -245,25 +245,24 @@ def copy_(t, src):
     values = xp.broadcast_to(values, t._shape)
     result = from_array(values.astype(t.dtype.numpy, copy=True), t.dtype, t.device)
     if needs_grad(t, src):
-        record(CopyBackwards(src._shape, src.dtype, src.device), result, (t, src))
+        record(CopyBackwards(src.device), result, (t, src))
     return write(t, result)
 
 
 class CopyBackwards(Node):
-    """Gradient of t.copy_(src): none for t's old values (they are gone), all of it for src."""
+    """Gradient of t.copy_(src): none for t's old values (they are gone), all of it for src.
+    A copy may cross devices, so its gradient copies back to src's (the engine moves
+    only 0-dim gradients by itself); src's shape and dtype the engine fits."""
 
-    def __init__(self, src_shape, src_dtype, src_device):
+    def __init__(self, src_device):
         super().__init__()
-        self.src_shape, self.src_dtype, self.src_device = src_shape, src_dtype, src_device
+        self.src_device = src_device
 
     def name(self):
         return "tinytorch::autograd::CopyBackwards"
 
     def backward(self, grad):
-        g = sum_to(grad, self.src_shape)
-        if g.dtype is not self.src_dtype or g.device != self.src_device:
-            g = g.to(device=self.src_device, dtype=self.src_dtype)
-        return grad * 0, g
+        return grad * 0, grad if grad.device == self.src_device else grad.to(self.src_device)
 
 
 # -- rebasing history -----------------------------------------------------------------
