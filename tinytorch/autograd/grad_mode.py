@@ -1,12 +1,15 @@
 """Whether operations record the graph: `no_grad`, `enable_grad`, `set_grad_enabled`.
 
-Each works as a context manager and as a decorator, as in PyTorch.
+Each works as a context manager and as a decorator, as in PyTorch. The mode is
+per thread, as in PyTorch: a data-loading thread under no_grad does not stop the
+training thread from recording, and a new thread starts with recording on.
 """
 import functools
+import threading
 
 
-class _State:
-    enabled = True
+class _State(threading.local):
+    enabled = True  # each thread's first look sees this default
 
 
 state = _State()
