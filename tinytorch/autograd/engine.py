@@ -6,7 +6,11 @@
    gradient into its input buffer. Ready nodes wait in a priority queue, newest
    first (as in PyTorch; leaves' AccumulateGrad nodes go first of all).
 3. Running a node turns the summed gradient of its output into gradients for
-   its inputs, which go into the buffers of `next_functions`.
+   its inputs. The engine fits each to its input (fit_gradient: a broadcast
+   input gets its gradient summed back to its shape), then sends it into the
+   buffer of the node in `next_functions`.
+
+GraphTask.run_next is these steps for one node: receive, run, send.
 
 No recursion, so a chain of 100,000 ops is fine, and each node runs exactly
 once per backward.
@@ -168,36 +172,41 @@ class GraphTask:
         priority = _LEAF_FIRST if type(node) is AccumulateGrad else -node._sequence_nr
         heapq.heappush(self.ready, (priority, next(self._order), node))
 
+    def run_next(self):
+        """Receive, run, send: run the next ready node; return (node, the
+        gradients it received, what it sent on)."""
+        node = heapq.heappop(self.ready)[2]
+        needed = self.needed is None or node in self.needed
+        grads = self._receive(node, needed)
+        if not needed:
+            # Not on the way to what was asked for: skipped, and so is everything below it.
+            return node, grads, (None,) * len(node.next_functions)
+        grad_inputs = _run_node(node, grads, self.retain_graph)
+        self._send(node, grad_inputs)
+        return node, grads, grad_inputs
+
+    def _receive(self, node, needed):
+        """The gradients that arrived for node's outputs (summed in its buffer),
+        captured for autograd.grad and passed through the tensor hooks, in
+        PyTorch's order: a node that runs is captured before its hooks, one that
+        does not after its tensor hooks."""
+        grads = self.buffers.pop(node, None) or [None] * node.num_outputs
+        captures = self.wanted.get(node) if self.wanted is not None else None
+        if captures and needed:
+            self._capture(captures, grads)
+        if node._tensor_pre_hooks is not None or node._retain_grad_hooks is not None or node._pre_hooks is not None:
+            grads = _run_pre_hooks(node, grads, needed)
+        if captures and not needed:
+            self._capture(captures, grads)
+        return grads
+
     def _capture(self, captures, grads):
         for i, nr in captures:
             self.captured[i] = grads[nr]
 
-    def run_next(self):
-        """Run the next ready node; return (node, its gradients, what it sent on)."""
-        node = heapq.heappop(self.ready)[2]
-        grads = self.buffers.pop(node, None)
-        if grads is None:
-            grads = [None] * node.num_outputs
-        needed = self.needed is None or node in self.needed
-        captures = self.wanted.get(node) if self.wanted is not None else None
-        if captures and needed:
-            self._capture(captures, grads)  # PyTorch's order: before the hooks of a node that runs...
-        if node._tensor_pre_hooks is not None or node._retain_grad_hooks is not None or node._pre_hooks is not None:
-            grads = _run_pre_hooks(node, grads, needed)
-        if not needed:
-            if captures:
-                self._capture(captures, grads)  # ... after the tensor hooks of one that does not
-            # Not on the way to what was asked for: skipped, and so is everything below it.
-            return node, grads, (None,) * len(node.next_functions)
-        if type(node) is AccumulateGrad:
-            if grads[0] is not None:
-                unshared = _references(grads) == _UNSHARED  # counted before the call below holds it too
-                node.accumulate(grads[0], unshared)
-            if node._post_hooks is not None:
-                _run_post_hooks(node, (), grads)
-            return node, grads, ()
-
-        grad_inputs = _run_node(node, grads, self.retain_graph)
+    def _send(self, node, grad_inputs):
+        """Add each gradient into the buffer of the node it goes to; a node whose
+        last dependency has delivered is ready."""
         buffers, dependencies = self.buffers, self.dependencies
         for (nxt, nr), grad in zip(node.next_functions, grad_inputs):
             if nxt is None:
@@ -208,7 +217,6 @@ class GraphTask:
             dependencies[nxt] = remaining
             if remaining == 0:
                 self._push(nxt)
-        return node, grads, grad_inputs
 
 
 _LEAF_FIRST = float("-inf")
@@ -298,6 +306,9 @@ def _run_pre_hooks(node, grads, will_run=True):
 
 
 def _run_node(node, grads, retain_graph):
+    """node's backward on grads: the gradients for its inputs, fitted to them."""
+    if type(node) is AccumulateGrad:
+        return _accumulate(node, grads)
     if node._checks_gradients:
         grad_inputs = node.apply_checked(grads)  # a custom Function: its answer is checked
     elif grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
@@ -331,6 +342,17 @@ def _fitted(node, grad_inputs):
     return grad_inputs if fitted is None else tuple(fitted)
 
 
+def _accumulate(node, grads):
+    """A leaf's gradient goes into .grad. One that nothing else refers to (the
+    engine's buffer held it alone: _references) is taken as it is, not copied."""
+    if grads[0] is not None:
+        unshared = _references(grads) == _UNSHARED  # counted before the call below holds it too
+        node.accumulate(grads[0], unshared)
+    if node._post_hooks is not None:
+        _run_post_hooks(node, (), grads)
+    return ()
+
+
 def _run_post_hooks(node, grad_inputs, grads):
     for hook in list(node._post_hooks.values()):
         replaced = hook(grad_inputs, tuple(grads))
@@ -347,31 +369,33 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
 
 
+def _step(task, create_graph):
+    """Run the task's next node, with grad mode on only for create_graph (then
+    backward ops record a graph of their own). The mode is set per node, so
+    code run between steps is unaffected."""
+    previous = grad_mode.state.enabled
+    grad_mode.state.enabled = create_graph
+    try:
+        return task.run_next()
+    finally:
+        grad_mode.state.enabled = previous
+
+
 def backward_steps(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None, targets=None):
     """Run backward one node at a time, yielding a Step after each (see the
     module docstring). Returns the captured gradients when `capture` is given."""
     task = GraphTask(root_edges, root_grads, retain_graph, capture, targets)
     while task.ready:
-        # Backward ops record a graph only for create_graph. The mode is set per
-        # node, not across the yield, so code run between steps is unaffected.
-        previous = grad_mode.state.enabled
-        grad_mode.state.enabled = create_graph
-        try:
-            node, grads, grad_inputs = task.run_next()
-        finally:
-            grad_mode.state.enabled = previous
+        node, grads, grad_inputs = _step(task, create_graph)
         yield Step(node, tuple(grads), tuple(grad_inputs))
     return task.captured
 
 
 def run_backward(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None, targets=None):
-    """Run the whole backward pass; return the captured gradients (for autograd.grad)."""
+    """Run the whole backward pass; return the captured gradients (for autograd.grad).
+    What each step returns is dropped at once: a gradient nothing else holds can
+    then become a leaf's .grad without a copy (_accumulate)."""
     task = GraphTask(root_edges, root_grads, retain_graph, capture, targets)
-    previous = grad_mode.state.enabled
-    grad_mode.state.enabled = create_graph
-    try:
-        while task.ready:
-            task.run_next()
-    finally:
-        grad_mode.state.enabled = previous
+    while task.ready:
+        _step(task, create_graph)
     return task.captured
