@@ -349,8 +349,10 @@ class SavedTensor:
 def _wrapped_number(value):
     """A Python number an op saved (the 2 of a * 2), as PyTorch holds it: a 0-dim
     tensor of its Python type (int64, float64 or bool)."""
+    from .. import dtypes
     from ..creation import tensor  # creation sits above autograd; needed only here
-    return tensor(value)
+    kind = dtypes.bool_ if isinstance(value, bool) else dtypes.int64 if isinstance(value, int) else dtypes.float64
+    return tensor(value, dtype=kind)
 
 
 def modified_message(tensor, expected_version, producer=None):

@@ -452,13 +452,13 @@ def reciprocal(a):
     d = to_float_dtype(a.dtype)
     out = elementwise_result(_ufunc(a, "reciprocal")(_cast(a, d)), d, a._storage.device, (a,), d)
     if needs_grad(a):
-        node = ReciprocalBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(ReciprocalBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class ReciprocalBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (r,) = self.saved_tensors
         return neg(grad) * r * r
@@ -640,19 +640,20 @@ def _pow_scalar_base(base, exponent):
     out = from_array(_power(xp, _as_scalar(base, d), _cast(exponent, d), d), d, exponent._storage.device,
                      contiguous_strides(exponent._shape))
     if needs_grad(exponent):
-        record(PowBackward2(base), out, (exponent,), saved=(out,))
+        record(PowBackward2(base), out, (exponent,), saved=(exponent, out))
     return out
 
 
 class PowBackward2(Node):
-    saved_names = ("result",)
+    saved_names = ("exponent", "result")
+    _saved_self = property(lambda node: node.base)  # PyTorch calls the number base `self`
 
     def __init__(self, base):
         super().__init__()
         self.base = base
 
     def backward(self, grad):
-        (out,) = self.saved_tensors
+        _, out = self.saved_tensors
         return grad * out * float(np.log(self.base))
 
 
@@ -774,13 +775,13 @@ def _unary_float(a, name):
 def exp(a):
     out = _unary_float(a, "exp")
     if needs_grad(a):
-        node = ExpBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(ExpBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class ExpBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (out,) = self.saved_tensors
         return grad * out
@@ -789,13 +790,13 @@ class ExpBackward0(Node):
 def log(a):
     out = _unary_float(a, "log")
     if needs_grad(a):
-        node = LogBackward0()
-        node.save(a)
-        record(node, out, (a,))
+        record(LogBackward0(), out, (a,), saved=(a,))
     return out
 
 
 class LogBackward0(Node):
+    saved_names = ("self",)
+
     def backward(self, grad):
         (a,) = self.saved_tensors
         return grad / a
@@ -804,13 +805,13 @@ class LogBackward0(Node):
 def sqrt(a):
     out = _unary_float(a, "sqrt")
     if needs_grad(a):
-        node = SqrtBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(SqrtBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class SqrtBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (out,) = self.saved_tensors
         return grad / (out * 2)
@@ -819,13 +820,13 @@ class SqrtBackward0(Node):
 def sin(a):
     out = _unary_float(a, "sin")
     if needs_grad(a):
-        node = SinBackward0()
-        node.save(a)
-        record(node, out, (a,))
+        record(SinBackward0(), out, (a,), saved=(a,))
     return out
 
 
 class SinBackward0(Node):
+    saved_names = ("self",)
+
     def backward(self, grad):
         (a,) = self.saved_tensors
         return grad * cos(a)
@@ -834,13 +835,13 @@ class SinBackward0(Node):
 def cos(a):
     out = _unary_float(a, "cos")
     if needs_grad(a):
-        node = CosBackward0()
-        node.save(a)
-        record(node, out, (a,))
+        record(CosBackward0(), out, (a,), saved=(a,))
     return out
 
 
 class CosBackward0(Node):
+    saved_names = ("self",)
+
     def backward(self, grad):
         (a,) = self.saved_tensors
         return grad * neg(sin(a))
@@ -849,13 +850,13 @@ class CosBackward0(Node):
 def tanh(a):
     out = _unary_float(a, "tanh")
     if needs_grad(a):
-        node = TanhBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(TanhBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class TanhBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (out,) = self.saved_tensors
         return grad * (1 - out * out)
@@ -873,13 +874,13 @@ def sigmoid(a):
     y += 0.5
     out = elementwise_result(y, d, a._storage.device, (a,), d)
     if needs_grad(a):
-        node = SigmoidBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(SigmoidBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class SigmoidBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (out,) = self.saved_tensors
         if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
@@ -896,16 +897,17 @@ def relu(a):
         raise RuntimeError("Boolean inputs not supported for relu")
     out = elementwise_result(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
-        node = ReluBackward0()
-        record(node, out, (a,))
-        node.save(out)
+        record(ReluBackward0(), out, (a,), saved=(out,))
     return out
 
 
 class ReluBackward0(Node):
+    saved_names = ("result",)
+
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * (out > 0)
+        # Zero where relu clipped (out <= 0); everywhere else, nan included, the gradient passes.
+        return where(out <= 0, 0, grad)
 
 
 def abs(a):
@@ -913,13 +915,13 @@ def abs(a):
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     out = elementwise_result(_ufunc(a, "absolute")(a._data), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
-        node = AbsBackward0()
-        node.save(a)
-        record(node, out, (a,))
+        record(AbsBackward0(), out, (a,), saved=(a,))
     return out
 
 
 class AbsBackward0(Node):
+    saved_names = ("self",)
+
     def backward(self, grad):
         (a,) = self.saved_tensors
         return grad * sign(a)
@@ -964,9 +966,7 @@ def clamp(a, min=None, max=None):
     x = _cast(a, d)
     out = elementwise_result(_clamp_to_numbers(xp_of(a), x, min, max), d, a._storage.device, (a,), d)
     if needs_grad(a):
-        node = ClampBackward1(min, max)
-        node.save(a)
-        record(node, out, (a,))
+        record(ClampBackward1(min, max), out, (a,), saved=(a,))
     return out
 
 
@@ -1030,20 +1030,23 @@ class ClampBackward0(Node):
 
 
 class ClampBackward1(Node):
-    def __init__(self, low, high):
+    saved_names = ("self",)
+
+    def __init__(self, min, max):
         super().__init__()
-        self.low, self.high = low, high
+        self.min, self.max = min, max
 
     def backward(self, grad):
         (a,) = self.saved_tensors
         # The gradient passes where the input was inside [min, max] (bounds included).
+        # A choice, not a product with a mask: an inf gradient outside gives 0, not nan.
         inside = None
-        if self.low is not None:
-            inside = a >= self.low
-        if self.high is not None:
-            upper = a <= self.high
+        if self.min is not None:
+            inside = a >= self.min
+        if self.max is not None:
+            upper = a <= self.max
             inside = upper if inside is None else inside & upper
-        return grad * inside
+        return where(inside, grad, 0)
 
 
 def where(condition, x, y):

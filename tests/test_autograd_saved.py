@@ -1,0 +1,109 @@
+"""What a node saved for backward reads as in PyTorch: `y.grad_fn._saved_self`,
+`_saved_other`, `_saved_result`, `_saved_alpha` ...
+
+A node declares PyTorch's names for what its op saved (Node.saved_names, in input
+order) and keeps settings such as alpha as attributes; `_saved_<name>` reads either.
+For each op below, every `_saved_*` attribute torch's node has must exist on
+tinytorch's with the same value (None where torch saved nothing), and freed saved
+tensors raise torch's error once backward has run.
+"""
+import numpy as np
+import pytest
+import torch
+
+import tinytorch
+from oracle import assert_same
+
+RNG = np.random.default_rng(7)
+A = RNG.uniform(0.5, 2.0, (2, 3)).astype(np.float32)
+B = RNG.uniform(0.5, 2.0, (3,)).astype(np.float32)
+
+# (name, how to make the output from leaves a and b (b broadcasts), which leaves require grad)
+CASES = [
+    ("add", lambda lib, a, b: a + b, "ab"),
+    ("add alpha", lambda lib, a, b: lib.add(a, b, alpha=3), "ab"),
+    ("sub", lambda lib, a, b: a - b, "ab"),
+    ("rsub", lambda lib, a, b: 2 - a, "a"),
+    ("mul", lambda lib, a, b: a * b, "ab"),
+    ("mul, only a", lambda lib, a, b: a * b, "a"),
+    ("mul, only b", lambda lib, a, b: a * b, "b"),
+    ("mul by a number", lambda lib, a, b: a * 2.5, "a"),
+    ("div", lambda lib, a, b: a / b, "ab"),
+    ("div, only a", lambda lib, a, b: a / b, "a"),
+    ("div by a number", lambda lib, a, b: a / 4, "a"),
+    ("remainder", lambda lib, a, b: lib.remainder(a, b), "ab"),
+    ("pow by a number", lambda lib, a, b: a ** 3, "a"),
+    ("pow", lambda lib, a, b: a ** b, "ab"),
+    ("pow of a number", lambda lib, a, b: 2 ** b, "b"),
+    ("exp", lambda lib, a, b: a.exp(), "a"),
+    ("log", lambda lib, a, b: a.log(), "a"),
+    ("sqrt", lambda lib, a, b: a.sqrt(), "a"),
+    ("sin", lambda lib, a, b: a.sin(), "a"),
+    ("cos", lambda lib, a, b: a.cos(), "a"),
+    ("tanh", lambda lib, a, b: a.tanh(), "a"),
+    ("sigmoid", lambda lib, a, b: a.sigmoid(), "a"),
+    ("relu", lambda lib, a, b: a.relu(), "a"),
+    ("abs", lambda lib, a, b: a.abs(), "a"),
+    ("reciprocal", lambda lib, a, b: a.reciprocal(), "a"),
+    ("clamp by numbers", lambda lib, a, b: a.clamp(0.8, 1.5), "a"),
+    ("clamp by tensors", lambda lib, a, b: a.clamp(b * 0.9, b * 1.1), "ab"),
+    ("where", lambda lib, a, b: lib.where(a > 1, a, b), "ab"),
+    ("maximum", lambda lib, a, b: lib.maximum(a, b), "ab"),
+]
+
+
+def build(lib, make, needs):
+    a = lib.tensor(A).requires_grad_("a" in needs)
+    b = lib.tensor(B).requires_grad_("b" in needs)
+    return make(lib, a, b)
+
+
+def saved_attributes(node):
+    return sorted(name for name in dir(node) if name.startswith("_saved_"))
+
+
+def assert_same_saved(got, want, name):
+    if isinstance(want, torch.Tensor):
+        assert isinstance(got, tinytorch.Tensor), f"{name}: {got!r} is not a tensor"
+        # A saved result of exp, tanh, pow ... may differ from torch's in its last bit
+        # (NumPy's and torch's float32 functions round differently): 2 ulps of float32.
+        assert_same(got, want, rtol=2.5e-7)
+        assert got.requires_grad == want.requires_grad and (got.grad_fn is None) == (want.grad_fn is None), name
+    else:
+        assert got == want and type(got) is type(want), f"{name}: {got!r} != torch's {want!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_saved_values_read_as_in_torch(case):
+    _, make, needs = case
+    tt, th = build(tinytorch, make, needs), build(torch, make, needs)
+    assert tt.grad_fn.name() == th.grad_fn.name()
+    for name in saved_attributes(th.grad_fn):
+        want = getattr(th.grad_fn, name)
+        assert_same_saved(getattr(tt.grad_fn, name), want, name)
+    # tinytorch names nothing torch does not have
+    for key in type(tt.grad_fn).saved_names:
+        assert f"_saved_{key}" in saved_attributes(th.grad_fn), f"torch's {th.grad_fn.name()} has no _saved_{key}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[0] in ("mul", "exp", "div")], ids=lambda c: c[0])
+def test_saved_tensors_are_freed_by_backward_as_in_torch(case):
+    _, make, needs = case
+    errors = []
+    for lib in (tinytorch, torch):
+        y = build(lib, make, needs)
+        node = y.grad_fn
+        y.sum().backward()
+        name = saved_attributes(node)[0] if lib is torch else f"_saved_{type(node).saved_names[0]}"
+        with pytest.raises(RuntimeError) as caught:
+            getattr(node, name)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]
+
+
+def test_a_name_the_node_does_not_have_is_an_attribute_error():
+    y = tinytorch.tensor(A, requires_grad=True).exp()
+    with pytest.raises(AttributeError, match="'ExpBackward0' object has no attribute '_saved_self'"):
+        y.grad_fn._saved_self
+    with pytest.raises(AttributeError):
+        y.grad_fn.no_such_thing
