@@ -108,6 +108,8 @@ class Node:
             if key in type(self).saved_names:
                 value = self.saved_tensors[type(self).saved_names.index(key)]
                 return _wrapped_number(value) if isinstance(value, (bool, int, float)) else value
+            if key == "self_sym_sizes" and self.input_meta and self.input_meta[0] is not None:
+                return self.input_meta[0][0]  # the first input's shape, which many nodes keep
             if not key.startswith("_") and key in dir(self):
                 return getattr(self, key)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")

@@ -59,13 +59,13 @@ def dot(a, b):
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     out = _product(a, b, "dot")
     if needs_grad(a, b):
-        node = DotBackward0()
-        node.save(a, b)
-        record(node, out, (a, b))
+        record(DotBackward0(), out, (a, b), saved=(a, b))
     return out
 
 
 class DotBackward0(Node):
+    saved_names = ("self", "tensor")
+
     def backward(self, grad):
         a, b = self.saved_tensors
         return grad * b, grad * a
@@ -87,13 +87,13 @@ def mv(a, b):
         )
     out = _product(a, b, "addmv_impl_cpu")
     if needs_grad(a, b):
-        node = MvBackward0()
-        node.save(a, b)
-        record(node, out, (a, b))
+        record(MvBackward0(), out, (a, b), saved=(a, b))
     return out
 
 
 class MvBackward0(Node):
+    saved_names = ("self", "vec")
+
     def backward(self, grad):
         a, b = self.saved_tensors
         # out_i = sum_j a_ij b_j
@@ -117,15 +117,16 @@ def mm(a, b):
         )
     out = _product(a, b, "addmm_impl_cpu_")
     if needs_grad(a, b):
-        node = MmBackward0()
-        node.save(b if a._requires_grad else None, a if b._requires_grad else None)
-        record(node, out, (a, b))
+        # Each input's gradient needs the other input: save only what will be used.
+        record(MmBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
     return out
 
 
 class MmBackward0(Node):
+    saved_names = ("self", "mat2")
+
     def backward(self, grad):
-        b, a = self.saved_tensors
+        a, b = self.saved_tensors
         # out = a @ b  =>  d/da = grad @ b^T,  d/db = a^T @ grad
         return (mm(grad, b.t()) if b is not None else None, mm(a.t(), grad) if a is not None else None)
 
@@ -146,15 +147,15 @@ def bmm(a, b):
         raise RuntimeError(f"expected scalar type {type_name(a.dtype)} but found {type_name(b.dtype)}")
     out = _product(a, b, "bmm")
     if needs_grad(a, b):
-        node = BmmBackward0()
-        node.save(b if a._requires_grad else None, a if b._requires_grad else None)
-        record(node, out, (a, b))
+        record(BmmBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
     return out
 
 
 class BmmBackward0(Node):
+    saved_names = ("self", "mat2")
+
     def backward(self, grad):
-        b, a = self.saved_tensors
+        a, b = self.saved_tensors
         # Per batch, as mm: d/da = grad @ b^T, d/db = a^T @ grad.
         return (bmm(grad, b.transpose(1, 2)) if b is not None else None,
                 bmm(a.transpose(1, 2), grad) if a is not None else None)

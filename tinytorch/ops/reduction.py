@@ -9,7 +9,7 @@ import builtins
 from .. import strides as S
 from ..autograd.graph import Node
 from .base import Tensor, np, dtypes, from_array, needs_grad, record, type_name, xp_of
-from .elementwise import maximum, minimum, where
+from .elementwise import isnan, maximum, minimum, where
 
 
 def _dims(a, dim, empty_means_all=True):
@@ -95,12 +95,12 @@ class SumBackward0(Node):
 
 
 class SumBackward1(Node):
-    def __init__(self, shape, dims, keepdim):
+    def __init__(self, shape, dim, keepdim):
         super().__init__()
-        self.shape, self.dims, self.keepdim = shape, dims, keepdim
+        self.shape, self.dim, self.keepdim = shape, dim, keepdim
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.dims, self.keepdim)
+        return _expand_back(grad, self.shape, self.dim, self.keepdim)
 
 
 def mean(a, dim=None, keepdim=False, *, dtype=None):
@@ -144,12 +144,12 @@ class MeanBackward0(Node):
 
 
 class MeanBackward1(Node):
-    def __init__(self, shape, dims, keepdim, count):
+    def __init__(self, shape, dim, keepdim, count):
         super().__init__()
-        self.shape, self.dims, self.keepdim, self.count = shape, dims, keepdim, count
+        self.shape, self.dim, self.keepdim, self.count = shape, dim, keepdim, count
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.dims, self.keepdim) / self.count
+        return _expand_back(grad, self.shape, self.dim, self.keepdim) / self.count
 
 
 def prod(a, dim=None, keepdim=False, *, dtype=None):
@@ -162,12 +162,12 @@ def prod(a, dim=None, keepdim=False, *, dtype=None):
     out = _reduce("prod", a, dims, keepdim, d)
     if needs_grad(a):
         node = ProdBackward0(a._shape) if dim is None else ProdBackward1(a._shape, dims, keepdim)
-        node.save(a, out)
-        record(node, out, (a,))
+        record(node, out, (a,), saved=(a, out))
     return out
 
 
 class ProdBackward0(Node):
+    saved_names = ("self", "result")
     dims, keepdim = None, False
 
     def __init__(self, shape):
@@ -189,6 +189,10 @@ class ProdBackward1(ProdBackward0):
     def __init__(self, shape, dims, keepdim):
         super().__init__(shape)
         self.dims, self.keepdim = dims, keepdim
+
+    @property
+    def dim(self):  # PyTorch's _saved_dim: the one dim prod reduced
+        return self.dims[0]
 
 
 def _product_of_others(a, dims):
@@ -257,9 +261,7 @@ def _extreme(a, dim, keepdim, name):
         with np.errstate(all="ignore"):  # nan wins, without a warning from inside NumPy (see _reduce)
             out = from_array((xp.max if name == "max" else xp.min)(a._data), a.dtype, a.device)
         if needs_grad(a):
-            node = (MaxBackward1 if name == "max" else MinBackward1)()
-            node.save(a, out)
-            record(node, out, (a,))
+            record((MaxBackward1 if name == "max" else MinBackward1)(), out, (a,), saved=(a, out))
         return out
     d = S.normalize_dim(dim, builtins.max(a.dim(), 1))
     if a.dim() == 0:
@@ -275,18 +277,19 @@ def _extreme(a, dim, keepdim, name):
     indices = from_array(arg, dtypes.int64, a.device)
     if needs_grad(a):
         node = (MaxBackward0 if name == "max" else MinBackward0)(a._shape, d if a.dim() else None, keepdim)
-        node.save(indices)
-        record(node, values, (a,))
+        record(node, values, (a,), saved=(indices,))
     return ReturnTypes(name, values, indices)
 
 
 class MaxBackward1(Node):
-    """Gradient of the overall max/min: shared equally among tied elements, as PyTorch does."""
+    """Gradient of the overall max/min: shared equally among tied elements, as
+    PyTorch does; when the answer is nan, among the nan elements."""
+    saved_names = ("self", "result")
 
     def backward(self, grad):
         a, out = self.saved_tensors
-        hits = a == out
-        return where(hits, grad / hits.sum(), grad * 0)
+        hits = isnan(a) if bool(isnan(out)) else a == out
+        return where(hits, grad / hits.sum(), 0)
 
 
 class MinBackward1(MaxBackward1):
@@ -295,6 +298,7 @@ class MinBackward1(MaxBackward1):
 
 class MaxBackward0(Node):
     """Gradient of max/min along a dim: it goes to the one element each index picked."""
+    saved_names = ("indices",)
 
     def __init__(self, shape, dim, keepdim):
         super().__init__()
