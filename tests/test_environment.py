@@ -8,6 +8,7 @@ environment is the locked one, and that building the project prints no warning.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -138,9 +139,15 @@ def test_the_set_up_refuses_another_python_before_installing(tmp_path):
 def test_a_built_wheel_holds_every_module(tmp_path):
     """A regular (not editable) install gets every module of both packages, subpackages
     included: the wheel lists exactly the .py files under tinytorch/ and widgets/."""
+    # Built from a copy, so setuptools' build/ folder does not litter the checkout.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "tinytorch", "widgets"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+        copy(REPO / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")} if copy is shutil.copytree else {}))
     build = ("import sys\nfrom setuptools import build_meta\n"
              "print(build_meta.build_wheel(sys.argv[1]))")
-    result = subprocess.run([sys.executable, "-c", build, str(tmp_path)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", build, str(tmp_path)], cwd=source, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     wheel = tmp_path / result.stdout.strip().splitlines()[-1]
     with zipfile.ZipFile(wheel) as archive:

@@ -328,3 +328,43 @@ def test_broadcast_strides():
     assert S.broadcast_strides((1, 3), (3, 1), (2, 4, 3)) == (0, 0, 1)
     # A size-1 dim that stays size 1 keeps its stride.
     assert S.broadcast_strides((1, 3), (5, 1), (1, 3)) == (5, 1)
+
+
+@st.composite
+def views(draw):
+    """A tinytorch view made by a random chain of view ops over an arange storage."""
+    import tinytorch
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+    n, pad = math.prod(shape), draw(st.integers(0, 3))
+    start = draw(st.integers(0, pad))  # an offset into a storage with room around the tensor
+    t = tinytorch.arange(n + pad)[start:start + n].reshape(shape)
+    for _ in range(draw(st.integers(0, 5))):
+        op = draw(st.sampled_from(["transpose", "slice", "select", "expand", "as_strided"]))
+        if op == "transpose" and t.dim() >= 2:
+            i, j = draw(st.permutations(range(t.dim())))[:2]
+            t = t.transpose(i, j)
+        elif op == "slice" and t.dim() >= 1:
+            d = draw(st.integers(0, t.dim() - 1))
+            start, step = draw(st.integers(0, t.shape[d])), draw(st.integers(1, 3))
+            t = t.narrow(d, 0, t.shape[d])[(slice(None),) * d + (slice(start, None, step),)]
+        elif op == "select" and t.dim() >= 2:
+            d = draw(st.integers(0, t.dim() - 1))
+            if t.shape[d]:
+                t = t.select(d, draw(st.integers(0, t.shape[d] - 1)))
+        elif op == "expand" and t.dim() <= 3:
+            t = t.unsqueeze(0).expand(draw(st.integers(1, 3)), *t.shape)  # stride 0 along the new dim
+        elif op == "as_strided":
+            new_shape = tuple(draw(st.lists(st.integers(0, 3), max_size=3)))
+            new_stride = tuple(draw(st.lists(st.integers(0, 3), min_size=len(new_shape), max_size=len(new_shape))))
+            room = len(t._storage) - S.storage_extent(new_shape, new_stride, 0)
+            if room >= 0:
+                t = t.as_strided(new_shape, new_stride, draw(st.integers(0, room)))
+    return t
+
+
+@SETTINGS
+@given(views())
+def test_read_all_is_what_numpy_reads(t):
+    """The Python formula and NumPy's addressing agree on every element of random views."""
+    flat = t._storage._array
+    assert S.read_all(flat, t.shape, t.stride(), t.storage_offset()) == t.numpy().ravel().tolist()

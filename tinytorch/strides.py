@@ -8,7 +8,13 @@ A tensor is a header (shape, stride, offset) over a flat storage. Element
 Every view (transpose, slice, expand, ...) is just a new header computed by one
 of the functions below; no data moves. These functions work on plain tuples of
 ints, so a lesson can call them directly.
+
+The formula above is the one that runs: tinytorch hands each header to NumPy
+(device.NumpyBackend.as_strided makes an ndarray with these strides, times the
+element size), and NumPy finds every element exactly so. `read_all` spells the
+same reading out in Python, one element at a time.
 """
+import itertools
 
 
 def contiguous_strides(shape):
@@ -23,8 +29,17 @@ def contiguous_strides(shape):
 
 
 def index_to_position(index, stride, offset=0):
-    """The storage position of the element at `index`: offset + sum(i * s)."""
+    """The storage position of the element at `index`: offset + sum(i * s).
+    NumPy computes exactly this (in bytes) for every element tinytorch reads."""
     return offset + sum(i * s for i, s in zip(index, stride))
+
+
+def read_all(flat, shape, stride, offset=0):
+    """Every element of the tensor with this header over the storage `flat`, in
+    row-major order of the indices, each found with index_to_position: what
+    NumPy's strided view of the same header reads (tests/test_strides.py,
+    test_read_all_is_what_numpy_reads, checks it on random views)."""
+    return [flat[index_to_position(index, stride, offset)] for index in itertools.product(*(range(n) for n in shape))]
 
 
 def is_contiguous(shape, stride):
