@@ -907,7 +907,12 @@ class ReluBackward0(Node):
     def backward(self, grad):
         (out,) = self.saved_tensors
         # Zero where relu clipped (out <= 0); everywhere else, nan included, the gradient passes.
-        return where(out <= 0, 0, grad)
+        if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
+            return where(out <= 0, 0, grad)
+        # Plain backward: the same choice in one pass, since nothing records it.
+        xp = xp_of(grad)
+        chosen = xp.where(out._data <= 0, grad._data.dtype.type(0), grad._data)
+        return elementwise_result(chosen, grad.dtype, grad._storage.device, (grad, out))
 
 
 def abs(a):
