@@ -48,6 +48,7 @@ class Tensor:
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
     _base = None  # the tensor this one is a view of
+    _views = None  # a base's {id: weakref} of its views, refreshed after an in-place write (ops/views.py)
     # A view made in no_grad mode (or returned by a custom Function) may not be
     # rebased onto its base's new history after an in-place write. PyTorch's
     # CreationMeta: "no_grad_mode", "in_custom_function" or "multi_output_node"

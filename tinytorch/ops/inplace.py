@@ -304,7 +304,7 @@ def _refresh_views(base, also=None):
     'this part of the base'), whatever view op made them."""
     if not base._requires_grad:
         return
-    views = [ref() for ref in base.__dict__.get("_views", {}).values()]
+    views = [ref() for ref in (base._views or {}).values()]
     if also is not None and all(view is not also for view in views):  # `in` would compare values
         views.append(also)
     for view in views:

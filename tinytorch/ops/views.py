@@ -52,7 +52,7 @@ def _remember_view(view):
     through any of them, all get a grad_fn that reads the base's new history
     (see ops/inplace.py). Views marked by mark_creation are not remembered."""
     base = view._base
-    views = base.__dict__.get("_views")
+    views = base._views
     if views is None:
         views = base._views = {}
     key = id(view)
