@@ -138,7 +138,7 @@ def test_sigmoid_function_passes_gradcheck():
 
 
 def test_sigmoid_three_ways_give_the_same_gradients():
-    values = torch.randn((100, 100)).numpy()
+    values = np.random.default_rng(0).standard_normal((100, 100), dtype=np.float32)
     grads = []
     for m in (tinytorch, torch):
         Sigmoid = _sigmoid(m)
@@ -162,6 +162,9 @@ def test_sigmoid_three_ways_give_the_same_gradients():
             f(x)
             per_way.append(x.grad)
         grads.append(per_way)
+    # The gradients are at most 0.25; the naive chain rounds a handful of times in float32
+    # (exp, +, /, and the same again backward), and NumPy's exp may differ from torch's in
+    # its last bit, so they agree to a few ulps of 0.25, not to 1e-7 everywhere.
     for ours, theirs in zip(*grads):
-        assert_same_values(ours, theirs, rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(grads[0][0].numpy(), grads[0][2].numpy(), rtol=1e-6, atol=1e-7)
+        assert_same_values(ours, theirs, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(grads[0][0].numpy(), grads[0][2].numpy(), rtol=1e-6, atol=1e-6)

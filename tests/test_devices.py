@@ -367,7 +367,8 @@ def test_a_gpu_tensor_prints_its_device_and_refuses_numpy(fake_gpu):
     with pytest.raises(TypeError) as expected:
         meta.numpy()
     assert str(caught.value) == tinytorch_message(expected.value).replace("meta", "cuda:0")
-    np.testing.assert_array_equal(np.asarray(t), [[1.5, 2.0]])  # __array__ copies to the host
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        np.asarray(t)  # NumPy gets t.numpy(), as from torch: no silent copy to the host
     assert t.tolist() == [[1.5, 2.0]] and t[0, 1].item() == 2.0
 
 

@@ -379,8 +379,11 @@ class Tensor:
             )
         return self._data
 
-    def __array__(self, dtype=None, copy=None):
-        array = self.detach().numpy() if not self.is_cuda else self.cpu().numpy()
+    def __array__(self, dtype=None):
+        """What NumPy sees of t: t.numpy(), as in PyTorch. So np.asarray(t) shares
+        memory, np.array(t) copies (NumPy makes the copy: like PyTorch's, this method
+        takes no `copy`), and a tensor that requires grad or lives on a GPU is refused."""
+        array = self.numpy()
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def item(self):
@@ -401,10 +404,17 @@ class Tensor:
         return bool(self.item())
 
     def __int__(self):
+        self._check_one_element()
         return int(self.item())
 
     def __float__(self):
+        self._check_one_element()
         return float(self.item())
+
+    def _check_one_element(self):
+        """int(t) and float(t) take one element; PyTorch says so with a ValueError (t.item() with a RuntimeError)."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __index__(self):
         if self.dtype.is_floating_point or self.numel() != 1:
@@ -455,7 +465,10 @@ class Tensor:
     def __matmul__(self, other): return ops.matmul(self, other)
     def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.neg(self)
-    def __pos__(self): return self
+    def __pos__(self):
+        if self.dtype is _dtypes.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
     def __abs__(self): return ops.abs(self)
 
     def add(self, other, *, alpha=1): return ops.add(self, other, alpha=alpha)
@@ -567,10 +580,19 @@ class Tensor:
     def __setitem__(self, index, value): ops.setitem(self, index, value)
 
     @property
-    def T(self): return ops.permute(self, *range(self.dim() - 1, -1, -1))
+    def T(self):
+        if self.dim() == 0:
+            _warn_identity_on_0d("T")
+        return ops.permute(self, tuple(range(self.dim() - 1, -1, -1)))  # 0-d: an empty permutation, a view
 
     @property
-    def mT(self): return ops.transpose(self, -2, -1)
+    def mT(self):
+        if self.dim() == 0:
+            _warn_identity_on_0d("mT")
+            return self  # PyTorch hands back the tensor itself
+        if self.dim() == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return ops.transpose(self, -2, -1)
 
     # in place: write into the storage, bump its version
     def add_(self, other, *, alpha=1): return ops.add_(self, other, alpha=alpha)
@@ -662,6 +684,18 @@ def _laid_out(array, dtype, device, stride):
     out = empty_strided(shape, stride, dtype, device)
     out._data[...] = array
     return out
+
+
+_WARNED_ONCE = set()
+
+
+def _warn_identity_on_0d(name):
+    """PyTorch's warning for t.T and t.mT of a 0-d tensor, which it still allows,
+    given once per process as PyTorch gives it (TORCH_WARN_ONCE)."""
+    if name not in _WARNED_ONCE:
+        _WARNED_ONCE.add(name)
+        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=3)
 
 
 def empty_strided(shape, stride, dtype, device=CPU):
