@@ -31,6 +31,7 @@ CASES = [
     ("div", lambda lib, a, b: a / b, "ab"),
     ("div, only a", lambda lib, a, b: a / b, "a"),
     ("div by a number", lambda lib, a, b: a / 4, "a"),
+    ("div of a number", lambda lib, a, b: lib.div(2, b), "b"),
     ("remainder", lambda lib, a, b: lib.remainder(a, b), "ab"),
     ("pow by a number", lambda lib, a, b: a ** 3, "a"),
     ("pow", lambda lib, a, b: a ** b, "ab"),

@@ -420,3 +420,30 @@ def test_cat_and_stack_argument_errors():
         for tt_args, torch_args in [([], []), ([ta, 1], [xa, 1]), ([ta, None], [xa, None])]:
             check(lambda: getattr(tinytorch, name)(tt_args), lambda: getattr(torch, name)(torch_args))
         check(lambda: getattr(tinytorch, name)(ta), lambda: getattr(torch, name)(xa), check_message=False)
+
+
+NUMBER_FIRST = {
+    "div": lambda L, n, t: L.div(n, t),
+    "divide": lambda L, n, t: L.divide(n, t),
+    "true_divide": lambda L, n, t: L.true_divide(n, t),
+    "gt": lambda L, n, t: L.gt(n, t),
+    "le": lambda L, n, t: L.le(n, t),
+    "eq": lambda L, n, t: L.eq(n, t),
+    "maximum": lambda L, n, t: L.maximum(n, t),
+    "minimum": lambda L, n, t: L.minimum(n, t),
+    "logical_and": lambda L, n, t: L.logical_and(n, t),
+    "logical_or": lambda L, n, t: L.logical_or(n, t),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(NUMBER_FIRST)), st.sampled_from(["float32", "float16", "int64", "bool"]),
+       st.sampled_from([2, -3, 0.5, True]), st.data())
+def test_a_number_first_where_torch_takes_or_refuses_it(name, dtype, number, data):
+    """torch.div(2, t) divides; gt(1, t), maximum(2, t) ... are TypeErrors (torch's argument
+    parser lists its signatures, so only the type is compared for those)."""
+    array = data.draw(hnp.arrays(dtype, st.sampled_from([(), (3,), (2, 2)]),
+                                 elements=st.floats(-4, 4, width=16) if dtype.startswith("float") else None))
+    f = NUMBER_FIRST[name]
+    oracle.assert_same_outcome(lambda: f(tinytorch, number, tinytorch.tensor(array)),
+                               lambda: f(torch, number, torch.tensor(array)), check_message=name.startswith("m"))

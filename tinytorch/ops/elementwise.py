@@ -331,12 +331,19 @@ class MulBackward0(Node):
 
 
 def div(a, b, *, rounding_mode=None):
+    """a / b; a may be a number (torch.div(2, t)), as in PyTorch."""
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
-    x, y, d = _true_division_operands(a, b)
-    x, y = _opmath(x, y, d, b)
+    if type(a) is Tensor:
+        like = a
+        x, y, d = _true_division_operands(a, b)
+        x, y = _opmath(x, y, d, b)
+    else:
+        require_tensor("div", b)
+        like = b
+        y, x, d = _true_division_operands(b, a)
     try:
-        out = elementwise_result(_ufunc(a, "true_divide")(x, y), d, a._storage.device, (a, b), d)
+        out = elementwise_result(_ufunc(like, "true_divide")(x, y), d, like._storage.device, (a, b), d)
     except ValueError:
         _broadcast_error(a, b)
     if needs_grad(a, b):
@@ -659,12 +666,18 @@ class PowBackward2(Node):
 
 # -- comparisons and logic (no gradients) -------------------------------------------
 def _compare(a, b, name):
+    # PyTorch's comparison functions take a tensor first (2 < t arrives here as gt(t, 2)).
+    require_tensor(_COMPARISON_NAMES[name], a, "input", 1)
     x, y, d, like = operands(a, b)
     try:
         out = _ufunc(like, name)(x, y)
     except ValueError:
         _broadcast_error(a, b)
     return elementwise_result(out, _BOOL, like._storage.device, (a, b), d)
+
+
+_COMPARISON_NAMES = {"equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le", "greater": "gt",
+                     "greater_equal": "ge"}
 
 
 def eq(a, b): return _compare(a, b, "equal")
@@ -703,6 +716,7 @@ def logical_not(a):
 
 
 def logical_and(a, b):
+    require_tensor("logical_and", a, "input", 1)
     require_tensor("logical_and", b)
     return _logical(a, b, "logical_and")
 
@@ -717,6 +731,7 @@ def _logical(a, b, name):
 
 
 def logical_or(a, b):
+    require_tensor("logical_or", a, "input", 1)
     require_tensor("logical_or", b)
     return _logical(a, b, "logical_or")
 
@@ -1108,12 +1123,14 @@ def _ufunc(t, name):
 # -- maximum, minimum ----------------------------------------------------------------
 def maximum(a, b):
     """Elementwise larger of a and b; nan wins, as in PyTorch."""
+    require_tensor("maximum", a, "input", 1)
     require_tensor("maximum", b)
     return _pick(a, b, "maximum", MaximumBackward0)
 
 
 def minimum(a, b):
     """Elementwise smaller of a and b; nan wins, as in PyTorch."""
+    require_tensor("minimum", a, "input", 1)
     require_tensor("minimum", b)
     return _pick(a, b, "minimum", MinimumBackward0)
 
