@@ -37,7 +37,11 @@ def record(node, outputs, inputs, saved=None):
     gradient it sends there to them: a broadcast input gets its gradient
     summed back to its own shape), and it becomes grad_fn of every output.
     `saved`: what backward needs, in input order (None for what it will not
-    need), under the node's saved_names: MulBackward0 saves (self, other)."""
+    need), under the node's saved_names: MulBackward0 saves (self, other).
+    An integer or bool result gets no history: it has no gradient, and so no
+    requires_grad (PyTorch's isDifferentiableType), whatever its inputs."""
+    if type(outputs) is Tensor and not outputs.dtype.is_floating_point:
+        return outputs
     edges, metas = [], []
     for t in inputs:
         if type(t) is Tensor and t._requires_grad:

@@ -631,7 +631,8 @@ class PowBackward1(Node):
     def backward(self, grad):
         a, b, out = self.saved_tensors
         needs_a, needs_b = self.needs_input_grad
-        ga = grad * b * pow(a, b - 1) if needs_a else None
+        # Where the exponent is 0 the slope is 0, even at a == 0 (where a^(b-1) is inf).
+        ga = where(b == 0, 0, grad * b * pow(a, b - 1)) if needs_a else None
         # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
         gb = where((a == 0) & (b >= 0), grad * 0, grad * out * log(a)) if needs_b else None
         return ga, gb

@@ -184,7 +184,7 @@ def fill_(t, value):
             )
         filled = from_array(xp_of(t).full(t._shape, value.item(), dtype=t.dtype.numpy), t.dtype, t.device)
         if needs_grad(t, value):
-            record(FillBackward3(value._shape, value.dtype, value.device), filled, (t, value))
+            record(FillBackward3(), filled, (t, value))
         return write(t, filled)
     value = dtypes.checked_scalar(value, t.dtype)
     filled = from_array(xp_of(t).full(t._shape, value, dtype=t.dtype.numpy), t.dtype, t.device)
@@ -213,18 +213,12 @@ class ZeroBackward0(FillBackward2):
 
 
 class FillBackward3(Node):
-    """t.fill_(0-d tensor v): every element is v, so v collects the sum of the gradient."""
-
-    def __init__(self, value_shape, value_dtype, value_device):
-        super().__init__()
-        self.value_shape, self.value_dtype, self.value_device = value_shape, value_dtype, value_device
+    """t.fill_(0-d tensor v): every element is v, so v collects the sum of the gradient
+    (the engine hands it back in v's dtype, and on v's device: a CPU number-like
+    tensor may fill a GPU tensor)."""
 
     def backward(self, grad):
-        # v may be a CPU number-like tensor filling a GPU tensor: its gradient goes back to v's device.
-        g = grad.sum().reshape(self.value_shape)
-        if g.dtype is not self.value_dtype or g.device is not self.value_device:
-            g = g.to(device=self.value_device, dtype=self.value_dtype)
-        return grad * 0, g
+        return grad * 0, grad.sum()
 
 
 def copy_(t, src):

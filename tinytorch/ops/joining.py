@@ -52,24 +52,23 @@ def _joined(tensors, arrays, dim, d):
     joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
     out = from_array(joined, d, tensors[0].device)
     if needs_grad(*tensors):
-        record(CatBackward0(dim, [t._shape for t in tensors], [t.dtype for t in tensors]), out, tuple(tensors))
+        record(CatBackward0(dim, [t._shape for t in tensors]), out, tuple(tensors))
     return out
 
 
 class CatBackward0(Node):
-    def __init__(self, dim, shapes, input_dtypes):
+    def __init__(self, dim, shapes):
         super().__init__()
-        self.dim, self.shapes, self.dtypes = dim, shapes, input_dtypes
+        self.dim, self.shapes = dim, shapes
 
     def backward(self, grad):
         grads, start = [], 0
-        for shape, d in zip(self.shapes, self.dtypes):
-            if shape == (0,):  # a 1-D empty input, which cat skipped
-                grads.append(None)
+        for shape in self.shapes:
+            if shape == (0,):  # a 1-D empty input, which cat skipped: an empty gradient, as in PyTorch
+                grads.append(from_array(xp_of(grad).zeros(0, grad.dtype.numpy), grad.dtype, grad.device))
                 continue
             size = shape[self.dim]
-            g = grad.narrow(self.dim, start, size)
-            grads.append(g if g.dtype is d else g.to(d))
+            grads.append(grad.narrow(self.dim, start, size))
             start += size
         return tuple(grads)
 

@@ -176,6 +176,8 @@ class ProdBackward0(Node):
 
     def backward(self, grad):
         a, out = self.saved_tensors
+        if a.dim() == 0:  # the product of one number is that number: slope 1, even at inf
+            return grad
         spread = _expand_back(grad, self.shape, self.dims, self.keepdim)
         # d(prod)/dx_i is the product of all the others: prod / x_i, written with
         # ops so that it can be differentiated again (as PyTorch does)...
