@@ -15,7 +15,9 @@ Adding the errors back to the rounded sum gives the fused result
 of halfway between two floats, where the sum of the two errors, itself rounded,
 may tip the last bit.
 
-Used by exact/ranges.py (arange and linspace, pinned by
+Used by exact/alpha.py (add and sub with alpha, pinned by
+tests/test_float_rounding_oracle.py::test_add_and_sub_with_alpha_round_once) and
+exact/ranges.py (arange and linspace, pinned by
 tests/test_creation_oracle.py::test_arange_is_bit_identical and
 ::test_linspace_is_bit_identical). The functions take float64 NumPy or CuPy
 arrays or numbers; `xp` is the array module.
