@@ -51,7 +51,7 @@ def arange_values(start, end, step, d):
         return np.arange(begin, end, by).astype(wide)
 
     def rounded(x):  # the fused result is one of the accumulate type, then converted to d
-        return x.astype(wide).astype(d.numpy)
+        return x.astype(wide, copy=False).astype(d.numpy, copy=False)
 
     out = np.empty(n, dtype=d.numpy)
     for begin, stop in _thread_chunks(n):
@@ -73,11 +73,10 @@ def _thread_chunks(n):
 
 
 def _lane_values(firsts, lanes, step):
-    """first + j*step for each vector's first value and each lane j, rounded
-    once to float64 (the products j*step are few: they and their errors are
-    computed once, for every vector)."""
-    product, product_error = rounding.two_product(np.arange(lanes, dtype=np.float64), np.float64(step))
-    return rounding.add_product(firsts.astype(np.float64)[:, None], product, product_error)
+    """first + j*step for each vector's first value and each lane j (fma
+    broadcasts: each product j*step, and its rounding error, is computed once,
+    for all the vectors)."""
+    return rounding.fma(np.arange(lanes), step, firsts[:, None])
 
 
 def linspace_values(start, end, steps, d):

@@ -10,17 +10,16 @@ exactly, as another float64 (barring overflow):
     two_sum(a, b)       a + b == s + e    (Knuth)
     two_product(a, b)   a * b == p + e    (Dekker)
 
-Adding the errors back to the rounded sum gives the fused result
-(add_product, fma): the exact one, rounded once, but for results within a hair
-of halfway between two floats, where the sum of the two errors, itself rounded,
-may tip the last bit.
+fma(a, b, c) adds both errors back to the rounded sum: the exact a*b + c,
+rounded once, but for results within a hair of halfway between two floats,
+where the sum of the two errors, itself rounded, may tip the last bit.
 
 Used by exact/alpha.py (add and sub with alpha, pinned by
 tests/test_float_rounding_oracle.py::test_add_and_sub_with_alpha_round_once) and
 exact/ranges.py (arange and linspace, pinned by
 tests/test_creation_oracle.py::test_arange_is_bit_identical and
-::test_linspace_is_bit_identical). The functions take float64 NumPy or CuPy
-arrays or numbers; `xp` is the array module.
+::test_linspace_is_bit_identical). They pass NumPy or CuPy arrays, or numbers;
+`xp` is the array module.
 """
 import numpy as np
 
@@ -47,21 +46,15 @@ def _split(v):
     return hi, v - hi
 
 
-def add_product(c, p, p_error, xp=np):
-    """c + (p + p_error) rounded once, for a product p and its error from two_product."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        s, s_error = two_sum(c, p)
-        error = s_error + p_error
-        # inf and nan need no correction (and their errors are nan); nor does an exact
-        # sum, where adding a zero error would turn -0.0 + -0.0 into +0.0.
-        fix = xp.isfinite(error) & (error != 0)
-        return xp.where(fix, s + error, s)
-
-
 def fma(a, b, c, xp=np):
     """a*b + c rounded once to float64: what std::fma and at::vec::fmadd compute
     (narrower operands are widened first, exactly)."""
-    a, b, c = (xp.asarray(v, dtype=np.float64) for v in (a, b, c))
-    with np.errstate(invalid="ignore", over="ignore"):
+    # (A float stays a number: as a 0-d array it would make every step slower.)
+    a, b, c = (v if isinstance(v, float) else xp.asarray(v, dtype=np.float64) for v in (a, b, c))
+    with np.errstate(invalid="ignore", over="ignore"):  # an inf or nan operand: see below
         p, p_error = two_product(a, b)
-    return add_product(c, p, p_error, xp)
+        s, error = two_sum(c, p)
+        error += p_error  # (in place: these temporaries are large, and allocating them is most of the time)
+        # Only a finite, non-zero error is added: an inf or nan operand has none, and
+        # adding a zero one to an exact sum would turn -0.0 + -0.0 into +0.0.
+        return xp.where(xp.isfinite(error) & (error != 0), s + error, s)
