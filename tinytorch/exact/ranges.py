@@ -67,6 +67,8 @@ def arange_values(start, end, step, d):
 def _thread_chunks(n):
     """The (begin, end) pieces PyTorch would split a range of n values into,
     one per thread; each piece is vectorized from its own start."""
+    if n <= _GRAIN_SIZE:  # one piece (and asking BLAS how many threads it has takes half a millisecond)
+        return [(0, n)]
     tasks = max(1, min(get_num_threads(), -(-n // _GRAIN_SIZE)))
     size = max(1, -(-n // tasks))
     return [(begin, min(begin + size, n)) for begin in range(0, n, size)]
