@@ -87,7 +87,7 @@ def linspace_values(start, end, steps, d):
     from_start = i < steps // 2
     # The second half steps back from end: PyTorch computes end - k*step, here
     # end + (-k)*step, the same but for the sign of a zero: so -k is -0.0 at k = 0.
-    count = np.where(from_start, i, -(steps - 1 - i).astype(np.float64))
+    count = np.where(from_start, i, -((steps - 1.0) - i))
     if steps <= 1:
         return np.full(steps, dtypes.checked_scalar(start, d) if steps else 0, dtype=d.numpy)
     if d.is_floating_point:

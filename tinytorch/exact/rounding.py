@@ -49,8 +49,8 @@ def _split(v):
 def fma(a, b, c, xp=np):
     """a*b + c rounded once to float64: what std::fma and at::vec::fmadd compute
     (narrower operands are widened first, exactly)."""
-    # (A float stays a number: as a 0-d array it would make every step slower.)
-    a, b, c = (v if isinstance(v, float) else xp.asarray(v, dtype=np.float64) for v in (a, b, c))
+    # (A number stays one: as a 0-d array it would make every step slower.)
+    a, b, c = (float(v) if isinstance(v, (float, np.floating)) else xp.asarray(v, np.float64) for v in (a, b, c))
     with np.errstate(invalid="ignore", over="ignore"):  # an inf or nan operand: see below
         p, p_error = two_product(a, b)
         s, error = two_sum(c, p)
