@@ -23,9 +23,10 @@ linspace
   float64 and cut toward zero.
 
 Pinned by tests/test_creation_oracle.py::test_arange_is_bit_identical,
-::test_linspace_is_bit_identical, ::test_arange_examples, ::test_arange_with_dtype
-and ::test_long_ranges_round_like_torch (thread pieces, and float32 past 2**24);
-lesson 9 prints such values at precision 10.
+::test_linspace_is_bit_identical, ::test_arange_examples, ::test_arange_with_dtype,
+::test_long_ranges_round_like_torch (thread pieces, and float32 past 2**24) and
+::test_ranges_give_a_zero_the_sign_torch_gives_it; lesson 9 prints such values
+at precision 10.
 """
 import math
 
