@@ -341,6 +341,20 @@ def test_long_ranges_round_like_torch():
     assert_same_result(lambda lib: lib.linspace(-1, 1, 100001))
 
 
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_ranges_give_a_zero_the_sign_torch_gives_it(name):
+    # assert_same takes -0.0 for 0.0; here the signs count. linspace's second half
+    # is end - k*step, so its last value is -0.0 - (-0.0 * 0) = +0.0 when step < 0.
+    makes = [lambda lib: lib.arange(-0.0, -1, -0.25, dtype=getattr(lib, name)),
+             lambda lib: lib.linspace(-0.0, -1, 5, dtype=getattr(lib, name)),
+             lambda lib: lib.linspace(1, -0.0, 5, dtype=getattr(lib, name)),
+             lambda lib: lib.linspace(-0.0, 1, 4, dtype=getattr(lib, name)),
+             lambda lib: lib.linspace(-0.0, -0.0, 3, dtype=getattr(lib, name))]
+    for make in makes:
+        assert_same_result(make)
+        assert np.signbit(make(tinytorch).numpy()).tolist() == np.signbit(make(torch).numpy()).tolist()
+
+
 @pytest.mark.parametrize("args", [(0, 1, -1), (0, 1, 2.5), (0, 1, 5, "bool")])
 def test_linspace_errors(args):
     *args, name = args if len(args) == 4 else (*args, None)

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, exact
 from . import strides as S
 from .device import CPU, to_device
 from .random import generator
@@ -346,60 +346,6 @@ def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False):
 
 
 # -- ranges -----------------------------------------------------------------------
-# PyTorch's CPU kernels compute start + i*step with a fused multiply-add (one
-# rounding, not two), and arange fills whole pairs of 256-bit vectors from the
-# vector's first value. tinytorch follows the same recipe, so that the values
-# are the very same floats, not just close.
-_VECTOR_BYTES = 32
-_GRAIN_SIZE = 32768  # PyTorch splits longer ranges among its threads
-_BLOCK = 1 << 20  # values computed at once (a multiple of every vector length)
-
-
-def _fma(a, b, c):
-    """a + b*c in float64, rounded once (b*c is computed exactly, as in a fused multiply-add)."""
-    a, b, c = (np.asarray(x, dtype=np.float64) for x in (a, b, c))
-    product = b * c
-    product_error = _exact_product_error(b, c, product)
-    total = a + product
-    back = total - a
-    total_error = (a - (total - back)) + (product - back)
-    return np.where(np.isfinite(total), total + (total_error + product_error), total)
-
-
-def _exact_product_error(b, c, product):
-    """b*c - product exactly (Dekker's splitting of each factor into two halves)."""
-    def split(x):
-        big = x * 134217729.0  # 2**27 + 1
-        high = big - (big - x)
-        return high, x - high
-    bh, bl = split(b)
-    ch, cl = split(c)
-    return ((bh * ch - product) + bh * cl + bl * ch) + bl * cl
-
-
-def _thread_chunks(n):
-    """The (begin, end) pieces PyTorch would split a range of n values into,
-    one per thread; each piece is vectorized from its own start."""
-    from .threads import get_num_threads
-    tasks = max(1, min(get_num_threads(), -(-n // _GRAIN_SIZE)))
-    size = max(1, -(-n // tasks))
-    return [(begin, min(begin + size, n)) for begin in range(0, n, size)]
-
-
-def _lane_values(firsts, lanes, step):
-    """first + j*step for each vector's first value and each lane j, with one
-    rounding to float64 (the products j*step are few, so they are split
-    exactly once; then a two-sum adds each first)."""
-    j = np.arange(lanes, dtype=np.float64)
-    product = j * step
-    product_error = _exact_product_error(j, np.float64(step), product)
-    base = firsts.astype(np.float64)[:, None]
-    total = base + product
-    back = total - base
-    total += ((base - (total - back)) + (product - back)) + product_error
-    return total
-
-
 def _as_number(value, fn, name):
     """A Python number from a range argument (a 0-d tensor counts), with PyTorch's TypeError."""
     if isinstance(value, Tensor):
@@ -430,32 +376,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    values = _float_range(start, end, step, d) if d.is_floating_point else _int_range(start, end, step, d)
+    if d.is_floating_point:  # start + i*step, rounded as PyTorch's vectorized kernel rounds it
+        values = exact.ranges.arange_values(start, end, step, d)
+    else:
+        values = _int_range(start, end, step, d)
     return _make(values, d, device, requires_grad)
-
-
-def _float_range(start, end, step, d):
-    """start + i*step as PyTorch's CPU kernel computes it: a fused multiply-add
-    in float64 (float32 for a float16 result); whole pairs of 256-bit vectors
-    step on from the vector's first value, already rounded to d; the few
-    values left at the end of each thread's piece are computed one by one."""
-    n = math.ceil((end - start) / step)
-    wide = np.float32 if d is dtypes.float16 else np.float64
-    start, step = wide(start), wide(step)
-    lanes = _VECTOR_BYTES // d.itemsize
-
-    def rounded(x):
-        return x.astype(wide).astype(d.numpy)
-
-    out = np.empty(n, dtype=d.numpy)
-    for begin, stop in _thread_chunks(n):
-        split = begin + (stop - begin) // (2 * lanes) * 2 * lanes
-        for block in range(begin, split, _BLOCK):  # a block at a time, to bound the memory used
-            block_end = min(block + _BLOCK, split)
-            firsts = rounded(_fma(start, np.arange(block, block_end, lanes).astype(wide), step))
-            out[block:block_end] = rounded(_lane_values(firsts, lanes, step)).reshape(-1)
-        out[split:stop] = rounded(_fma(start, np.arange(split, stop).astype(wide), step))
-    return out
 
 
 def _int_range(start, end, step, d):
@@ -494,32 +419,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = _range_dtype(dtype, "linspace", dtypes.get_default_dtype())
-    return _make(_linear_values(start, end, steps, d), d, device, requires_grad)
-
-
-def _linear_values(start, end, steps, d):
-    """PyTorch's recipe: step = (end - start) / (steps - 1); the first half of
-    the values count up from start, the second half down from end, so both
-    ends come out exact. Float types compute in their own precision with a
-    fused multiply-add; float16 rounds after every operation, integer types
-    compute in float64 and cut toward zero."""
-    i = np.arange(steps)
-    from_start = i < steps // 2
-    count = np.where(from_start, i, i - (steps - 1))  # negative: steps back from end
-    if steps <= 1:
-        return np.full(steps, dtypes.checked_scalar(start, d) if steps else 0, dtype=d.numpy)
-    if d.is_floating_point:
-        kind = d.numpy.type
-        first, last = kind(dtypes.checked_scalar(start, d)), kind(dtypes.checked_scalar(end, d))
-        step = (last - first) / kind(steps - 1)
-        base = np.where(from_start, first, last)
-        if d is dtypes.float16:
-            return (base + step * count.astype(kind)).astype(kind)
-        return _fma(base, count.astype(kind), step).astype(kind)
-    first, last = dtypes.checked_scalar(start, d), dtypes.checked_scalar(end, d)
-    step = (float(last) - float(first)) / (steps - 1)
-    base = np.where(from_start, first, last).astype(np.float64)
-    return np.trunc(_fma(base, count.astype(np.float64), step)).astype(np.int64).astype(d.numpy)
+    # start + i*(end - start)/(steps - 1), rounded as PyTorch's kernel rounds it
+    return _make(exact.ranges.linspace_values(start, end, steps, d), d, device, requires_grad)
 
 
 # -- random -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ and can be differentiated again.
 """
 import warnings
 
+from .. import exact
 from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..strides import broadcast_shapes, contiguous_strides, copy_strides, elementwise_strides
@@ -196,19 +197,10 @@ class SubBackward0(Node):
 
 
 def _add_scaled(a, b, alpha, name):
-    """add (name "add") or sub ("subtract") with an alpha, or with a number for a.
-
-    PyTorch computes sub as a + (-alpha) * b, and a + alpha * b as:
-    - integers and bool: exactly, wrapping around (alpha converted to the dtype);
-    - float32 and float64: with a fused multiply-add, rounded once (_fused);
-    - float16: alpha rounded to float16, then a + alpha * b in float32, rounded
-      once to float16.
-    That is what PyTorch's vectorized loop does. Its element-by-element loop
-    (tensors of a few elements, non-contiguous ones, and the last elements of a
-    contiguous run, under 32 on an AVX-512 CPU) agrees for two float32 or
-    float64 tensors and for a number as a, but rounds alpha * b first for a
-    float16 result or a number as b: there PyTorch differs from itself, and
-    from this, by a rounding step in some elements."""
+    """add (name "add") or sub ("subtract") with an alpha, or with a number for a:
+    a + alpha * b (or a - alpha * b), with alpha converted to the result's dtype.
+    Integers and bool are exact, wrapping around; floats round as PyTorch rounds
+    them (exact.alpha: once, as a fused multiply-add, so sub is a + (-alpha) * b)."""
     if type(a) is not Tensor and type(b) is not Tensor:
         raise TypeError(f"expected a Tensor, but got {type(a).__name__} and {type(b).__name__}")
     _check_shapes(a, b)  # PyTorch checks the shapes before alpha
@@ -224,7 +216,7 @@ def _add_scaled(a, b, alpha, name):
         elif d.category != _FLOATING:  # integers and bool: exact, wrapping around as PyTorch does
             out = getattr(xp, name)(x, xp.multiply(y, d.numpy.type(alpha), dtype=d.numpy))
         else:
-            out = _fused(xp, xp.asarray(x, d.numpy), alpha, xp.asarray(y, d.numpy))
+            out = exact.alpha.add(xp.asarray(x, d.numpy), alpha, xp.asarray(y, d.numpy), xp)
     except ValueError:
         _broadcast_error(a, b)
     return elementwise_result(out, d, t._storage.device, (a, b), d)
@@ -243,41 +235,6 @@ def _times_alpha(alpha, d):
         return None
     dtypes.check_fits(alpha, d)
     return _as_scalar(alpha, d)
-
-
-def _fused(xp, x, alpha, y):
-    """x + alpha * y rounded once to x's float dtype, as a fused multiply-add
-    (NumPy has none): computed in a wider type where the product is exact."""
-    if x.dtype == np.float16:  # PyTorch's float16 loop: alpha rounded to float16, the sum rounded in float32
-        return (x.astype(np.float32) + np.float32(np.float16(alpha)) * y.astype(np.float32)).astype(np.float16)
-    if x.dtype == np.float32:
-        # A product of two float32s is exact in float64, and so the sum is rounded
-        # once there; rounding that again to float32 gives the fused result, but for
-        # sums that land exactly halfway between two float32s (an exact tie or a rare
-        # double rounding).
-        with np.errstate(over="ignore"):
-            return (x.astype(np.float64) + np.float64(np.float32(alpha)) * y.astype(np.float64)).astype(np.float32)
-    # float64: no wider type, so add the rounding errors of the product and of
-    # the sum back in (Dekker's exact product, Knuth's exact sum).
-    alpha = float(alpha)
-    p = alpha * y
-    s = x + p
-    with np.errstate(invalid="ignore", over="ignore"):
-        a_hi, a_lo = _split(alpha)
-        y_hi, y_lo = _split(y)
-        p_err = ((a_hi * y_hi - p) + a_hi * y_lo + a_lo * y_hi) + a_lo * y_lo
-        bb = s - x
-        s_err = (x - (s - bb)) + (p - bb)
-        err = s_err + p_err
-        fix = xp.isfinite(err) & (err != 0)  # (inf and nan need none; and -0.0 + -0.0 stays -0.0)
-        return xp.where(fix, s + err, s)
-
-
-def _split(v):
-    """v as hi + lo, each with at most 26 significant bits, so that products of the parts are exact."""
-    c = 134217729.0 * v  # 2**27 + 1
-    hi = c - (c - v)
-    return hi, v - hi
 
 
 def _refuse_bool_subtraction(a, b):

@@ -1,0 +1,60 @@
+"""Float arithmetic rounded once, as a fused multiply-add rounds it.
+
+PyTorch's CPU kernels compute a*b + c with a fused multiply-add (std::fma,
+at::vec::fmadd): the exact result, rounded once. NumPy has no fma; a*b + c there
+rounds the product, then the sum, and the last bit differs often enough to show.
+
+Two error-free transformations recover what a float64 operation rounded away,
+exactly, as another float64 (barring overflow):
+
+    two_sum(a, b)       a + b == s + e    (Knuth)
+    two_product(a, b)   a * b == p + e    (Dekker)
+
+fma(a, b, c) adds both errors back to the rounded sum: the exact a*b + c,
+rounded once, but for results within a hair of halfway between two floats,
+where the sum of the two errors, itself rounded, may tip the last bit.
+
+Used by exact/alpha.py (add and sub with alpha, pinned by
+tests/test_float_rounding_oracle.py::test_add_and_sub_with_alpha_round_once) and
+exact/ranges.py (arange and linspace, pinned by
+tests/test_creation_oracle.py::test_arange_is_bit_identical and
+::test_linspace_is_bit_identical). They pass NumPy or CuPy arrays, or numbers;
+`xp` is the array module.
+"""
+import numpy as np
+
+
+def two_sum(a, b):
+    """(s, e): s is a + b rounded, e what the rounding dropped, so a + b == s + e."""
+    s = a + b
+    b_part = s - a  # the part of s that came from b
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def two_product(a, b):
+    """(p, e): p is a * b rounded, e what the rounding dropped, so a * b == p + e."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _split(v):
+    """v as hi + lo, each with at most 26 significant bits, so that products of the parts are exact."""
+    c = 134217729.0 * v  # 2**27 + 1
+    hi = c - (c - v)
+    return hi, v - hi
+
+
+def fma(a, b, c, xp=np):
+    """a*b + c rounded once to float64: what std::fma and at::vec::fmadd compute
+    (narrower operands are widened first, exactly)."""
+    # (A number stays one: as a 0-d array it would make every step slower.)
+    a, b, c = (float(v) if isinstance(v, (float, np.floating)) else xp.asarray(v, np.float64) for v in (a, b, c))
+    with np.errstate(invalid="ignore", over="ignore"):  # an inf or nan operand: see below
+        p, p_error = two_product(a, b)
+        s, error = two_sum(c, p)
+        error += p_error  # (in place: these temporaries are large, and allocating them is most of the time)
+        # Only a finite, non-zero error is added: an inf or nan operand has none, and
+        # adding a zero one to an exact sum would turn -0.0 + -0.0 into +0.0.
+        return xp.where(xp.isfinite(error) & (error != 0), s + error, s)
