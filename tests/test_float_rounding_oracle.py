@@ -377,3 +377,13 @@ def test_division_and_clamp_do_not_depend_on_the_backends_kernels(dtype):
             assert_identical(op(ga, 0.1).cpu(), op(xa, 0.1))
         for low, high in [(math.nan, None), (None, math.nan), (0.0, 1.0), (1.0, 0.0), (0.0, None)]:
             assert_identical(ga.clamp(low, high).cpu(), xa.clamp(low, high))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+@pytest.mark.parametrize("alpha", [1, 2, -1, 127, -128, 128, 200, -200, 255, 256])
+@pytest.mark.parametrize("name", ["add", "sub"])
+def test_integer_alpha_must_fit_as_torch_checks_it(dtype, alpha, name):
+    """sub is add with -alpha in PyTorch, so -alpha is what must fit the dtype (int8 sub
+    takes alpha=128 and refuses -128)."""
+    ta, xa = pair(np.array([5, 100], dtype=dtype))
+    oracle.assert_same_outcome(lambda: getattr(ta, name)(ta, alpha=alpha), lambda: getattr(xa, name)(xa, alpha=alpha))

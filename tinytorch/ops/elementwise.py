@@ -205,16 +205,15 @@ def _add_scaled(a, b, alpha, name):
         raise TypeError(f"expected a Tensor, but got {type(a).__name__} and {type(b).__name__}")
     _check_shapes(a, b)  # PyTorch checks the shapes before alpha
     d = dtypes.result_type(a, b)
-    alpha = _times_alpha(alpha, d)
+    # a - alpha * b is a + (-alpha) * b, as PyTorch computes it: -alpha is what must fit d.
+    alpha = _times_alpha(alpha, d, negate=name == "subtract")
     x, y, d, t = operands(a, b)
-    if alpha is not None and name == "subtract" and d.category == _FLOATING:
-        alpha, name = -alpha, "add"
     xp = xp_of(t)
     try:
-        if alpha is None:  # alpha == 1: plain a op b
-            out = getattr(xp, name)(x, y)
+        if alpha is None:  # a + 1 * b
+            out = xp.add(x, y)
         elif d.category != _FLOATING:  # integers and bool: exact, wrapping around as PyTorch does
-            out = getattr(xp, name)(x, xp.multiply(y, d.numpy.type(alpha), dtype=d.numpy))
+            out = xp.add(x, xp.multiply(y, d.numpy.type(alpha), dtype=d.numpy))
         else:
             out = exact.alpha.add(xp.asarray(x, d.numpy), alpha, xp.asarray(y, d.numpy), xp)
     except ValueError:
@@ -222,15 +221,17 @@ def _add_scaled(a, b, alpha, name):
     return elementwise_result(out, d, t._storage.device, (a, b), d)
 
 
-def _times_alpha(alpha, d):
-    """alpha as add and sub with result dtype d use it, or None for 1: a number
-    of d (uint8 takes -1 as 255), or refused as PyTorch refuses it."""
+def _times_alpha(alpha, d, negate=False):
+    """alpha (or -alpha, for sub) as add with result dtype d uses it, or None for 1:
+    a number of d (uint8 takes -1 as 255), or refused as PyTorch refuses it."""
     if isinstance(alpha, (np.number, np.bool_)):
         alpha = alpha.item()
     if isinstance(alpha, bool) and d is not _BOOL:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if isinstance(alpha, float) and d.category != _FLOATING:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if negate:
+        alpha = -alpha
     if alpha == 1:
         return None
     dtypes.check_fits(alpha, d)
