@@ -11,7 +11,9 @@ work into vectors and threads, which NumPy does differently.
                   modules below share
     alpha.py      add and sub with alpha: x + alpha * y rounded once
     ranges.py     arange and linspace, as PyTorch's vectorized kernels round them
+    scalars.py    a Python number in an op: converted C-style (integers wrap
+                  around), and float16's float32 "opmath"
 
 Each module says which PyTorch behaviour it mirrors and which oracle tests pin it.
 """
-from . import alpha, ranges, rounding  # so that callers can write exact.ranges.arange_values(...)
+from . import alpha, ranges, rounding, scalars  # so that callers can write exact.ranges.arange_values(...)

@@ -1,6 +1,9 @@
 """Every tensor operation, each with its backward beside it.
 
-    elementwise  arithmetic, comparisons, logic, math functions
+    arithmetic      + - * / // % ** and negation
+    math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp
+    comparison      == < ..., logic and bitwise ops, where, maximum, minimum
+    operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
     views        view, reshape, transpose, permute, expand, squeeze, select, slice...
     indexing     [] with ints, slices, masks and index tensors
@@ -10,12 +13,12 @@
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
 """
 from .copying import clone, to
-from .elementwise import (
-    abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, cos, div, eq, equal, exp,
-    floor_divide, ge, gt, isclose, isfinite, isinf, isnan, le, log, logical_and, logical_not, logical_or, lt,
-    maximum, minimum, mul, ne, neg, pow, rdiv, reciprocal, relu, remainder, rsub, sigmoid, sign, sin, sqrt, sub,
-    tanh, where,
+from .arithmetic import add, div, floor_divide, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub
+from .comparison import (
+    allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
+    le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, where,
 )
+from .math_functions import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin, sqrt, tanh
 from .indexing import getitem, setitem
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack

@@ -16,7 +16,8 @@ from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad
 from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of
 from .copying import zeros_in_layout
-from .elementwise import add, clamp, div, mul, pow, sub
+from .arithmetic import add, div, mul, pow, sub
+from .math_functions import clamp
 from .views import as_strided
 
 

@@ -9,7 +9,7 @@ import builtins
 from .. import strides as S
 from ..autograd.graph import Node
 from .base import Tensor, np, dtypes, from_array, needs_grad, record, type_name, xp_of
-from .elementwise import isnan, maximum, minimum, where
+from .comparison import isnan, maximum, minimum, where
 
 
 def _dims(a, dim, empty_means_all=True):

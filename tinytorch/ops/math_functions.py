@@ -1,0 +1,304 @@
+"""Math functions of one tensor: exp, log, sqrt, sin, cos, tanh, sigmoid, relu,
+abs, sign, and clamp.
+
+Each op is a forward function followed by its backward node. Forward computes
+on arrays with NumPy (or CuPy); backward is written with tinytorch ops on
+tensors, so that with create_graph=True the backward pass is itself recorded
+and can be differentiated again.
+"""
+from ..autograd import grad_mode
+from ..autograd.graph import Node
+from ..exact.scalars import as_scalar
+from ..strides import broadcast_shapes
+from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, xp_of
+from .comparison import where
+from .operands import BOOL, cast, ufunc_of
+
+
+# -- math functions ---------------------------------------------------------------
+def _unary_float(a, name):
+    """Apply a float math function; integer input is computed in the default float type."""
+    d = to_float_dtype(a.dtype)
+    return elementwise_result(ufunc_of(a, name)(cast(a, d)), d, a._storage.device, (a,), d)
+
+
+def exp(a):
+    out = _unary_float(a, "exp")
+    if needs_grad(a):
+        record(ExpBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class ExpBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out
+
+
+def log(a):
+    out = _unary_float(a, "log")
+    if needs_grad(a):
+        record(LogBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class LogBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / a
+
+
+def sqrt(a):
+    out = _unary_float(a, "sqrt")
+    if needs_grad(a):
+        record(SqrtBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class SqrtBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad / (out * 2)
+
+
+def sin(a):
+    out = _unary_float(a, "sin")
+    if needs_grad(a):
+        record(SinBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class SinBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * cos(a)
+
+
+def cos(a):
+    out = _unary_float(a, "cos")
+    if needs_grad(a):
+        record(CosBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class CosBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * -sin(a)
+
+
+def tanh(a):
+    out = _unary_float(a, "tanh")
+    if needs_grad(a):
+        record(TanhBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class TanhBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (1 - out * out)
+
+
+def sigmoid(a):
+    d = to_float_dtype(a.dtype)
+    x = cast(a, d)
+    xp = xp_of(a)
+    # sigmoid(x) = 1 / (1 + e^-x) = (1 + tanh(x/2)) / 2. The tanh form never
+    # overflows for large |x| and takes fewer passes over the data.
+    y = xp.multiply(x, d.numpy.type(0.5), out=xp.empty(x.shape, d.numpy))  # out= keeps a 0-d result an array
+    xp.tanh(y, out=y)
+    y *= 0.5
+    y += 0.5
+    out = elementwise_result(y, d, a._storage.device, (a,), d)
+    if needs_grad(a):
+        record(SigmoidBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class SigmoidBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
+            return grad * (out * (1 - out))
+        # Plain backward: the same formula, fused into one buffer, since nothing records it.
+        g = 1 - out._data
+        g *= out._data
+        g *= grad._data
+        return elementwise_result(g, out.dtype, out._storage.device, (grad, out))
+
+
+def relu(a):
+    if a.dtype is BOOL:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    out = elementwise_result(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device, (a,))
+    if needs_grad(a):
+        record(ReluBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class ReluBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        # Zero where relu clipped (out <= 0); everywhere else, nan included, the gradient passes.
+        if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
+            return where(out <= 0, 0, grad)
+        # Plain backward: the same choice in one pass, since nothing records it.
+        xp = xp_of(grad)
+        chosen = xp.where(out._data <= 0, grad._data.dtype.type(0), grad._data)
+        return elementwise_result(chosen, grad.dtype, grad._storage.device, (grad, out))
+
+
+def abs(a):
+    if a.dtype is BOOL:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    out = elementwise_result(ufunc_of(a, "absolute")(a._data), a.dtype, a._storage.device, (a,))
+    if needs_grad(a):
+        record(AbsBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AbsBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * sign(a)
+
+
+def sign(a):
+    xp, x = xp_of(a), a._data
+    if a.dtype is BOOL:
+        values = x.copy()  # a bool is its own sign
+    elif a.dtype.is_floating_point:
+        # (x > 0) - (x < 0), as PyTorch computes it: nan has sign 0 (NumPy says nan)
+        # and -0.0 has sign +0.0 (NumPy keeps -0.0, which prints differently).
+        values = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+    else:
+        values = xp.sign(x)
+    out = elementwise_result(values, a.dtype, a._storage.device, (a,))
+    if needs_grad(a):
+        record(SignBackward0(), out, (a,))
+    return out
+
+
+class SignBackward0(Node):
+    def backward(self, grad):
+        return grad * 0
+
+
+def clamp(a, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("tinytorch.clamp: At least one of 'min' or 'max' must not be None")
+    if type(min) is Tensor or type(max) is Tensor:
+        return _clamp_by_tensors(a, min, max)
+    min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
+    d = dtypes.result_type(a, *(b for b in (min, max) if b is not None))
+    for bound in (min, max):
+        if bound is not None:
+            dtypes.check_fits(bound, d)
+    if d is BOOL:
+        kernel = "clamp_scalar_cpu" if min is not None and max is not None else (
+            "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    min, max = (None if b is None else as_scalar(b, d) for b in (min, max))
+    x = cast(a, d)
+    out = elementwise_result(_clamp_to_numbers(xp_of(a), x, min, max), d, a._storage.device, (a,), d)
+    if needs_grad(a):
+        record(ClampBackward1(min, max), out, (a,), saved=(a,))
+    return out
+
+
+def _clamp_to_numbers(xp, x, low, high):
+    """x held within [low, high] (either may be None), as PyTorch clamps: a nan
+    bound makes every element nan, low > high gives high everywhere, nan stays
+    nan, and an element equal to a bound is kept (clamp(-0.0, min=0.0) is -0.0).
+    Written with comparisons, not xp.clip: CuPy's clip ignores a nan bound, and
+    NumPy's maximum picks the bound's zero over -0.0."""
+    if any(bound is not None and bound != bound for bound in (low, high)):
+        return xp.full_like(x, xp.nan)
+    low, high = (None if bound is None else x.dtype.type(bound) for bound in (low, high))  # compared in x's dtype
+    if low is not None:
+        x = xp.where(x < low, low, x)
+    if high is not None:
+        x = xp.where(x > high, high, x)
+    return x
+
+
+def _clamp_by_tensors(a, min, max):
+    """clamp with tensor bounds, which broadcast with a; nan in a bound gives nan."""
+    bounds = [b for b in (min, max) if b is not None]
+    if any(type(b) is not Tensor for b in bounds):
+        raise TypeError("clamp(): the bounds must both be Tensors or both be numbers, not a mix")
+    for b in bounds:
+        same_device(a, b)
+    d = dtypes.result_type(a, *bounds)
+    if d is BOOL and len(bounds) == 2:
+        raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
+    xp = xp_of(a)
+    try:
+        x = cast(a, d)
+        if min is not None:
+            x = xp.maximum(x, cast(min, d))
+        if max is not None:
+            x = xp.minimum(x, cast(max, d))
+    except ValueError:
+        broadcast_shapes(*(t._shape for t in (a, *bounds)))
+        raise
+    out = elementwise_result(x, d, a._storage.device, (a, *bounds), d)
+    if needs_grad(a, *bounds):
+        record(ClampBackward0(), out, (a, min, max), saved=(a, min, max))
+    return out
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds: each output element came from a, from min or from max."""
+    saved_names = ("self", "min", "max")
+
+    def backward(self, grad):
+        a, low, high = self.saved_tensors
+        zero = grad * 0
+        if low is None:
+            from_a, from_low, from_high = a <= high, None, a > high
+        elif high is None:
+            from_a, from_low, from_high = a >= low, a < low, None
+        else:
+            # With min > max every element is max, as in PyTorch.
+            from_a, from_low, from_high = (a >= low) & (a <= high), (a < low) & (low < high), (a > high) | (high < low)
+        return tuple(None if source is None else where(source, grad, zero) for source in (from_a, from_low, from_high))
+
+
+class ClampBackward1(Node):
+    saved_names = ("self",)
+
+    def __init__(self, min, max):
+        super().__init__()
+        self.min, self.max = min, max
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        # The gradient passes where the input was inside [min, max] (bounds included).
+        # A choice, not a product with a mask: an inf gradient outside gives 0, not nan.
+        inside = None
+        if self.min is not None:
+            inside = a >= self.min
+        if self.max is not None:
+            upper = a <= self.max
+            inside = upper if inside is None else inside & upper
+        return where(inside, grad, 0)
