@@ -15,7 +15,8 @@ Where to look:
     serialization/  save() and load(): a checkpoint format that is safe to open
     printing.py     repr exactly as PyTorch prints
     exact/          PyTorch's exact rounding (fused multiply-adds, arange's vector
-                    lanes), reproduced bit for bit: a learner may skip it
+                    lanes) and number conversion (wrap-around, float16 opmath),
+                    reproduced bit for bit: a learner may skip it
 """
 import warnings as _warnings
 
