@@ -54,6 +54,7 @@ class Tensor:
     # CreationMeta: "no_grad_mode", "in_custom_function" or "multi_output_node"
     # (see ops/inplace.py, check_view_not_rebased).
     _creation_meta = None
+    _grad_fn_version = 0  # for such a view: the storage version its grad_fn was made for
     _requires_grad_from_base = False  # such a view requires grad only because its base does
     # True for `.data` and its views: PyTorch gives `.data` a version counter of its
     # own, so writes through it never trip autograd's "modified by an inplace
