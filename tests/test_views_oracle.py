@@ -369,3 +369,21 @@ def test_failed_inplace_leaves_tensor_unchanged():
     assert_same_error(lambda: tt.add_(tinytorch.ones(3, 3)), lambda: ref.add_(torch.ones(3, 3)))
     assert_same_error(lambda: tt[0].add_(tinytorch.ones(2, 3)), lambda: ref[0].add_(torch.ones(2, 3)))
     assert_same(tt, ref)
+
+
+def test_a_reshape_that_copies_is_a_tensor_of_its_own_as_in_torch():
+    """reshape of a tensor whose strides allow no view copies (PyTorch's _unsafe_view):
+    the result is no view, even when made in no_grad mode or inside backward, so a later
+    write or a second backward treats it as any tensor (issue 14's two crashes)."""
+    def program(lib):
+        seen = []
+        x = lib.ones(2, 3, requires_grad=True)
+        x.view(3, 2).t().backward(lib.ones(2, 3))  # backward reshapes the gradient with a copy
+        x.sum().backward()
+        seen.append(x.grad.tolist())
+        with lib.no_grad():
+            r = x.expand(3, 3, 2, 3).reshape(2, 27)
+        r.zero_()
+        seen.append((r.is_leaf, r.requires_grad, r.grad_fn is None, r.sum().item()))
+        return seen
+    assert program(tinytorch) == program(torch)

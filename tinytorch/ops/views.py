@@ -108,8 +108,9 @@ def reshape(a, *shape):
             return view(a, shape)
         return make_view(a, shape, stride, a._offset, ReshapeAliasBackward0(a._shape))
     copy = clone(a, contiguous=True)
-    out = make_view(copy, shape, S.contiguous_strides(shape), 0)
-    out._base = None  # a fresh copy: nothing to share with the input
+    # The copy's memory under the new shape: a tensor of its own, not a view of anything
+    # (PyTorch's _unsafe_view), so none of a view's rules follow it.
+    out = Tensor._make(copy._storage, tuple(shape), S.contiguous_strides(shape), 0)
     if needs_grad(copy):
         record(UnsafeViewBackward0(a._shape), out, (copy,))
     return out
