@@ -261,7 +261,8 @@ def test_requires_grad_errors():
 
 def test_detach_inplace_of_a_view():
     # torch's message points to its own source file; the rest must match.
-    for make in (lambda m: leaf(m)[1:], lambda m: (leaf(m) * 2)[1:]):
+    # Any view, whether or not its base requires grad (issue 14).
+    for make in (lambda m: leaf(m)[1:], lambda m: (leaf(m) * 2)[1:], lambda m: m.ones(3)[1:], lambda m: m.ones(2, 3).t()):
         messages = []
         for m in LIBS:
             with pytest.raises(RuntimeError) as info:

@@ -83,3 +83,4 @@ def test_numpy_shares_or_copies_as_with_torch(make):
         make(t)[0] = 5
         shares.append(t[0].item() == 5)
     assert shares[0] == shares[1] == (make is np.asarray)
+

@@ -325,7 +325,7 @@ class Tensor:
         return Tensor._make(self._storage, self._shape, self._stride, self._offset, self._data)
 
     def detach_(self):
-        if self._base is not None and self._base.requires_grad:
+        if self._base is not None:  # any view, whether or not its base requires grad, as in PyTorch
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
                 "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
