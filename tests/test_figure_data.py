@@ -153,3 +153,47 @@ def test_every_stored_figure_carries_its_description(path):
         for out in cell.get("outputs", []):
             if "image/png" in out.get("data", {}) and "Figure size" in out.data.get("text/plain", ""):
                 assert FIGURE_DATA in out.metadata, f"cell {i}: run scripts/refresh_notebooks.py"
+
+
+def plotted(draw):
+    fig = MplFigure(figsize=(6, 3))
+    draw(fig.subplots())
+    return Figure(describe(fig))
+
+
+def test_every_kind_of_artist_is_described_and_compared():
+    """Filled areas, error bars, contours and bars are described by their paths, so a
+    changed one is another figure, and none of them breaks the description."""
+    x = np.arange(5.0)
+    kinds = {
+        "fill_between": lambda ax, y: ax.fill_between(x, y),
+        "errorbar": lambda ax, y: ax.errorbar(x, y, yerr=0.5),
+        "bar": lambda ax, y: ax.bar(x, y),
+        "vlines": lambda ax, y: ax.vlines(x, 0, y),
+        "contour": lambda ax, y: ax.contour(np.outer(y, y)),
+    }
+    for name, draw in kinds.items():
+        y = np.array([1.0, 2.0, 3.0, 2.0, 1.0])
+        bumped = y.copy()
+        bumped[2] = 4.0
+        same = plotted(lambda ax: draw(ax, y)) == plotted(lambda ax: draw(ax, y.copy()))
+        changed = plotted(lambda ax: draw(ax, y)) != plotted(lambda ax: draw(ax, bumped))
+        assert same and changed, name
+
+
+def test_line_width_transparency_visibility_and_offset_text_are_compared():
+    y = np.linspace(0, 1, 10)
+    base = plotted(lambda ax: ax.plot(y))
+    assert base != plotted(lambda ax: ax.plot(y, linewidth=4))
+    assert base != plotted(lambda ax: ax.plot(y, alpha=0.3))
+    assert base != plotted(lambda ax: ax.plot(y)[0].set_visible(False))
+    assert plotted(lambda ax: ax.plot(1e-3 + y * 1e-7)) != plotted(lambda ax: ax.plot(2e-3 + y * 1e-7))
+
+
+def test_a_point_outside_the_axes_may_drift_unseen():
+    """A point the axes clip away is compared where it meets the axes' edge: rounding
+    noise far outside the view cannot fail a figure."""
+    def draw(last):
+        return plotted(lambda ax: (ax.plot([0.1, 0.5, last]), ax.set_ylim(0, 1)))
+    assert draw(3e7) == draw(np.nextafter(np.float32(3e7), np.float32(np.inf)))
+    assert draw(0.9) != draw(0.3)
