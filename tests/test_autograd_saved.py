@@ -28,7 +28,10 @@ CASES = [
     ("mul, only a", lambda lib, a, b: a * b, "a"),
     ("mul, only b", lambda lib, a, b: a * b, "b"),
     ("mul by a number", lambda lib, a, b: a * 2.5, "a"),
+    ("mul of a number", lambda lib, a, b: lib.mul(2, b), "b"),
     ("div", lambda lib, a, b: a / b, "ab"),
+    ("div rounded", lambda lib, a, b: lib.div(a, b, rounding_mode="floor"), "ab"),
+    ("div rounded by a number", lambda lib, a, b: lib.div(a, 2, rounding_mode="trunc"), "a"),
     ("div, only a", lambda lib, a, b: a / b, "a"),
     ("div by a number", lambda lib, a, b: a / 4, "a"),
     ("div of a number", lambda lib, a, b: lib.div(2, b), "b"),
@@ -51,6 +54,8 @@ CASES = [
     ("where", lambda lib, a, b: lib.where(a > 1, a, b), "ab"),
     ("maximum", lambda lib, a, b: lib.maximum(a, b), "ab"),
     ("dot", lambda lib, a, b: b.dot(b * 2), "b"),
+    ("dot, only the second", lambda lib, a, b: a[0].detach().dot(b), "b"),
+    ("mv, only the matrix", lambda lib, a, b: a @ b, "a"),
     ("mv (matmul of a matrix and a vector)", lambda lib, a, b: a @ b, "ab"),
     ("mm", lambda lib, a, b: a.mm(a.t()), "a"),
     ("mm, only a", lambda lib, a, b: a.mm(lib.ones(3, 2)), "a"),
@@ -126,3 +131,22 @@ def test_a_name_the_node_does_not_have_is_an_attribute_error():
         y.grad_fn._saved_self
     with pytest.raises(AttributeError):
         y.grad_fn.no_such_thing
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_edges_and_the_saved_names_listed_are_torchs(case):
+    """next_functions in torch's order (a number first stays first), and dir() lists
+    the same _saved_ names, so tab completion finds them."""
+    _, make, needs = case
+    tt, th = build(tinytorch, make, needs).grad_fn, build(torch, make, needs).grad_fn
+
+    def edges(node):
+        return [(None if n is None else n.name().rsplit("::", 1)[-1], i) for n, i in node.next_functions]
+    assert edges(tt) == edges(th)
+    assert saved_attributes(tt) == saved_attributes(th)
+
+
+def test_floor_division_records_an_edge_per_tensor_only():
+    for make in (lambda lib, a: a // 2, lambda lib, a: lib.remainder(2, a)):
+        lens = [len(make(lib, lib.ones(2, requires_grad=True)).grad_fn.next_functions) for lib in (tinytorch, torch)]
+        assert lens[0] == lens[1] == 1

@@ -311,7 +311,7 @@ def _run_node(node, grads, retain_graph):
         return _accumulate(node, grads)
     if node._checks_gradients:
         grad_inputs = node.apply_checked(grads)  # a custom Function: its answer is checked
-    elif grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
+    elif all(g is None for g in grads):
         grad_inputs = (None,) * len(node.next_functions)  # nothing flowed in: nothing flows out
     else:
         grad_inputs = node.apply(*grads)
@@ -332,9 +332,11 @@ def _fitted(node, grad_inputs):
     """grad_inputs, each fitted to its input (fit_gradient) where it does not
     fit already; as in PyTorch, before the node's post-hooks see them."""
     fitted = None
-    for index, ((nxt, _), grad, meta) in enumerate(zip(node.next_functions, grad_inputs, node.input_meta, strict=True)):
-        if nxt is None or grad is None:
-            continue  # a gradient that goes nowhere is not checked, as in PyTorch
+    metas, edges = node.input_meta, node.next_functions
+    for index, grad in enumerate(grad_inputs):
+        meta = metas[index]
+        if grad is None or meta is None or edges[index][0] is None:
+            continue  # a gradient that goes nowhere is not checked, as in PyTorch (nor one of a hand-wired node)
         if grad._shape != meta[0] or grad.dtype is not meta[1] or grad._storage.device is not meta[2]:
             if fitted is None:
                 fitted = list(grad_inputs)

@@ -66,12 +66,19 @@ class Node:
     # PyTorch's names for what the op saved, in the order it saved them: ("self",
     # "other") makes them y.grad_fn._saved_self and y.grad_fn._saved_other.
     saved_names = ()
+    # The settings PyTorch's node keeps beside them, read from the node's attributes:
+    # ("alpha",) makes y.grad_fn._saved_alpha.
+    saved_settings = ()
+    # True where PyTorch's node keeps its input's sizes (_saved_self_sym_sizes):
+    # sum, mean, views ... tinytorch reads them from input_meta.
+    keeps_input_sizes = False
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
         # One (shape, dtype, device) per entry of next_functions: what that input
         # was, so the engine can fit the gradient it sends there (engine.fit_gradient).
-        self.input_meta = ()
+        # ops.base.record fills it in; None (unknown) for a node wired by hand.
+        self.input_meta = (None,) * len(next_functions)
         self._saved = ()
         self._sequence_nr = next(_sequence)
 
@@ -97,22 +104,29 @@ class Node:
     def needs_input_grad(self):
         """One bool per input: does a gradient go there? (As ctx.needs_input_grad
         in a custom Function: a backward computes only what is needed.)"""
-        return tuple(nxt is not None for nxt, _ in self.next_functions)
+        return [edge[0] is not None for edge in self.next_functions]
 
     def __getattr__(self, name):
         """PyTorch's `grad_fn._saved_<name>`: a value the op saved (saved_names
-        says which), or a setting the node keeps as an attribute (alpha, dim).
+        says which), or a setting the node keeps as an attribute (saved_settings).
         Called only for names the node does not have."""
         if name.startswith("_saved_"):
             key = name[len("_saved_"):]
             if key in type(self).saved_names:
                 value = self.saved_tensors[type(self).saved_names.index(key)]
                 return _wrapped_number(value) if isinstance(value, (bool, int, float)) else value
-            if key == "self_sym_sizes" and self.input_meta and self.input_meta[0] is not None:
-                return self.input_meta[0][0]  # the first input's shape, which many nodes keep
-            if not key.startswith("_") and key in dir(self):
+            if key == "self_sym_sizes" and type(self).keeps_input_sizes and self.input_meta[0] is not None:
+                return self.input_meta[0][0]
+            if key in type(self).saved_settings:
                 return getattr(self, key)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        saved = [f"_saved_{key}" for key in type(self).saved_names + type(self).saved_settings]
+        if type(self).keeps_input_sizes:
+            saved.append("_saved_self_sym_sizes")
+        return sorted(set(super().__dir__()) | set(saved))
+
 
     # -- saved tensors ---------------------------------------------------------
     def save(self, *values):

@@ -47,6 +47,8 @@ def add(a, b, *, alpha=1):
 
 
 class AddBackward0(Node):
+    saved_settings = ("alpha",)
+
     def __init__(self, alpha=1):
         super().__init__()
         self.alpha = alpha
@@ -69,6 +71,8 @@ def sub(a, b, *, alpha=1):
 
 
 class SubBackward0(Node):
+    saved_settings = ("alpha",)
+
     def __init__(self, alpha=1):
         super().__init__()
         self.alpha = alpha
@@ -147,19 +151,21 @@ def rsub(a, b):
 
 class RsubBackward1(Node):
     alpha = 1  # number - a is rsub(a, number, alpha=1) in PyTorch
+    saved_settings = ("alpha",)
 
     def backward(self, grad):
         return neg(grad)
 
 
 def mul(a, b):
-    if type(a) is not Tensor:
-        a, b = b, a
-    out = _binary(a, b, ufunc_of(a, "multiply"), opmath=True)
+    """a * b; a may be a number (torch.mul(2, t)), and stays the first input, as in PyTorch."""
+    if type(a) is Tensor:
+        out = _binary(a, b, ufunc_of(a, "multiply"), opmath=True)
+    else:
+        out = _binary(b, a, ufunc_of(b, "multiply"))  # a number on the left: rounded to the dtype first
     if needs_grad(a, b):
         # Each input's gradient needs the *other* input: save only what will be used.
-        b_needs_grad = type(b) is Tensor and b._requires_grad
-        record(MulBackward0(), out, (a, b), saved=(a if b_needs_grad else None, b if a._requires_grad else None))
+        record(MulBackward0(), out, (a, b), saved=(a if _requires_grad(b) else None, b if _requires_grad(a) else None))
     return out
 
 
@@ -167,8 +173,13 @@ class MulBackward0(Node):
     saved_names = ("self", "other")
 
     def backward(self, grad):
-        a, b = self.saved_tensors  # b is saved only if a needs a gradient, and the other way round
-        return (grad * b if b is not None else None), (grad * a if a is not None else None)
+        a, b = self.saved_tensors  # each saved only if the other input needs a gradient
+        needs_a, needs_b = self.needs_input_grad
+        return (grad * b if needs_a else None), (grad * a if needs_b else None)
+
+
+def _requires_grad(x):
+    return type(x) is Tensor and x._requires_grad
 
 
 def div(a, b, *, rounding_mode=None):
@@ -182,6 +193,7 @@ def div(a, b, *, rounding_mode=None):
     else:
         require_tensor("div", b)
         like = b
+        # Promoted as b's partner, then put back in order: x is the number, y b's array.
         y, x, d = _true_division_operands(b, a)
     try:
         out = elementwise_result(ufunc_of(like, "true_divide")(x, y), d, like._storage.device, (a, b), d)
@@ -189,8 +201,17 @@ def div(a, b, *, rounding_mode=None):
         broadcast_error(a, b)
     if needs_grad(a, b):
         # b is always needed (a's gradient is grad / b), a only for b's gradient.
-        record(DivBackward0(), out, (a, b), saved=(a if type(b) is Tensor and b._requires_grad else None, b))
+        record(DivBackward0(), out, (a, b), saved=(a if _requires_grad(b) else None, b))
     return out
+
+
+class DivBackward0(Node):
+    saved_names = ("self", "other")
+
+    def backward(self, grad):
+        a, b = self.saved_tensors  # a is saved only if b needs a gradient
+        needs_a, needs_b = self.needs_input_grad
+        return (grad / b if needs_a else None), (neg(grad) * a / (b * b) if needs_b else None)
 
 
 def _true_division_operands(a, b):
@@ -217,12 +238,15 @@ def _rounded_div(a, b, rounding_mode):
         )
     out = _rounded_quotient(a, b, rounding_mode)
     if needs_grad(a, b):
-        record(DivBackward2(rounding_mode), out, (a, b))
+        record(DivBackward2(rounding_mode), out, (a, b), saved=(a if _requires_grad(b) else None, b))
     return out
 
 
 class DivBackward2(Node):
-    """div with a rounding mode: the result is a step function, so its gradient is zero."""
+    """div with a rounding mode: the result is a step function, so its gradient is zero.
+    PyTorch saves the operands all the same (they are never read)."""
+    saved_names = ("self", "other")
+    saved_settings = ("rounding_mode",)
 
     def __init__(self, rounding_mode):
         super().__init__()
@@ -281,16 +305,6 @@ def _check_integer_divisor(xp, result, y, d):
         raise RuntimeError("ZeroDivisionError")
 
 
-class DivBackward0(Node):
-    saved_names = ("self", "other")
-
-    def backward(self, grad):
-        a, b = self.saved_tensors  # a is saved only if b needs a gradient
-        ga = grad / b if self.needs_input_grad[0] else None
-        gb = neg(grad) * a / (b * b) if a is not None else None
-        return ga, gb
-
-
 def rdiv(a, b):
     """b / a for a Python number b: PyTorch computes reciprocal(a) * b."""
     return mul(reciprocal(a), b)
@@ -334,7 +348,7 @@ def floor_divide(a, b):
     """a // b, rounded down as in Python (-7 // 2 is -4); either side may be a number."""
     out = _rounded_quotient(a, b, "floor")
     if needs_grad(a, b):
-        record(NotImplemented_(), out, (a, b))
+        record(NotImplemented_(), out, tuple(x for x in (a, b) if type(x) is Tensor))
     return out
 
 
@@ -362,7 +376,7 @@ def remainder(a, b):
     out = elementwise_result(values, d, like._storage.device, (a, b), d)
     if needs_grad(a, b):
         if type(a) is not Tensor:
-            record(NotImplemented_(), out, (a, b))  # PyTorch has no derivative for number % tensor
+            record(NotImplemented_(), out, (b,))  # PyTorch has no derivative for number % tensor
         elif type(b) is Tensor:
             record(RemainderBackward1(), out, (a, b), saved=(a, b))
         else:
@@ -452,6 +466,7 @@ def _power(xp, x, y, d):
 
 class PowBackward0(Node):
     saved_names = ("self",)
+    saved_settings = ("exponent",)
 
     def __init__(self, exponent):
         super().__init__()

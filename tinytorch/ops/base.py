@@ -36,8 +36,9 @@ def record(node, outputs, inputs, saved=None):
     remembers each input's shape, dtype and device (the engine fits the
     gradient it sends there to them: a broadcast input gets its gradient
     summed back to its own shape), and it becomes grad_fn of every output.
-    `saved`: what backward needs, in input order (None for what it will not
-    need), under the node's saved_names: MulBackward0 saves (self, other).
+    `saved`: what backward needs (None for what it will not need), in the
+    order of the node's saved_names, PyTorch's names for them: MulBackward0
+    saves (self, other), its inputs; PowBackward1 (self, exponent, result).
     An integer or bool result gets no history: it has no gradient, and so no
     requires_grad (PyTorch's isDifferentiableType), whatever its inputs."""
     if type(outputs) is Tensor and not outputs.dtype.is_floating_point:

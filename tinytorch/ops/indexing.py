@@ -320,6 +320,7 @@ def result_strides(a, np_index, shape):
 class IndexBackward0(Node):
     """Gradient of a[idx]: zeros shaped like a, with the gradient added at the
     indexed positions (added, so an index that repeats collects every share)."""
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
 
     def __init__(self, shape, np_index):
         super().__init__()

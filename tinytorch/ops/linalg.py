@@ -59,7 +59,7 @@ def dot(a, b):
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     out = _product(a, b, "dot")
     if needs_grad(a, b):
-        record(DotBackward0(), out, (a, b), saved=(a, b))
+        record(DotBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
     return out
 
 
@@ -67,8 +67,9 @@ class DotBackward0(Node):
     saved_names = ("self", "tensor")
 
     def backward(self, grad):
-        a, b = self.saved_tensors
-        return grad * b, grad * a
+        a, b = self.saved_tensors  # each saved only if the other input needs a gradient
+        needs_a, needs_b = self.needs_input_grad
+        return (grad * b if needs_a else None), (grad * a if needs_b else None)
 
 
 def mv(a, b):
@@ -87,7 +88,7 @@ def mv(a, b):
         )
     out = _product(a, b, "addmv_impl_cpu")
     if needs_grad(a, b):
-        record(MvBackward0(), out, (a, b), saved=(a, b))
+        record(MvBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
     return out
 
 
@@ -95,9 +96,10 @@ class MvBackward0(Node):
     saved_names = ("self", "vec")
 
     def backward(self, grad):
-        a, b = self.saved_tensors
+        a, b = self.saved_tensors  # each saved only if the other input needs a gradient
+        needs_a, needs_b = self.needs_input_grad
         # out_i = sum_j a_ij b_j
-        return grad.unsqueeze(1) * b.unsqueeze(0), matmul(a.t(), grad)
+        return (grad.unsqueeze(1) * b.unsqueeze(0) if needs_a else None), (matmul(a.t(), grad) if needs_b else None)
 
 
 def mm(a, b):
@@ -123,6 +125,8 @@ def mm(a, b):
 
 
 class MmBackward0(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
     saved_names = ("self", "mat2")
 
     def backward(self, grad):

@@ -286,6 +286,7 @@ class ClampBackward0(Node):
 
 class ClampBackward1(Node):
     saved_names = ("self",)
+    saved_settings = ("min", "max")
 
     def __init__(self, min, max):
         super().__init__()

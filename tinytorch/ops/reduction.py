@@ -86,6 +86,8 @@ def _contiguous(xp, result):
 
 
 class SumBackward0(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
     def __init__(self, shape):
         super().__init__()
         self.shape = shape
@@ -95,6 +97,9 @@ class SumBackward0(Node):
 
 
 class SumBackward1(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("dim", "keepdim")
+
     def __init__(self, shape, dim, keepdim):
         super().__init__()
         self.shape, self.dim, self.keepdim = shape, dim, keepdim
@@ -135,6 +140,8 @@ def _count(shape, dims):
 
 
 class MeanBackward0(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
     def __init__(self, shape, count):
         super().__init__()
         self.shape, self.count = shape, count
@@ -144,6 +151,9 @@ class MeanBackward0(Node):
 
 
 class MeanBackward1(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("dim", "keepdim")
+
     def __init__(self, shape, dim, keepdim, count):
         super().__init__()
         self.shape, self.dim, self.keepdim, self.count = shape, dim, keepdim, count
@@ -188,6 +198,8 @@ class ProdBackward0(Node):
 
 
 class ProdBackward1(ProdBackward0):
+    saved_settings = ("dim", "keepdim")
+
     def __init__(self, shape, dims, keepdim):
         super().__init__(shape)
         self.dims, self.keepdim = dims, keepdim
@@ -300,6 +312,9 @@ class MinBackward1(MaxBackward1):
 
 class MaxBackward0(Node):
     """Gradient of max/min along a dim: it goes to the one element each index picked."""
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("dim", "keepdim")
+
     saved_names = ("indices",)
 
     def __init__(self, shape, dim, keepdim):

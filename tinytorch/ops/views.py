@@ -89,6 +89,8 @@ def view(a, *shape):
 
 
 class ViewBackward0(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
     def __init__(self, shape):
         super().__init__()
         self.shape = shape
@@ -246,6 +248,8 @@ def _type_in_message(a):
 
 
 class ExpandBackward0(Node):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
     def __init__(self, shape):
         super().__init__()
         self.shape = shape
@@ -399,10 +403,12 @@ class _PickBackward(Node):
 
 
 class SelectBackward0(_PickBackward):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
     pass
 
 
 class SliceBackward0(_PickBackward):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
     pass
 
 
