@@ -453,3 +453,16 @@ def test_a_number_first_where_torch_takes_or_refuses_it(name, dtype, number, dat
     f = NUMBER_FIRST[name]
     oracle.assert_same_outcome(lambda: f(tinytorch, number, tinytorch.tensor(array)),
                                lambda: f(torch, number, torch.tensor(array)), check_message=name.startswith("m"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["float16", "float32", "float64"]), st.data())
+def test_sigmoid_keeps_relative_precision_where_it_is_small(dtype, data):
+    """sigmoid computes 1 / (1 + e^-x) as torch does (float16 in float32): sigmoid(-20) is
+    2e-9, not 0, and a very negative x gives 0, not nan. Tolerance: a few ulps relative
+    (NumPy's exp and torch's may differ in the last bit, which float16 may round either way)."""
+    width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
+    x = data.draw(hnp.arrays(dtype, st.integers(1, 20), elements=st.floats(-120, 40, width=width)))
+    got, want = tinytorch.sigmoid(tinytorch.tensor(x)), torch.sigmoid(torch.tensor(x))
+    rtol = {"float16": 1e-3, "float32": 1e-6, "float64": 1e-14}[dtype]
+    oracle.assert_same_values(got, want, rtol=rtol, atol=0)

@@ -116,12 +116,14 @@ def sigmoid(a):
     d = to_float_dtype(a.dtype)
     x = cast(a, d)
     xp = xp_of(a)
-    # sigmoid(x) = 1 / (1 + e^-x) = (1 + tanh(x/2)) / 2. The tanh form never
-    # overflows for large |x| and takes fewer passes over the data.
-    y = xp.multiply(x, d.numpy.type(0.5), out=xp.empty(x.shape, d.numpy))  # out= keeps a 0-d result an array
-    xp.tanh(y, out=y)
-    y *= 0.5
-    y += 0.5
+    # sigmoid(x) = 1 / (1 + e^-x), computed so, as PyTorch does: a very negative x
+    # sends e^-x to inf and the result to 0, and a small result keeps its relative
+    # precision (2e-9 for x = -20). float16 computes in float32, rounded once.
+    compute = np.float32 if d is dtypes.float16 else d.numpy
+    y = xp.negative(x, dtype=compute, out=xp.empty(x.shape, compute))  # out= keeps a 0-d result an array
+    xp.exp(y, out=y)
+    y += 1
+    xp.reciprocal(y, out=y)
     out = elementwise_result(y, d, a._storage.device, (a,), d)
     if needs_grad(a):
         record(SigmoidBackward0(), out, (a,), saved=(out,))
