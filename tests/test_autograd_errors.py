@@ -294,3 +294,31 @@ def test_non_leaf_grad_warning_text():
 
 def test_floor_divide_has_no_derivative():
     same_error(lambda m: (leaf(m) // 2).sum().backward())
+
+
+@pytest.mark.parametrize("leaf", [True, False], ids=["leaf", "non-leaf"])
+@pytest.mark.parametrize("change", ["size", "dtype", "values"])
+def test_a_tensor_hook_may_change_values_only(change, leaf):
+    """A hook that returns a gradient of another size or dtype gets torch's error, named
+    after the hook; one that changes the values is taken."""
+    def halve(g):
+        return g / 2
+
+    def shrink(g):
+        return g[:2]
+
+    def widen(g):
+        return g.double()
+
+    hook = {"size": shrink, "dtype": widen, "values": halve}[change]
+
+    def run(m):
+        x = m.ones(3, requires_grad=True)
+        t = x if leaf else x * 2
+        t.register_hook(hook)
+        (t * 1).sum().backward()
+        return x.grad
+    if change == "values":
+        assert run(tinytorch).tolist() == run(torch).tolist()
+    else:
+        same_error(run)

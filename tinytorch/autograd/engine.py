@@ -292,6 +292,7 @@ def _run_pre_hooks(node, grads, will_run=True):
                     break
                 replaced = hook(grads[nr])
                 if replaced is not None:
+                    _check_hook_result(hook, grads[nr], replaced)
                     grads[nr] = replaced
     if node._retain_grad_hooks:
         for nr, store in node._retain_grad_hooks.items():
@@ -303,6 +304,16 @@ def _run_pre_hooks(node, grads, will_run=True):
             if replaced is not None:
                 grads = list(replaced)
     return grads
+
+
+def _check_hook_result(hook, grad, replaced):
+    """A tensor hook may change a gradient's values, not its shape, dtype or device:
+    PyTorch refuses the rest with these messages (check_single_result)."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if replaced._shape != grad._shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    if replaced.dtype is not grad.dtype or replaced.device != grad.device:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.type()} got {replaced.type()})")
 
 
 def _run_node(node, grads, retain_graph):
