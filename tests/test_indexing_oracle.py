@@ -316,3 +316,18 @@ def test_deprecation_warnings_match_torch(make):
     expected = warnings_of(lambda: make(torch, torch.arange(12).reshape(3, 4)))
     assert [(c, tinytorch_message(m)) for c, m, _ in expected] == [(c, m) for c, m, _ in got]
     assert all(filename == __file__ for _, _, filename in got), "the warning should point at the indexing line"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "uint8", "bool"])
+@pytest.mark.parametrize("value", [1e5, -1e6, 1e40, float("nan"), 300, -1, 2**63, -2**63 - 1])
+@pytest.mark.parametrize("index", ["int", "slice", "tensor"])
+def test_writing_a_number_out_of_range_as_torch_does(dtype, value, index):
+    """float16 takes any number (beyond its range: ±inf); other dtypes check the range;
+    an int beyond C's long long is a ValueError before anything else."""
+    def write(lib):
+        t = lib.zeros(2, dtype=getattr(lib, dtype))
+        t[{"int": 0, "slice": slice(None), "tensor": lib.tensor([1])}[index]] = value
+        return t
+    got, expected = outcome(lambda: write(tinytorch)), outcome(lambda: write(torch))
+    if assert_same_outcome(got, expected):
+        assert_same(got[0], expected[0])

@@ -460,6 +460,11 @@ def _value_tensor(a, value):
         return value
     if isinstance(value, (bool, int, float, np.integer, np.float64)):
         from ..creation import full
+        if isinstance(value, int) and not -2**63 <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")  # PyTorch reads a Python int as a C long long
+        if a.dtype is dtypes.float16:
+            # PyTorch writes a number into float16 without a range check: beyond it, ±inf.
+            return full((), value, dtype=dtypes.float64, device=a.device).to(dtypes.float16)
         return full((), value, dtype=a.dtype, device=a.device)
     from ..creation import python_type_name
     raise TypeError(f"can't assign a {python_type_name(value)} to a {a.type()}")
