@@ -3,7 +3,8 @@
 Where to look:
     strides.py      the index math: contiguous strides, positions, broadcasting, views
     storage.py      the flat buffer tensors share, and its version counter
-    tensor.py       the Tensor header and its (thin) methods
+    tensor.py       the Tensor: a header over a shared storage, its autograd fields
+    tensor_ops.py   its methods that compute, each a one-line hand-off to ops/
     ops/            every operation, forward and backward side by side
     autograd/       the graph, the backward engine, custom Functions, gradcheck
     creation.py     tensor(), zeros(), arange(), rand(), from_numpy() ...

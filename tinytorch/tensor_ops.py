@@ -1,0 +1,234 @@
+"""Tensor's methods that compute: each is a one-line hand-off to tinytorch.ops, where
+an op's forward and its backward are written together. `t.add(u)`, `t + u` and
+`tinytorch.add(t, u)` all run ops.add(t, u).
+
+tensor.Tensor inherits these; tensor.py holds what a tensor *is* (its header over a
+shared storage, its autograd attributes, its conversions).
+"""
+import warnings
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .device import CPU
+
+# tinytorch.ops, bound by tensor.py once Tensor exists (ops import Tensor, and Tensor
+# is made from this class); the methods look it up when they run.
+ops = None
+
+
+def _is_operand(x):
+    """Whether x can be the other side of an elementwise op: a tensor or a number."""
+    return isinstance(x, (TensorOps, int, float, np.number, np.bool_))  # TensorOps: a Tensor
+
+
+_WARNED_ONCE = set()
+
+
+def _warn_identity_on_0d(name):
+    """PyTorch's warning for t.T and t.mT of a 0-d tensor, which it still allows,
+    given once per process as PyTorch gives it (TORCH_WARN_ONCE)."""
+    if name not in _WARNED_ONCE:
+        _WARNED_ONCE.add(name)
+        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=3)
+
+
+class TensorOps:
+    """The methods of tinytorch.Tensor that hand off to tinytorch.ops."""
+
+    __slots__ = ()  # Tensor declares its fields
+
+    # arithmetic
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(self, other)
+    def __sub__(self, other): return ops.sub(self, other)
+    def __rsub__(self, other): return ops.rsub(self, other)
+    def __mul__(self, other): return ops.mul(self, other)
+    def __rmul__(self, other): return ops.mul(self, other)
+    def __truediv__(self, other): return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.rdiv(self, other)
+    def __floordiv__(self, other): return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
+    def __mod__(self, other): return ops.remainder(self, other)
+    def __rmod__(self, other): return ops.remainder(other, self)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.neg(self)
+    def __pos__(self):
+        if self.dtype is _dtypes.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+    def __abs__(self): return ops.abs(self)
+
+    def add(self, other, *, alpha=1): return ops.add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return ops.sub(self, other, alpha=alpha)
+    def mul(self, other): return ops.mul(self, other)
+    def div(self, other, *, rounding_mode=None): return ops.div(self, other, rounding_mode=rounding_mode)
+    def floor_divide(self, other): return ops.floor_divide(self, other)
+    def remainder(self, other): return ops.remainder(self, other)
+    def pow(self, exponent): return ops.pow(self, exponent)
+    def neg(self): return ops.neg(self)
+    def matmul(self, other): return ops.matmul(self, other)
+    def mm(self, other): return ops.mm(self, other)
+    def dot(self, other): return ops.dot(self, other)
+
+    multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+
+    # comparisons and logic
+    # == and != with something that is neither a tensor nor a number fall back to
+    # Python's identity test (t == None is False), as in PyTorch.
+    def __eq__(self, other): return ops.eq(self, other) if _is_operand(other) else NotImplemented
+    def __ne__(self, other): return ops.ne(self, other) if _is_operand(other) else NotImplemented
+    def __lt__(self, other): return ops.lt(self, other)
+    def __le__(self, other): return ops.le(self, other)
+    def __gt__(self, other): return ops.gt(self, other)
+    def __ge__(self, other): return ops.ge(self, other)
+    def __and__(self, other): return ops.bitwise_and(self, other)
+    def __rand__(self, other): return ops.bitwise_and(self, other)
+    def __or__(self, other): return ops.bitwise_or(self, other)
+    def __ror__(self, other): return ops.bitwise_or(self, other)
+    def __xor__(self, other): return ops.bitwise_xor(self, other)
+    def __rxor__(self, other): return ops.bitwise_xor(self, other)
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return ops.bitwise_not(self)
+
+    def eq(self, other): return ops.eq(self, other)
+    def ne(self, other): return ops.ne(self, other)
+    def lt(self, other): return ops.lt(self, other)
+    def le(self, other): return ops.le(self, other)
+    def gt(self, other): return ops.gt(self, other)
+    def ge(self, other): return ops.ge(self, other)
+    def logical_not(self): return ops.logical_not(self)
+    def bitwise_and(self, other): return ops.bitwise_and(self, other)
+    def bitwise_or(self, other): return ops.bitwise_or(self, other)
+    def bitwise_xor(self, other): return ops.bitwise_xor(self, other)
+    def bitwise_not(self): return ops.bitwise_not(self)
+    def logical_and(self, other): return ops.logical_and(self, other)
+    def logical_or(self, other): return ops.logical_or(self, other)
+    def equal(self, other): return ops.equal(self, other)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.allclose(self, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    def isnan(self): return ops.isnan(self)
+    def isinf(self): return ops.isinf(self)
+    def isfinite(self): return ops.isfinite(self)
+
+    # elementwise math
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def abs(self): return ops.abs(self)
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def sign(self): return ops.sign(self)
+    def reciprocal(self): return ops.reciprocal(self)
+    def maximum(self, other): return ops.maximum(self, other)
+    def minimum(self, other): return ops.minimum(self, other)
+    def square(self): return ops.pow(self, 2)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def where(self, condition, other): return ops.where(condition, self, other)
+
+    clip = clamp
+    absolute = abs
+
+    # reductions
+    def sum(self, dim=None, keepdim=False, *, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)
+    def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return ops.min(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
+    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+
+    # views: a new header over the same storage
+    def view(self, *shape): return ops.view(self, *shape)
+    def view_as(self, other): return ops.view(self, other.shape)
+    def reshape(self, *shape): return ops.reshape(self, *shape)
+    def reshape_as(self, other): return ops.reshape(self, other.shape)
+    def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def t(self): return ops.t(self)
+    def permute(self, *dims): return ops.permute(self, *dims)
+    def expand(self, *sizes): return ops.expand(self, *sizes)
+    def expand_as(self, other): return ops.expand(self, other.shape)
+    def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
+    def squeeze(self, dim=None): return ops.squeeze(self, dim)
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
+    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
+    def select(self, dim, index): return ops.select(self, dim, index)
+    def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
+    def contiguous(self): return self if self.is_contiguous() else ops.clone(self, contiguous=True)
+    def clone(self): return ops.clone(self)
+    def __getitem__(self, index): return ops.getitem(self, index)
+    def __setitem__(self, index, value): ops.setitem(self, index, value)
+
+    @property
+    def T(self):
+        if self.dim() == 0:
+            _warn_identity_on_0d("T")
+        return ops.permute(self, tuple(range(self.dim() - 1, -1, -1)))  # 0-d: an empty permutation, a view
+
+    @property
+    def mT(self):
+        if self.dim() == 0:
+            _warn_identity_on_0d("mT")
+            return self  # PyTorch hands back the tensor itself
+        if self.dim() == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return ops.transpose(self, -2, -1)
+
+    # in place: write into the storage, bump its version
+    def add_(self, other, *, alpha=1): return ops.add_(self, other, alpha=alpha)
+    def sub_(self, other, *, alpha=1): return ops.sub_(self, other, alpha=alpha)
+    def mul_(self, other): return ops.mul_(self, other)
+    def div_(self, other): return ops.div_(self, other)
+    def pow_(self, other): return ops.pow_(self, other)
+    def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
+    def zero_(self): return ops.zero_(self)
+    def fill_(self, value): return ops.fill_(self, value)
+    def copy_(self, src): return ops.copy_(self, src)
+    def __iadd__(self, other): return ops.add_(self, other)
+    def __isub__(self, other): return ops.sub_(self, other)
+    def __imul__(self, other): return ops.mul_(self, other)
+    def __itruediv__(self, other): return ops.div_(self, other)
+    def __ifloordiv__(self, other): return ops.inplace(ops.floor_divide, self, other)
+    def __imod__(self, other): return ops.inplace(ops.remainder, self, other)
+    def __ipow__(self, other): return ops.pow_(self, other)
+    def __iand__(self, other): return ops.inplace(ops.bitwise_and, self, other)
+    def __ior__(self, other): return ops.inplace(ops.bitwise_or, self, other)
+
+    # dtype and device
+    def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)
+    def cpu(self): return ops.to(self, CPU)
+    def cuda(self, device=None): return ops.to(self, "cuda" if device is None else device)
+    def float(self): return ops.to(self, _dtypes.float32)
+    def double(self): return ops.to(self, _dtypes.float64)
+    def half(self): return ops.to(self, _dtypes.float16)
+    def long(self): return ops.to(self, _dtypes.int64)
+    def int(self): return ops.to(self, _dtypes.int32)
+    def short(self): return ops.to(self, _dtypes.int16)
+    def char(self): return ops.to(self, _dtypes.int8)
+    def byte(self): return ops.to(self, _dtypes.uint8)
+    def bool(self): return ops.to(self, _dtypes.bool_)
+
+    # creation relative to this tensor
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.zeros(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.ones(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.tensor(data, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
