@@ -6,6 +6,7 @@
 - opmath_operands: float16 mul, div and rounded division with a single-value
   right operand compute in float32 with that value unrounded, as PyTorch's CPU
   kernels do ("opmath").
+- power_operands: float32 ** number is taken in double, as PyTorch's kernel does.
 
 Pinned by tests/test_promotion_oracle.py (numbers of every kind against every
 dtype) and tests/test_float_rounding_oracle.py (the float16 cases that tell the
@@ -65,3 +66,16 @@ def opmath_operands(x, y, d, b):
     else:
         value = np.float32(b.item() if isinstance(b, (np.number, np.bool_)) else b)  # beyond float32's range: inf
     return x.astype(np.float32), value
+
+
+def power_operands(base, exponent, d):
+    """(base array, dtype to compute in) for `tensor ** exponent` with result dtype d.
+    PyTorch's float32 kernel calls pow(float, double), element by element: the
+    exponent keeps its double value and the power is taken in double, then rounded
+    (-1.0 ** 1.9999999999999982 is nan, though that exponent is 2.0 in float32). Its
+    vectorized loop (32 elements at a time on AVX-512) rounds the exponent to float32
+    instead: where the two differ, PyTorch disagrees with itself, and tinytorch follows
+    the element-by-element loop. Pinned by tests/test_float_rounding_oracle.py."""
+    if d is dtypes.float32 and not isinstance(exponent, bool):
+        return base.astype(np.float64), dtypes.float64
+    return base, d

@@ -28,8 +28,8 @@ def _binary(a, b, ufunc, opmath=False):
         x, y = opmath_operands(x, y, d, b)
     try:
         out = ufunc(x, y)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(out, d, a._storage.device, (a, b), d)
 
 
@@ -103,8 +103,8 @@ def _add_scaled(a, b, alpha, name):
             out = xp.add(x, xp.multiply(y, d.numpy.type(alpha), dtype=d.numpy))
         else:
             out = exact.alpha.add(xp.asarray(x, d.numpy), alpha, xp.asarray(y, d.numpy), xp)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(out, d, t._storage.device, (a, b), d)
 
 
@@ -197,8 +197,8 @@ def div(a, b, *, rounding_mode=None):
         y, x, d = _true_division_operands(b, a)
     try:
         out = elementwise_result(ufunc_of(like, "true_divide")(x, y), d, like._storage.device, (a, b), d)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     if needs_grad(a, b):
         # b is always needed (a's gradient is grad / b), a only for b's gradient.
         record(DivBackward0(), out, (a, b), saved=(a if _requires_grad(b) else None, b))
@@ -274,8 +274,8 @@ def _rounded_quotient(a, b, rounding_mode):
             q = xp.floor_divide(x, y)
             # Floor and trunc differ by one where the exact quotient is negative and not whole.
             q = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     _check_integer_divisor(xp, q, y, d)
     return elementwise_result(q, d, like._storage.device, (a, b), d)
 
@@ -370,8 +370,8 @@ def remainder(a, b):
     xp = xp_of(like)
     try:
         values = _float_remainder(xp, x, y) if d.category == FLOATING else xp.remainder(x, y)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     _check_integer_divisor(xp, values, y, d)
     out = elementwise_result(values, d, like._storage.device, (a, b), d)
     if needs_grad(a, b):
@@ -422,8 +422,8 @@ def pow(a, b):
     not_for_bool(d, "pow")
     try:
         out = elementwise_result(_power(xp_of(a), x, y, d), d, a._storage.device, (a, b), d)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     if needs_grad(a, b):
         record(PowBackward1(), out, (a, b), saved=(a, b, out))
     return out
@@ -435,14 +435,7 @@ def _pow_scalar_exponent(a, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if d is dtypes.float16 or d.category == INTEGER:
         dtypes.check_fits(exponent, d)  # PyTorch refuses these; float32 and float64 take any exponent
-    base, power_in = cast(a, d), d
-    if d is dtypes.float32 and not isinstance(exponent, bool):
-        # PyTorch's float32 kernel calls pow(float, double), element by element: the
-        # exponent keeps its double value and the power is taken in double, then rounded
-        # (-1.0 ** 1.9999999999999982 is nan, though that exponent is 2.0 in float32).
-        # Its vectorized loop (32 elements at a time on AVX-512) rounds the exponent to
-        # float32 instead: where the two differ, PyTorch disagrees with itself.
-        base, power_in = base.astype(np.float64), dtypes.float64
+    base, power_in = exact.scalars.power_operands(cast(a, d), exponent, d)
     values = _power(xp_of(a), base, as_scalar(exponent, power_in), power_in)
     out = elementwise_result(values, d, a._storage.device, (a,), d)
     if needs_grad(a):

@@ -19,8 +19,8 @@ def _compare(a, b, name):
     x, y, d, like = operands(a, b)
     try:
         out = ufunc_of(like, name)(x, y)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(out, BOOL, like._storage.device, (a, b), d)
 
 
@@ -43,8 +43,8 @@ def _bitwise(a, b, name):
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'{type_name(d)}\'')
     try:
         out = ufunc_of(like, name)(x, y)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(out, d, like._storage.device, (a, b), d)
 
 
@@ -73,8 +73,8 @@ def _logical(a, b, name):
     x, y, d = promote(a, b)
     try:
         out = ufunc_of(a, name)(x, y)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(out, BOOL, a._storage.device, (a, b), d)
 
 
@@ -123,8 +123,8 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     same_device(a, b)
     try:
         close = xp_of(a).isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     return elementwise_result(close, BOOL, a._storage.device, (a, b))
 
 
@@ -192,8 +192,8 @@ def _pick(a, b, name, node_cls):
     x, y, d = promote(a, b)
     try:
         out = elementwise_result(ufunc_of(a, name)(x, y), d, a._storage.device, (a, b), d)
-    except ValueError:
-        broadcast_error(a, b)
+    except ValueError as error:
+        broadcast_error(a, b, error)
     if needs_grad(a, b):
         record(node_cls(), out, (a, b), saved=(a, b))
     return out

@@ -76,10 +76,11 @@ def check_shapes(a, b):
         broadcast_shapes(a._shape, b._shape)
 
 
-def broadcast_error(a, b):
-    """NumPy says ValueError; re-raise with PyTorch's RuntimeError and wording."""
+def broadcast_error(a, b, error):
+    """NumPy said ValueError: if a and b do not broadcast, raise PyTorch's RuntimeError
+    and wording instead (broadcast_shapes does); else it was another problem: `error`."""
     broadcast_shapes(getattr(a, "_shape", ()), getattr(b, "_shape", ()))
-    raise  # not a broadcasting problem after all
+    raise error
 
 
 def ufunc_of(t, name):
