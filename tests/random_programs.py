@@ -62,9 +62,6 @@ OPEN_MISMATCHES = {
                               "  # RuntimeError, torch an empty result (issue 14)",
 }
 
-# Where two torch code paths give different answers for the same data, tinytorch can
-# match only one of them; such cases are left out here, each with its reason.
-TORCH_SELF_DISAGREEMENTS = {}
 
 # Values from these ops are compared with a tolerance: NumPy's exp/log/sin/tanh and
 # torch's vectorized (SLEEF) ones round differently in the last bits, and sums add
