@@ -7,6 +7,7 @@
 # For maintainers (README, "Versions"):
 #   make lock         re-pin constraints.txt to the newest versions pyproject.toml allows
 #   make test-newest  run every test on those newest versions, without touching the lock
+#   make fuzz         random programs on new seeds, tinytorch against torch (SECONDS=600)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -21,7 +22,7 @@ PIP     = -m pip install --quiet --disable-pip-version-check
 # Lab opens the course index when it exists, else the notebooks folder.
 INDEX   = $(if $(wildcard notebooks/00-index.ipynb),notebooks/00-index.ipynb,notebooks)
 
-.PHONY: lab test bench setup chromium lock test-newest
+.PHONY: lab test bench setup chromium lock test-newest fuzz
 
 setup: $(STAMP)
 
@@ -46,6 +47,12 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	@cd bench && for b in bench_*.py; do echo "== $$b"; ../$(PY) $$b || exit 1; done
+
+# make test replays a fixed list of seeds; this explores new ones (every form of
+# statement, OPEN_MISMATCHES too) for SECONDS and prints each kind of mismatch, shrunk.
+SECONDS ?= 600
+fuzz: $(STAMP)
+	$(PY) tests/random_programs.py --seconds $(SECONDS)
 
 # A fresh environment with the newest releases pyproject.toml allows, frozen into the
 # lock file with a header that says how it was made.
