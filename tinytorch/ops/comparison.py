@@ -168,9 +168,9 @@ class WhereBackward0(Node):
 
     def backward(self, grad):
         (condition,) = self.saved_tensors
-        zero = grad * 0
         needs_x, needs_y = self.needs_input_grad
-        return (where(condition, grad, zero) if needs_x else None), (where(condition, zero, grad) if needs_y else None)
+        # A choice, not a product with a mask: an inf gradient on the other side gives 0, not nan.
+        return (where(condition, grad, 0) if needs_x else None), (where(condition, 0, grad) if needs_y else None)
 
 
 # -- maximum, minimum ----------------------------------------------------------------
@@ -208,11 +208,9 @@ class MaximumBackward0(Node):
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        zero = grad * 0
         shared = where(a == b, grad / 2, grad)
-        a_lost = self._a_lost(a, b)
-        b_lost = self._a_lost(b, a)
-        return where(a_lost, zero, shared), where(b_lost, zero, shared)
+        # The side that lost gets 0, chosen (not multiplied by a mask: inf * 0 would be nan).
+        return where(self._a_lost(a, b), 0, shared), where(self._a_lost(b, a), 0, shared)
 
 
 class MinimumBackward0(MaximumBackward0):

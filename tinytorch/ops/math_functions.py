@@ -147,7 +147,9 @@ class SigmoidBackward0(Node):
 def relu(a):
     if a.dtype is BOOL:
         raise RuntimeError("Boolean inputs not supported for relu")
-    out = elementwise_result(xp_of(a).maximum(a._data, a._data.dtype.type(0)), a.dtype, a._storage.device, (a,))
+    # x < 0 becomes 0; everything else stays, -0.0 and nan included, as in PyTorch (NumPy's maximum would turn -0.0 into 0.0).
+    x = a._data
+    out = elementwise_result(xp_of(a).where(x < 0, x.dtype.type(0), x), a.dtype, a._storage.device, (a,))
     if needs_grad(a):
         record(ReluBackward0(), out, (a,), saved=(out,))
     return out
@@ -275,7 +277,6 @@ class ClampBackward0(Node):
 
     def backward(self, grad):
         a, low, high = self.saved_tensors
-        zero = grad * 0
         if low is None:
             from_a, from_low, from_high = a <= high, None, a > high
         elif high is None:
@@ -283,7 +284,7 @@ class ClampBackward0(Node):
         else:
             # With min > max every element is max, as in PyTorch.
             from_a, from_low, from_high = (a >= low) & (a <= high), (a < low) & (low < high), (a > high) | (high < low)
-        return tuple(None if source is None else where(source, grad, zero) for source in (from_a, from_low, from_high))
+        return tuple(None if source is None else where(source, grad, 0) for source in (from_a, from_low, from_high))
 
 
 class ClampBackward1(Node):
