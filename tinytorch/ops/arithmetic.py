@@ -11,7 +11,7 @@ from .. import exact
 from ..autograd.graph import Node
 from ..exact.scalars import as_scalar, opmath_operands
 from ..strides import contiguous_strides
-from .base import Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, to_float_dtype, xp_of
+from .base import Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, to_float_dtype, xp_of, zeros_like_grad
 from .comparison import where
 from .math_functions import log
 from .operands import (
@@ -468,7 +468,7 @@ class PowBackward0(Node):
     def backward(self, grad):
         (a,) = self.saved_tensors
         if self.exponent == 0:
-            return grad * 0
+            return zeros_like_grad(grad)
         # grad * (n * a^(n-1)); for a square, a^1 is a itself.
         slope = a * self.exponent if self.exponent == 2 else pow(a, self.exponent - 1) * self.exponent
         return grad * slope
@@ -483,7 +483,7 @@ class PowBackward1(Node):
         # Where the exponent is 0 the slope is 0, even at a == 0 (where a^(b-1) is inf).
         ga = where(b == 0, 0, grad * b * pow(a, b - 1)) if needs_a else None
         # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
-        gb = where((a == 0) & (b >= 0), grad * 0, grad * out * log(a)) if needs_b else None
+        gb = where((a == 0) & (b >= 0), 0, grad * out * log(a)) if needs_b else None
         return ga, gb
 
 

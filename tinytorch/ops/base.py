@@ -14,7 +14,7 @@ from ..tensor import Tensor, contiguous_strides, from_array
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
     "needs_grad", "record", "sum_to", "same_device", "require_tensor", "xp_of", "to_float_dtype", "type_name",
-    "elementwise_result",
+    "elementwise_result", "zeros_like_grad",
 ]
 
 _NO_EDGE = (None, 0)
@@ -67,6 +67,13 @@ def record(node, outputs, inputs, saved=None):
     elif node._saved:
         node.recognize_saved_outputs()  # an output saved before this call is kept as one
     return outputs
+
+
+def zeros_like_grad(grad):
+    """Zeros of grad's shape, dtype and device: the gradient of an input whose values
+    do not matter (overwritten by fill_ or copy_, or a step function's), as PyTorch's
+    zeros_like(grad). Unlike grad * 0, it stays 0 where grad is inf or nan."""
+    return from_array(xp_of(grad).zeros(grad._shape, grad.dtype.numpy), grad.dtype, grad._storage.device)
 
 
 def same_device(a, b):

@@ -24,6 +24,7 @@ from .base import (
     CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of,
 )
 from ..tensor import empty_strided
+from .comparison import where
 from .inplace import check_inplace, copy_, fill_, write
 from .views import alias, expand, select, slice_dim, unsqueeze, view
 
@@ -449,9 +450,9 @@ class IndexPutBackward0(Node):
     def backward(self, grad):
         # Overwritten positions get nothing from the old values. A product with a
         # constant mask, so that the gradient can be differentiated again.
-        untouched = xp_of(grad).ones(grad._shape, dtype=grad.dtype.numpy)
-        untouched[self.np_index] = 0
-        return grad * from_array(untouched, grad.dtype, grad.device), gather(grad, self.np_index)
+        overwritten = xp_of(grad).zeros(grad._shape, dtype=bool)
+        overwritten[self.np_index] = True
+        return where(from_array(overwritten, dtypes.bool_, grad.device), 0, grad), gather(grad, self.np_index)
 
 
 def _value_tensor(a, value):

@@ -14,7 +14,7 @@ from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad
-from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of
+from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of, zeros_like_grad
 from .copying import zeros_in_layout
 from .arithmetic import add, div, mul, pow, sub
 from .math_functions import clamp
@@ -206,7 +206,7 @@ class FillBackward2(Node):
     """t.fill_(number): the old values are gone, so they get no gradient."""
 
     def backward(self, grad):
-        return grad * 0
+        return zeros_like_grad(grad)
 
 
 class ZeroBackward0(FillBackward2):
@@ -219,7 +219,7 @@ class FillBackward3(Node):
     tensor may fill a GPU tensor)."""
 
     def backward(self, grad):
-        return grad * 0, grad.sum()
+        return zeros_like_grad(grad), grad.sum()
 
 
 def copy_(t, src):
@@ -257,7 +257,7 @@ class CopyBackwards(Node):
         return "tinytorch::autograd::CopyBackwards"
 
     def backward(self, grad):
-        return grad * 0, grad if grad.device == self.src_device else grad.to(self.src_device)
+        return zeros_like_grad(grad), grad if grad.device == self.src_device else grad.to(self.src_device)
 
 
 # -- rebasing history -----------------------------------------------------------------

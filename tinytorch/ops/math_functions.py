@@ -10,7 +10,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..exact.scalars import as_scalar
 from ..strides import broadcast_shapes
-from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, xp_of
+from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, xp_of, zeros_like_grad
 from .comparison import where
 from .operands import BOOL, cast, ufunc_of
 
@@ -204,7 +204,7 @@ def sign(a):
 
 class SignBackward0(Node):
     def backward(self, grad):
-        return grad * 0
+        return zeros_like_grad(grad)
 
 
 def clamp(a, min=None, max=None):
