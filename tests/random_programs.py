@@ -44,8 +44,6 @@ OPEN_MISMATCHES = {
                                         "  # (1, 1, 1), torch (1, 3, 3) (issue 14)",
     "mean of an empty tensor": "z = lib.zeros((0, 3), requires_grad=True); lib.autograd.grad(z.mean(), [z])[0].stride()"
                                "  # (0, 0), torch (3, 1) (issue 14)",
-    "in-place with an overlapping operand": "v = lib.tensor(0.5); v.unsqueeze(0).mul_(v)"
-                                            "  # no error, torch RuntimeError (unsupported operation) (issue 14)",
     "view made in no_grad": "a = lib.zeros(2); lib.set_grad_enabled(False); b = a[:]; lib.set_grad_enabled(True); "
                             "a.mul_(lib.ones(2, requires_grad=True)); b.requires_grad  # False, torch True (issue 14)",
     "maximum": "lib.maximum(lib.tensor(0.0), lib.tensor(-0.0))  # -0., torch 0.; and x = lib.tensor([1.0, -1.0], "

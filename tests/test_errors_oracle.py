@@ -146,3 +146,17 @@ def test_failed_in_place_op_leaves_the_tensor_unchanged():
         oracle.assert_same_error(lambda: getattr(tt_t, name)(tinytorch.from_numpy(other.copy())),
                                  lambda: getattr(torch_t, name)(torch.from_numpy(other.copy())))
         oracle.assert_same_values(tt_t, torch_t)
+
+
+@pytest.mark.parametrize("write", [
+    lambda lib: (lambda v: v.unsqueeze(0).mul_(v))(lib.tensor(0.5)),
+    lambda lib: (lambda a: a.add_(a[0]))(lib.ones(2, 2)),
+    lambda lib: (lambda a: a[1:].add_(a[:-1]))(lib.ones(3)),
+    lambda lib: (lambda a: a.mul_(a))(lib.ones(2)),
+    lambda lib: (lambda a: a[:1].sub_(a[1:]))(lib.ones(2)),
+], ids=["0-d under its own view", "row into its matrix", "shifted", "itself", "disjoint halves"])
+def test_in_place_ops_refuse_an_operand_that_partly_overlaps(write):
+    """A partial overlap between the written tensor and an operand is refused, as torch
+    does (its result would depend on the order elements are written); the same tensor
+    or disjoint memory is fine."""
+    oracle.assert_same_outcome(lambda: write(tinytorch).tolist(), lambda: write(torch).tolist())

@@ -152,6 +152,9 @@ def write(t, result, positions=Ellipsis, overlap_ok=False):
 def inplace(op, t, *args, **kwargs):
     """Run the out-of-place `op` and write its result into t: `t.add_(x)` is this with add."""
     check_inplace(t, *args)
+    for x in args:
+        if type(x) is Tensor:
+            _check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
     if needs_grad(t, *args):
         # The op may save its input for backward, and the write is about to
         # overwrite it: hand the op a copy of t's values with t's history.
