@@ -69,3 +69,21 @@ def test_an_integer_tensor_never_requires_grad_after_a_write(dtype, write):
             t[1] = value
         seen.append((t.requires_grad, t.grad_fn is None, t.tolist()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: (x / x).sum(),
+    lambda lib, x: (-1.5 / x).sum(),
+    lambda lib, x: (x / (x * 3)).sum(),
+    lambda lib, x: x.reciprocal().sum(),
+], ids=["x / x", "number / x", "x / 3x", "reciprocal"])
+def test_division_gradients_round_as_torchs(f):
+    """DivBackward0 computes -grad * ((a / b) / b) and reciprocal -grad * (r * r), in
+    PyTorch's order, so the gradient of x / x is exactly 0, as in torch."""
+    values = np.random.default_rng(3).uniform(0.1, 5.0, 50).astype(np.float32)
+    grads = []
+    for lib in (tinytorch, torch):
+        x = lib.tensor(values, requires_grad=True)
+        f(lib, x).backward()
+        grads.append(x.grad)
+    assert_same(grads[0], grads[1])

@@ -211,7 +211,8 @@ class DivBackward0(Node):
     def backward(self, grad):
         a, b = self.saved_tensors  # a is saved only if b needs a gradient
         needs_a, needs_b = self.needs_input_grad
-        return (grad / b if needs_a else None), (neg(grad) * a / (b * b) if needs_b else None)
+        # d(a/b)/db = -a / b^2, rounded as PyTorch rounds it: -grad * ((a / b) / b)
+        return (grad / b if needs_a else None), (neg(grad) * (a / b / b) if needs_b else None)
 
 
 def _true_division_operands(a, b):
@@ -323,7 +324,7 @@ class ReciprocalBackward0(Node):
 
     def backward(self, grad):
         (r,) = self.saved_tensors
-        return neg(grad) * r * r
+        return neg(grad) * (r * r)  # -1 / a^2, in PyTorch's order: -grad * (r * r)
 
 
 def neg(a):
