@@ -137,3 +137,15 @@ def test_max_and_min_with_a_dim_return_values_and_indices(name, keepdim):
     assert repr(got) == oracle.tinytorch_message(repr(want))
     values, indices = got  # unpacks like a tuple
     assert values is got[0] and indices is got[1]
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (0, 3), (2, 0, 1), ()])
+def test_the_gradient_of_mean_is_laid_out_as_torchs(shape):
+    """mean's backward spreads the gradient, then divides (torch's mean_backward): the
+    result is a new contiguous tensor, not a broadcast view of one number."""
+    layouts = []
+    for lib in (tinytorch, torch):
+        x = lib.ones(shape, requires_grad=True)
+        (grad,) = lib.autograd.grad(x.mean(), [x])
+        layouts.append((tuple(grad.shape), grad.stride(), grad.tolist()))
+    assert layouts[0] == layouts[1]

@@ -387,3 +387,16 @@ def test_a_reshape_that_copies_is_a_tensor_of_its_own_as_in_torch():
         seen.append((r.is_leaf, r.requires_grad, r.grad_fn is None, r.sum().item()))
         return seen
     assert program(tinytorch) == program(torch)
+
+
+@pytest.mark.parametrize("squeeze", [lambda t: t.squeeze(), lambda t: t.squeeze(1), lambda t: t.squeeze((0, 2))],
+                         ids=["all", "one dim", "dims"])
+def test_the_gradient_of_squeeze_is_laid_out_as_torchs(squeeze):
+    """squeeze's backward puts the dropped dims back with unsqueeze (torch's unsqueeze_to),
+    so a broadcast gradient keeps torch's strides there."""
+    strides = []
+    for lib in (tinytorch, torch):
+        x = lib.ones(1, 3, 1, requires_grad=True) if squeeze is not None else None
+        (grad,) = lib.autograd.grad(squeeze(x).sum(), [x])
+        strides.append((tuple(grad.shape), grad.stride()))
+    assert strides[0] == strides[1]

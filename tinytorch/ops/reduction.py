@@ -147,7 +147,9 @@ class MeanBackward0(Node):
         self.shape, self.count = shape, count
 
     def backward(self, grad):
-        return _expand_back(grad / self.count, self.shape, None, False)  # divided before it is spread: one number
+        # Spread, then divided, as PyTorch's mean_backward does: the quotient is a new,
+        # contiguous tensor (dividing first would leave a broadcast view of one number).
+        return _expand_back(grad, self.shape, None, False) / self.count
 
 
 class MeanBackward1(Node):

@@ -281,7 +281,7 @@ def squeeze(a, dim=None):
     n = a.dim()
     if dim is None:
         drop = {d for d in range(n) if a._shape[d] == 1}
-        node = SqueezeBackward0(a._shape)
+        node = SqueezeBackward0(drop)
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         drop = set()
@@ -291,21 +291,32 @@ def squeeze(a, dim=None):
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
             drop.add(d)
         drop = {d for d in drop if d < n and a._shape[d] == 1}
-        node = SqueezeBackward1(a._shape) if not isinstance(dim, (tuple, list)) else SqueezeBackward2(a._shape)
+        node = SqueezeBackward1(drop) if not isinstance(dim, (tuple, list)) else SqueezeBackward2(drop)
     shape = tuple(s for d, s in enumerate(a._shape) if d not in drop)
     stride = tuple(s for d, s in enumerate(a._stride) if d not in drop)
     return make_view(a, shape, stride, a._offset, node)
 
 
-class SqueezeBackward0(ViewBackward0):
+class SqueezeBackward0(Node):
+    """The gradient of squeeze gets its dropped size-1 dims back by unsqueeze, as
+    PyTorch's unsqueeze_to does (and so the strides unsqueeze gives them)."""
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
+    def __init__(self, dropped):
+        super().__init__()
+        self.dropped = sorted(dropped)
+
+    def backward(self, grad):
+        for d in self.dropped:
+            grad = grad.unsqueeze(d)
+        return grad
+
+
+class SqueezeBackward1(SqueezeBackward0):
     pass
 
 
-class SqueezeBackward1(ViewBackward0):
-    pass
-
-
-class SqueezeBackward2(ViewBackward0):
+class SqueezeBackward2(SqueezeBackward0):
     pass
 
 
