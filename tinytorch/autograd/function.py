@@ -23,7 +23,7 @@ import warnings
 
 from . import grad_mode
 from .engine import gradient_edge
-from .graph import Node
+from .graph import Node, tensor_meta
 
 
 class FunctionCtx:
@@ -169,7 +169,7 @@ class Function:
             wired = tuple(_wire_output(ctx, out, nr, args, False) for nr, out in enumerate((outputs,) if single else outputs))
             _mark_view_outputs(ctx, wired, args)
             return wired[0] if single else wired
-        ctx._argument_meta = tuple((a._shape, a.dtype, a.device) if isinstance(a, Tensor) else None for a in args)
+        ctx._argument_meta = tuple(tensor_meta(a) if isinstance(a, Tensor) else None for a in args)
         ctx.next_functions = tuple(
             (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
         )
@@ -177,7 +177,7 @@ class Function:
         wired = tuple(_wire_output(ctx, out, nr, args, True) for nr, out in enumerate((outputs,) if single else outputs))
         _mark_view_outputs(ctx, wired, args)
         ctx._output_meta = tuple(
-            (out._shape, out.dtype, out.device) if isinstance(out, Tensor) else None for out in wired
+            tensor_meta(out) if isinstance(out, Tensor) else None for out in wired
         )
         # Saved only now, once outputs know their grad_fn: a saved output is then
         # recognised as one and kept without a reference cycle.
@@ -280,7 +280,7 @@ def once_differentiable(backward):
             "trying to differentiate twice a function that was marked with @once_differentiable",
             tuple(edges), len(outputs),
         )
-        node.input_meta = tuple((g._shape, g.dtype, g.device) for g in outputs if isinstance(g, Tensor))
+        node.input_meta = tuple(tensor_meta(g) for g in outputs if isinstance(g, Tensor))
         marked = []
         for nr, g in enumerate(outputs):
             if isinstance(g, Tensor):

@@ -362,6 +362,12 @@ class SavedTensor:
         return t
 
 
+def tensor_meta(t):
+    """What the engine needs to know of an input to fit the gradient it sends there
+    (engine.fit_gradient): its (shape, dtype, device)."""
+    return t._shape, t.dtype, t._storage.device
+
+
 def _wrapped_number(value):
     """A Python number an op saved (the 2 of a * 2), as PyTorch holds it: a 0-dim
     tensor of its Python type (int64, float64 or bool)."""

@@ -11,7 +11,10 @@ from .. import exact
 from ..autograd.graph import Node
 from ..exact.scalars import as_scalar, opmath_operands
 from ..strides import contiguous_strides
-from .base import Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, to_float_dtype, xp_of, zeros_like_grad
+from .base import (
+    Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, to_float_dtype, xp_of,
+    zeros_like_grad,
+)
 from .comparison import where
 from .math_functions import log
 from .operands import (
@@ -165,7 +168,7 @@ def mul(a, b):
         out = _binary(b, a, ufunc_of(b, "multiply"))  # a number on the left: rounded to the dtype first
     if needs_grad(a, b):
         # Each input's gradient needs the *other* input: save only what will be used.
-        record(MulBackward0(), out, (a, b), saved=(a if _requires_grad(b) else None, b if _requires_grad(a) else None))
+        record(MulBackward0(), out, (a, b), saved=(a if needs_grad(b) else None, b if needs_grad(a) else None))
     return out
 
 
@@ -176,10 +179,6 @@ class MulBackward0(Node):
         a, b = self.saved_tensors  # each saved only if the other input needs a gradient
         needs_a, needs_b = self.needs_input_grad
         return (grad * b if needs_a else None), (grad * a if needs_b else None)
-
-
-def _requires_grad(x):
-    return type(x) is Tensor and x._requires_grad
 
 
 def div(a, b, *, rounding_mode=None):
@@ -201,7 +200,7 @@ def div(a, b, *, rounding_mode=None):
         broadcast_error(a, b, error)
     if needs_grad(a, b):
         # b is always needed (a's gradient is grad / b), a only for b's gradient.
-        record(DivBackward0(), out, (a, b), saved=(a if _requires_grad(b) else None, b))
+        record(DivBackward0(), out, (a, b), saved=(a if needs_grad(b) else None, b))
     return out
 
 
@@ -239,7 +238,7 @@ def _rounded_div(a, b, rounding_mode):
         )
     out = _rounded_quotient(a, b, rounding_mode)
     if needs_grad(a, b):
-        record(DivBackward2(rounding_mode), out, (a, b), saved=(a if _requires_grad(b) else None, b))
+        record(DivBackward2(rounding_mode), out, (a, b), saved=(a if needs_grad(b) else None, b))
     return out
 
 

@@ -5,6 +5,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge, sum_to
+from ..autograd.graph import tensor_meta
 from ..device import CPU, backend_for
 from ..dtypes import type_name
 from ..storage import Storage
@@ -47,7 +48,7 @@ def record(node, outputs, inputs, saved=None):
     for t in inputs:
         if type(t) is Tensor and t._requires_grad:
             edges.append(gradient_edge(t) or _NO_EDGE)
-            metas.append((t._shape, t.dtype, t._storage.device))
+            metas.append(tensor_meta(t))
         else:
             edges.append(_NO_EDGE)
             metas.append(None)

@@ -308,10 +308,9 @@ def result_strides(a, np_index, shape):
     after = a.dim() - before - len(picked)
     arrays = [np_index[d] for d in picked]
     index_shape = arrays[0].shape
-    kept = dims[:before] + dims[before + len(picked):]
-    src = (tuple(a._shape[d] for d in dims[:before]) + index_shape + tuple(a._shape[d] for d in dims[before + len(picked):]),
-           tuple(a._stride[d] for d in dims[:before]) + (0,) * len(index_shape)
-           + tuple(a._stride[d] for d in kept[before:]))
+    lead, rest = dims[:before], dims[before + len(picked):]
+    src = (tuple(a._shape[d] for d in lead) + index_shape + tuple(a._shape[d] for d in rest),
+           tuple(a._stride[d] for d in lead) + (0,) * len(index_shape) + tuple(a._stride[d] for d in rest))
     placed_shape = (1,) * before + index_shape + (1,) * after
     indices = [(placed_shape, S.view_strides(index_shape, tuple(s // array.itemsize for s in array.strides), placed_shape))
                for array in arrays]
@@ -448,8 +447,9 @@ class IndexPutBackward0(Node):
         self.np_index = np_index
 
     def backward(self, grad):
-        # Overwritten positions get nothing from the old values. A product with a
-        # constant mask, so that the gradient can be differentiated again.
+        # Overwritten positions get nothing from the old values: chosen as 0 (a product
+        # with a mask would give nan where the gradient is inf), with ops, so that the
+        # gradient can be differentiated again.
         overwritten = xp_of(grad).zeros(grad._shape, dtype=bool)
         overwritten[self.np_index] = True
         return where(from_array(overwritten, dtypes.bool_, grad.device), 0, grad), gather(grad, self.np_index)

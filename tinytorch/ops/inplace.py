@@ -13,7 +13,7 @@ made in no_grad mode, which it refuses to rebase (check_view_not_rebased).
 from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
-from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad
+from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad, tensor_meta
 from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of, zeros_like_grad
 from .copying import zeros_in_layout
 from .arithmetic import add, div, mul, pow, sub
@@ -336,7 +336,7 @@ class CopySlices(Node):
 
     def __init__(self, base, view, fn):
         super().__init__(((gradient_edge(base) or (None, 0)),) + fn.next_functions[1:])
-        self.input_meta = ((base._shape, base.dtype, base._storage.device),) + fn.input_meta[1:]
+        self.input_meta = (tensor_meta(base),) + fn.input_meta[1:]
         self.base_layout = (base._shape, base._stride, base._offset, len(base._storage), base.dtype, base.device)
         self.view_layout = (view._shape, view._stride, view._offset)
         self.fn = fn

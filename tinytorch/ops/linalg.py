@@ -125,9 +125,8 @@ def mm(a, b):
 
 
 class MmBackward0(Node):
-    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
-
     saved_names = ("self", "mat2")
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
 
     def backward(self, grad):
         a, b = self.saved_tensors

@@ -314,10 +314,9 @@ class MinBackward1(MaxBackward1):
 
 class MaxBackward0(Node):
     """Gradient of max/min along a dim: it goes to the one element each index picked."""
-    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
-    saved_settings = ("dim", "keepdim")
-
     saved_names = ("indices",)
+    saved_settings = ("dim", "keepdim")
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
 
     def __init__(self, shape, dim, keepdim):
         super().__init__()

@@ -415,12 +415,10 @@ class _PickBackward(Node):
 
 class SelectBackward0(_PickBackward):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
-    pass
 
 
 class SliceBackward0(_PickBackward):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
-    pass
 
 
 class AsStridedBackward0(_PickBackward):
