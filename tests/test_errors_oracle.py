@@ -21,6 +21,10 @@ def bools(L, *shape):
     return L.ones(*shape, dtype=L.bool)
 
 
+def assign_grad(t, grad):
+    t.grad = grad
+
+
 # name -> expression; the message must match too.
 SAME_MESSAGE = {
     # dtypes an op does not support
@@ -91,6 +95,10 @@ SAME_MESSAGE = {
     "argmax of an empty tensor": lambda L: L.ones(0, 3).argmax(),
     "argmin over an empty dim": lambda L: L.ones(0, 3).argmin(0),
     "min over a dim out of range": lambda L: L.ones(3).min(1),
+    # assigning .grad
+    "grad of another dtype": lambda L: assign_grad(L.ones(2), L.ones(2, dtype=L.float64)),
+    "grad of another size": lambda L: assign_grad(L.ones(2, requires_grad=True), L.ones(3)),
+    "grad that is not a tensor": lambda L: assign_grad(L.ones(2), [1.0, 2.0]),
     # set-up
     "set_num_threads(0)": lambda L: L.set_num_threads(0),
     "set_num_threads(1.5)": lambda L: L.set_num_threads(1.5),

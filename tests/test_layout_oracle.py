@@ -2,7 +2,7 @@
 against PyTorch's.
 
 An elementwise result follows the memory order of its operands (the rule is
-tinytorch.strides.elementwise_strides, PyTorch's TensorIterator rule), not the
+tinytorch.exact.layout.elementwise_strides, PyTorch's TensorIterator rule), not the
 order NumPy or CuPy would pick. Hypothesis draws operands laid out every which
 way (permuted, sliced with steps, expanded, size-1 dims with odd strides, 0-d,
 arbitrary as_strided headers, other dtypes than the op computes in) for unary,

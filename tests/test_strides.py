@@ -1,5 +1,5 @@
-"""tinytorch.strides, the pure index math, against what torch computes for the
-same headers. Each function gets random headers from Hypothesis; torch builds
+"""tinytorch.strides, the pure index math, and tinytorch.exact.layout, the
+layout rules built on it, against what torch computes for the same headers. Each function gets random headers from Hypothesis; torch builds
 the same header with as_strided and tells us the answer."""
 import math
 
@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinytorch import strides as S
+from tinytorch.exact import layout
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -245,7 +246,7 @@ def test_is_non_overlapping_and_dense(header):
     # any other one dense strides, which cannot equal its own).
     ref = torch_view_of(shape, stride, offset)
     expected = torch.empty_like(ref).stride() == ref.stride()
-    assert S.is_non_overlapping_and_dense(shape, stride) == expected
+    assert layout.is_non_overlapping_and_dense(shape, stride) == expected
 
 
 @SETTINGS
@@ -254,10 +255,10 @@ def test_dense_strides_like_is_how_torch_lays_out_a_copy(header):
     shape, stride, offset = header
     ref = torch_view_of(shape, stride, offset)
     expected = ref.clone().stride()  # clone keeps the memory order of its input
-    if S.is_non_overlapping_and_dense(shape, stride):
+    if layout.is_non_overlapping_and_dense(shape, stride):
         assert expected == stride
     else:
-        assert S.dense_strides_like(shape, stride) == expected
+        assert layout.dense_strides_like(shape, stride) == expected
 
 
 @st.composite
@@ -297,7 +298,7 @@ TORCH_ELEMENTWISE = {1: torch.neg, 2: torch.add, 3: torch.addcmul}  # PyTorch's 
 def test_elementwise_strides_is_how_torch_lays_out_a_new_result(operands):
     views = [torch_view_of(shape, stride, 0) for shape, stride in operands]
     result = TORCH_ELEMENTWISE[len(views)](*views)
-    assert S.elementwise_strides(tuple(result.shape), operands) == result.stride()
+    assert layout.elementwise_strides(tuple(result.shape), operands) == result.stride()
 
 
 @settings(max_examples=200, deadline=None)
@@ -306,28 +307,28 @@ def test_a_python_number_is_a_0d_operand(operands):
     # torch wraps the 2 of `a + 2` as a 0-d tensor, which takes part in the rule.
     shape, stride = operands[0]
     result = torch_view_of(shape, stride, 0) + 2
-    assert S.elementwise_strides(tuple(result.shape), [(shape, stride), ((), ())]) == result.stride()
+    assert layout.elementwise_strides(tuple(result.shape), [(shape, stride), ((), ())]) == result.stride()
 
 
 def test_elementwise_strides_examples():
     # Row-major operands: a row-major result.
-    assert S.elementwise_strides((2, 3), [((2, 3), (3, 1)), ((3,), (1,))]) == (3, 1)
+    assert layout.elementwise_strides((2, 3), [((2, 3), (3, 1)), ((3,), (1,))]) == (3, 1)
     # A transposed operand and a broadcast row: the result is transposed like it.
-    assert S.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((2,), (1,))]) == (1, 3)
+    assert layout.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((2,), (1,))]) == (1, 3)
     # Two layouts that disagree: the first operand decides.
-    assert S.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((3, 2), (2, 1))]) == (1, 3)
-    assert S.elementwise_strides((3, 2), [((3, 2), (2, 1)), ((3, 2), (1, 3))]) == (2, 1)
+    assert layout.elementwise_strides((3, 2), [((3, 2), (1, 3)), ((3, 2), (2, 1))]) == (1, 3)
+    assert layout.elementwise_strides((3, 2), [((3, 2), (2, 1)), ((3, 2), (1, 3))]) == (2, 1)
     # Dense alike: the result copies the strides, even a size-1 dim's odd one...
-    assert S.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2))]) == (1, 100, 2)
+    assert layout.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2))]) == (1, 100, 2)
     # ... which the general rule, here for a 0-d operand (a + 1), does not keep.
-    assert S.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2)), ((), ())]) == (1, 6, 2)
+    assert layout.elementwise_strides((2, 1, 3), [((2, 1, 3), (1, 100, 2)), ((), ())]) == (1, 6, 2)
 
 
 def test_broadcast_strides():
     # A missing dim and a stretched size-1 dim read one element: stride 0.
-    assert S.broadcast_strides((1, 3), (3, 1), (2, 4, 3)) == (0, 0, 1)
+    assert layout.broadcast_strides((1, 3), (3, 1), (2, 4, 3)) == (0, 0, 1)
     # A size-1 dim that stays size 1 keeps its stride.
-    assert S.broadcast_strides((1, 3), (5, 1), (1, 3)) == (5, 1)
+    assert layout.broadcast_strides((1, 3), (5, 1), (1, 3)) == (5, 1)
 
 
 @st.composite

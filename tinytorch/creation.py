@@ -6,6 +6,7 @@ import numpy as np
 
 from . import dtypes, exact
 from . import strides as S
+from .exact.arguments import as_number, invalid_combination, python_type_name, size_arg
 from .device import CPU, to_device
 from .random import generator
 from .storage import Storage
@@ -26,40 +27,10 @@ def _make(array, dtype, device, requires_grad):
     return _finish(on_device(from_array(array, dtype, CPU), to_device(device)), requires_grad)
 
 
-def _size_arg(size, fn):
-    """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3);
-    anything else gets the TypeError PyTorch's argument parser gives `fn`."""
-    if not size:
-        raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    elif len(size) == 1 and not dtypes.is_int(size[0]) and not isinstance(size[0], Tensor):
-        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size[0])}")
-    for pos, s in enumerate(size, 1):
-        if not dtypes.is_int(s) and not (isinstance(s, Tensor) and s.dim() == 0 and not s.dtype.is_floating_point):
-            raise TypeError(
-                f"{fn}(): argument 'size' failed to unpack the object at pos {pos} with error \"type must be tuple "
-                f"of ints,but got {python_type_name(s)}\""
-            )
-    size = tuple(int(s) for s in size)
-    if any(s < 0 for s in size):
-        if fn == "zeros":  # zeros checks its sizes itself, in its own words
-            raise RuntimeError("zeros: Dimension size must be non-negative.")
-        bad = next(s for s in size if s < 0)
-        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {S.list_repr(size)}")
-    return size
-
-
 # -- from data --------------------------------------------------------------------
 def _is_sequence(obj):
     """What PyTorch walks into when it reads nested data (a 0-d array is a number)."""
     return isinstance(obj, (list, tuple, range)) or (isinstance(obj, np.ndarray) and obj.ndim > 0)
-
-
-def python_type_name(obj):
-    """A Python object's type as PyTorch names it in messages: list, numpy.float32, ..."""
-    name = type(obj).__name__
-    return "numpy." + name if type(obj).__module__ == "numpy" else name
 
 
 def _data_shape(data):
@@ -147,7 +118,7 @@ def _copy_of_array(array, d):
     """A copy of a NumPy array as PyTorch's tensor(ndarray) makes it: a dense
     array keeps its strides (a transposed array stays transposed), any other
     keeps the order of its dims in memory, without the gaps."""
-    copy = empty_strided(array.shape, S.copy_strides(array.shape, _numpy_strides(array)), d)
+    copy = empty_strided(array.shape, exact.layout.copy_strides(array.shape, _numpy_strides(array)), d)
     copy._data[...] = array  # the cast of an explicit dtype, unchecked as in PyTorch
     return copy
 
@@ -225,13 +196,7 @@ def _warn_not_writable():
     if _warned_not_writable:
         return
     _warned_not_writable = True  # once per program, as in PyTorch
-    warnings.warn(
-        "The given NumPy array is not writable, and tinytorch does not support non-writable tensors. This means "
-        "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
-        "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
-        "the rest of this program.",
-        UserWarning, stacklevel=3,
-    )
+    warnings.warn(exact.messages.NOT_WRITABLE_ARRAY, UserWarning, stacklevel=3)
 
 
 def legacy_tensor(*args, device=None, **kwargs):
@@ -255,21 +220,20 @@ def legacy_tensor(*args, device=None, **kwargs):
             return tensor(data, dtype=d, device=device)
         if not dtypes.is_int(data):
             raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
-    return zeros(_size_arg(args, "new"), dtype=d, device=device)
+    return zeros(size_arg(args, "new"), dtype=d, device=device)
 
 
 def _legacy_signature_error(args, kwargs):
     got = [python_type_name(a) for a in args]
     got += [f"{k}={'tinytorch.dtype' if isinstance(v, dtypes.dtype) else python_type_name(v)}" for k, v in kwargs.items()]
-    return (
-        f"new() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
-        " * (*, tinytorch.device device = None)\n"
-        f"      didn't match because some of the keywords were incorrect: {', '.join(kwargs)}\n"
-        " * (tinytorch.Storage storage)\n"
-        " * (Tensor other)\n"
-        " * (tuple of ints size, *, tinytorch.device device = None)\n"
-        " * (object data, *, tinytorch.device device = None)\n"
-    )
+    return invalid_combination("new", got, [
+        "(*, tinytorch.device device = None)\n"
+        f"      didn't match because some of the keywords were incorrect: {', '.join(kwargs)}",
+        "(tinytorch.Storage storage)",
+        "(Tensor other)",
+        "(tuple of ints size, *, tinytorch.device device = None)",
+        "(object data, *, tinytorch.device device = None)",
+    ])
 
 
 # -- filled -----------------------------------------------------------------------
@@ -286,23 +250,23 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
         d = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, (int, np.integer))
              else dtypes.get_default_dtype())
     value = dtypes.checked_scalar(fill_value, d)
-    return _make(np.full(_size_arg((size,), "full"), value, dtype=d.numpy), d, device, requires_grad)
+    return _make(np.full(size_arg((size,), "full"), value, dtype=d.numpy), d, device, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.zeros(_size_arg(size, "zeros"), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.zeros(size_arg(size, "zeros"), dtype=d.numpy), d, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.ones(_size_arg(size, "ones"), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.ones(size_arg(size, "ones"), dtype=d.numpy), d, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
     # Zero-filled: "uninitialized" memory would make lessons print different numbers on every run.
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.zeros(_size_arg(size, "empty"), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.zeros(size_arg(size, "empty"), dtype=d.numpy), d, device, requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
@@ -321,7 +285,7 @@ def _like(t, dtype, device, requires_grad, fill):
     values of its storage as a NumPy array of dtype d."""
     d = dtypes.to_dtype(dtype) if dtype is not None else t.dtype
     shape = t._shape
-    stride = S.copy_strides(shape, t._stride)
+    stride = exact.layout.copy_strides(shape, t._stride)
     flat = fill(S.storage_extent(shape, stride), d)
     on_cpu = Tensor._make(Storage(flat, d, CPU), shape, stride, 0)
     return _finish(on_device(on_cpu, to_device(t.device if device is None else device)), requires_grad)
@@ -346,15 +310,6 @@ def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False):
 
 
 # -- ranges -----------------------------------------------------------------------
-def _as_number(value, fn, name):
-    """A Python number from a range argument (a 0-d tensor counts), with PyTorch's TypeError."""
-    if isinstance(value, Tensor):
-        return value.item()
-    if not isinstance(value, (bool, int, float, np.bool_, np.number)):
-        raise TypeError(f"{fn}(): argument '{name}' must be Number, not {python_type_name(value)}")
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _range_dtype(dtype, fn, default):
     d = dtypes.to_dtype(dtype) if dtype is not None else default
     if d is dtypes.bool_:
@@ -367,7 +322,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     arguments give int64; any float argument gives the default float type."""
     if end is None:
         start, end = 0, start
-    start, end, step = (_as_number(v, "arange", n) for v, n in ((start, "start"), (end, "end"), (step, "step")))
+    start, end, step = (as_number(v, "arange", n) for v, n in ((start, "start"), (end, "end"), (step, "step")))
     floats = any(isinstance(v, float) for v in (start, end, step))
     d = _range_dtype(dtype, "arange", dtypes.get_default_dtype() if floats else dtypes.int64)
     if step == 0:
@@ -404,18 +359,15 @@ def _c_divide(a, b):
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """`steps` values evenly spaced from start to end, both included."""
-    start, end = _as_number(start, "linspace", "start"), _as_number(end, "linspace", "end")
+    start, end = as_number(start, "linspace", "start"), as_number(end, "linspace", "end")
     if not dtypes.is_int(steps):
-        got = ", ".join(python_type_name(v) for v in (start, end, steps))
-        raise TypeError(
-            f"linspace() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-            + "".join(
-                f" * ({a} start, {b} end, int steps, *, Tensor out = None, tinytorch.dtype dtype = None, "
-                "tinytorch.layout layout = None, tinytorch.device device = None, bool pin_memory = False, "
-                "bool requires_grad = False)\n"
-                for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
-            )
-        )
+        got = [python_type_name(v) for v in (start, end, steps)]
+        raise TypeError(invalid_combination("linspace", got, [
+            f"({a} start, {b} end, int steps, *, Tensor out = None, tinytorch.dtype dtype = None, "
+            "tinytorch.layout layout = None, tinytorch.device device = None, bool pin_memory = False, "
+            "bool requires_grad = False)"
+            for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
+        ]))
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = _range_dtype(dtype, "linspace", dtypes.get_default_dtype())
@@ -434,14 +386,14 @@ def _random_dtype(dtype, kernel, floating=True):
 def rand(*size, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     d = _random_dtype(dtype, "check_uniform_bounds")
-    values = generator(to_device(device)).random(_size_arg(size, "rand"), dtype=np.float64).astype(d.numpy)
+    values = generator(to_device(device)).random(size_arg(size, "rand"), dtype=np.float64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False):
     """Standard normal: mean 0, standard deviation 1."""
     d = _random_dtype(dtype, "normal_kernel_cpu")
-    values = generator(to_device(device)).standard_normal(_size_arg(size, "randn"), dtype=np.float64).astype(d.numpy)
+    values = generator(to_device(device)).standard_normal(size_arg(size, "randn"), dtype=np.float64).astype(d.numpy)
     return _make(values, d, device, requires_grad)
 
 
@@ -455,7 +407,7 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
         low, high, size = 0, low, high
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {python_type_name(size)}")
-    shape = _size_arg((size,), "randint")
+    shape = size_arg((size,), "randint")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -483,7 +435,7 @@ def randn_like(t, *, dtype=None, device=None, requires_grad=False):
 
 def randperm(n, *, dtype=None, device=None, requires_grad=False):
     """The integers 0 .. n-1 in a random order."""
-    shape = _size_arg((n,), "randperm")
+    shape = size_arg((n,), "randperm")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     return _make(generator(to_device(device)).permutation(shape[0]).astype(d.numpy), d, device, requires_grad)
 

@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+from .exact.arguments import invalid_combination
+
 _DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")  # a type, then maybe :index
 _TYPES = ("cpu", "cuda")
 
@@ -90,12 +92,10 @@ def _parse(text, index):
 
 def _invalid_arguments(value):
     name = type(value).__name__
-    return (
-        f"device() received an invalid combination of arguments - got ({name}), but expected one of:\n"
-        f" * (tinytorch.device device)\n"
-        f"      didn't match because some of the arguments have invalid types: (!{name}!)\n"
-        f" * (str type, int index = -1)\n"
-    )
+    return invalid_combination("device", [name], [
+        f"(tinytorch.device device)\n      didn't match because some of the arguments have invalid types: (!{name}!)",
+        "(str type, int index = -1)",
+    ])
 
 
 CPU = device("cpu")

@@ -13,9 +13,9 @@ import warnings
 
 import numpy as np
 
-from . import dtypes as _dtypes
 from . import strides as _strides
 from .device import CPU, backend_for
+from .exact import messages
 from .storage import Storage
 from .tensor_ops import TensorOps
 
@@ -274,29 +274,13 @@ class Tensor(TensorOps):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             # PyTorch checks the dtype, then the device, then the size.
             if value.dtype is not self.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_dtypes.CPP_NAMES[value.dtype.name]}' to a tensor with "
-                    f"grad_dtype '{_dtypes.type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
-                    "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
-                    "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
-                    "gradient may break downstream systems that assume they match."
-                )
+                raise RuntimeError(messages.assigned_grad_dtype(value.dtype, self.dtype))
             if value.device.type != self.device.type:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with device type '{value.device.type}' to a tensor with device "
-                    f"type '{self.device.type}'. Please ensure that the gradient and the tensor are on the same device"
-                )
+                raise RuntimeError(messages.assigned_grad_device_type(value.device.type, self.device.type))
             if value.device is not self.device:
-                raise RuntimeError(
-                    f"attempting to assign a gradient located on device with index '{value.get_device()}' to a tensor "
-                    f"located on device with index '{self.get_device()}'. Please ensure that the gradient and the "
-                    "tensor are on the same device"
-                )
+                raise RuntimeError(messages.assigned_grad_device_index(value.get_device(), self.get_device()))
             if value._shape != self._shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value._shape)}' to a tensor of size "
-                    f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
-                )
+                raise RuntimeError(messages.assigned_grad_size(value._shape, self._shape))
         self._grad = value
 
     @property
@@ -330,12 +314,7 @@ class Tensor(TensorOps):
 
     def detach_(self):
         if self._base is not None:  # any view, whether or not its base requires grad, as in PyTorch
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
-                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
-                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
-                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
-            )
+            raise RuntimeError(messages.DETACH_VIEW_IN_PLACE)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -453,7 +432,7 @@ def from_array(array, dtype, device=CPU, stride=None):
     """Wrap the fresh result of a computation (an array nobody else holds) as a
     new tensor with its own storage. The array keeps its memory layout, unless
     `stride` asks for another one (an elementwise op's result follows PyTorch's
-    rule, strides.elementwise_strides, not NumPy's or CuPy's)."""
+    rule, exact.layout.elementwise_strides, not NumPy's or CuPy's)."""
     if isinstance(array, np.generic):  # NumPy returns scalars for 0-d results
         array = np.asarray(array)
     if array.dtype != dtype.numpy:

@@ -191,6 +191,7 @@ class GraphTask:
         PyTorch's order: a node that runs is captured before its hooks, one that
         does not after its tensor hooks."""
         grads = self.buffers.pop(node, None) or [None] * node.num_outputs
+        # PyTorch detail: autograd.grad's captures and the hooks, in PyTorch's order.
         captures = self.wanted.get(node) if self.wanted is not None else None
         if captures and needed:
             self._capture(captures, grads)
@@ -198,6 +199,7 @@ class GraphTask:
             grads = _run_pre_hooks(node, grads, needed)
         if captures and not needed:
             self._capture(captures, grads)
+
         return grads
 
     def _capture(self, captures, grads):

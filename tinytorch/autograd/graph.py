@@ -11,6 +11,8 @@ import re
 import weakref
 
 from .. import strides as S
+from ..exact import messages
+from ..exact.layout import is_non_overlapping_and_dense
 from . import grad_mode
 
 # Creation order. The engine runs ready nodes newest first, as PyTorch does,
@@ -146,12 +148,7 @@ class Node:
     @property
     def saved_tensors(self):
         if self._freed:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved tensors after "
-                "they have already been freed). Saved intermediate values of the graph are freed when you call "
-                ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-                "graph a second time or if you need to access saved tensors after calling backward."
-            )
+            raise RuntimeError(messages.GRAPH_FREED)
         return tuple(s.unpack(self) if type(s) is SavedTensor else s for s in self._saved)
 
     # Read-only views of the above for tools that draw the graph (widgets, a
@@ -256,7 +253,7 @@ def fits_layout_of(tensor, grad):
     contract"): with the tensor's strides if the tensor is dense, ignoring
     dims of size 1, which are never stepped along (but not a stride of 0 there,
     which may mark a view); row-major otherwise."""
-    if not S.is_non_overlapping_and_dense(tensor._shape, tensor._stride):
+    if not is_non_overlapping_and_dense(tensor._shape, tensor._stride):
         return S.is_contiguous(grad._shape, grad._stride)
     return all(
         (g == t) if size != 1 else g != 0 for size, g, t in zip(grad._shape, grad._stride, tensor._stride)

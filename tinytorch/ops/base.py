@@ -8,8 +8,8 @@ from ..autograd.engine import gradient_edge, sum_to
 from ..autograd.graph import tensor_meta
 from ..device import CPU, backend_for
 from ..dtypes import type_name
+from ..exact.layout import copy_strides, elementwise_strides
 from ..storage import Storage
-from ..strides import copy_strides, elementwise_strides
 from ..tensor import Tensor, contiguous_strides, from_array
 
 __all__ = [
@@ -111,7 +111,7 @@ def to_float_dtype(d):
 def elementwise_result(values, dtype, device, operands, read_as=None):
     """Wrap `values`, the array an elementwise op computed, as its new tensor,
     laid out in memory as PyTorch lays out that op's result (the rule is
-    strides.elementwise_strides); NumPy and CuPy each have their own.
+    exact.layout.elementwise_strides); NumPy and CuPy each have their own.
 
     operands: the op's inputs in PyTorch's order, tensors and the Python
     numbers PyTorch turns into 0-d tensors (a + 2, a < 2, where(c, a, 2); not

@@ -6,8 +6,9 @@ Each op is a forward function followed by its backward node.
 import warnings
 
 from ..autograd.graph import Node
+from ..exact.layout import copy_strides, elementwise_strides
 from ..exact.scalars import as_scalar
-from ..strides import broadcast_shapes, contiguous_strides, copy_strides, elementwise_strides
+from ..strides import broadcast_shapes, contiguous_strides
 from .base import Tensor, dtypes, elementwise_result, from_array, needs_grad, record, require_tensor, same_device, type_name, xp_of
 from .operands import BOOL, FLOATING, broadcast_error, cast, check_shapes, operands, promote, ufunc_of
 

@@ -1,5 +1,7 @@
 """Ops that copy data: clone, dtype/device conversion, and writing one tensor into another."""
 from .. import strides as _strides
+from ..exact import layout
+from ..exact.arguments import invalid_combination
 from ..autograd.graph import Node
 from ..device import device as Device, to_device
 from ..storage import Storage
@@ -39,7 +41,7 @@ def empty_with_layout_of(a, dtype=None):
     `a` fills its memory without gaps or overlaps (a transposed `a` gives a
     transposed result), and row-major otherwise. PyTorch lays out `.grad` so."""
     dtype = dtype or a.dtype
-    dense = _strides.is_non_overlapping_and_dense(a._shape, a._stride)
+    dense = layout.is_non_overlapping_and_dense(a._shape, a._stride)
     return empty_strided(a._shape, a._stride if dense else _strides.contiguous_strides(a._shape), dtype, a.device)
 
 
@@ -105,18 +107,17 @@ def _invalid_to_arguments(args, kwargs):
 
     got = [type_name(arg) for arg in args]
     got += [f"{name}={type_name(value)}" for name, value in kwargs.items() if value is not None and value is not False]
-    return (
-        f"to() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
-        " * (tinytorch.device device = None, tinytorch.dtype dtype = None, bool non_blocking = False, bool copy = False)\n"
-        " * (tinytorch.dtype dtype, bool non_blocking = False, bool copy = False)\n"
-        " * (Tensor tensor, bool non_blocking = False, bool copy = False)\n"
-    )
+    return invalid_combination("to", got, [
+        "(tinytorch.device device = None, tinytorch.dtype dtype = None, bool non_blocking = False, bool copy = False)",
+        "(tinytorch.dtype dtype, bool non_blocking = False, bool copy = False)",
+        "(Tensor tensor, bool non_blocking = False, bool copy = False)",
+    ])
 
 
 def _copy_to(a, dtype, device):
     """A copy of a's values as `dtype` on `device`, laid out in memory in a's
     order (PyTorch's preserve_format: a transposed tensor stays transposed)."""
-    stride = _strides.copy_strides(a._shape, a._stride)
+    stride = layout.copy_strides(a._shape, a._stride)
     if device is a.device:
         out = empty_strided(a._shape, stride, dtype, device)
         out._data[...] = a._data

@@ -20,6 +20,8 @@ import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
+from ..exact import layout
+from ..exact.arguments import python_type_name
 from .base import (
     CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of,
 )
@@ -293,7 +295,7 @@ def gather(a, np_index):
 def result_strides(a, np_index, shape):
     """The strides PyTorch gives a[indices]: its index kernel is an elementwise loop
     (TensorIterator) over two kinds of operand, so the result takes their memory order
-    (strides.elementwise_strides):
+    (exact.layout.elementwise_strides):
     - `a` restrided to the result's shape, stride 0 along the index dims;
     - each index array placed in those dims, with size-1 dims around it.
     Indexed dims that are not side by side first move to the front, in `a` and in the
@@ -314,7 +316,7 @@ def result_strides(a, np_index, shape):
     placed_shape = (1,) * before + index_shape + (1,) * after
     indices = [(placed_shape, S.view_strides(index_shape, tuple(s // array.itemsize for s in array.strides), placed_shape))
                for array in arrays]
-    return S.elementwise_strides(shape, [src] + indices)
+    return layout.elementwise_strides(shape, [src] + indices)
 
 
 class IndexBackward0(Node):
@@ -467,7 +469,6 @@ def _value_tensor(a, value):
             # PyTorch writes a number into float16 without a range check: beyond it, ±inf.
             return full((), value, dtype=dtypes.float64, device=a.device).to(dtypes.float16)
         return full((), value, dtype=a.dtype, device=a.device)
-    from ..creation import python_type_name
     raise TypeError(f"can't assign a {python_type_name(value)} to a {a.type()}")
 
 

@@ -14,6 +14,7 @@ from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad, tensor_meta
+from ..exact import layout, messages
 from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of, zeros_like_grad
 from .copying import zeros_in_layout
 from .arithmetic import add, div, mul, pow, sub
@@ -101,10 +102,7 @@ def _check_writable(t, result, overlap_ok=False):
     if result._shape != t._shape:
         raise _shape_mismatch(t, result._shape)
     if not overlap_ok and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-            "location. Please clone() the tensor before performing the operation."
-        )
+        raise RuntimeError(messages.WRITE_TO_REPEATED_ELEMENT)
 
 
 def _shape_mismatch(t, shape):
@@ -119,18 +117,15 @@ def _check_no_partial_overlap(t, src):
     overwrite elements before reading them; PyTorch refuses (a[1:] = a[:-1])."""
     if t is src or t._storage is not src._storage or t.numel() == 0 or src.numel() == 0:
         return
-    if not (S.is_non_overlapping_and_dense(t._shape, t._stride)
-            and S.is_non_overlapping_and_dense(src._shape, src._stride)):
+    if not (layout.is_non_overlapping_and_dense(t._shape, t._stride)
+            and layout.is_non_overlapping_and_dense(src._shape, src._stride)):
         return  # PyTorch does not look closer at other layouts
     t_span = (t._offset, t._offset + t.numel())
     src_span = (src._offset, src._offset + src.numel())
     if t_span == src_span and t._stride == src._stride:
         return  # the very same elements
     if t_span[0] < src_span[1] and src_span[0] < t_span[1]:
-        raise RuntimeError(
-            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
-            "memory location. Please clone() the tensor before performing the operation."
-        )
+        raise RuntimeError(messages.WRITE_FROM_OVERLAPPING_INPUT)
 
 
 def write(t, result, positions=Ellipsis, overlap_ok=False):

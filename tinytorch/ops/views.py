@@ -7,11 +7,11 @@ views that pick out part of the input (select, slice), a zero tensor with the
 gradient written into the picked part.
 """
 import math
-import operator
 import weakref
 
 from .. import strides as S
 from ..autograd.graph import Node
+from ..exact.arguments import shape_arg
 from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode, xp_of
 from .copying import clone, zeros_in_layout
 
@@ -20,18 +20,26 @@ def make_view(a, shape, stride, offset, node=None):
     """A tensor with a new header over a's storage; records `node` for backward."""
     out = Tensor._make(a._storage, tuple(shape), tuple(stride), offset)
     out._base = a if a._base is None else a._base
-    if a._unversioned:
-        out._unversioned = True  # a view of `.data` writes as `.data` does
-    if not grad_mode.state.enabled:
-        mark_creation(out, "no_grad_mode")
-    else:
-        if node is not None and needs_grad(a):
-            record(node, out, (a,))
-        if a._creation_meta is None:
-            _remember_view(out)
-        else:
-            mark_creation(out, a._creation_meta)  # a view of such a view is just as restricted
+    if node is not None and grad_mode.state.enabled and needs_grad(a):
+        record(node, out, (a,))
+    follow_view_rules(out, a)
     return out
+
+
+def follow_view_rules(view, a):
+    """What PyTorch lets a view do later (ops/inplace.py explains the rules):
+    a view of `.data` writes as `.data` does; a view made in no_grad mode, or
+    of such a view, must never be rebased onto its base's new history; any
+    other view is remembered by its base, so that an in-place write through
+    one of them rebases them all."""
+    if a._unversioned:
+        view._unversioned = True
+    if not grad_mode.state.enabled:
+        mark_creation(view, "no_grad_mode")
+    elif a._creation_meta is None:
+        _remember_view(view)
+    else:
+        mark_creation(view, a._creation_meta)  # a view of such a view is just as restricted
 
 
 def mark_creation(view, creation_meta):
@@ -59,26 +67,11 @@ def _remember_view(view):
     views[key] = weakref.ref(view, lambda ref: views.get(key) is ref and views.pop(key))
 
 
-def _shape_arg(shape, op="view", name="size"):
-    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same;
-    view() with nothing is an error (view(()) is the 0-d shape)."""
-    if not shape:
-        if op == "view":
-            raise TypeError(
-                "view() received an invalid combination of arguments - got (), but expected one of:\n"
-                " * (tinytorch.dtype dtype)\n * (tuple of ints size)\n"
-            )
-        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    return tuple(operator.index(s) for s in shape)
-
-
 # -- view / reshape / flatten -------------------------------------------------------
 def view(a, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "is_floating_point"):
         raise TypeError("view(dtype) is not supported; use .to(dtype) to convert values")
-    shape = S.infer_size(_shape_arg(shape), a.numel())
+    shape = S.infer_size(shape_arg(shape), a.numel())
     stride = S.view_strides(a._shape, a._stride, shape)
     if stride is None:
         raise RuntimeError(
@@ -103,7 +96,7 @@ def reshape(a, *shape):
     """A view when the strides allow one, otherwise a contiguous copy.
     PyTorch records a view of a non-contiguous tensor as ReshapeAliasBackward0
     (its _reshape_alias op), and one of a contiguous tensor as view's ViewBackward0."""
-    shape = S.infer_size(_shape_arg(shape, "reshape", "shape"), a.numel())
+    shape = S.infer_size(shape_arg(shape, "reshape", "shape"), a.numel())
     stride = S.view_strides(a._shape, a._stride, shape)
     if stride is not None:
         if S.is_contiguous(a._shape, a._stride):
@@ -229,7 +222,7 @@ class PermuteBackward0(Node):
 
 # -- expand / unsqueeze / squeeze ---------------------------------------------------
 def expand(a, *sizes):
-    sizes = _shape_arg(sizes, "expand", "size")
+    sizes = shape_arg(sizes, "expand", "size")
     if len(sizes) < a.dim():
         raise RuntimeError(
             f"expand({_type_in_message(a)}{{{S.list_repr(a._shape)}}}, size={S.list_repr(sizes)}): the number of sizes "
