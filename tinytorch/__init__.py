@@ -15,9 +15,10 @@ Where to look:
     threads.py      how many threads matrix products may use
     serialization/  save() and load(): a checkpoint format that is safe to open
     printing.py     repr exactly as PyTorch prints
-    exact/          PyTorch's exact rounding (fused multiply-adds, arange's vector
-                    lanes) and number conversion (wrap-around, float16 opmath),
-                    reproduced bit for bit: a learner may skip it
+    exact/          PyTorch's corner cases, a learner may skip them: exact rounding
+                    (fused multiply-adds, arange's vector lanes), number conversion
+                    (wrap-around, float16 opmath), the strides of a new result,
+                    argument parsing and long messages word for word
 """
 import warnings as _warnings
 

@@ -7,6 +7,8 @@
     BroadcastView(a, b)     how two shapes broadcast, dim by dim, with stride 0
     GraphView(tensor)       the autograd graph behind a tensor; step backward
                             through it one node at a time
+    show_source(fn, ...)    tinytorch's code for fn, with PyTorch's details
+                            (exact messages, corner cases) folded away
 
 Where to look:
     svg.py          the tiny SVG writer every picture is drawn with
@@ -15,10 +17,12 @@ Where to look:
     live.py         the shared widget base: canvas, snapshot, live redraws
     graph_model.py  the autograd graph GraphView shows, and the text of its boxes
     graph_picture.py  how GraphView lays out and draws that graph
+    source_view.py  show_source: code with folds, as HTML and as text
 """
 from .broadcast_view import BroadcastView
 from .graph_view import GraphView
+from .source_view import SourceView, show_source
 from .storage_view import StorageView
 from .view_explorer import ViewExplorer
 
-__all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView"]
+__all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView", "SourceView", "show_source"]

@@ -81,3 +81,33 @@ def shares_storage(answer):
             verdict = "share" if got else "do not share"
             raise Wrong(f"your function says {description} {verdict} a storage, and that is not so.")
     return "the storage's data_ptr is the same for every view, whatever its offset."
+
+
+# -- exercise 5.4: read the source of view ------------------------------------------
+def _view_refuses_bt():
+    """What strides.view_strides answers for bt.view(6), bt = arange(6.0).view(2, 3).t()."""
+    bt = tinytorch.arange(6.0).view(2, 3).t()
+    return tinytorch.strides.view_strides(tuple(bt.shape), bt.stride(), (6,))
+
+
+@exercise(
+    solution=lambda: ("view_strides", None),
+    wrong_answers=[lambda: ("infer_size", None), lambda: ("view_strides", ()), lambda: ("make_view", None),
+                   lambda: ("view_strides", (1,))],
+    hint="Find the line of view that computes `stride`, then read the docstring of the function it calls.",
+)
+def view_source(answer):
+    "(name of the strides.py function that finds view's strides, what it returns when there are none)."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], str)):
+        raise Wrong('answer with a pair: ("function_name", value).')
+    name, value = answer
+    function = getattr(tinytorch.strides, name.removeprefix("S.").removeprefix("strides."), None)
+    if function is None:
+        raise Wrong(f"tinytorch/strides.py has no function named {name!r}; copy the name from view's code.")
+    if function is not tinytorch.strides.view_strides:
+        raise Wrong(f"{name} is called by view, but it does not find strides: read what it returns.")
+    expected = _view_refuses_bt()
+    if type(value) is not type(expected) or value != expected:
+        raise Wrong("that is not what the function returns when no strides fit: read the end of its docstring, "
+                    "or call it yourself with bt's header.")
+    return "view_strides answers None for bt, and view turns that None into the RuntimeError you saw above."

@@ -53,3 +53,32 @@ def corner_view(answer):
         raise Wrong("the values are right, but this is not a view of a: it was copied "
                     "(its header does not point into a's storage). Slice a directly.")
     return "rows and columns both start at 1 and step by 2: a[1::2, 1::2]."
+
+
+# -- exercise 6.3: read the source of slicing --------------------------------------------
+def _header_of_slice():
+    """(size, stride, offset) of x[2:9:3], x = arange(10.0): computed by slicing for real."""
+    s = tinytorch.arange(10.0)[2:9:3]
+    return (s.shape[0], s.stride()[0], s.storage_offset())
+
+
+@exercise(
+    solution=_header_of_slice,
+    wrong_answers=[lambda: (2, 3, 2), lambda: (3, 1, 2), lambda: (3, 3, 0), lambda: (3, 3, 6)],
+    hint="slice_view's last three lines: Python's slice(...).indices clamps start and stop, then the size "
+         "counts the steps that fit, the stride is multiplied by the step, and the offset moves to start.",
+)
+def slice_view_header(answer):
+    "(new_size, new_stride, new_offset) that slice_view returns for x[2:9:3], x = torch.arange(10.0)."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 3
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in answer)):
+        raise Wrong("answer with three whole numbers: (size, stride, offset).")
+    size, stride, offset = answer
+    expected_size, expected_stride, expected_offset = _header_of_slice()
+    if size != expected_size:
+        raise Wrong("count the elements: 2, then every third index below 9.")
+    if stride != expected_stride:
+        raise Wrong("x's stride is 1, and slice_view multiplies it by the step.")
+    if offset != expected_offset:
+        raise Wrong("the offset moves to the storage position of the first element the slice keeps.")
+    return "3 elements (2, 5, 8), stride 1 * 3, offset 0 + 2 * 1: no element was copied."

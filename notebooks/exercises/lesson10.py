@@ -5,6 +5,7 @@ them on tensors of the library the answer was written with: `library_of` (checki
 finds it, so the checks work the same after `import torch`.
 """
 import tinytorch as torch
+from tinytorch.autograd import engine
 
 from .checking import (Wrong, call_learner_code, close, exercise, expect_function, expect_returned, expect_shape,
                        expect_tensor, library_of)
@@ -120,3 +121,39 @@ def vjp_vector(answer):
         raise Wrong("v is dz/dy, a gradient with respect to y; your v repeats x or w3 instead.")
     raise Wrong("with this v, x.grad is not the gradient of z = (y * y).sum() / 2. "
                 "Work out dz/dy_i for each element of y.")
+
+
+# -- exercise 10.3: read the source of the engine's loop ----------------------------------
+def _dependencies_of_y():
+    """(dependencies of y's node when the pass starts, the count at which _send makes it
+    ready), for z = (y * y).sum() with y = w2 * x, from the engine itself."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = torch.tensor([0.5, -1.0], requires_grad=True) * x
+    z = (y * y).sum()
+    task = engine.GraphTask([(z.grad_fn, 0)], [torch.ones_like(z)])
+    start = task.dependencies[y.grad_fn]
+    with torch.no_grad():  # as the engine runs nodes for a plain backward()
+        while y.grad_fn not in [entry[-1] for entry in task.ready]:
+            task.run_next()
+    return start, task.dependencies[y.grad_fn]
+
+
+@exercise(
+    solution=_dependencies_of_y,
+    wrong_answers=[lambda: (1, 0), lambda: (2, 1), lambda: (0, 2), lambda: (2, 2)],
+    hint="Count the edges that point into y's node: the step of y * y above listed MulBackward0 twice. "
+         "Then read the last three lines of _send.",
+)
+def ready_count(answer):
+    "(dependencies[y's node] when backward starts, the value at which _send pushes it onto the ready queue)."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in answer)):
+        raise Wrong("answer with two whole numbers: (count at the start, count when it becomes ready).")
+    start, ready = answer
+    expected_start, expected_ready = _dependencies_of_y()
+    if start != expected_start:
+        raise Wrong("y is one tensor, but count the edges into its node: y * y uses y as both of its inputs.")
+    if ready != expected_ready:
+        raise Wrong("_send subtracts one for each delivery; read the comparison that decides the node is ready.")
+    return ("two edges lead into y's node, so it waits for both deliveries; only then is its gradient "
+            "(the sum of both) complete, and it runs.")

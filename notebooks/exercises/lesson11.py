@@ -105,3 +105,30 @@ def sign_ste(answer):
                     "grad_output.")
     wrong_places = [p for p, g, e in zip(POINTS, got, expected.tolist()) if abs(g - e) > 1e-6]
     raise Wrong(f"your backward gives the wrong gradient at x = {wrong_places}.")
+
+
+# -- exercise 11.2: read the source of Function.apply ----------------------------------------
+@exercise(
+    solution=lambda: "next_functions",
+    wrong_answers=[lambda: "needs_input_grad", lambda: "saved_tensors", lambda: "input_meta", lambda: "grad_fn"],
+    hint="Look for the line of apply that calls gradient_edge: it turns each tensor argument into the place "
+         "its gradient must go.",
+)
+def edges_attribute(answer):
+    "The attribute of ctx (the node) that apply fills with one (node, output number) edge per tensor argument."
+    if not isinstance(answer, str):
+        raise Wrong('answer with the attribute\'s name as a string, like "saved_tensors".')
+    name = answer.strip().removeprefix("ctx.")
+    product = torch.ones(2, requires_grad=True) * torch.ones(2, requires_grad=True)
+    z = _SignSTE.apply(product)
+    if name in ("needs_input_grad", "input_meta"):
+        raise Wrong(f"{name} holds one entry per input, but not where each gradient goes: "
+                    "it is not made by gradient_edge.")
+    edges = getattr(z.grad_fn, name, None)
+    if edges is None:
+        raise Wrong(f"a Function's node has no attribute {name!r} set by apply; copy the name from apply's code.")
+    if not (isinstance(edges, tuple) and len(edges) == 1 and isinstance(edges[0], tuple)
+            and edges[0][0] is product.grad_fn):
+        raise Wrong(f"{name} is not where the gradients go: it does not lead to the node of apply's input.")
+    return ("next_functions: the same edges a built-in node has, so the engine walks from your Function's node "
+            "into the rest of the graph as it does from any other.")

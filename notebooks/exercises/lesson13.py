@@ -121,3 +121,39 @@ def _saved_tensors(output):
         return output.grad_fn.saved_tensors
     except Exception:
         return None
+
+
+# -- exercise 13.2: read the source of MulBackward0 and the broadcast fit ----------------
+def _mul_gradient_shapes():
+    """(shape of what MulBackward0 returns for x, shape of x.grad), for z = (x * w).sum()
+    with x of shape (3, 1) and w of shape (4,): asked of the node and of the engine."""
+    x = torch.ones(3, 1, requires_grad=True)
+    w = torch.ones(4, requires_grad=True)
+    out = x * w
+    returned = out.grad_fn.apply(torch.ones(3, 4))[0]  # the node alone, without the engine's fit
+    out.sum().backward()
+    return tuple(returned.shape), tuple(x.grad.shape)
+
+
+@exercise(
+    solution=_mul_gradient_shapes,
+    wrong_answers=[lambda: ((3, 1), (3, 1)), lambda: ((3, 4), (3, 4)), lambda: ((4,), (3, 1)),
+                   lambda: ((3, 1), (3, 4))],
+    hint="MulBackward0 returns grad * b, and grad has the shape of x * w. Then read fit_gradient and sum_to: "
+         "which dims of that shape does sum_to add up?",
+)
+def broadcast_fit(answer):
+    "(shape MulBackward0 returns for x, shape of x.grad) for x of shape (3, 1) times w of shape (4,)."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2
+            and all(isinstance(s, (tuple, list)) and all(isinstance(n, int) and not isinstance(n, bool) for n in s)
+                    for s in answer)):
+        raise Wrong("answer with two shapes, each a tuple of whole numbers: ((rows, cols), (rows, cols)).")
+    returned, fitted = (tuple(s) for s in answer)
+    expected_returned, expected_fitted = _mul_gradient_shapes()
+    if returned != expected_returned:
+        raise Wrong("the node's backward is the plain formula grad * b, broadcast like the forward: "
+                    "it does not know x's shape.")
+    if fitted != expected_fitted:
+        raise Wrong("a leaf's .grad always has the leaf's own shape: the engine sums the broadcast dims away.")
+    return ("MulBackward0 returns a (3, 4) gradient and the engine's sum_to adds up the stretched dim: "
+            "x.grad is (3, 1). Every op gets this for free, because the fit lives in one place.")

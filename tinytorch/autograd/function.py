@@ -169,16 +169,18 @@ class Function:
             wired = tuple(_wire_output(ctx, out, nr, args, False) for nr, out in enumerate((outputs,) if single else outputs))
             _mark_view_outputs(ctx, wired, args)
             return wired[0] if single else wired
-        ctx._argument_meta = tuple(tensor_meta(a) if isinstance(a, Tensor) else None for a in args)
-        ctx.next_functions = tuple(
-            (gradient_edge(a) or (None, 0)) for a in args if isinstance(a, Tensor)
-        )
-        ctx.input_meta = tuple(meta for meta in ctx._argument_meta if meta is not None)
+        # The node's edges: where each tensor argument's gradient goes, and what
+        # that argument was (the engine fits each gradient to it).
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        ctx.next_functions = tuple(gradient_edge(a) or (None, 0) for a in tensors)
+        ctx.input_meta = tuple(tensor_meta(a) for a in tensors)
         wired = tuple(_wire_output(ctx, out, nr, args, True) for nr, out in enumerate((outputs,) if single else outputs))
+        # PyTorch detail: outputs that are views of inputs follow the view rules, and
+        # backward's answers are checked against every argument and output (apply_checked).
         _mark_view_outputs(ctx, wired, args)
-        ctx._output_meta = tuple(
-            tensor_meta(out) if isinstance(out, Tensor) else None for out in wired
-        )
+        ctx._argument_meta = tuple(tensor_meta(a) if isinstance(a, Tensor) else None for a in args)
+        ctx._output_meta = tuple(tensor_meta(out) if isinstance(out, Tensor) else None for out in wired)
+
         # Saved only now, once outputs know their grad_fn: a saved output is then
         # recognised as one and kept without a reference cycle.
         ctx.save(*ctx.__dict__.pop("_to_save", ()))
