@@ -278,3 +278,50 @@ def test_random_graphs_match_torch(data):
     tt_loss.backward()
     th_loss.backward()
     same_grads([leaf.grad for leaf in tt_leaves], [leaf.grad for leaf in th_leaves])
+
+
+def graph_names(tensor):
+    """The names of the nodes behind `tensor`, breadth first, each node once: the shape
+    of the graph a create_graph=True gradient records (library prefixes dropped)."""
+    names, seen, queue = [], set(), [tensor.grad_fn]
+    while queue:
+        node = queue.pop(0)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.append(node.name().rsplit("::", 1)[-1])
+        queue.extend(nxt for nxt, _ in node.next_functions)
+    return names
+
+
+@st.composite
+def broadcast_pairs(draw):
+    """Two shapes that broadcast together, each with dims the other stretches or lacks."""
+    out = draw(st.lists(st.integers(1, 3), min_size=0, max_size=3))
+    def operand():
+        ndim = draw(st.integers(0, len(out)))
+        return tuple(draw(st.sampled_from([size, 1])) for size in out[len(out) - ndim:])
+    return operand(), operand()
+
+
+BINARY = {"mul": lambda a, b: a * b, "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+          "div": lambda a, b: a / b}
+
+
+@settings(max_examples=150, deadline=None)
+@given(broadcast_pairs(), st.sampled_from(sorted(BINARY)), st.integers(0, 2**32 - 1))
+def test_broadcast_gradients_record_torchs_graph(shapes, op, seed):
+    """A gradient summed back to a broadcast input (the engine's sum_to) records, under
+    create_graph=True, the nodes torch's sum_to records: SumBackward1 (keepdim) and a
+    ViewBackward0 where dims were added, SumBackward0 for a 0-d input."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.uniform(0.5, 1.5, size=shape) for shape in shapes]
+    graphs = []
+    for m in LIBS:
+        a, b = (m.tensor(x, dtype=m.float64, requires_grad=True) for x in arrays)
+        out = BINARY[op](a, b) * BINARY[op](a, b)
+        grads = m.autograd.grad(out.sum(), [a, b], create_graph=True)
+        graphs.append([graph_names(g) for g in grads])
+        for g, x in zip(grads, arrays):
+            assert tuple(g.shape) == x.shape
+    assert graphs[0] == graphs[1]

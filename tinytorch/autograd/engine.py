@@ -110,15 +110,16 @@ def sum_to(grad, shape):
     engine does this for every gradient it passes on: engine.fit_gradient)."""
     if grad._shape == shape:
         return grad
+    if not shape:
+        return grad.sum()
     lead = len(grad._shape) - len(shape)
     dims = tuple(range(lead)) + tuple(
         lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
     )
-    if dims and len(dims) == lead:
-        return grad.sum(dims)  # only added dims (a bias): no view needed, so backward can keep the result as .grad
     if dims:
         grad = grad.sum(dims, keepdim=True)
-    return grad.view(shape) if grad._shape != shape else grad
+    # PyTorch detail: the added dims, summed to size 1, are dropped by a view, as PyTorch's sum_to does.
+    return grad.view(shape) if lead else grad
 
 
 def moved_to_device(grad, device, what):

@@ -239,7 +239,7 @@ def accumulate_into(tensor, grad, unshared=False):
     if tensor._grad is None:
         if (unshared and not grad_mode.state.enabled and fits_layout_of(tensor, grad)
                 and grad.dtype is tensor.dtype and not grad._requires_grad):
-            tensor._grad = grad
+            tensor._grad = grad if grad._base is None else grad.detach()  # a view's memory, but no view (as in PyTorch)
         else:
             tensor._grad = _copy_with_layout_of(tensor, grad)
     elif grad_mode.state.enabled:
