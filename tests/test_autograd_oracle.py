@@ -304,12 +304,12 @@ def broadcast_pairs(draw):
     return operand(), operand()
 
 
-BINARY = {"mul": lambda a, b: a * b, "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+BROADCAST_OPS = {"mul": lambda a, b: a * b, "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
           "div": lambda a, b: a / b}
 
 
 @settings(max_examples=150, deadline=None)
-@given(broadcast_pairs(), st.sampled_from(sorted(BINARY)), st.integers(0, 2**32 - 1))
+@given(broadcast_pairs(), st.sampled_from(sorted(BROADCAST_OPS)), st.integers(0, 2**32 - 1))
 def test_broadcast_gradients_record_torchs_graph(shapes, op, seed):
     """A gradient summed back to a broadcast input (the engine's sum_to) records, under
     create_graph=True, the nodes torch's sum_to records: SumBackward1 (keepdim) and a
@@ -319,7 +319,7 @@ def test_broadcast_gradients_record_torchs_graph(shapes, op, seed):
     graphs = []
     for m in LIBS:
         a, b = (m.tensor(x, dtype=m.float64, requires_grad=True) for x in arrays)
-        out = BINARY[op](a, b) * BINARY[op](a, b)
+        out = BROADCAST_OPS[op](a, b) * BROADCAST_OPS[op](a, b)
         grads = m.autograd.grad(out.sum(), [a, b], create_graph=True)
         graphs.append([graph_names(g) for g in grads])
         for g, x in zip(grads, arrays):
