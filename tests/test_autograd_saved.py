@@ -67,6 +67,50 @@ CASES = [
     ("prod dim", lambda lib, a, b: a.prod(1), "a"),
     ("max", lambda lib, a, b: a.max(), "a"),
     ("min dim", lambda lib, a, b: a.min(1)[0], "a"),
+    # dims counted from the end: PyTorch saves the argument as given, and reads a
+    # negative one back as unsigned (dim=-1 is 18446744073709551615)
+    ("sum dim from the end", lambda lib, a, b: a.sum(-1), "a"),
+    ("mean dims from the end", lambda lib, a, b: a.mean((-1, 0)), "a"),
+    ("prod dim from the end", lambda lib, a, b: a.prod(-1), "a"),
+    ("max dim from the end", lambda lib, a, b: a.max(-1)[0], "a"),
+    # views
+    ("view", lambda lib, a, b: a.view(3, 2), "a"),
+    ("reshape of a transposed tensor", lambda lib, a, b: a.t().reshape(6), "a"),
+    ("transpose", lambda lib, a, b: a.transpose(0, 1), "a"),
+    ("transpose from the end", lambda lib, a, b: a.transpose(-1, -2), "a"),
+    ("t", lambda lib, a, b: a.t(), "a"),
+    ("permute", lambda lib, a, b: a.permute(1, 0), "a"),
+    ("permute from the end", lambda lib, a, b: a.permute(-1, 0), "a"),
+    ("expand", lambda lib, a, b: b.expand(4, 3), "b"),
+    ("unsqueeze", lambda lib, a, b: a.unsqueeze(1), "a"),
+    ("unsqueeze from the end", lambda lib, a, b: a.unsqueeze(-1), "a"),
+    ("squeeze", lambda lib, a, b: a.unsqueeze(1).squeeze(), "a"),
+    ("squeeze a dim", lambda lib, a, b: a.unsqueeze(1).squeeze(-2), "a"),
+    ("squeeze dims", lambda lib, a, b: a.unsqueeze(1).squeeze((0, -2)), "a"),
+    ("select", lambda lib, a, b: a[1], "a"),
+    ("select from the end", lambda lib, a, b: a.select(-1, -1), "a"),
+    ("slice", lambda lib, a, b: a[:, 1:], "a"),
+    ("slice with a step", lambda lib, a, b: a[:, ::2], "a"),
+    ("slice from the end", lambda lib, a, b: a[:, -2:-1], "a"),
+    ("slice past the end", lambda lib, a, b: a[:, 1:100], "a"),
+    ("narrow", lambda lib, a, b: a.narrow(-1, -2, 1), "a"),
+    ("as_strided", lambda lib, a, b: a.as_strided((2, 2), (1, 2), 1), "a"),
+    ("as_strided, no offset", lambda lib, a, b: a.as_strided((2, 2), (1, 2)), "a"),
+    ("flatten", lambda lib, a, b: a.flatten(), "a"),
+    ("unflatten", lambda lib, a, b: b.unflatten(0, (3, 1)), "b"),
+    # indexing, joining, copying
+    ("index", lambda lib, a, b: a[lib.tensor([1, 0])], "a"),
+    ("index a list", lambda lib, a, b: a[[1, 0]], "a"),
+    ("index a mask", lambda lib, a, b: a[a > 1], "a"),
+    ("index after a slice", lambda lib, a, b: a[:, lib.tensor([0, 2])], "a"),
+    ("index after None", lambda lib, a, b: a[None, lib.tensor([1])], "a"),
+    ("index two dims", lambda lib, a, b: a[lib.tensor([0, 1]), lib.tensor([2, 0])], "a"),
+    ("cat", lambda lib, a, b: lib.cat([a, a * 2]), "a"),
+    ("cat from the end", lambda lib, a, b: lib.cat([a, a * 2], -1), "a"),
+    ("stack", lambda lib, a, b: lib.stack([b, b * 2], -1), "b"),
+    ("clone", lambda lib, a, b: a.clone(), "a"),
+    ("to float64", lambda lib, a, b: a.to(lib.float64), "a"),
+    ("neg", lambda lib, a, b: -a, "a"),
 ]
 # Shape metadata PyTorch keeps for symbolic shapes (torch.compile): the sizes, strides or
 # element count of an input it may not have saved. tinytorch has the first input's
@@ -92,7 +136,9 @@ def assert_same_saved(got, want, name):
         assert_same(got, want, rtol=2.5e-7)
         assert got.requires_grad == want.requires_grad and (got.grad_fn is None) == (want.grad_fn is None), name
     elif isinstance(want, tuple):
-        assert tuple(got) == want, f"{name}: {got!r} != torch's {want!r}"
+        assert isinstance(got, tuple) and len(got) == len(want), f"{name}: {got!r} != torch's {want!r}"
+        for g, w in zip(got, want):
+            assert_same_saved(g, w, name)
     else:
         assert got == want and type(got) is type(want), f"{name}: {got!r} != torch's {want!r}"
 

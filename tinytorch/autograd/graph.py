@@ -13,6 +13,7 @@ import weakref
 from .. import strides as S
 from ..exact import messages
 from ..exact.layout import is_non_overlapping_and_dense
+from ..exact.scalars import saved_int64
 from . import grad_mode
 
 # Creation order. The engine runs ready nodes newest first, as PyTorch does,
@@ -51,6 +52,11 @@ def _add_hook(hooks, hook):
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     return handle
+
+
+# Settings PyTorch saves as Scalars (numbers, read back as given); the others
+# (dims, indices, sizes) are int64s, read back as exact.scalars.saved_int64 says.
+_SCALAR_SETTINGS = ("alpha", "min", "max", "exponent")
 
 
 class Node:
@@ -120,7 +126,8 @@ class Node:
             if key == "self_sym_sizes" and type(self).keeps_input_sizes and self.input_meta[0] is not None:
                 return self.input_meta[0][0]
             if key in type(self).saved_settings:
-                return getattr(self, key)
+                value = getattr(self, key)
+                return value if key in _SCALAR_SETTINGS else saved_int64(value)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __dir__(self):

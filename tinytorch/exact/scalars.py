@@ -7,10 +7,11 @@
   right operand compute in float32 with that value unrounded, as PyTorch's CPU
   kernels do ("opmath").
 - power_operands: float32 ** number is taken in double, as PyTorch's kernel does.
+- saved_int64: how grad_fn._saved_dim and the like read back a negative int.
 
 Pinned by tests/test_promotion_oracle.py (numbers of every kind against every
-dtype) and tests/test_float_rounding_oracle.py (the float16 cases that tell the
-rules apart).
+dtype), tests/test_float_rounding_oracle.py (the float16 cases that tell the
+rules apart) and tests/test_autograd_saved.py (saved_int64).
 """
 import numpy as np
 
@@ -79,3 +80,15 @@ def power_operands(base, exponent, d):
     if d is dtypes.float32 and not isinstance(exponent, bool):
         return base.astype(np.float64), dtypes.float64
     return base, d
+
+
+def saved_int64(value):
+    """An int argument a node saved (a dim, an index, a slice bound), as torch
+    2.13 reads it back through grad_fn._saved_<name>: a negative int comes back
+    as its unsigned 64-bit pattern (dim=-1 reads 18446744073709551615), in a
+    tuple too. None and bools come back as they are."""
+    if isinstance(value, tuple):
+        return tuple(saved_int64(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return value + 2**64
+    return value

@@ -263,7 +263,7 @@ def getitem(a, index):
         _check_index_devices(out, advanced)
         np_index = numpy_index(out, advanced)
         check_bounds(out, np_index)
-        return gather(out, np_index)
+        return gather(out, np_index, _indices_as_given(advanced))
     return alias(a) if out is a else out  # a[:] is still a new tensor object, a view of a
 
 
@@ -280,15 +280,37 @@ def _check_index_devices(a, advanced):
             )
 
 
-def gather(a, np_index):
-    """A copy of the elements at a NumPy-style index, laid out as PyTorch lays it out."""
+def _indices_as_given(advanced):
+    """The index tensors as PyTorch saves them for backward: one entry per dim
+    of the view they index, None where no tensor indexes (a mask covers as many
+    dims as it has), up to the last tensor."""
+    indices = []
+    for dim, t in advanced:
+        indices += [None] * (dim - sum(1 if i is None else _dims_indexed(i) for i in indices))
+        indices.append(t)
+    return tuple(indices)
+
+
+def _dims_indexed(t):
+    return t.dim() if t.dtype in (dtypes.bool_, dtypes.uint8) else 1
+
+
+def gather(a, np_index, indices=None):
+    """A copy of the elements at a NumPy-style index, laid out as PyTorch lays it out.
+    `indices`: the index tensors the caller gave, for IndexBackward0 to show (PyTorch's
+    _saved_indices); by default the positions NumPy reads (for the gradient of a write)."""
     shape = result_shape(a, np_index)
     out = empty_strided(shape, result_strides(a, np_index, shape), a.dtype, a.device)
     # An empty result reads nothing, so its positions are never checked (as in PyTorch).
     if out.numel():
         out._data[...] = a._data[np_index]
     if needs_grad(a):
-        record(IndexBackward0(a._shape, np_index), out, (a,))
+        if indices is None:
+            last = max(d for d, item in enumerate(np_index) if not isinstance(item, slice))
+            indices = tuple(None if isinstance(item, slice) else from_array(item, dtypes.int64, a.device)
+                            for item in np_index[:last + 1])
+        # Saved as PyTorch saves the indices: freed by backward.
+        record(IndexBackward0(a._shape), out, (a,), saved=(indices, np_index))
     return out
 
 
@@ -323,14 +345,14 @@ class IndexBackward0(Node):
     """Gradient of a[idx]: zeros shaped like a, with the gradient added at the
     indexed positions (added, so an index that repeats collects every share)."""
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_names = ("indices",)
 
-    def __init__(self, shape, np_index):
+    def __init__(self, shape):
         super().__init__()
         self.shape = shape
-        self.save(np_index)  # saved as PyTorch saves the indices: freed after backward
 
     def backward(self, grad):
-        (np_index,) = self.saved_tensors
+        _, np_index = self.saved_tensors  # the indices as given, and as NumPy reads them
         return scatter_add_into_zeros(grad, self.shape, np_index)
 
 

@@ -32,9 +32,9 @@ def cat(tensors, dim=0):
     # PyTorch skips 1-D empty tensors (a legacy rule), whatever their neighbours' shapes.
     parts = [(i, t) for i, t in enumerate(tensors) if t._shape != (0,)]
     if not parts:
-        return _joined(tensors, [t._data for t in tensors], 0, d)
+        return _joined(tensors, [t._data for t in tensors], 0, dim, d)
     ref = parts[0][1]
-    dim = S.normalize_dim(dim, ref.dim())
+    given, dim = dim, S.normalize_dim(dim, ref.dim())
     for i, t in parts:
         if t.dim() != ref.dim():
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.dim()} and {t.dim()}")
@@ -44,19 +44,21 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {dim}. Expected size {ref._shape[k]} but "
                     f"got size {t._shape[k]} for tensor number {i} in the list."
                 )
-    return _joined(tensors, [t._data for _, t in parts], dim, d)
+    return _joined(tensors, [t._data for _, t in parts], dim, given, d)
 
 
-def _joined(tensors, arrays, dim, d):
+def _joined(tensors, arrays, dim, given_dim, d):
     xp = xp_of(tensors[0])
     joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
     out = from_array(joined, d, tensors[0].device)
     if needs_grad(*tensors):
-        record(CatBackward0(dim, [t._shape for t in tensors]), out, tuple(tensors))
+        record(CatBackward0(given_dim, [t._shape for t in tensors]), out, tuple(tensors))
     return out
 
 
 class CatBackward0(Node):
+    saved_settings = ("dim",)  # as the caller gave it, as PyTorch saves it
+
     def __init__(self, dim, shapes):
         super().__init__()
         self.dim, self.shapes = dim, shapes
@@ -76,7 +78,7 @@ class CatBackward0(Node):
 def stack(tensors, dim=0):
     _check_list(tensors, "stack")
     shape = tensors[0]._shape
-    dim = S.normalize_dim(dim, len(shape) + 1)
+    given, dim = dim, S.normalize_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
         if t._shape != shape:
             raise RuntimeError(
@@ -86,11 +88,13 @@ def stack(tensors, dim=0):
     with grad_mode.no_grad():
         out = cat([t.unsqueeze(dim) for t in tensors], dim)
     if needs_grad(*tensors):
-        record(StackBackward0(dim, len(tensors)), out, tuple(tensors))
+        record(StackBackward0(given, len(tensors)), out, tuple(tensors))
     return out
 
 
 class StackBackward0(Node):
+    saved_settings = ("dim",)  # as the caller gave it, as PyTorch saves it
+
     def __init__(self, dim, count):
         super().__init__()
         self.dim, self.count = dim, count

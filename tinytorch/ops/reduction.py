@@ -54,7 +54,7 @@ def sum(a, dim=None, keepdim=False, *, dtype=None):
         d = a.dtype
     out = _reduce("sum", a, dims, keepdim, d)
     if needs_grad(a):
-        node = SumBackward0(a._shape) if dim is None else SumBackward1(a._shape, dims, keepdim)
+        node = SumBackward0(a._shape) if dim is None else SumBackward1(a._shape, dims, keepdim, dim)
         record(node, out, (a,))
     return out
 
@@ -100,12 +100,18 @@ class SumBackward1(Node):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
     saved_settings = ("dim", "keepdim")
 
-    def __init__(self, shape, dim, keepdim):
+    def __init__(self, shape, dims, keepdim, dim):
         super().__init__()
-        self.shape, self.dim, self.keepdim = shape, dim, keepdim
+        self.shape, self.dims, self.keepdim = shape, dims, keepdim
+        self.dim = _as_given(dim)
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.dim, self.keepdim)
+        return _expand_back(grad, self.shape, self.dims, self.keepdim)
+
+
+def _as_given(dim):
+    """The dim argument of a reduction as PyTorch saves it: a tuple of the dims as given."""
+    return tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
 
 
 def mean(a, dim=None, keepdim=False, *, dtype=None):
@@ -127,7 +133,7 @@ def mean(a, dim=None, keepdim=False, *, dtype=None):
     out = _reduce("mean", a, dims, keepdim, d)
     if needs_grad(a):
         count = a.numel() // builtins.max(out.numel(), 1) if dims is None else _count(a._shape, dims)
-        node = MeanBackward0(a._shape, count) if dim is None else MeanBackward1(a._shape, dims, keepdim, count)
+        node = MeanBackward0(a._shape, count) if dim is None else MeanBackward1(a._shape, dims, keepdim, count, dim)
         record(node, out, (a,))
     return out
 
@@ -156,12 +162,13 @@ class MeanBackward1(Node):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
     saved_settings = ("dim", "keepdim")
 
-    def __init__(self, shape, dim, keepdim, count):
+    def __init__(self, shape, dims, keepdim, count, dim):
         super().__init__()
-        self.shape, self.dim, self.keepdim, self.count = shape, dim, keepdim, count
+        self.shape, self.dims, self.keepdim, self.count = shape, dims, keepdim, count
+        self.dim = _as_given(dim)
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.dim, self.keepdim) / self.count
+        return _expand_back(grad, self.shape, self.dims, self.keepdim) / self.count
 
 
 def prod(a, dim=None, keepdim=False, *, dtype=None):
@@ -173,7 +180,7 @@ def prod(a, dim=None, keepdim=False, *, dtype=None):
     d = dtypes.to_dtype(dtype) if dtype is not None else (a.dtype if a.dtype.is_floating_point else dtypes.int64)
     out = _reduce("prod", a, dims, keepdim, d)
     if needs_grad(a):
-        node = ProdBackward0(a._shape) if dim is None else ProdBackward1(a._shape, dims, keepdim)
+        node = ProdBackward0(a._shape) if dim is None else ProdBackward1(a._shape, dims, keepdim, dim)
         record(node, out, (a,), saved=(a, out))
     return out
 
@@ -202,13 +209,10 @@ class ProdBackward0(Node):
 class ProdBackward1(ProdBackward0):
     saved_settings = ("dim", "keepdim")
 
-    def __init__(self, shape, dims, keepdim):
+    def __init__(self, shape, dims, keepdim, dim):
         super().__init__(shape)
         self.dims, self.keepdim = dims, keepdim
-
-    @property
-    def dim(self):  # PyTorch's _saved_dim: the one dim prod reduced
-        return self.dims[0]
+        self.dim = dim  # the one dim prod reduced, as given
 
 
 def _product_of_others(a, dims):
@@ -292,7 +296,7 @@ def _extreme(a, dim, keepdim, name):
     values = from_array(values, a.dtype, a.device)
     indices = from_array(arg, dtypes.int64, a.device)
     if needs_grad(a):
-        node = (MaxBackward0 if name == "max" else MinBackward0)(a._shape, d if a.dim() else None, keepdim)
+        node = (MaxBackward0 if name == "max" else MinBackward0)(a._shape, d if a.dim() else None, keepdim, dim)
         record(node, values, (a,), saved=(indices,))
     return ReturnTypes(name, values, indices)
 
@@ -318,19 +322,20 @@ class MaxBackward0(Node):
     saved_settings = ("dim", "keepdim")
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
 
-    def __init__(self, shape, dim, keepdim):
+    def __init__(self, shape, axis, keepdim, dim):
         super().__init__()
-        self.shape, self.dim, self.keepdim = shape, dim, keepdim
+        self.shape, self.axis, self.keepdim = shape, axis, keepdim  # axis: the dim reduced (None for a 0-d input)
+        self.dim = dim  # as given
 
     def backward(self, grad):
         (indices,) = self.saved_tensors
-        if self.dim is None:
+        if self.axis is None:
             return grad
         xp = xp_of(grad)
-        idx = indices._data if self.keepdim else xp.expand_dims(indices._data, self.dim)
-        positions = xp.arange(self.shape[self.dim]).reshape((-1,) + (1,) * (len(self.shape) - self.dim - 1))
+        idx = indices._data if self.keepdim else xp.expand_dims(indices._data, self.axis)
+        positions = xp.arange(self.shape[self.axis]).reshape((-1,) + (1,) * (len(self.shape) - self.axis - 1))
         picked = from_array(positions == idx, dtypes.bool_, grad.device)
-        spread = grad if self.keepdim else grad.unsqueeze(self.dim)
+        spread = grad if self.keepdim else grad.unsqueeze(self.axis)
         return where(picked, spread.expand(self.shape), spread.expand(self.shape) * 0)
 
 

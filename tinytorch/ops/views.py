@@ -161,16 +161,18 @@ def transpose(a, dim0, dim1):
     if n:  # a 0-d tensor accepts transpose(0, 0) and changes nothing
         shape[d0], shape[d1] = shape[d1], shape[d0]
         stride[d0], stride[d1] = stride[d1], stride[d0]
-    return make_view(a, shape, stride, a._offset, TransposeBackward0(d0, d1))
+    return make_view(a, shape, stride, a._offset, TransposeBackward0(dim0, dim1))
 
 
 class TransposeBackward0(Node):
-    def __init__(self, d0, d1):
+    saved_settings = ("dim0", "dim1")  # as the caller gave them, as PyTorch saves them
+
+    def __init__(self, dim0, dim1):
         super().__init__()
-        self.d0, self.d1 = d0, d1
+        self.dim0, self.dim1 = dim0, dim1
 
     def backward(self, grad):
-        return grad.transpose(self.d0, self.d1)
+        return grad.transpose(self.dim0, self.dim1)
 
 
 def t(a):
@@ -190,6 +192,7 @@ def permute(a, *dims):
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
+    given = tuple(dims)
     n = a.dim()
     if len(dims) != n:
         raise RuntimeError(
@@ -205,10 +208,12 @@ def permute(a, *dims):
     dims = tuple(seen)
     shape = [a._shape[d] for d in dims]
     stride = [a._stride[d] for d in dims]
-    return make_view(a, shape, stride, a._offset, PermuteBackward0(dims))
+    return make_view(a, shape, stride, a._offset, PermuteBackward0(given))
 
 
 class PermuteBackward0(Node):
+    saved_settings = ("dims",)  # as the caller gave them (negative dims index from the end)
+
     def __init__(self, dims):
         super().__init__()
         self.dims = dims
@@ -253,15 +258,17 @@ class ExpandBackward0(Node):
 
 def unsqueeze(a, dim):
     n = a.dim()
-    dim = S.normalize_dim(dim, n + 1)
+    d = S.normalize_dim(dim, n + 1)
     # The new size-1 dim is never stepped; PyTorch gives it the stride that keeps the tensor contiguous.
-    new_stride = a._shape[dim] * a._stride[dim] if dim < n else 1
-    shape = a._shape[:dim] + (1,) + a._shape[dim:]
-    stride = a._stride[:dim] + (new_stride,) + a._stride[dim:]
+    new_stride = a._shape[d] * a._stride[d] if d < n else 1
+    shape = a._shape[:d] + (1,) + a._shape[d:]
+    stride = a._stride[:d] + (new_stride,) + a._stride[d:]
     return make_view(a, shape, stride, a._offset, UnsqueezeBackward0(dim))
 
 
 class UnsqueezeBackward0(Node):
+    saved_settings = ("dim",)  # as the caller gave it
+
     def __init__(self, dim):
         super().__init__()
         self.dim = dim
@@ -284,7 +291,10 @@ def squeeze(a, dim=None):
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
             drop.add(d)
         drop = {d for d in drop if d < n and a._shape[d] == 1}
-        node = SqueezeBackward1(drop) if not isinstance(dim, (tuple, list)) else SqueezeBackward2(drop)
+        if isinstance(dim, (tuple, list)):
+            node = SqueezeBackward2(drop, tuple(dim))
+        else:
+            node = SqueezeBackward1(drop, dim)
     shape = tuple(s for d, s in enumerate(a._shape) if d not in drop)
     stride = tuple(s for d, s in enumerate(a._stride) if d not in drop)
     return make_view(a, shape, stride, a._offset, node)
@@ -306,10 +316,15 @@ class SqueezeBackward0(Node):
 
 
 class SqueezeBackward1(SqueezeBackward0):
-    pass
+    """squeeze(dim); SqueezeBackward2 is squeeze((dims ...))."""
+    saved_settings = ("dim",)  # as the caller gave it
+
+    def __init__(self, dropped, dim):
+        super().__init__(dropped)
+        self.dim = dim
 
 
-class SqueezeBackward2(SqueezeBackward0):
+class SqueezeBackward2(SqueezeBackward1):
     pass
 
 
@@ -328,28 +343,37 @@ def select(a, dim, index):
     n = a.dim()
     if n == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    dim = S.normalize_dim(dim, n)
-    size = a._shape[dim]
+    d = S.normalize_dim(dim, n)
+    size = a._shape[d]
     if not -size <= index < size:
         raise IndexError(
-            f"select(): index {index} out of range for tensor of size {S.list_repr(a._shape)} at dimension {dim}"
+            f"select(): index {index} out of range for tensor of size {S.list_repr(a._shape)} at dimension {d}"
         )
-    index = index % size
-    shape = a._shape[:dim] + a._shape[dim + 1:]
-    stride = a._stride[:dim] + a._stride[dim + 1:]
-    offset = a._offset + index * a._stride[dim]
-    replay = lambda x: x.select(dim, index)  # noqa: E731
-    return make_view(a, shape, stride, offset, SelectBackward0(a._shape, a.dtype, replay))
+    i = index % size
+    shape = a._shape[:d] + a._shape[d + 1:]
+    stride = a._stride[:d] + a._stride[d + 1:]
+    offset = a._offset + i * a._stride[d]
+    replay = lambda x: x.select(d, i)  # noqa: E731
+    node = SelectBackward0(a._shape, a.dtype, replay)
+    # PyTorch detail: the node keeps the arguments as given (grad_fn._saved_index ...).
+    node.dim, node.index = dim, index
+
+    return make_view(a, shape, stride, offset, node)
 
 
 def slice_dim(a, dim, start, stop, step):
     """a[..., start:stop:step, ...] along one dim: new size, stride*step, offset moved to start."""
-    dim = S.normalize_dim(dim, a.dim())
-    size, stride, offset = S.slice_view(a._shape[dim], a._stride[dim], a._offset, start, stop, step)
-    shape = a._shape[:dim] + (size,) + a._shape[dim + 1:]
-    strides = a._stride[:dim] + (stride,) + a._stride[dim + 1:]
-    replay = lambda x: slice_dim(x, dim, start, stop, step)  # noqa: E731
-    return make_view(a, shape, strides, offset, SliceBackward0(a._shape, a.dtype, replay))
+    d = S.normalize_dim(dim, a.dim())
+    size, stride, offset = S.slice_view(a._shape[d], a._stride[d], a._offset, start, stop, step)
+    shape = a._shape[:d] + (size,) + a._shape[d + 1:]
+    strides = a._stride[:d] + (stride,) + a._stride[d + 1:]
+    replay = lambda x: slice_dim(x, d, start, stop, step)  # noqa: E731
+    node = SliceBackward0(a._shape, a.dtype, replay)
+    # PyTorch detail: the node keeps the arguments as given (grad_fn._saved_start ...),
+    # a bound left out as 0 or the largest int64.
+    node.dim, node.start, node.end, node.step = dim, start or 0, 2**63 - 1 if stop is None else stop, step or 1
+
+    return make_view(a, shape, strides, offset, node)
 
 
 def narrow(a, dim, start, length):
@@ -358,8 +382,7 @@ def narrow(a, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
-    dim = S.normalize_dim(dim, a.dim())
-    size = a._shape[dim]
+    size = a._shape[S.normalize_dim(dim, a.dim())]
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
@@ -391,6 +414,7 @@ def as_strided(a, size, stride, storage_offset=None):
     base_offset = a._offset
     replay = lambda x: as_strided(x, size, stride, x._offset + offset - base_offset)  # noqa: E731
     node = AsStridedBackward0(a._shape, a.dtype, replay, (a._stride, a._offset, len(a._storage)))
+    node.size, node.stride, node.storage_offset = size, stride, storage_offset  # as given, as PyTorch saves them
     return make_view(a, size, stride, offset, node)
 
 
@@ -408,15 +432,18 @@ class _PickBackward(Node):
 
 class SelectBackward0(_PickBackward):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("dim", "index")
 
 
 class SliceBackward0(_PickBackward):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("dim", "start", "end", "step")
 
 
 class AsStridedBackward0(_PickBackward):
     """as_strided picks positions in memory, so its gradient is built in memory
     laid out like its input's: (stride, offset, storage size)."""
+    saved_settings = ("size", "stride", "storage_offset")
 
     def __init__(self, shape, dtype, replay, layout):
         super().__init__(shape, dtype, replay)
