@@ -231,3 +231,32 @@ def test_a_transposed_operand_gives_a_transposed_result_on_every_device():
 )
 def test_real_gpu_results_are_laid_out_as_in_torch(name, recipes_, dtypes_):
     assert_same_layout(*run(BINARY[name], recipes_, dtypes_, device="cuda:0"))
+
+
+@st.composite
+def same_shape_recipes(draw):
+    """1 to 3 operands of one shape (what cat and stack join), each laid out any way:
+    channels-last often, for 4-d shapes, since cat keeps that layout when all agree."""
+    shape = tuple(draw(st.lists(st.sampled_from([1, 2, 3]), min_size=1, max_size=4)))
+    operands = []
+    n = len(shape)
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.integers(0, 4)) == 0:
+            stride = tuple(draw(st.lists(st.integers(0, 7), min_size=n, max_size=n)))
+            operands.append(dict(kind="strided", shape=shape, stride=stride, offset=draw(st.integers(0, 2))))
+            continue
+        if n == 4 and draw(st.booleans()):
+            perm = (0, 2, 3, 1)  # N, H, W, C in memory: channels-last
+        else:
+            perm = tuple(draw(st.permutations(range(n))))
+        steps = tuple(draw(st.lists(st.sampled_from([1, 1, 2]), min_size=n, max_size=n)))
+        operands.append(dict(kind="view", shape=shape, perm=perm, steps=steps, expand=shape))
+    return operands
+
+
+@SETTINGS
+@given(same_shape_recipes(), st.sampled_from(["cat", "stack"]), st.integers(-1, 0), st.sampled_from(FLOAT_OR_INT))
+def test_joins_are_laid_out_as_in_torch(recipes_, join, dim, dtype):
+    """cat is contiguous unless every input is channels-last; stack is contiguous."""
+    fn = lambda lib, *ts: getattr(lib, join)(list(ts), dim)  # noqa: E731
+    check(fn, recipes_, [dtype] * len(recipes_))

@@ -10,12 +10,15 @@ PyTorch's rules, mirrored here:
   order of dims in memory (preserve_format): copy_strides;
 - the result of an elementwise op (a + b, exp(a), where(c, a, b)) follows its
   operands' memory order, the first operand winning a disagreement
-  (TensorIterator's reorder_dimensions): elementwise_strides.
+  (TensorIterator's reorder_dimensions): elementwise_strides;
+- cat's result is contiguous, unless every input is channels-last: cat_strides;
+  stack's is a cat's, viewed with the new dim: stack_strides.
 
 Pinned by the oracle tests in tests/test_strides.py (random headers, compared
-with torch's own strides) and tests/test_layout_oracle.py (every op's result).
+with torch's own strides) and tests/test_layout_oracle.py (every op's result,
+cat and stack included).
 """
-from ..strides import contiguous_strides, is_contiguous
+from ..strides import contiguous_strides, is_contiguous, view_strides
 
 
 def copy_strides(shape, stride):
@@ -145,3 +148,43 @@ def _nhwc(dims):
 
 def _from_nhwc(dims):
     return (dims[0], dims[3], dims[1], dims[2])
+
+
+def cat_strides(shape, operands):
+    """The strides of cat's result of this `shape`, from its inputs' (shape,
+    stride) headers: channels-last when every input suggests channels-last,
+    contiguous otherwise (compute_output_memory_format in PyTorch's
+    aten/src/ATen/native/TensorShape.cpp). A transposed input does not count:
+    only a 4-d tensor can suggest a layout other than contiguous."""
+    if len(shape) == 4 and all(suggests_channels_last(s, st) for s, st in operands):
+        return _from_nhwc(contiguous_strides(_nhwc(shape)))
+    return contiguous_strides(shape)
+
+
+def stack_strides(shape, dim, operands):
+    """The strides of stack's result of this `shape` (`dim` the new one), from its
+    inputs' headers. PyTorch's stack is a cat along `dim` viewed with the new dim
+    split out, or, when `dim` is the last, a cat of the inputs unsqueezed there
+    (stack in aten/src/ATen/native/TensorShape.cpp)."""
+    n = len(shape) - 1
+    if dim < n:
+        joined = shape[:dim] + (shape[dim] * shape[dim + 1],) + shape[dim + 2:]
+        return view_strides(joined, cat_strides(joined, operands), shape)
+    return cat_strides(shape, [(s + (1,), st + (1,)) for s, st in operands])
+
+
+def suggests_channels_last(shape, stride):
+    """Whether PyTorch's suggest_memory_format() says channels-last for this
+    header: a 4-d tensor whose strides, walked C, W, H, N, never decrease and
+    each cover the dims before, with PyTorch's tie-breaks for size-1 dims
+    (is_channels_last_strides_2d_s4 in c10/core/MemoryFormat.h)."""
+    if len(shape) != 4 or stride[1] == 0:
+        return False
+    smallest = 0
+    for d in (1, 3, 2, 0):
+        if shape[d] == 0 or stride[d] < smallest:
+            return False
+        if d == 0 and smallest == stride[1]:
+            return False  # N111 and the like: ambiguous, so contiguous
+        smallest = stride[d] * shape[d] if shape[d] > 1 else stride[d]
+    return True

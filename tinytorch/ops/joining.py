@@ -1,7 +1,8 @@
 """Joining tensors: cat (along an existing dim) and stack (along a new one)."""
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of
+from ..exact.layout import cat_strides, stack_strides
+from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, xp_of
 
 
 def _check_list(tensors, name):
@@ -32,7 +33,7 @@ def cat(tensors, dim=0):
     # PyTorch skips 1-D empty tensors (a legacy rule), whatever their neighbours' shapes.
     parts = [(i, t) for i, t in enumerate(tensors) if t._shape != (0,)]
     if not parts:
-        return _joined(tensors, [t._data for t in tensors], 0, dim, d)
+        return _joined(tensors, [t._data for t in tensors], 0, d, CatBackward0(dim, [(0,)] * len(tensors)))
     ref = parts[0][1]
     given, dim = dim, S.normalize_dim(dim, ref.dim())
     for i, t in parts:
@@ -44,15 +45,22 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {dim}. Expected size {ref._shape[k]} but "
                     f"got size {t._shape[k]} for tensor number {i} in the list."
                 )
-    return _joined(tensors, [t._data for _, t in parts], dim, given, d)
+    return _joined(tensors, [t._data for _, t in parts], dim, d, CatBackward0(given, [t._shape for t in tensors]))
 
 
-def _joined(tensors, arrays, dim, given_dim, d):
+def _joined(tensors, arrays, dim, d, node):
+    """The arrays joined along `dim` as a new tensor of dtype d, recorded with `node`,
+    laid out as PyTorch lays out a join (exact.layout: cat_strides, stack_strides)."""
     xp = xp_of(tensors[0])
     joined = xp.concatenate([x.astype(d.numpy, copy=False) for x in arrays], axis=dim)
-    out = from_array(joined, d, tensors[0].device)
+    headers = [(t._shape, t._stride) for t in tensors]
+    if type(node) is CatBackward0:
+        stride = cat_strides(joined.shape, headers)
+    else:
+        stride = stack_strides(joined.shape, dim, headers)
+    out = from_array(joined, d, tensors[0].device, stride)
     if needs_grad(*tensors):
-        record(CatBackward0(given_dim, [t._shape for t in tensors]), out, tuple(tensors))
+        record(node, out, tuple(tensors))
     return out
 
 
@@ -76,7 +84,7 @@ class CatBackward0(Node):
 
 
 def stack(tensors, dim=0):
-    _check_list(tensors, "stack")
+    d = _check_list(tensors, "stack")
     shape = tensors[0]._shape
     given, dim = dim, S.normalize_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
@@ -85,11 +93,9 @@ def stack(tensors, dim=0):
                 f"stack expects each tensor to be equal size, but got {S.list_repr(shape)} at entry 0 and "
                 f"{S.list_repr(t._shape)} at entry {i}"
             )
-    with grad_mode.no_grad():
-        out = cat([t.unsqueeze(dim) for t in tensors], dim)
-    if needs_grad(*tensors):
-        record(StackBackward0(given, len(tensors)), out, tuple(tensors))
-    return out
+    xp = xp_of(tensors[0])
+    return _joined(tensors, [xp.expand_dims(t._data, dim) for t in tensors], dim, d,
+                   StackBackward0(given, len(tensors)))
 
 
 class StackBackward0(Node):
