@@ -165,7 +165,7 @@ def _block_text(block):
         else:
             summary = lines[0] if fold.summary is None else fold.summary
             hidden = len(lines) - (1 if fold.summary is None else 0)
-            out.append(f"{number:5d}  {summary}  [+{hidden} lines]")
+            out.append(f"{number:5d}  {summary}  [+{_lines(hidden)}]")
     return "\n".join(out)
 
 
@@ -184,7 +184,7 @@ def _block_html(block):
         else:
             hidden = len(lines)
             summary = _line_html(number, f'<span style="color: #6a737d">{html.escape(fold.summary)}</span>')
-        hint = f'<span class="tt-hint" style="color: #6a737d; font-style: italic">  ⋯ {hidden} lines, click to open</span>'
+        hint = f'<span class="tt-hint" style="color: #6a737d; font-style: italic">  ⋯ {_lines(hidden)}, click to open</span>'
         rows.append(
             f'<details class="tt-fold"><summary style="{_SUMMARY}">'
             f'{summary.replace("</div>", hint + "</div>", 1)}</summary>'
@@ -194,6 +194,10 @@ def _block_html(block):
         f'<div style="margin: 0.4em 0"><div style="color: #6a737d">{html.escape(_title(block))}</div>'
         f'{"".join(rows)}</div>'
     )
+
+
+def _lines(n):
+    return f"{n} line" if n == 1 else f"{n} lines"
 
 
 def _line_html(number, code):

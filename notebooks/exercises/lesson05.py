@@ -1,5 +1,8 @@
 """Lesson 5 (inside a tensor): strides, offsets, shared storage."""
+import inspect
+
 import tinytorch
+import tinytorch.ops.views
 
 from .checking import Wrong, call_answer, exercise, expect_callable, expect_int_tuple
 
@@ -94,20 +97,29 @@ def _view_refuses_bt():
     solution=lambda: ("view_strides", None),
     wrong_answers=[lambda: ("infer_size", None), lambda: ("view_strides", ()), lambda: ("make_view", None),
                    lambda: ("view_strides", (1,))],
-    hint="Find the line of view that computes `stride`, then read the docstring of the function it calls.",
+    hint="Find the line of view that assigns `stride` (S. is tinytorch/strides.py), then the check right "
+         "below it: what does view test `stride` against?",
 )
 def view_source(answer):
     "(name of the strides.py function that finds view's strides, what it returns when there are none)."
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], str)):
         raise Wrong('answer with a pair: ("function_name", value).')
     name, value = answer
-    function = getattr(tinytorch.strides, name.removeprefix("S.").removeprefix("strides."), None)
+    name = name.strip().removesuffix("()").removeprefix("S.").removeprefix("strides.")
+    called = f"S.{name}(" in inspect.getsource(tinytorch.ops.views.view)
+    function = getattr(tinytorch.strides, name, None)
     if function is None:
-        raise Wrong(f"tinytorch/strides.py has no function named {name!r}; copy the name from view's code.")
+        where = " (it lives in ops/views.py)" if name in vars(tinytorch.ops.views) else ""
+        raise Wrong(f"tinytorch/strides.py has no function named {name!r}{where}: the question asks for the "
+                    "S. function that view calls.")
+    if not called:
+        raise Wrong(f"view does not call {name}: look for the S. functions in view's code.")
     if function is not tinytorch.strides.view_strides:
-        raise Wrong(f"{name} is called by view, but it does not find strides: read what it returns.")
+        raise Wrong(f"view calls {name}, but it does not find strides: read what view does with its result.")
     expected = _view_refuses_bt()
+    if isinstance(value, str):
+        raise Wrong(f"{value!r} is a string: answer with the value itself.")
     if type(value) is not type(expected) or value != expected:
-        raise Wrong("that is not what the function returns when no strides fit: read the end of its docstring, "
-                    "or call it yourself with bt's header.")
+        raise Wrong("that is not what view_strides returns when no strides fit: read the check in view right "
+                    "after the line that calls it.")
     return "view_strides answers None for bt, and view turns that None into the RuntimeError you saw above."

@@ -70,13 +70,17 @@ def _header_of_slice():
 )
 def slice_view_header(answer):
     "(new_size, new_stride, new_offset) that slice_view returns for x[2:9:3], x = torch.arange(10.0)."
+    if (isinstance(answer, (tuple, list)) and len(answer) == 3 and isinstance(answer[0], (tuple, list))
+            and len(answer[0]) == 1 and isinstance(answer[1], (tuple, list)) and len(answer[1]) == 1):
+        raise Wrong("that is header's form, with a tuple for the shape and one for the strides: slice_view "
+                    "returns three plain numbers, (size, stride, offset).")
     if not (isinstance(answer, (tuple, list)) and len(answer) == 3
             and all(isinstance(v, int) and not isinstance(v, bool) for v in answer)):
         raise Wrong("answer with three whole numbers: (size, stride, offset).")
     size, stride, offset = answer
     expected_size, expected_stride, expected_offset = _header_of_slice()
     if size != expected_size:
-        raise Wrong("count the elements: 2, then every third index below 9.")
+        raise Wrong("count the elements: how many indices does range(start, stop, step) hold here?")
     if stride != expected_stride:
         raise Wrong("x's stride is 1, and slice_view multiplies it by the step.")
     if offset != expected_offset:

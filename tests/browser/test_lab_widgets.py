@@ -5,7 +5,7 @@ checks the widgets' DOM: storage cells and offsets, graph node names. Then, in
 a new cell, writes into the tensor through another view and checks that the
 StorageView already on screen shows the new value; clicks an element; steps
 the GraphView with its button and checks the highlighted node moves. Last, opens
-lesson 10 as stored (not run, so not trusted) and clicks a fold of its
+lesson 13 as stored (not run, so not trusted) and clicks a fold of its
 show_source output open.
 
 Needs Debian's chromium (`make chromium`) and the Python playwright package;
@@ -42,7 +42,7 @@ def test_widgets_render_and_stay_live_in_jupyterlab(tmp_path):
     root = tmp_path / "notebooks"
     root.mkdir()
     shutil.copy(HERE / "widgets_demo.ipynb", root / "widgets_demo.ipynb")
-    shutil.copy(LESSONS / "10-autograd-basics.ipynb", root / "lesson10.ipynb")
+    shutil.copy(LESSONS / "13-custom-sigmoid.ipynb", root / "lesson13.ipynb")
     ARTIFACTS.mkdir(exist_ok=True)
     with running_lab(tmp_path, root=root) as url, chromium_page() as page:
         try:
@@ -58,14 +58,14 @@ def test_widgets_render_and_stay_live_in_jupyterlab(tmp_path):
 def check_stored_source_view(page, url):
     """A lesson's show_source output, as stored in the file (not run, not trusted): its
     fold is closed, shows its summary, and opens on a click to show the hidden code."""
-    open_notebook(page, f"{url}/lab/tree/lesson10.ipynb?reset")
+    open_notebook(page, f"{url}/lab/tree/lesson13.ipynb?reset")
     source = page.locator(".jp-OutputArea-output", has=page.locator("details.tt-fold")).first
     fold = source.locator("details.tt-fold").first
     expect(fold).to_be_visible(timeout=60_000)
     expect(source).to_contain_text("tinytorch/autograd/engine.py, lines")
     expect(fold).not_to_have_attribute("open", "")
-    expect(fold.locator("summary")).to_contain_text("PyTorch detail:")
-    hidden = fold.get_by_text("self._capture(captures, grads)").first
+    expect(fold.locator("summary")).to_contain_text("raise RuntimeError(…)")
+    hidden = fold.get_by_text("but expected shape compatible with").first
     expect(hidden).to_be_hidden()
     fold.locator("summary").scroll_into_view_if_needed()
     source.screenshot(path=str(ARTIFACTS / "source_view_closed.png"))

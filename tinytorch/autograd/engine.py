@@ -117,9 +117,8 @@ def sum_to(grad, shape):
         lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
     )
     if dims:
-        grad = grad.sum(dims, keepdim=True)
-    # PyTorch detail: the added dims, summed to size 1, are dropped by a view, as PyTorch's sum_to does.
-    return grad.view(shape) if lead else grad
+        grad = grad.sum(dims, keepdim=True)  # the stretched dims stay, now of size 1
+    return grad.view(shape) if lead else grad  # the added dims go, by a view (as PyTorch's sum_to does)
 
 
 def moved_to_device(grad, device, what):
@@ -192,7 +191,6 @@ class GraphTask:
         PyTorch's order: a node that runs is captured before its hooks, one that
         does not after its tensor hooks."""
         grads = self.buffers.pop(node, None) or [None] * node.num_outputs
-        # PyTorch detail: autograd.grad's captures and the hooks, in PyTorch's order.
         captures = self.wanted.get(node) if self.wanted is not None else None
         if captures and needed:
             self._capture(captures, grads)
@@ -200,7 +198,6 @@ class GraphTask:
             grads = _run_pre_hooks(node, grads, needed)
         if captures and not needed:
             self._capture(captures, grads)
-
         return grads
 
     def _capture(self, captures, grads):

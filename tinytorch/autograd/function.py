@@ -175,9 +175,9 @@ class Function:
         ctx.next_functions = tuple(gradient_edge(a) or (None, 0) for a in tensors)
         ctx.input_meta = tuple(tensor_meta(a) for a in tensors)
         wired = tuple(_wire_output(ctx, out, nr, args, True) for nr, out in enumerate((outputs,) if single else outputs))
-        # PyTorch detail: outputs that are views of inputs follow the view rules, and
-        # backward's answers are checked against every argument and output (apply_checked).
         _mark_view_outputs(ctx, wired, args)
+        # PyTorch detail: what every argument and output was, to check backward's answers
+        # against (apply_checked).
         ctx._argument_meta = tuple(tensor_meta(a) if isinstance(a, Tensor) else None for a in args)
         ctx._output_meta = tuple(tensor_meta(out) if isinstance(out, Tensor) else None for out in wired)
 
