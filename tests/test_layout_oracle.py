@@ -236,8 +236,8 @@ def test_real_gpu_results_are_laid_out_as_in_torch(name, recipes_, dtypes_):
 @st.composite
 def same_shape_recipes(draw):
     """1 to 3 operands of one shape (what cat and stack join), each laid out any way:
-    channels-last often, for 4-d shapes, since cat keeps that layout when all agree."""
-    shape = tuple(draw(st.lists(st.sampled_from([1, 2, 3]), min_size=1, max_size=4)))
+    channels-last often, for 4-d and 5-d shapes, since cat keeps that layout when all agree."""
+    shape = tuple(draw(st.lists(st.sampled_from([1, 2, 3]), min_size=1, max_size=5)))
     operands = []
     n = len(shape)
     for _ in range(draw(st.integers(1, 3))):
@@ -245,8 +245,8 @@ def same_shape_recipes(draw):
             stride = tuple(draw(st.lists(st.integers(0, 7), min_size=n, max_size=n)))
             operands.append(dict(kind="strided", shape=shape, stride=stride, offset=draw(st.integers(0, 2))))
             continue
-        if n == 4 and draw(st.booleans()):
-            perm = (0, 2, 3, 1)  # N, H, W, C in memory: channels-last
+        if n in (4, 5) and draw(st.booleans()):
+            perm = (0,) + tuple(range(2, n)) + (1,)  # N, (D,) H, W, C in memory: channels-last
         else:
             perm = tuple(draw(st.permutations(range(n))))
         steps = tuple(draw(st.lists(st.sampled_from([1, 1, 2]), min_size=n, max_size=n)))

@@ -155,9 +155,12 @@ def cat_strides(shape, operands):
     stride) headers: channels-last when every input suggests channels-last,
     contiguous otherwise (compute_output_memory_format in PyTorch's
     aten/src/ATen/native/TensorShape.cpp). A transposed input does not count:
-    only a 4-d tensor can suggest a layout other than contiguous."""
-    if len(shape) == 4 and all(suggests_channels_last(s, st) for s, st in operands):
-        return _from_nhwc(contiguous_strides(_nhwc(shape)))
+    only a 4-d or 5-d tensor can suggest a layout other than contiguous."""
+    if len(shape) in (4, 5) and all(suggests_channels_last(s, st) for s, st in operands):
+        n = len(shape)
+        channels_last = (0,) + tuple(range(2, n)) + (1,)  # N, C, D, H, W stored as N, D, H, W, C
+        stride = contiguous_strides([shape[d] for d in channels_last])
+        return tuple(stride[channels_last.index(d)] for d in range(n))
     return contiguous_strides(shape)
 
 
@@ -175,13 +178,15 @@ def stack_strides(shape, dim, operands):
 
 def suggests_channels_last(shape, stride):
     """Whether PyTorch's suggest_memory_format() says channels-last for this
-    header: a 4-d tensor whose strides, walked C, W, H, N, never decrease and
-    each cover the dims before, with PyTorch's tie-breaks for size-1 dims
-    (is_channels_last_strides_2d_s4 in c10/core/MemoryFormat.h)."""
-    if len(shape) != 4 or stride[1] == 0:
+    header: a 4-d (or 5-d) tensor whose strides, walked C, W, H, (D,) N, never
+    decrease and each cover the dims before, with PyTorch's tie-breaks for
+    size-1 dims (is_channels_last_strides_2d_s4 and _3d_s5 in
+    c10/core/MemoryFormat.h)."""
+    n = len(shape)
+    if n not in (4, 5) or stride[1] == 0:
         return False
     smallest = 0
-    for d in (1, 3, 2, 0):
+    for d in (1,) + tuple(range(n - 1, 1, -1)) + (0,):
         if shape[d] == 0 or stride[d] < smallest:
             return False
         if d == 0 and smallest == stride[1]:
