@@ -70,6 +70,21 @@ def _centres(texts):
                     for box in centres)
 
 
+def _inner_ticks(labels, box, axis):
+    """The shown tick labels, less any whose tick lies within PIXEL_TOLERANCE of the
+    axes' edge: matplotlib draws a tick only inside the axis limits, so a tick right
+    at a limit comes and goes with the last bit of the data (a curve ending at 0.6667
+    gets a limit of 0.7000 or 0.6999). Neither run's picture is wrong there."""
+    low, high = (box.x0, box.x1) if axis == "x" else (box.y0, box.y1)
+    inner = []
+    for label in _shown(labels):
+        extent = label.get_window_extent()
+        centre = (extent.x0 + extent.x1) / 2 if axis == "x" else (extent.y0 + extent.y1) / 2
+        if low + PIXEL_TOLERANCE < centre < high - PIXEL_TOLERANCE:
+            inner.append(label)
+    return inner
+
+
 def _style(artist):
     """How an artist is drawn, beyond its colour: shown or not, and how opaque."""
     return {"visible": artist.get_visible(), "alpha": artist.get_alpha()}
@@ -125,10 +140,10 @@ def _axes(ax):
         "ylabel": ax.get_ylabel(),
         "xscale": ax.get_xscale(),
         "yscale": ax.get_yscale(),
-        "xticklabels": _texts(ax.get_xticklabels()),
-        "pixels_of_xticklabels": _centres(ax.get_xticklabels()),
-        "yticklabels": _texts(ax.get_yticklabels()),
-        "pixels_of_yticklabels": _centres(ax.get_yticklabels()),
+        "xticklabels": _texts(_inner_ticks(ax.get_xticklabels(), box, "x")),
+        "pixels_of_xticklabels": _centres(_inner_ticks(ax.get_xticklabels(), box, "x")),
+        "yticklabels": _texts(_inner_ticks(ax.get_yticklabels(), box, "y")),
+        "pixels_of_yticklabels": _centres(_inner_ticks(ax.get_yticklabels(), box, "y")),
         # The factor drawn beside an axis whose ticks leave it out ("1e-3", "+1e3").
         "offset_texts": [ax.xaxis.get_offset_text().get_text(), ax.yaxis.get_offset_text().get_text()],
         "legend": _texts(legend.get_texts()) if legend else [],
