@@ -25,6 +25,18 @@ def assign_grad(t, grad):
     t.grad = grad
 
 
+def backward_twice(L, write):
+    x = L.ones(3, requires_grad=True)
+    y = x.clone()
+    write(L, y)
+    y.sum().backward()
+    y.sum().backward()
+
+
+def set_items(t, index, value):
+    t[index] = value
+
+
 # name -> expression; the message must match too.
 SAME_MESSAGE = {
     # dtypes an op does not support
@@ -99,6 +111,15 @@ SAME_MESSAGE = {
     "grad of another dtype": lambda L: assign_grad(L.ones(2), L.ones(2, dtype=L.float64)),
     "grad of another size": lambda L: assign_grad(L.ones(2, requires_grad=True), L.ones(3)),
     "grad that is not a tensor": lambda L: assign_grad(L.ones(2), [1.0, 2.0]),
+    # autograd: found by the random programs (tests/test_random_programs.py)
+    "sum to an integer dtype with grad": lambda L: L.ones(3, requires_grad=True).sum(dtype=L.int64),
+    "prod to bool with grad": lambda L: L.ones(2, 3, requires_grad=True).prod(1, dtype=L.bool),
+    "backward twice through a written slice": lambda L: backward_twice(L, lambda L, y: set_items(y, 0, 5.0)),
+    "backward twice through an index_put": lambda L: backward_twice(L, lambda L, y: set_items(y, L.tensor([0]), 5.0)),
+    "setitem of nothing on a leaf that requires grad":
+        lambda L: set_items(L.ones(3, requires_grad=True), L.tensor([], dtype=L.int64), 1.0),
+    "index_put with None for a dim": lambda L: L.ones(3, 2).index_put((None, L.tensor([0])), L.ones(1)),
+    "index_put with a list for an index": lambda L: L.index_put(L.ones(3), ([0],), L.ones(1)),
     # set-up
     "set_num_threads(0)": lambda L: L.set_num_threads(0),
     "set_num_threads(1.5)": lambda L: L.set_num_threads(1.5),

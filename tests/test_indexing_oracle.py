@@ -331,3 +331,92 @@ def test_writing_a_number_out_of_range_as_torch_does(dtype, value, index):
     got, expected = outcome(lambda: write(tinytorch)), outcome(lambda: write(torch))
     if assert_same_outcome(got, expected):
         assert_same(got[0], expected[0])
+
+
+# -- nonzero, where(condition), index_put ------------------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=0, max_size=3).map(tuple), st.sampled_from(["bool", "float32", "int64"]),
+       st.integers(0, 2**32 - 1))
+def test_nonzero_and_where_of_a_condition_match_torch(shape, dtype, seed):
+    """The indices, and their layout: (n, dim) with strides (1, n); as_tuple's tensors
+    are views of its columns (PyTorch's where(condition) is nonzero(as_tuple=True))."""
+    array = (np.random.default_rng(seed).integers(0, 3, size=shape) == 0).astype(dtype)
+    for call in (lambda L, t: L.nonzero(t), lambda L, t: L.where(t), lambda L, t: t.nonzero(as_tuple=True)):
+        got, expected = (call(L, L.tensor(array)) for L in (tinytorch, torch))
+        pairs = list(zip(got, expected)) if isinstance(expected, tuple) else [(got, expected)]
+        assert isinstance(got, tuple) == isinstance(expected, tuple) and len(pairs) == (len(expected) if isinstance(expected, tuple) else 1)
+        for g, e in pairs:
+            assert_same(g, e)
+            assert g.storage_offset() == e.storage_offset()
+
+
+@st.composite
+def index_puts(draw):
+    """(shape, the positions each index tensor picks (None: a dim taken whole, which
+    torch refuses here), value shape, accumulate)."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=3)))
+    count = draw(st.integers(1, len(shape)))
+    picks = draw(st.integers(0, 4))
+    indices = []
+    for d in range(count):
+        if d < count - 1 and draw(st.integers(0, 3)) == 0:
+            indices.append(None)
+        else:
+            indices.append(tuple(draw(st.integers(-shape[d], shape[d] - 1)) for _ in range(picks)))
+    result = (picks,) + shape[count:] if any(i is not None for i in indices) else shape
+    value_shape = tuple(draw(st.sampled_from([n, 1])) for n in result[draw(st.integers(0, len(result))):])
+    return shape, indices, value_shape, draw(st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(index_puts(), st.booleans())
+def test_index_put_matches_torch(case, inplace):
+    """Values, exceptions, the node and what it saves, and the gradients of both
+    inputs. Where a position is written twice without accumulate, which value wins
+    is the kernel's choice: then only the outcome's kind is compared."""
+    shape, indices, value_shape, accumulate = case
+    rng = np.random.default_rng(0)
+    base, value = rng.uniform(-2, 2, shape), rng.uniform(-2, 2, value_shape)
+    weights = rng.uniform(-1, 1, 64)
+
+    def run(L):
+        x = L.tensor(base, requires_grad=True)
+        v = L.tensor(value, requires_grad=True)
+        idx = tuple(None if i is None else L.tensor(i, dtype=L.int64) for i in indices)
+        target = x * 1.0
+        out = target.index_put_(idx, v, accumulate) if inplace else target.index_put(idx, v, accumulate)
+        loss = (out * L.tensor(weights[:out.numel()]).reshape(out.shape)).sum()
+        return out, L.autograd.grad(loss, [x, v])
+
+    (got, error), (expected, ref_error) = outcome(lambda: run(tinytorch)), outcome(lambda: run(torch))
+    if ref_error is not None or error is not None:
+        assert type(error) is type(ref_error) and str(error) == tinytorch_message(str(ref_error)), (error, ref_error)
+        return
+    repeated = any(i is not None and len({j % n for j in i}) < len(i) for i, n in zip(indices, shape))
+    if repeated and not accumulate:
+        return
+    (out, grads), (ref_out, ref_grads) = got, expected
+    assert_same_values(out, ref_out, rtol=1e-12)
+    assert out.grad_fn.name() == ref_out.grad_fn.name()
+    assert out.grad_fn._saved_accumulate == ref_out.grad_fn._saved_accumulate
+    for g, e in zip(grads, ref_grads):
+        assert_same_values(g, e, rtol=1e-12)
+
+
+def test_writing_through_an_empty_pick_is_recorded_as_in_torch():
+    """Found by the random programs: a[empty index] = v writes nothing, yet torch records
+    IndexPutBackward0 (a gets v's history), and an out-of-range position in an empty pick
+    is never read, forward or backward."""
+    def written(L):
+        a = L.ones(3)
+        a[L.tensor([], dtype=L.int64)] = L.ones(1, requires_grad=True) * 2
+        return a.requires_grad, a.grad_fn.name()
+
+    assert written(tinytorch) == written(torch)
+
+    def empty_pick_backward(L):
+        x = L.ones(0, 2, requires_grad=True)
+        x[:, L.tensor([5])].sum().backward()
+        return x.grad
+
+    assert_same(empty_pick_backward(tinytorch), empty_pick_backward(torch))

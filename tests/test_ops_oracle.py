@@ -291,6 +291,18 @@ def test_clamp_with_tensor_bounds(data, dtype, which, shapes3):
     check(lambda: tinytorch.clamp(ta, low_t, high_t), lambda: torch.clamp(xa, low_x, high_x))
 
 
+@SETTINGS
+@given(st.data(), st.sampled_from(DTYPES), shapes, bounds, st.sampled_from(DTYPES), st.integers(0, 1),
+       st.booleans())
+def test_clamp_with_a_number_and_a_tensor(data, dtype, shape, number, bound_dtype, bound_dim, number_first):
+    """A 0-d tensor bound beside a number is read as a number (torch's parser picks the
+    overload of two numbers); a bound with dims beside a number is a TypeError."""
+    ta, xa = from_numpy_pair(data.draw(arrays(dtype, shape)))
+    tb, xb = from_numpy_pair(data.draw(arrays(bound_dtype, (1,) * bound_dim)))
+    order = (lambda n, t: (n, t)) if number_first else (lambda n, t: (t, n))
+    check(lambda: tinytorch.clamp(ta, *order(number, tb)), lambda: torch.clamp(xa, *order(number, xb)))
+
+
 where_operand = st.one_of(st.sampled_from(DTYPES), st.sampled_from([1, -2.5, True]))
 
 

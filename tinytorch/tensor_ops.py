@@ -170,6 +170,12 @@ class TensorOps:
     def clone(self): return ops.clone(self)
     def __getitem__(self, index): return ops.getitem(self, index)
     def __setitem__(self, index, value): ops.setitem(self, index, value)
+    def index_put_(self, indices, values, accumulate=False):
+        return ops.index_put(self, indices, values, accumulate, inplace=True, argument=0)
+
+    def index_put(self, indices, values, accumulate=False):
+        return ops.index_put(self, indices, values, accumulate, argument=0)
+    def nonzero(self, *, as_tuple=False): return ops.nonzero(self, as_tuple=as_tuple)
 
     @property
     def T(self):

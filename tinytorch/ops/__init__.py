@@ -2,11 +2,11 @@
 
     arithmetic      + - * / // % ** and negation
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp
-    comparison      == < ..., logic and bitwise ops, where, maximum, minimum
+    comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
     views        view, reshape, transpose, permute, expand, squeeze, select, slice...
-    indexing     [] with ints, slices, masks and index tensors
+    indexing     [] with ints, slices, masks and index tensors; index_put
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     joining      cat, stack
     copying      clone, to
@@ -16,10 +16,10 @@ from .copying import clone, to
 from .arithmetic import add, div, floor_divide, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
-    le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, where,
+    le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,
 )
 from .math_functions import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin, sqrt, tanh
-from .indexing import getitem, setitem
+from .indexing import getitem, index_put, setitem
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack
 from .linalg import dot, matmul, mm

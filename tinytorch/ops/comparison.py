@@ -129,8 +129,16 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return elementwise_result(close, BOOL, a._storage.device, (a, b))
 
 
-def where(condition, x, y):
-    """x where condition is True, else y; x and y may be numbers."""
+_NOT_GIVEN = object()
+
+
+def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN):
+    """x where condition is True, else y; x and y may be numbers. With the
+    condition alone: where it holds, as nonzero(condition, as_tuple=True)."""
+    if x is _NOT_GIVEN and y is _NOT_GIVEN:
+        return nonzero(condition, as_tuple=True)
+    if x is _NOT_GIVEN or y is _NOT_GIVEN:
+        raise TypeError("where() takes a condition alone, or a condition, an input and an other")
     condition = _where_condition(condition)
     like = x if type(x) is Tensor else y if type(y) is Tensor else condition
     for t in (x, y):
@@ -147,6 +155,26 @@ def where(condition, x, y):
     if needs_grad(x, y):
         record(WhereBackward0(), out, (x, y), saved=(condition,))
     return out
+
+
+def nonzero(a, *, as_tuple=False):
+    """The indices of a's nonzero (True) elements, in row-major order: an
+    (n, a.dim()) int64 tensor, or with `as_tuple` one 1-d tensor per dim.
+    Laid out as PyTorch lays it out: each dim's indices side by side in memory
+    (strides (1, n)), and as_tuple's tensors are views of its columns."""
+    require_tensor("nonzero", a, "input", 1)
+    xp = xp_of(a)
+    if a.dim() == 0:
+        positions = xp.zeros((int(bool(a._data)), 0), dtype=xp.int64)
+    else:
+        positions = xp.stack(xp.nonzero(a._data), axis=1).astype(xp.int64)  # (n, dim), each column in turn
+    n = positions.shape[0]
+    out = from_array(positions, dtypes.int64, a._storage.device, (1, n))
+    if not as_tuple:
+        return out
+    if a.dim() == 0:  # PyTorch unsqueezes a 0-d input first: one tensor of 0s, one per hit
+        return (from_array(xp.zeros(n, dtype=xp.int64), dtypes.int64, a._storage.device),)
+    return tuple(out.select(1, d) for d in range(a.dim()))
 
 
 def _where_condition(condition):

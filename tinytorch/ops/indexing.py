@@ -359,8 +359,8 @@ class IndexBackward0(Node):
 def scatter_add_into_zeros(grad, shape, np_index):
     from ..creation import zeros
     out = zeros(shape, dtype=grad.dtype, device=grad.device)
-    xp = xp_of(grad)
-    xp.add.at(out._data, np_index, grad._data)
+    if grad.numel():  # an empty index picks nothing, whatever its positions say (as in PyTorch)
+        xp_of(grad).add.at(out._data, np_index, grad._data)
     if needs_grad(grad):
         record(IndexPutBackward(np_index), out, (grad,))
     return out
@@ -412,9 +412,9 @@ def setitem(a, index, value):
         from ..creation import full
         value = full((), value.item(), dtype=target.dtype, device=target.device)
     value = _check_index_put(target, np_index, value)
-    if 0 not in result_shape(target, np_index):  # else nothing to write
+    if 0 not in result_shape(target, np_index):  # an empty pick writes nothing, whatever its positions
         check_bounds(target, np_index)
-        index_put_(target, np_index, value)
+    index_put_(target, np_index, value, _indices_as_given(advanced))  # recorded even when it writes nothing
     return a
 
 
@@ -442,23 +442,56 @@ def _check_index_put(target, np_index, value):
     return value
 
 
-def index_put_(t, np_index, value):
-    """t[advanced index] = value."""
+def index_put_(t, np_index, value, indices, accumulate=False):
+    """t[advanced index] = value, or += with `accumulate` (a position picked twice
+    then gets both values); `indices`: the index tensors as given (PyTorch's
+    _saved_indices of the node)."""
     check_inplace(t, value)
-    if not isinstance(value, Tensor):
-        from ..creation import tensor
-        value = tensor(value, dtype=t.dtype, device=t.device)
     result = from_array(t._data.copy(), t.dtype, t.device)
-    try:
-        result._data[np_index] = value._data.astype(t.dtype.numpy, copy=False)
-    except ValueError:
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {S.list_repr(value._shape)} cannot be broadcast to indexing "
-            f"result of shape {S.list_repr(t._data[np_index].shape)}"
-        ) from None
+    values = value._data.astype(t.dtype.numpy, copy=False)
+    picked = result_shape(t, np_index)
+    if 0 in picked:
+        # An empty pick writes nothing, and its positions are never read (as in PyTorch):
+        # 0 stands in for each, a position every non-empty dim has, for write and backward.
+        np_index = tuple(item if isinstance(item, slice) or t._shape[d] == 0 else xp_of(t).zeros_like(item)
+                         for d, item in enumerate(np_index))
+    elif accumulate:
+        xp_of(t).add.at(result._data, np_index, xp_of(t).broadcast_to(values, picked))
+    else:
+        result._data[np_index] = values
     if needs_grad(t, value):
-        record(IndexPutBackward0(np_index), result, (t, value))
+        # The indices are saved as PyTorch saves them: freed by backward.
+        record(IndexPutBackward0(accumulate), result, (t, value), saved=(indices, np_index))
     return write(t, result, positions=np_index, overlap_ok=True)
+
+
+def index_put(a, indices, values, accumulate=False, inplace=False, argument=1):
+    """torch.index_put and Tensor.index_put(_): a[indices] = values (or += with
+    `accumulate`), `indices` a tuple of index tensors for the first dims.
+    `argument`: where `indices` sits in the call, for PyTorch's messages (1 for
+    torch.index_put(a, indices, ...), 0 for the methods)."""
+    name = "index_put_" if inplace else "index_put"
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                        f"{python_type_name(indices)}")
+    for i, t in enumerate(indices):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got {python_type_name(t)}")
+    if not indices:
+        raise RuntimeError("sym_strides() called on an undefined Tensor")  # PyTorch's words for an empty tuple
+    if len(indices) > a.dim():
+        raise IndexError(f"too many indices for tensor of dimension {a.dim()} (got {len(indices)})")
+    advanced, dim = [], 0
+    for t in indices:
+        advanced.append((dim, t))
+        dim += _dims_indexed(t)
+    target = a if inplace else a.clone()
+    _check_index_devices(target, advanced)
+    np_index = numpy_index(target, advanced)
+    values = _check_index_put(target, np_index, values)
+    if 0 not in result_shape(target, np_index):
+        check_bounds(target, np_index)
+    return index_put_(target, np_index, values, tuple(indices), accumulate)
 
 
 class IndexPutBackward0(Node):
@@ -466,17 +499,23 @@ class IndexPutBackward0(Node):
     for value the gradient at idx (the engine sums it down to value's shape, if
     value was broadcast)."""
 
-    def __init__(self, np_index):
+    saved_names = ("indices",)
+    saved_settings = ("accumulate",)
+
+    def __init__(self, accumulate):
         super().__init__()
-        self.np_index = np_index
+        self.accumulate = accumulate  # added to what was there, or replaced it
 
     def backward(self, grad):
+        indices, np_index = self.saved_tensors
+        if self.accumulate:
+            return grad, gather(grad, np_index, indices)  # the old values were kept: all of grad flows back
         # Overwritten positions get nothing from the old values: chosen as 0 (a product
         # with a mask would give nan where the gradient is inf), with ops, so that the
         # gradient can be differentiated again.
         overwritten = xp_of(grad).zeros(grad._shape, dtype=bool)
-        overwritten[self.np_index] = True
-        return where(from_array(overwritten, dtypes.bool_, grad.device), 0, grad), gather(grad, self.np_index)
+        overwritten[np_index] = True
+        return where(from_array(overwritten, dtypes.bool_, grad.device), 0, grad), gather(grad, np_index, indices)
 
 
 def _value_tensor(a, value):

@@ -340,6 +340,8 @@ class CopySlices(Node):
         return "tinytorch::autograd::CopySlices"
 
     def backward(self, grad):
+        if self.fn is None:
+            raise RuntimeError(messages.GRAPH_FREED)
         # The gradient laid out in memory exactly like the base, so the view's
         # strides and offset pick out the same part of it.
         result = zeros_in_layout(*self.base_layout).copy_(grad)
@@ -352,8 +354,12 @@ class CopySlices(Node):
         return (result,) + tuple(grads[1:])
 
     def release(self):
-        self.fn.release()  # what CopySlices keeps for backward is what fn saved
+        """After backward, PyTorch's CopySlices lets go of fn itself, so a second
+        backward through it fails even when fn saved nothing."""
+        if self.fn is not None:
+            self.fn.release()
+            self.fn = None
 
     @property
     def _freed(self):
-        return self.fn._freed
+        return self.fn is None

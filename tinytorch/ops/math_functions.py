@@ -8,6 +8,7 @@ and can be differentiated again.
 """
 from ..autograd import grad_mode
 from ..autograd.graph import Node
+from ..exact.arguments import invalid_combination, python_type_name
 from ..exact.scalars import as_scalar
 from ..strides import broadcast_shapes
 from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, xp_of, zeros_like_grad
@@ -210,6 +211,11 @@ class SignBackward0(Node):
 def clamp(a, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("tinytorch.clamp: At least one of 'min' or 'max' must not be None")
+    if any(type(b) is not Tensor and b is not None for b in (min, max)):
+        # PyTorch detail: beside a number, a 0-d tensor bound is read as a number (its
+        # argument parser picks clamp's overload of two numbers).
+        min, max = (b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
+
     if type(min) is Tensor or type(max) is Tensor:
         return _clamp_by_tensors(a, min, max)
     min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
@@ -249,7 +255,11 @@ def _clamp_by_tensors(a, min, max):
     """clamp with tensor bounds, which broadcast with a; nan in a bound gives nan."""
     bounds = [b for b in (min, max) if b is not None]
     if any(type(b) is not Tensor for b in bounds):
-        raise TypeError("clamp(): the bounds must both be Tensors or both be numbers, not a mix")
+        got = ["Tensor" if type(v) is Tensor else python_type_name(v) for v in (a, min, max)]
+        raise TypeError(invalid_combination("clamp", got, [
+            "(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+            "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)",
+        ]))
     for b in bounds:
         same_device(a, b)
     d = dtypes.result_type(a, *bounds)

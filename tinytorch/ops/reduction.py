@@ -63,6 +63,9 @@ def _reduce(name, a, dims, keepdim, d):
     """sum, prod or mean of a over dims, computed in dtype d (the input is cast
     first, as PyTorch does with dtype=). Half precision adds up in float32, as
     PyTorch does, so a long sum does not lose every digit."""
+    if needs_grad(a) and not d.is_floating_point:
+        # The result would need a gradient, and an integer has none (PyTorch's set_history).
+        raise RuntimeError(f"Autograd not support dtype: {type_name(d)}")
     xp = xp_of(a)
     compute = dtypes.float32 if d is dtypes.float16 else d
     # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
