@@ -37,6 +37,17 @@ def set_items(t, index, value):
     t[index] = value
 
 
+def write_operand_then_backward(L, op):
+    """op(x, c), then c written in place, then backward: an error exactly when the
+    node saved c (PyTorch saves an operand only for a gradient that needs it)."""
+    x = L.ones(3, requires_grad=True)
+    c = L.full((3,), 2.0)
+    y = op(L, x, c)
+    c.mul_(7)
+    y.sum().backward()
+    return x.grad
+
+
 # name -> expression; the message must match too.
 SAME_MESSAGE = {
     # dtypes an op does not support
@@ -189,3 +200,24 @@ def test_in_place_ops_refuse_an_operand_that_partly_overlaps(write):
     does (its result would depend on the order elements are written); the same tensor
     or disjoint memory is fine."""
     oracle.assert_same_outcome(lambda: write(tinytorch).tolist(), lambda: write(torch).tolist())
+
+
+def test_an_operand_not_saved_may_be_written_before_backward():
+    """remainder(x, c) saves nothing when c needs no gradient (x's is grad itself), so
+    writing c afterwards is fine in PyTorch, and must be here."""
+    def remainder(L):
+        return write_operand_then_backward(L, lambda L, x, c: L.remainder(x, c))
+
+    oracle.assert_same_values(remainder(tinytorch), remainder(torch))
+
+
+def test_an_operand_saved_is_checked_even_when_backward_does_not_read_it():
+    """div with a rounding mode has a zero gradient, yet PyTorch saves the divisor for
+    the dividend's gradient and checks it: writing it first is an error (compared up
+    to its hint, which names torch's anomaly mode)."""
+    errors = []
+    for L in (tinytorch, torch):
+        with pytest.raises(RuntimeError) as caught:
+            write_operand_then_backward(L, lambda L, x, c: L.div(x, c, rounding_mode="trunc"))
+        errors.append(str(caught.value).split("Hint:")[0])
+    assert errors[0] == oracle.tinytorch_message(errors[1])

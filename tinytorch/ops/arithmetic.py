@@ -253,6 +253,7 @@ class DivBackward2(Node):
         self.rounding_mode = rounding_mode
 
     def backward(self, grad):
+        self.saved_tensors  # unpacked all the same, as PyTorch does: an operand written since is an error
         zero = grad * 0
         return zero, zero
 
@@ -378,7 +379,9 @@ def remainder(a, b):
         if type(a) is not Tensor:
             record(NotImplemented_(), out, (b,))  # PyTorch has no derivative for number % tensor
         elif type(b) is Tensor:
-            record(RemainderBackward1(), out, (a, b), saved=(a, b))
+            # Both are needed for b's gradient only (a's is grad itself): saved only then, as in PyTorch.
+            keep = needs_grad(b)
+            record(RemainderBackward1(), out, (a, b), saved=(a if keep else None, b if keep else None))
         else:
             record(RemainderBackward0(), out, (a,))  # a number divisor: one input, nothing saved
     return out

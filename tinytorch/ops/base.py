@@ -46,12 +46,8 @@ def record(node, outputs, inputs, saved=None):
         return outputs
     edges, metas = [], []
     for t in inputs:
-        if type(t) is Tensor and t._requires_grad:
-            edges.append(gradient_edge(t) or _NO_EDGE)
-            metas.append(tensor_meta(t))
-        else:
-            edges.append(_NO_EDGE)
-            metas.append(None)
+        edges.append(gradient_edge(t) or _NO_EDGE if type(t) is Tensor and t._requires_grad else _NO_EDGE)
+        metas.append(tensor_meta(t) if type(t) is Tensor else None)
     node.next_functions = tuple(edges)
     node.input_meta = tuple(metas)
     if type(outputs) is Tensor:
