@@ -301,8 +301,31 @@ def custom_function_outputs(m):
         yield lambda: out.grad_fn
 
 
+def base_that_starts_to_require_grad(m):
+    """Found by the random programs: views made before their base required grad
+    (in no_grad mode or not) require grad as soon as it does, whether by
+    requires_grad_() or by an in-place write with a tensor that requires grad."""
+    base = m.ones(2, 3)
+    view, view_of_view = base[0], base[0][1:]
+    with m.no_grad():
+        no_grad_view = base[1]
+    base.requires_grad_()
+    for v in (view, view_of_view, no_grad_view):
+        yield lambda v=v: (v.requires_grad, v.is_leaf)
+    out = (view * 2).sum()
+    yield lambda: out
+    out.backward()
+    yield lambda: (base.grad, view.grad)
+    other = m.zeros(2)
+    with m.no_grad():
+        later = other[:]
+    other.mul_(m.ones(2, requires_grad=True))
+    yield lambda: later.requires_grad
+    yield lambda: later.is_leaf  # its base was written: PyTorch refuses to say
+
+
 PROGRAMS = [
-    view_of_a_leaf, view_of_a_non_leaf, base_written_in_no_grad_mode, written_through_another_view,
+    base_that_starts_to_require_grad, view_of_a_leaf, view_of_a_non_leaf, base_written_in_no_grad_mode, written_through_another_view,
     written_through_another_no_grad_view, written_through_a_detached_alias, written_through_data,
     base_that_does_not_require_grad, views_of_a_no_grad_view, no_grad_view_of_a_view, writes_that_are_refused,
     requires_grad_of_the_view, autograd_grad_of_the_view, saved_then_written, custom_function_outputs,

@@ -246,6 +246,11 @@ class Tensor(TensorOps):
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
+        if requires_grad and self._views:
+            for ref in list(self._views.values()):  # views made before now follow, as in PyTorch
+                view = ref()
+                if view is not None:
+                    ops.views.follow_base_requires_grad(view)
         return self
 
     @property

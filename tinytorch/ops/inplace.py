@@ -19,7 +19,7 @@ from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, t
 from .copying import zeros_in_layout
 from .arithmetic import add, div, mul, pow, sub
 from .math_functions import clamp
-from .views import as_strided
+from .views import as_strided, follow_base_requires_grad
 
 
 def check_inplace(t, *others):
@@ -301,7 +301,11 @@ def _refresh_views(base, also=None):
     if also is not None and all(view is not also for view in views):  # `in` would compare values
         views.append(also)
     for view in views:
-        if view is not None:
+        if view is None:
+            continue
+        if view._creation_meta is not None:
+            follow_base_requires_grad(view)  # never rebased (check_view_not_rebased)
+        else:
             _view_of_new_history(base, view)
 
 

@@ -36,10 +36,9 @@ def follow_view_rules(view, a):
         view._unversioned = True
     if not grad_mode.state.enabled:
         mark_creation(view, "no_grad_mode")
-    elif a._creation_meta is None:
-        _remember_view(view)
-    else:
+    elif a._creation_meta is not None:
         mark_creation(view, a._creation_meta)  # a view of such a view is just as restricted
+    _remember_view(view)
 
 
 def mark_creation(view, creation_meta):
@@ -50,15 +49,24 @@ def mark_creation(view, creation_meta):
     gradient reaches the base through it."""
     view._creation_meta = creation_meta
     view._grad_fn_version = view._storage._version
-    view._requires_grad_from_base = view._grad_fn is None and view._base._requires_grad
-    if view._requires_grad_from_base:
-        view._requires_grad = True
+    follow_base_requires_grad(view)
+
+
+def follow_base_requires_grad(view):
+    """A view with no history of its own requires grad whenever its base does, as
+    in PyTorch, even one made before the base did; no gradient reaches the base
+    through it, and it has no .grad of its own (engine.gradient_edge) unless
+    asked for with requires_grad_()."""
+    if view._grad_fn is None and not view._requires_grad and view._base._requires_grad:
+        view._requires_grad = view._requires_grad_from_base = True
 
 
 def _remember_view(view):
     """The base keeps weak references to its views: after an in-place write
     through any of them, all get a grad_fn that reads the base's new history
-    (see ops/inplace.py). Views marked by mark_creation are not remembered."""
+    (see ops/inplace.py), except those marked by mark_creation, which only
+    start to require grad with their base; and when the base is made to
+    require grad, its views follow (follow_base_requires_grad)."""
     base = view._base
     views = base._views
     if views is None:
