@@ -153,7 +153,9 @@ def _assert_same_result(got, expected, rtol, atol):
         for g, e in zip(got, expected):
             _assert_same_result(g, e, rtol, atol)
     else:
-        assert type(got) is type(expected) and got == expected, f"tinytorch returned {got!r}, torch {expected!r}"
+        # floats by repr, so that nan matches nan and -0.0 does not match 0.0
+        same = repr(got) == repr(expected) if isinstance(expected, float) else got == expected
+        assert type(got) is type(expected) and same, f"tinytorch returned {got!r}, torch {expected!r}"
 
 
 def shares_storage(a, b):

@@ -400,3 +400,35 @@ def test_the_gradient_of_squeeze_is_laid_out_as_torchs(squeeze):
         (grad,) = lib.autograd.grad(squeeze(x).sum(), [x])
         strides.append((tuple(grad.shape), grad.stride()))
     assert strides[0] == strides[1]
+
+
+# -- gradients back through a view chain ------------------------------------------------
+GRAD_OPS = {"abs": lambda t: t.abs(), "neg": lambda t: -t, "mul": lambda t: t * 2, "square": lambda t: t * t,
+            "sum": lambda t: t}
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), st.sampled_from(sorted(GRAD_OPS)), st.booleans())
+def test_gradients_back_through_view_chains_are_laid_out_as_torchs(chain, op, with_grad):
+    """The leaf's .grad (or autograd.grad's result) after a view chain and one op: its
+    values and strides follow torch's, which keeps a gradient as its backward made it
+    when the layout allows ("stealing" it, a view of a fresh buffer included) and lays
+    out a copy like the leaf otherwise."""
+    shape, _, steps = chain
+    results = []
+    for lib in (tinytorch, torch):
+        x = lib.arange(math.prod(shape), dtype=lib.float32).reshape(shape).requires_grad_()
+        t = x
+        for step in steps:
+            nxt, error = outcome(lambda: apply(lib, t, step))
+            if error is not None:
+                break
+            t = nxt
+        out = GRAD_OPS[op](t).sum()
+        if with_grad:
+            (grad,) = lib.autograd.grad(out, [x])
+        else:
+            out.backward()
+            grad = x.grad
+        results.append(grad)
+    assert_same(*results)

@@ -73,6 +73,8 @@ class TensorOps:
     def neg(self): return ops.neg(self)
     def matmul(self, other): return ops.matmul(self, other)
     def mm(self, other): return ops.mm(self, other)
+    def bmm(self, other): return ops.bmm(self, other)
+    def mv(self, other): return ops.mv(self, other)
     def dot(self, other): return ops.dot(self, other)
 
     multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div

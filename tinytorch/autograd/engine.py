@@ -223,23 +223,27 @@ _LEAF_FIRST = float("-inf")
 
 
 def _references(holder):
-    """How many references there are to the tensor in holder[0], and to its
-    storage. A gradient that only the engine's buffer refers to can become a
-    leaf's .grad without a copy (PyTorch checks the same: "stealing" it)."""
+    """How many references there are to the tensor in holder[0], to its base if
+    it is a view, and to its storage. A gradient that only the engine's buffer
+    refers to can become a leaf's .grad without a copy (PyTorch checks the same:
+    "stealing" it), and so can a view of a base that only the view refers to."""
     tensor = holder[0]
-    return sys.getrefcount(tensor), sys.getrefcount(tensor._storage)
+    base = tensor._base
+    return sys.getrefcount(tensor), base is not None and sys.getrefcount(base), sys.getrefcount(tensor._storage)
 
 
 class _Probe:
-    __slots__ = ("_storage",)
+    __slots__ = ("_base", "_storage")
 
-    def __init__(self):
-        self._storage = object()
+    def __init__(self, base=None):
+        self._base = base
+        self._storage = object() if base is None else base._storage
 
 
-# The counts for an object held by nothing but the holder (and one tensor for
-# its storage), measured the same way, so they fit whatever Python runs this.
-_UNSHARED = _references([_Probe()])
+# The counts for a tensor held by nothing but the holder, and for such a view of a
+# base held by nothing but the view, measured the same way, so they fit whatever
+# Python runs this.
+_UNSHARED = {_references([_Probe()]), _references([_Probe(_Probe())])}
 
 
 def _count_dependencies(roots):
@@ -359,7 +363,7 @@ def _accumulate(node, grads):
     """A leaf's gradient goes into .grad. One that nothing else refers to (the
     engine's buffer held it alone: _references) is taken as it is, not copied."""
     if grads[0] is not None:
-        unshared = _references(grads) == _UNSHARED  # counted before the call below holds it too
+        unshared = _references(grads) in _UNSHARED  # counted before the call below holds it too
         node.accumulate(grads[0], unshared)
     if node._post_hooks is not None:
         _run_post_hooks(node, (), grads)

@@ -22,7 +22,7 @@ from .math_functions import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin,
 from .indexing import getitem, index_put, setitem
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack
-from .linalg import dot, matmul, mm
+from .linalg import bmm, dot, matmul, mm, mv
 from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
 from .views import (
     alias, as_strided, expand, flatten, narrow, permute, reshape, select, squeeze, t, transpose, unflatten,

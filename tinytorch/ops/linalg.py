@@ -24,8 +24,9 @@ def _check_tensors(name, a, b, other="other"):
     same_device(a, b)
 
 
-def _product(a, b, bool_kernel):
-    """a @ b on arrays (already checked): the values, as a new tensor.
+def _product(a, b, bool_kernel, dtype=None):
+    """a @ b on arrays (already checked): the values, as a new tensor of a's dtype
+    (or `dtype`).
 
     Half precision multiplies in float32 and rounds once at the end, as PyTorch
     does on the CPU. PyTorch has no bool kernel, but an empty product needs no
@@ -33,12 +34,17 @@ def _product(a, b, bool_kernel):
     xp = xp_of(a)
     x, y = a._data, b._data
     if a.dtype is dtypes.bool_:
-        if x.size and y.size and x.shape[-1]:
+        if _needs_kernel(a, b):
             raise NotImplementedError(f"\"{bool_kernel}\" not implemented for 'Bool'")
         x, y = x.astype(xp.uint8), y.astype(xp.uint8)
     elif a.dtype is dtypes.float16:
         x, y = x.astype(xp.float32), y.astype(xp.float32)
-    return from_array(xp.matmul(x, y), a.dtype, a.device)
+    return from_array(xp.matmul(x, y), dtype or a.dtype, a.device)
+
+
+def _needs_kernel(a, b):
+    """Whether a @ b has anything to add up: no empty result, no empty sum."""
+    return bool(a.numel() and b.numel() and a._shape[-1])
 
 
 # -- dot, mv, mm, bmm: the four kernels ------------------------------------------------
@@ -74,6 +80,8 @@ class DotBackward0(Node):
 
 def mv(a, b):
     _check_tensors("mv", a, b, "vec")
+    if a.dim() == 0:  # PyTorch sizes its output by a.size(0) before any check
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if a.dim() != 2 or b.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {b.dim()}")
     if a._shape[1] != b._shape[0]:
@@ -146,9 +154,11 @@ def bmm(a, b):
             f"Expected size for first two dimensions of batch2 tensor to be: [{a._shape[0]}, {a._shape[2]}] "
             f"but got: [{b._shape[0]}, {b._shape[1]}]."
         )
-    if a.dtype is not b.dtype:
+    # PyTorch's bmm makes its result with mat2's dtype and compares dtypes only in
+    # its kernel, after the bool check: a product with nothing to add up skips both.
+    if a.dtype is not b.dtype and a.dtype is not dtypes.bool_ and _needs_kernel(a, b):
         raise RuntimeError(f"expected scalar type {type_name(a.dtype)} but found {type_name(b.dtype)}")
-    out = _product(a, b, "bmm")
+    out = _product(a, b, "bmm", dtype=b.dtype)
     if needs_grad(a, b):
         record(BmmBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
     return out
