@@ -131,6 +131,20 @@ def test_layout_of_grad_follows_the_leaf():
     assert tt.stride() == th.stride()
 
 
+def test_grads_from_cat_are_slices_of_one_gradient_as_in_torch():
+    """cat's backward hands each input a slice of the incoming gradient; the engine
+    takes each slice as that leaf's .grad (PyTorch "steals" a gradient nothing else
+    holds), so the .grads share one memory, at torch's offsets."""
+    seen = []
+    for m in (tinytorch, torch):
+        a, b = m.ones(2, requires_grad=True), m.ones(3, requires_grad=True)
+        m.cat([a, b]).backward(m.arange(5.0))
+        shared = a.grad.untyped_storage().data_ptr() == b.grad.untyped_storage().data_ptr() \
+            if m is torch else a.grad._storage is b.grad._storage
+        seen.append((a.grad.tolist(), a.grad.storage_offset(), b.grad.storage_offset(), b.grad.stride(), shared))
+    assert seen[0] == seen[1]
+
+
 # -- autograd.grad ------------------------------------------------------------------------
 def test_grad_returns_a_tuple_and_leaves_dot_grad_alone():
     def run(m):

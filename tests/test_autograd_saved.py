@@ -70,6 +70,7 @@ CASES = [
     ("mv (matmul of a matrix and a vector)", lambda lib, a, b: a @ b, "ab"),
     ("mm", lambda lib, a, b: a.mm(a.t()), "a"),
     ("mm, only a", lambda lib, a, b: a.mm(lib.ones(3, 2)), "a"),
+    ("mm of transposed inputs", lambda lib, a, b: a.t().mm(a * 2), "a"),  # column-major: strides kept
     ("sum", lambda lib, a, b: a.sum(), "a"),
     ("sum dim", lambda lib, a, b: a.sum(1), "a"),
     ("mean", lambda lib, a, b: a.mean(), "a"),

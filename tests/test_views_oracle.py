@@ -408,12 +408,13 @@ GRAD_OPS = {"abs": lambda t: t.abs(), "neg": lambda t: -t, "mul": lambda t: t * 
 
 
 @settings(max_examples=300, deadline=None)
-@given(chains(), st.sampled_from(sorted(GRAD_OPS)), st.booleans())
-def test_gradients_back_through_view_chains_are_laid_out_as_torchs(chain, op, with_grad):
-    """The leaf's .grad (or autograd.grad's result) after a view chain and one op: its
-    values and strides follow torch's, which keeps a gradient as its backward made it
-    when the layout allows ("stealing" it, a view of a fresh buffer included) and lays
-    out a copy like the leaf otherwise."""
+@given(chains(), st.sampled_from(sorted(GRAD_OPS)), st.sampled_from(["backward", "grad", "second"]))
+def test_gradients_back_through_view_chains_are_laid_out_as_torchs(chain, op, how):
+    """The leaf's .grad (or autograd.grad's result, or a second derivative) after a
+    view chain and one op: its values and strides follow torch's, which keeps a
+    gradient as its backward made it when the layout allows ("stealing" it, a view
+    of a fresh buffer included) and lays out a copy like the leaf otherwise. Chains
+    of as_strided with overlapping inputs share gradients out as torch does."""
     shape, _, steps = chain
     results = []
     for lib in (tinytorch, torch):
@@ -425,10 +426,22 @@ def test_gradients_back_through_view_chains_are_laid_out_as_torchs(chain, op, wi
                 break
             t = nxt
         out = GRAD_OPS[op](t).sum()
-        if with_grad:
-            (grad,) = lib.autograd.grad(out, [x])
-        else:
+        if how == "backward":
             out.backward()
-            grad = x.grad
-        results.append(grad)
-    assert_same(*results)
+            results.append(x.grad)
+        elif how == "grad":
+            results.append(lib.autograd.grad(out, [x])[0])
+        else:
+            (first,) = lib.autograd.grad(out, [x], create_graph=True)
+            weights = lib.arange(first.numel(), dtype=lib.float32).reshape(tuple(first.shape))
+            second = lib.autograd.grad((first * weights).sum(), [x], allow_unused=True)[0] \
+                if first.requires_grad else None
+            results.append((first.detach(), second))
+    if how == "second":
+        assert_same(results[0][0], results[1][0])
+        assert (results[0][1] is None) == (results[1][1] is None)
+        if results[1][1] is not None:  # values only: torch may answer with a ZeroTensor, which has no memory
+            want = results[1][1]
+            assert_same_values(results[0][1], torch.zeros(want.shape) if want._is_zerotensor() else want)
+    else:
+        assert_same(*results)

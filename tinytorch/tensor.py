@@ -56,9 +56,9 @@ class Tensor(TensorOps):
     # A view made in no_grad mode (or returned by a custom Function) may not be
     # rebased onto its base's new history after an in-place write. PyTorch's
     # CreationMeta: "no_grad_mode", "in_custom_function" or "multi_output_node"
-    # (see ops/inplace.py, check_view_not_rebased).
+    # (see ops/inplace.py, refresh_view_history).
     _creation_meta = None
-    _grad_fn_version = 0  # for such a view: the storage version its grad_fn was made for
+    _grad_fn_version = 0  # for a view: the storage version its grad_fn was made for (PyTorch's attr_version)
     _requires_grad_from_base = False  # such a view requires grad only because its base does
     # True for `.data` and its views: PyTorch gives `.data` a version counter of its
     # own, so writes through it never trip autograd's "modified by an inplace
@@ -211,11 +211,11 @@ class Tensor(TensorOps):
     @property
     def grad_fn(self):
         """The node that made this tensor (None for a leaf). A property, not a
-        plain attribute, for one case: a view made in no_grad mode (or returned
-        by a custom Function) refuses to answer once its memory was written in
-        place (see ops/inplace.py, check_view_not_rebased)."""
-        if self._creation_meta is not None:
-            check_view_not_rebased(self)
+        plain attribute, for views: once memory a view shares was written in
+        place, its grad_fn is made anew from its base's history (see
+        ops/inplace.py, refresh_view_history)."""
+        if self._base is not None and self._grad_fn_version != self._storage._version:
+            refresh_view_history(self)
         return self._grad_fn
 
     @property
@@ -236,7 +236,7 @@ class Tensor(TensorOps):
             if requires_grad:
                 del self._requires_grad_from_base
             return self
-        if self._grad_fn is not None:
+        if self._grad_fn is not None:  # PyTorch asks is_leaf() without refreshing a view's history
             if requires_grad:
                 return self
             raise RuntimeError(
@@ -260,7 +260,7 @@ class Tensor(TensorOps):
 
     @property
     def grad(self):
-        if self._grad_fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad:  # as in requires_grad_
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -326,7 +326,7 @@ class Tensor(TensorOps):
 
     def retain_grad(self):
         """Keep .grad for this non-leaf after backward (leaves keep it anyway)."""
-        if self._grad_fn is None:
+        if self._grad_fn is None:  # as in requires_grad_
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
@@ -494,4 +494,4 @@ def on_device(t, device):
 
 from . import ops, tensor_ops  # noqa: E402  (ops import Tensor, so they come once it exists)
 tensor_ops.ops = ops
-from .ops.inplace import check_view_not_rebased  # noqa: E402
+from .ops.inplace import refresh_view_history  # noqa: E402

@@ -42,6 +42,7 @@ import itertools
 import sys
 
 from . import grad_mode
+from ..exact.layout import is_non_overlapping_and_dense
 from ..strides import broadcast_shapes as _broadcast_shape
 from .graph import AccumulateGrad, accumulator_for
 
@@ -172,18 +173,22 @@ class GraphTask:
         priority = _LEAF_FIRST if type(node) is AccumulateGrad else -node._sequence_nr
         heapq.heappush(self.ready, (priority, next(self._order), node))
 
-    def run_next(self):
+    def run_next(self, report=True):
         """Receive, run, send: run the next ready node; return (node, the
-        gradients it received, what it sent on)."""
+        gradients it received, what it sent on). report=False keeps no copy of
+        what was sent, so that the buffers alone hold it (see _add_to_buffer)."""
         node = heapq.heappop(self.ready)[2]
         needed = self.needed is None or node in self.needed
         grads = self._receive(node, needed)
         if not needed:
             # Not on the way to what was asked for: skipped, and so is everything below it.
             return node, grads, (None,) * len(node.next_functions)
-        grad_inputs = _run_node(node, grads, self.retain_graph)
-        self._send(node, grad_inputs)
-        return node, grads, grad_inputs
+        sending = list(_run_node(node, grads, self.retain_graph))
+        if not report:
+            grads = None  # a gradient passed through as it came is then held by `sending` alone
+        sent = tuple(sending) if report else None
+        self._send(node, sending)
+        return node, grads, sent
 
     def _receive(self, node, needed):
         """The gradients that arrived for node's outputs (summed in its buffer),
@@ -204,11 +209,12 @@ class GraphTask:
         for i, nr in captures:
             self.captured[i] = grads[nr]
 
-    def _send(self, node, grad_inputs):
-        """Add each gradient into the buffer of the node it goes to; a node whose
-        last dependency has delivered is ready."""
+    def _send(self, node, sending):
+        """Move each gradient into the buffer of the node it goes to (emptying
+        `sending`); a node whose last dependency has delivered is ready."""
         buffers, dependencies = self.buffers, self.dependencies
-        for (nxt, nr), grad in zip(node.next_functions, grad_inputs):
+        for i, (nxt, nr) in enumerate(node.next_functions):
+            grad, sending[i] = sending[i], None
             if nxt is None:
                 continue
             if grad is not None:
@@ -222,28 +228,25 @@ class GraphTask:
 _LEAF_FIRST = float("-inf")
 
 
-def _references(holder):
-    """How many references there are to the tensor in holder[0], to its base if
-    it is a view, and to its storage. A gradient that only the engine's buffer
-    refers to can become a leaf's .grad without a copy (PyTorch checks the same:
-    "stealing" it), and so can a view of a base that only the view refers to."""
-    tensor = holder[0]
-    base = tensor._base
-    return sys.getrefcount(tensor), base is not None and sys.getrefcount(base), sys.getrefcount(tensor._storage)
+def _references(holder, index=0):
+    """How many references there are to the tensor in holder[index], and to its
+    storage. PyTorch checks the same counts to reuse a gradient that only the
+    engine holds: to take it as a leaf's .grad without a copy ("stealing" it,
+    _accumulate), or to add another gradient into it in place (_add_to_buffer)."""
+    tensor = holder[index]
+    return sys.getrefcount(tensor), sys.getrefcount(tensor._storage)
 
 
 class _Probe:
-    __slots__ = ("_base", "_storage")
+    __slots__ = ("_storage",)
 
-    def __init__(self, base=None):
-        self._base = base
-        self._storage = object() if base is None else base._storage
+    def __init__(self):
+        self._storage = object()
 
 
-# The counts for a tensor held by nothing but the holder, and for such a view of a
-# base held by nothing but the view, measured the same way, so they fit whatever
-# Python runs this.
-_UNSHARED = {_references([_Probe()]), _references([_Probe(_Probe())])}
+# The counts for a tensor held by nothing but the holder, alone on its storage,
+# measured the same way, so they fit whatever Python runs this.
+_UNSHARED = _references([_Probe()])
 
 
 def _count_dependencies(roots):
@@ -363,7 +366,9 @@ def _accumulate(node, grads):
     """A leaf's gradient goes into .grad. One that nothing else refers to (the
     engine's buffer held it alone: _references) is taken as it is, not copied."""
     if grads[0] is not None:
-        unshared = _references(grads) in _UNSHARED  # counted before the call below holds it too
+        # Counted before the call below holds it too. As in PyTorch, only the tensor
+        # counts: a view of memory that other tensors share is taken all the same.
+        unshared = _references(grads)[0] == _UNSHARED[0]
         node.accumulate(grads[0], unshared)
     if node._post_hooks is not None:
         _run_post_hooks(node, (), grads)
@@ -382,18 +387,23 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
-    # Out of place: the same gradient tensor may be flowing along several edges.
-    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    if slots[nr] is None:
+        slots[nr] = grad
+    elif not grad_mode.state.enabled and _references(slots, nr) == _UNSHARED and \
+            is_non_overlapping_and_dense(slots[nr]._shape, slots[nr]._stride):
+        slots[nr].add_(grad)  # a gradient only the buffer holds, as PyTorch's InputBuffer adds in place
+    else:
+        slots[nr] = slots[nr] + grad  # the same gradient tensor may be flowing along other edges too
 
 
-def _step(task, create_graph):
+def _step(task, create_graph, report=True):
     """Run the task's next node, with grad mode on only for create_graph (then
     backward ops record a graph of their own). The mode is set per node, so
     code run between steps is unaffected."""
     previous = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
-        return task.run_next()
+        return task.run_next(report)
     finally:
         grad_mode.state.enabled = previous
 
@@ -410,9 +420,10 @@ def backward_steps(root_edges, root_grads, retain_graph=False, create_graph=Fals
 
 def run_backward(root_edges, root_grads, retain_graph=False, create_graph=False, capture=None, targets=None):
     """Run the whole backward pass; return the captured gradients (for autograd.grad).
-    What each step returns is dropped at once: a gradient nothing else holds can
-    then become a leaf's .grad without a copy (_accumulate)."""
+    No step is reported, so only the buffers hold each gradient on its way: one
+    that nothing else holds can then be added to in place (_add_to_buffer) and
+    become a leaf's .grad without a copy (_accumulate), as in PyTorch."""
     task = GraphTask(root_edges, root_grads, retain_graph, capture, targets)
     while task.ready:
-        _step(task, create_graph)
+        _step(task, create_graph, report=False)
     return task.captured

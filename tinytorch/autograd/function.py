@@ -220,12 +220,13 @@ def _view_of_input(t):
     """A new tensor object that views all of input t, with no history yet."""
     view = t.detach()
     view._base = t._base if t._base is not None else t
+    view._grad_fn_version = view._storage._version
     return view
 
 
 def _mark_view_outputs(ctx, outputs, args):
     """Outputs of forward that are views may not be rebased after an in-place
-    write (ops/inplace.py, check_view_not_rebased): their new grad_fn would
+    write (ops/inplace.py, refresh_view_history): their new grad_fn would
     bypass ctx's backward. PyTorch words it differently when forward has more
     than one differentiable output. Inputs handed back as they are (written in
     place, or with nothing recorded) are the caller's tensors: left alone."""

@@ -236,12 +236,13 @@ def accumulate_into(tensor, grad, unshared=False):
     """Add grad into tensor.grad, as PyTorch's AccumulateGrad does.
 
     The first gradient is stored laid out like the tensor itself (a transposed
-    parameter gets a transposed .grad). It is copied, so that .grad never shares
-    memory with a gradient that flows elsewhere, unless the engine found it
-    `unshared` (nothing else refers to it or its memory) and laid out right
-    already (fits_layout_of): then it is taken as it is. Later gradients are added in place, unless the graph of the backward
-    pass is being recorded (create_graph=True): then the sum is out of place,
-    so that .grad itself can be differentiated.
+    parameter gets a transposed .grad). It is copied, unless the engine found
+    it `unshared` (nothing else refers to that tensor object) and laid out
+    right already (fits_layout_of): then it is taken as it is, as PyTorch takes
+    it, even when it views part of a bigger gradient (cat's backward hands each
+    input a slice of one). Later gradients are added in place, unless the graph
+    of the backward pass is being recorded (create_graph=True): then the sum is
+    out of place, so that .grad itself can be differentiated.
     """
     if tensor._grad is None:
         if (unshared and not grad_mode.state.enabled and fits_layout_of(tensor, grad)
@@ -353,6 +354,8 @@ class SavedTensor:
 
     def unpack(self, node):
         t = self.tensor
+        if not self.is_output:
+            t.grad_fn  # PyTorch asks for it first: a view made in no_grad mode, written since, raises here
         if self.modified_in_place:
             raise RuntimeError(modified_message(t, self.version, node if self.is_output else None))
         if self.is_output:

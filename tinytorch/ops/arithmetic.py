@@ -12,8 +12,8 @@ from ..autograd.graph import Node
 from ..exact.scalars import as_scalar, opmath_operands
 from ..strides import contiguous_strides
 from .base import (
-    Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, to_float_dtype, xp_of,
-    zeros_like_grad,
+    Tensor, dtypes, elementwise_result, from_array, gets_gradient, needs_grad, np, record, require_tensor,
+    to_float_dtype, xp_of, zeros_like_grad,
 )
 from .comparison import where
 from .math_functions import log
@@ -63,7 +63,7 @@ class AddBackward0(Node):
 def sub(a, b, *, alpha=1):
     """a - alpha * b; a may be a number, as in add."""
     if is_bool(a) or is_bool(b):
-        _refuse_bool_subtraction(a, b)
+        refuse_bool_subtraction(a, b)
     if type(a) is Tensor and type(alpha) is int and alpha == 1:
         out = _binary(a, b, ufunc_of(a, "subtract"))
     else:
@@ -128,7 +128,7 @@ def _times_alpha(alpha, d, negate=False):
     return as_scalar(alpha, d)
 
 
-def _refuse_bool_subtraction(a, b):
+def refuse_bool_subtraction(a, b):
     """PyTorch refuses `-` when either side is a bool (a tensor or True/False)."""
     if is_bool(a) and is_bool(b):
         raise RuntimeError(
@@ -144,7 +144,7 @@ def _refuse_bool_subtraction(a, b):
 
 def rsub(a, b):
     """b - a, for a Python number b."""
-    _refuse_bool_subtraction(b, a)
+    refuse_bool_subtraction(b, a)
     x, y, d = promote(a, b)
     out = elementwise_result(ufunc_of(a, "subtract")(y, x), d, a._storage.device, (a, b), d)
     if needs_grad(a):
@@ -168,7 +168,7 @@ def mul(a, b):
         out = _binary(b, a, ufunc_of(b, "multiply"))  # a number on the left: rounded to the dtype first
     if needs_grad(a, b):
         # Each input's gradient needs the *other* input: save only what will be used.
-        record(MulBackward0(), out, (a, b), saved=(a if needs_grad(b) else None, b if needs_grad(a) else None))
+        record(MulBackward0(), out, (a, b), saved=(a if gets_gradient(b) else None, b if gets_gradient(a) else None))
     return out
 
 
@@ -200,7 +200,7 @@ def div(a, b, *, rounding_mode=None):
         broadcast_error(a, b, error)
     if needs_grad(a, b):
         # b is always needed (a's gradient is grad / b), a only for b's gradient.
-        record(DivBackward0(), out, (a, b), saved=(a if needs_grad(b) else None, b))
+        record(DivBackward0(), out, (a, b), saved=(a if gets_gradient(b) else None, b))
     return out
 
 
@@ -238,7 +238,7 @@ def _rounded_div(a, b, rounding_mode):
         )
     out = _rounded_quotient(a, b, rounding_mode)
     if needs_grad(a, b):
-        record(DivBackward2(rounding_mode), out, (a, b), saved=(a if needs_grad(b) else None, b))
+        record(DivBackward2(rounding_mode), out, (a, b), saved=(a if gets_gradient(b) else None, b))
     return out
 
 
@@ -380,7 +380,7 @@ def remainder(a, b):
             record(NotImplemented_(), out, (b,))  # PyTorch has no derivative for number % tensor
         elif type(b) is Tensor:
             # Both are needed for b's gradient only (a's is grad itself): saved only then, as in PyTorch.
-            keep = needs_grad(b)
+            keep = gets_gradient(b)
             record(RemainderBackward1(), out, (a, b), saved=(a if keep else None, b if keep else None))
         else:
             record(RemainderBackward0(), out, (a,))  # a number divisor: one input, nothing saved

@@ -15,10 +15,25 @@ from ..tensor import Tensor, contiguous_strides, from_array
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
     "needs_grad", "record", "sum_to", "same_device", "require_tensor", "xp_of", "to_float_dtype", "type_name",
-    "elementwise_result", "zeros_like_grad",
+    "elementwise_result", "zeros_like_grad", "refuse_integer_history", "gets_gradient",
 ]
 
 _NO_EDGE = (None, 0)
+
+
+def gets_gradient(t):
+    """Whether backward will send `t` a gradient: a tensor with a place in the graph
+    (an edge). What only that gradient needs is saved only then, as PyTorch saves it
+    (mul keeps b for a's gradient only if a gets one)."""
+    return type(t) is Tensor and t._requires_grad and gradient_edge(t) is not None
+
+
+def refuse_integer_history(dtype):
+    """A differentiable op (sum with dtype=, bmm) whose inputs need a gradient
+    but whose result is an integer or bool: PyTorch's set_history refuses to
+    give it a history, since such a result can have no gradient."""
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"Autograd not support dtype: {type_name(dtype)}")
 
 
 def needs_grad(*tensors):
@@ -69,8 +84,9 @@ def record(node, outputs, inputs, saved=None):
 def zeros_like_grad(grad):
     """Zeros of grad's shape, dtype and device: the gradient of an input whose values
     do not matter (overwritten by fill_ or copy_, or a step function's), as PyTorch's
-    zeros_like(grad). Unlike grad * 0, it stays 0 where grad is inf or nan."""
-    return from_array(xp_of(grad).zeros(grad._shape, grad.dtype.numpy), grad.dtype, grad._storage.device)
+    zeros_like(grad), laid out like grad. Unlike grad * 0, it stays 0 where grad is inf or nan."""
+    return from_array(xp_of(grad).zeros(grad._shape, grad.dtype.numpy), grad.dtype, grad._storage.device,
+                      stride=copy_strides(grad._shape, grad._stride))
 
 
 def same_device(a, b):

@@ -14,7 +14,10 @@ import math
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, dtypes, from_array, needs_grad, record, require_tensor, same_device, type_name, xp_of
+from .base import (
+    Tensor, dtypes, from_array, gets_gradient, needs_grad, record, refuse_integer_history, require_tensor, same_device,
+    type_name, xp_of,
+)
 from .views import UnsafeViewBackward0, ViewBackward0
 
 
@@ -65,7 +68,7 @@ def dot(a, b):
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     out = _product(a, b, "dot")
     if needs_grad(a, b):
-        record(DotBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
+        record(DotBackward0(), out, (a, b), saved=(a if gets_gradient(b) else None, b if gets_gradient(a) else None))
     return out
 
 
@@ -96,7 +99,7 @@ def mv(a, b):
         )
     out = _product(a, b, "addmv_impl_cpu")
     if needs_grad(a, b):
-        record(MvBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
+        record(MvBackward0(), out, (a, b), saved=(a if gets_gradient(b) else None, b if gets_gradient(a) else None))
     return out
 
 
@@ -128,18 +131,40 @@ def mm(a, b):
     out = _product(a, b, "addmm_impl_cpu_")
     if needs_grad(a, b):
         # Each input's gradient needs the other input: save only what will be used.
-        record(MmBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
+        node = MmBackward0(a, b)
+        record(node, out, (a, b), saved=(a if gets_gradient(b) else None, b if gets_gradient(a) else None))
     return out
 
 
 class MmBackward0(Node):
     saved_names = ("self", "mat2")
+    saved_settings = ("mat2_sym_sizes", "self_sym_strides", "mat2_sym_strides")
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+
+    def __init__(self, a, b):
+        super().__init__()
+        # PyTorch detail: an input laid out column-major (a transposed matrix) gets its
+        # gradient column-major too, computed as the transpose of a product; so the
+        # strides of each input that needs a gradient are kept.
+        self.mat2_sym_sizes = b._shape
+        self.self_sym_strides = a._stride if gets_gradient(a) else ()
+        self.mat2_sym_strides = b._stride if gets_gradient(b) else ()
 
     def backward(self, grad):
         a, b = self.saved_tensors
         # out = a @ b  =>  d/da = grad @ b^T,  d/db = a^T @ grad
-        return (mm(grad, b.t()) if b is not None else None, mm(a.t(), grad) if a is not None else None)
+        grad_a = grad_b = None
+        if b is not None:
+            column_major = _column_major(self.input_meta[0][0], self.self_sym_strides)
+            grad_a = mm(b, grad.t()).t() if column_major else mm(grad, b.t())
+        if a is not None:
+            column_major = _column_major(self.mat2_sym_sizes, self.mat2_sym_strides)
+            grad_b = mm(grad.t(), a).t() if column_major else mm(a.t(), grad)
+        return grad_a, grad_b
+
+
+def _column_major(sizes, strides):
+    return bool(strides) and strides[0] == 1 and strides[1] == sizes[0]
 
 
 def bmm(a, b):
@@ -160,7 +185,8 @@ def bmm(a, b):
         raise RuntimeError(f"expected scalar type {type_name(a.dtype)} but found {type_name(b.dtype)}")
     out = _product(a, b, "bmm", dtype=b.dtype)
     if needs_grad(a, b):
-        record(BmmBackward0(), out, (a, b), saved=(a if b._requires_grad else None, b if a._requires_grad else None))
+        refuse_integer_history(out.dtype)
+        record(BmmBackward0(), out, (a, b), saved=(a if gets_gradient(b) else None, b if gets_gradient(a) else None))
     return out
 
 

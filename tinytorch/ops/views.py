@@ -12,8 +12,8 @@ import weakref
 from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.arguments import shape_arg
-from .base import Tensor, backend_for, needs_grad, record, sum_to, grad_mode, xp_of
-from .copying import clone, zeros_in_layout
+from .base import Tensor, backend_for, from_array, needs_grad, record, sum_to, grad_mode, xp_of
+from .copying import clone
 
 
 def make_view(a, shape, stride, offset, node=None):
@@ -34,6 +34,7 @@ def follow_view_rules(view, a):
     one of them rebases them all."""
     if a._unversioned:
         view._unversioned = True
+    view._grad_fn_version = view._storage._version  # the history it has is good for now
     if not grad_mode.state.enabled:
         mark_creation(view, "no_grad_mode")
     elif a._creation_meta is not None:
@@ -419,9 +420,7 @@ def as_strided(a, size, stride, storage_offset=None):
         )
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
-    base_offset = a._offset
-    replay = lambda x: as_strided(x, size, stride, x._offset + offset - base_offset)  # noqa: E731
-    node = AsStridedBackward0(a._shape, a.dtype, replay, (a._stride, a._offset, len(a._storage)))
+    node = AsStridedBackward0((a._shape, a._stride, a._offset), (size, stride, offset), len(a._storage))
     node.size, node.stride, node.storage_offset = size, stride, storage_offset  # as given, as PyTorch saves them
     return make_view(a, size, stride, offset, node)
 
@@ -448,57 +447,74 @@ class SliceBackward0(_PickBackward):
     saved_settings = ("dim", "start", "end", "step")
 
 
-class AsStridedBackward0(_PickBackward):
-    """as_strided picks positions in memory, so its gradient is built in memory
-    laid out like its input's: (stride, offset, storage size)."""
+class AsStridedBackward0(Node):
+    """as_strided picks places in memory, so its gradient is made in memory: a
+    flat buffer as long as the input's storage gets the incoming gradient added
+    at the places the result picked, and the input's gradient reads that buffer
+    through the input's own header. Where several elements of the input share a
+    place (an expanded or overlapping input), they split its gradient evenly,
+    as PyTorch's as_strided_backward does. Built from recorded ops, so that
+    higher derivatives flow back the same way."""
     saved_settings = ("size", "stride", "storage_offset")
 
-    def __init__(self, shape, dtype, replay, layout):
-        super().__init__(shape, dtype, replay)
-        self.layout = layout
+    def __init__(self, input_header, output_header, storage_size):
+        super().__init__()
+        self.input_header, self.output_header, self.storage_size = input_header, output_header, storage_size
 
     def backward(self, grad):
-        return embed(grad, self.shape, self.replay, self.layout)
+        shape, stride, offset = self.input_header
+        if 0 in shape or 0 in self.output_header[0]:
+            from ..creation import zeros
+            return zeros(shape, dtype=grad.dtype, device=grad.device)  # nothing to carry: no history, as in PyTorch
+        memory = embed(grad, (self.storage_size,), lambda flat: as_strided(flat, *self.output_header))
+        if S.may_overlap(shape, stride):
+            memory = memory / _sharing_counts(self.input_header, memory)
+        return as_strided(memory, shape, stride, offset)
 
 
-def embed(grad, shape, replay, layout=None):
-    """Zeros of `shape` with `grad` added into the part `replay` picks out.
-    Adding (not assigning) makes overlapping picks, e.g. from as_strided, sum up.
+def _sharing_counts(header, memory):
+    """For each place in `memory`, how many elements of a tensor with this header
+    sit there (at least 1, so that places no element reads stay finite)."""
+    xp = xp_of(memory)
+    counts = xp.zeros(len(memory._storage), dtype=memory.dtype.numpy)
+    picked = backend_for(memory.device).as_strided(xp.arange(len(counts)), *header)
+    xp.add.at(counts, picked.reshape(-1), 1)
+    return from_array(xp.maximum(counts, 1), memory.dtype, memory.device)
+
+
+def embed(grad, shape, replay):
+    """Zeros of `shape` with `grad` written into the part `replay` picks out.
+    Where the part's elements share memory (picked by as_strided), each adds
+    into it, so overlapping picks sum up.
     Recorded, so a second derivative flows back by picking the same part again."""
     from ..creation import zeros
-    if layout is None:
-        out = zeros(shape, dtype=grad.dtype, device=grad.device)
-    else:
-        out = zeros_in_layout(shape, *layout, grad.dtype, grad.device)
+    out = zeros(shape, dtype=grad.dtype, device=grad.device)
     with grad_mode.no_grad():
         target = replay(out)
         values = grad._data if target._shape == grad._shape else grad.expand(target._shape)._data
         if S.may_overlap(target._shape, target._stride):
             # `+=` through overlapping memory adds only once per place; add.at adds every share.
-            positions = _storage_positions(target)
+            positions = storage_positions(target)
             xp_of(out).add.at(out._storage._array, positions.reshape(-1), values.reshape(-1))
         else:
-            target._data[...] += values
+            target._data[...] = values  # copied, as PyTorch copies (0 + -0.0 would lose the sign)
     if needs_grad(grad):
-        record(EmbedBackward(replay, layout), out, (grad,))
+        record(EmbedBackward(replay), out, (grad,))
     return out
 
 
-def _storage_positions(t):
+def storage_positions(t):
     """For each element of t, its index in t's storage."""
     flat = xp_of(t).arange(len(t._storage))
     return backend_for(t.device).as_strided(flat, t._shape, t._stride, t._offset)
 
 
 class EmbedBackward(Node):
-    """Backward of `embed`: pick the same part out of the gradient (laid out
-    in memory like embed's result first, when the part is a memory layout)."""
+    """Backward of `embed`: pick the same part out of the gradient."""
 
-    def __init__(self, replay, layout=None):
+    def __init__(self, replay):
         super().__init__()
-        self.replay, self.layout = replay, layout
+        self.replay = replay
 
     def backward(self, grad):
-        if self.layout is not None:
-            grad = zeros_in_layout(grad._shape, *self.layout, grad.dtype, grad.device).copy_(grad)
         return self.replay(grad)
