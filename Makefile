@@ -48,8 +48,8 @@ test: $(STAMP) chromium
 bench: $(STAMP)
 	@cd bench && for b in bench_*.py; do echo "== $$b"; ../$(PY) $$b || exit 1; done
 
-# make test replays a fixed list of seeds; this explores new ones (every form of
-# statement, OPEN_MISMATCHES too) for SECONDS and prints each kind of mismatch, shrunk.
+# make test replays a fixed list of seeds; this explores new ones for SECONDS and
+# prints each kind of mismatch, shrunk.
 SECONDS ?= 600
 fuzz: $(STAMP)
 	$(PY) tests/random_programs.py --seconds $(SECONDS)

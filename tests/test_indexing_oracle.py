@@ -420,3 +420,75 @@ def test_writing_through_an_empty_pick_is_recorded_as_in_torch():
         return x.grad
 
     assert_same(empty_pick_backward(tinytorch), empty_pick_backward(torch))
+
+
+# -- masked_fill -------------------------------------------------------------------------
+@st.composite
+def masked_fills(draw):
+    """(base, mask, value, form) for masked_fill and masked_fill_: a base that may be
+    transposed or expanded, a mask that broadcasts (or not), and a number, a 0-d tensor
+    or something masked_fill refuses as the value."""
+    shape, dtype, layout = draw(bases())
+    mask_shape = tuple(draw(st.sampled_from([n, 1])) for n in shape[draw(st.integers(0, len(shape))):])
+    if draw(st.integers(0, 5)) == 0:
+        mask_shape = (draw(st.integers(1, 3)),) + mask_shape  # wider than the base: only out of place
+    mask_dtype = draw(mostly(st.just("bool"), st.sampled_from(["int64", "uint8"])))
+    value = draw(st.one_of(st.sampled_from([0, -1, 2.5, True, float("nan"), 300, 1e40]),
+                           st.tuples(st.sampled_from([2.5, -3.0, 7]), st.sampled_from(["float64", "int64"])),
+                           mostly(st.just(None), st.sampled_from(["text", "vector"]))))
+    form = draw(st.sampled_from(["method", "function", "inplace", "inplace_expanded"]))
+    return shape, dtype, layout, mask_shape, mask_dtype, value, form
+
+
+def _masked_fill_value(lib, value):
+    if isinstance(value, tuple):
+        return lib.tensor(value[0], dtype=getattr(lib, value[1]))
+    return {"text": "x", "vector": lib.ones(2), None: None}.get(value, value) if not isinstance(value, (int, float)) \
+        else value
+
+
+@settings(max_examples=600, deadline=None)
+@given(masked_fills(), st.integers(0, 2**32 - 1))
+def test_masked_fill_matches_torch(case, seed):
+    """Values, dtype, layout, exceptions and warnings; and, for a float base, the
+    recorded node and the gradients of the base and of a tensor value."""
+    shape, dtype, layout, mask_shape, mask_dtype, value, form = case
+    mask_array = np.random.default_rng(seed).integers(0, 2, size=mask_shape).astype(mask_dtype)
+
+    def run(lib):
+        _, x = make_base(lib, shape, dtype, layout)
+        fill = _masked_fill_value(lib, value)
+        floating = x.dtype.is_floating_point
+        if floating:
+            x = x.detach().requires_grad_()
+            if isinstance(fill, lib.Tensor) and fill.dtype.is_floating_point and fill.dim() == 0:
+                fill = fill.detach().requires_grad_()
+        target = x * 1 if floating else x.clone()
+        if form == "inplace_expanded" and target.dim():
+            target = target[..., :1].expand(target.shape)
+        mask = lib.tensor(mask_array)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            if form == "method":
+                out = target.masked_fill(mask, fill)
+            elif form == "function":
+                out = lib.masked_fill(target, mask, fill)
+            else:
+                out = target.masked_fill_(mask, fill)
+        result = [out, [str(w.message).split(" (Triggered internally")[0] for w in seen]]
+        if floating and out.requires_grad:
+            wanted = [t for t in (x, fill) if isinstance(t, lib.Tensor) and t.requires_grad]
+            weights = lib.arange(out.numel(), dtype=out.dtype).reshape(tuple(out.shape))
+            result += [out.grad_fn.name().split("::")[-1], lib.autograd.grad((out * weights).sum(), wanted)]
+        return result
+
+    (got, error), (expected, ref_error) = outcome(lambda: run(tinytorch)), outcome(lambda: run(torch))
+    if ref_error is not None or error is not None:
+        assert type(error) is type(ref_error) and str(error) == tinytorch_message(str(ref_error)), (error, ref_error)
+        return
+    assert_same(got[0], expected[0])
+    assert got[1] == expected[1]
+    assert got[2:3] == [type(e).__name__ if not isinstance(e, str) else e for e in expected[2:3]]
+    if len(expected) > 3:
+        for g, e in zip(got[3], expected[3]):
+            assert_same(g, e)

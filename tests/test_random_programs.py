@@ -3,8 +3,7 @@ programs mixing views, ops, in-place writes, grad mode and backward, run under
 tinytorch and torch from the same data and compared after every statement.
 
 The default run replays a fixed list of seeds, so it is deterministic; `make fuzz`
-explores new ones. Forms tinytorch still gets wrong are listed, with reproducers,
-in random_programs.OPEN_MISMATCHES and left out here.
+explores new ones.
 """
 import types
 

@@ -124,6 +124,24 @@ def test_half_precision_sums_accumulate_in_float32():
     oracle.assert_same_values(tt_t.mean(), torch_t.mean())
 
 
+@SETTINGS
+@given(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5), st.data(), st.booleans())
+def test_half_prod_rounds_every_step(shape, data, keepdim):
+    """float16 products bit for bit: each step rounds to float16, so products that
+    leave the range on the way are inf, as in torch, in any layout. Groups stay under
+    64 elements, where torch's order does not depend on the CPU's vector width."""
+    array = np.array(data.draw(st.lists(st.floats(0.25, 40, width=16), min_size=int(np.prod(shape)),
+                                        max_size=int(np.prod(shape)))), dtype="float16").reshape(shape)
+    order = data.draw(st.permutations(range(len(shape))))
+    dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    tt_t, torch_t = (lib.from_numpy(array.copy()).permute(order) for lib in (tinytorch, torch))
+    for fn in (lambda t: t.prod() if dim is None else t.prod(dim, keepdim),
+               lambda t: t.float().prod(dtype=t.dtype if isinstance(t, torch.Tensor) else tinytorch.float16)):
+        got, want = fn(tt_t), fn(torch_t)
+        oracle.assert_same_values(got, want)  # bit for bit (rtol 0)
+        assert got.stride() == want.stride()
+
+
 @pytest.mark.parametrize("name", ["max", "min"])
 @pytest.mark.parametrize("keepdim", [False, True])
 def test_max_and_min_with_a_dim_return_values_and_indices(name, keepdim):

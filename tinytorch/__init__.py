@@ -41,11 +41,12 @@ from .dtypes import (
     promote_types, set_default_dtype, uint8,
 )
 from .ops import (
-    abs, add, all, allclose, any, argmax, argmin, as_strided, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
-    bmm, cat, clamp, clone, cos, div, dot, eq, equal, exp, expand, flatten, floor_divide, ge, gt, index_put, isclose,
-    isfinite, isinf, isnan, le, log, logical_and, logical_not, logical_or, lt, matmul, max, maximum, mean, min, minimum,
-    mm, mul, mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, select, sigmoid, sign,
-    sin, sqrt, squeeze, stack, sub, sum, t, tanh, transpose, unflatten, unsqueeze, where,
+    abs, add, all, allclose, any, argmax, argmin, as_strided, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, bmm,
+    cat, clamp, clone, cos, div, dot, eq, equal, exp, expand, flatten, floor_divide, ge, gt, index_put, isclose,
+    isfinite, isinf, isnan, le, log, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum,
+    mean, min, minimum, mm, mul, mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder,
+    reshape, select, sigmoid, sign, sin, sqrt, squeeze, stack, sub, sum, t, tanh, transpose, unflatten, unsqueeze,
+    where,
 )
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import initial_seed, manual_seed, seed

@@ -178,6 +178,8 @@ class TensorOps:
     def index_put(self, indices, values, accumulate=False):
         return ops.index_put(self, indices, values, accumulate, argument=0)
     def nonzero(self, *, as_tuple=False): return ops.nonzero(self, as_tuple=as_tuple)
+    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value, as_function=False)
+    def masked_fill_(self, mask, value): return ops.masked_fill_(self, mask, value)
 
     @property
     def T(self):
@@ -213,6 +215,7 @@ class TensorOps:
     def __ipow__(self, other): return ops.pow_(self, other)
     def __iand__(self, other): return ops.inplace(ops.bitwise_and, self, other)
     def __ior__(self, other): return ops.inplace(ops.bitwise_or, self, other)
+    def __ixor__(self, other): return ops.inplace(ops.bitwise_xor, self, other)
 
     # dtype and device
     def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)

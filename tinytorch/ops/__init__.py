@@ -6,7 +6,7 @@
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
     views        view, reshape, transpose, permute, expand, squeeze, select, slice...
-    indexing     [] with ints, slices, masks and index tensors; index_put
+    indexing     [] with ints, slices, masks and index tensors; index_put, masked_fill
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     joining      cat, stack
     copying      clone, to
@@ -19,7 +19,7 @@ from .comparison import (
     le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,
 )
 from .math_functions import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin, sqrt, tanh
-from .indexing import getitem, index_put, setitem
+from .indexing import getitem, index_put, masked_fill, masked_fill_, setitem
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack
 from .linalg import bmm, dot, matmul, mm, mv

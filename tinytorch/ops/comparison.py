@@ -237,9 +237,9 @@ class MaximumBackward0(Node):
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        shared = where(a == b, grad / 2, grad)
-        # The side that lost gets 0, chosen (not multiplied by a mask: inf * 0 would be nan).
-        return where(self._a_lost(a, b), 0, shared), where(self._a_lost(b, a), 0, shared)
+        # The side that lost gets 0, filled in (not multiplied by a mask: inf * 0 would be nan).
+        return (where(a == b, grad / 2, grad).masked_fill_(self._a_lost(a, b), 0),
+                where(a == b, grad / 2, grad).masked_fill_(self._a_lost(b, a), 0))
 
 
 class MinimumBackward0(MaximumBackward0):

@@ -1,23 +1,26 @@
-"""In-place ops: compute the new values out of place, check them, then write
-them into the tensor's storage and bump the storage's version counter.
+"""In-place ops: check the operands (in PyTorch's order, so the same error comes
+first), compute the new values out of place, then write them into the tensor's
+storage and bump the storage's version counter.
 
-Computing first means a failed op (wrong dtype, wrong shape) leaves the tensor
-untouched. For autograd, the tensor's history is *rebased*: the node that
+Computing before writing means a failed op leaves the tensor untouched. For autograd, the tensor's history is *rebased*: the node that
 computed the new values becomes its grad_fn. When the tensor is a view, its
 base changed too: the base's new grad_fn is a CopySlices node, which sends the
 gradient of the written part through that node and the rest to the base's old
-history; the views of the base get a fresh grad_fn (AsStridedBackward0) that
-reads from the base's new history. This is what PyTorch does, except for views
-made in no_grad mode, which it refuses to rebase (check_view_not_rebased).
+history. Every view of the base then reads from the base's new history: the next
+time its grad_fn is asked for, it is a fresh AsStridedBackward0 of the base
+(refresh_view_history). This is what PyTorch does, except for views made in
+no_grad mode, which it refuses to rebase.
 """
 from .. import strides as S
 from ..autograd import grad_mode
 from ..autograd.engine import gradient_edge
 from ..autograd.graph import Node, SavedTensor, forward_op_name, move_retain_grad, tensor_meta
 from ..exact import layout, messages
-from .base import Tensor, backend_for, dtypes, from_array, needs_grad, record, type_name, xp_of, zeros_like_grad
+from .base import (
+    Tensor, backend_for, dtypes, from_array, needs_grad, record, to_float_dtype, type_name, xp_of, zeros_like_grad,
+)
 from .copying import zeros_in_layout
-from .arithmetic import add, div, mul, pow, sub
+from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
 from .math_functions import clamp
 from .views import as_strided, follow_base_requires_grad
 
@@ -28,7 +31,7 @@ def check_inplace(t, *others):
     - on a leaf that autograd is watching, or a view of one: its old value may
       be needed, and its .grad would no longer match what it holds;
     - on a view PyTorch will not rebase, e.g. one made in no_grad mode (see
-      check_view_not_rebased)."""
+      refresh_view_history)."""
     if not needs_grad(t, *others):
         return
     base = t._base
@@ -39,27 +42,38 @@ def check_inplace(t, *others):
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place operation."
             )
-    if t._requires_grad and t._grad_fn is None:
+    if t._requires_grad and t._grad_fn is None:  # PyTorch asks is_leaf() without refreshing a view's history
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
-def check_view_not_rebased(view):
-    """Reading grad_fn of a view made in no_grad mode, or of a view of one, or
-    of a custom Function's output that is a view (see views.mark_creation).
+def refresh_view_history(view):
+    """Called when a view's grad_fn is asked for after memory it shares was
+    written in place (through its base, another view, itself, or a detached
+    alias: anything that bumps the storage's version, even in no_grad mode).
 
-    When memory a view shares is written in place (through its base, another
-    view or a detached alias: anything that bumps the storage's version),
-    PyTorch gives the view a new grad_fn that reads from the base's new history.
-    For these views it refuses instead (for a view made in no_grad mode it is
-    ambiguous whether the write should count; for a custom Function's output the
-    new grad_fn would bypass the Function's backward): from then on, reading
-    grad_fn raises, and so does whatever needs it (is_leaf, an op recorded for
-    backward, backward). A view with no grad_fn whose base does not require
-    grad has nothing to rebase: it reads None."""
-    if view._storage._version != view._grad_fn_version and (
-        view._grad_fn is not None or view._base._requires_grad
-    ):
+    As PyTorch does, the view gets a new grad_fn that reads from its base's
+    current history: AsStridedBackward0 of the base ("this part of the base"),
+    whatever view op made it. A view with no grad_fn whose base does not require
+    grad has nothing to rebase. A view marked by views.mark_creation is refused
+    instead (for a view made in no_grad mode it is ambiguous whether the write
+    should count; for a custom Function's output the new grad_fn would bypass
+    the Function's backward): reading its grad_fn raises, and so does whatever
+    needs it (is_leaf, an op recorded for backward, backward)."""
+    base = view._base
+    if view._grad_fn is None and not base._requires_grad:
+        return
+    if view._creation_meta is not None:
         raise view_rebase_error(view, "its base or another view of its base has been")
+    with grad_mode.enable_grad():
+        fresh = as_strided(base, view._shape, view._stride, view._offset)
+    old_node, old_nr = view._grad_fn, view._output_nr
+    view._grad_fn = fresh._grad_fn
+    view._grad_fn_version = view._storage._version
+    view._requires_grad = True
+    view.__dict__.pop("_requires_grad_from_base", None)  # it has a history of its own now
+    _clear_output_nr(view)
+    if view._retains_grad:
+        move_retain_grad(view, old_node, old_nr)
 
 
 def view_rebase_error(view, modified):
@@ -95,13 +109,39 @@ def view_rebase_error(view, modified):
 
 
 def _check_writable(t, result, overlap_ok=False):
-    if result.dtype is not t.dtype and result.dtype.category > t.dtype.category:
-        raise RuntimeError(
-            f"result type {type_name(result.dtype)} can't be cast to the desired output type {type_name(t.dtype)}"
-        )
+    _check_cast(result.dtype, t)
     if result._shape != t._shape:
         raise _shape_mismatch(t, result._shape)
-    if not overlap_ok and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+    if not overlap_ok:
+        _check_no_internal_overlap(t)
+
+
+def _check_operands(t, *operands, floating=False):
+    """Before an op with these operands runs into t: what PyTorch's TensorIterator
+    checks when it is set up, in its order (memory, then shape, then dtype), so
+    that the same error surfaces first when several would apply. `floating`: the
+    op computes in floating point (true division). An operand of the wrong kind
+    is left to the op, which raises PyTorch's TypeError for it."""
+    if not all(type(x) is Tensor or isinstance(x, (bool, int, float)) for x in operands):
+        return
+    _check_no_internal_overlap(t)
+    tensors = [x for x in operands if type(x) is Tensor]
+    for x in tensors:
+        check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
+    shape = S.broadcast_shapes(t._shape, *(x._shape for x in tensors))
+    if shape != t._shape:
+        raise _shape_mismatch(t, shape)
+    d = dtypes.result_type(t, *operands)
+    _check_cast(to_float_dtype(d) if floating else d, t)
+
+
+def _check_cast(d, t):
+    if d is not t.dtype and d.category > t.dtype.category:
+        raise RuntimeError(f"result type {type_name(d)} can't be cast to the desired output type {type_name(t.dtype)}")
+
+
+def _check_no_internal_overlap(t):
+    if 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
         raise RuntimeError(messages.WRITE_TO_REPEATED_ELEMENT)
 
 
@@ -112,7 +152,7 @@ def _shape_mismatch(t, shape):
     )
 
 
-def _check_no_partial_overlap(t, src):
+def check_no_partial_overlap(t, src):
     """Copying between two dense tensors whose memory partly overlaps would
     overwrite elements before reading them; PyTorch refuses (a[1:] = a[:-1])."""
     if t is src or t._storage is not src._storage or t.numel() == 0 or src.numel() == 0:
@@ -144,12 +184,13 @@ def write(t, result, positions=Ellipsis, overlap_ok=False):
     return t
 
 
-def inplace(op, t, *args, **kwargs):
-    """Run the out-of-place `op` and write its result into t: `t.add_(x)` is this with add."""
+def inplace(op, t, *args, meta=_check_operands, **kwargs):
+    """Run the out-of-place `op` and write its result into t: `t.add_(x)` is this
+    with add. Before anything is computed, PyTorch's checks run in its order:
+    autograd's (check_inplace), then `meta`, the op's checks of its operands
+    against t (by default a TensorIterator's: _check_operands)."""
     check_inplace(t, *args)
-    for x in args:
-        if type(x) is Tensor:
-            _check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
+    meta(t, *args)
     if needs_grad(t, *args):
         # The op may save its input for backward, and the write is about to
         # overwrite it: hand the op a copy of t's values with t's history.
@@ -158,8 +199,10 @@ def inplace(op, t, *args, **kwargs):
 
 
 def _snapshot(t):
-    """t's current values in memory of their own, with t's place in the graph."""
-    copy = from_array(xp_of(t).array(t._data, copy=True), t.dtype, t.device)
+    """t's current values in memory of their own, laid out as clone() lays them out
+    (PyTorch saves such a clone), with t's place in the graph."""
+    copy = from_array(xp_of(t).array(t._data, copy=True), t.dtype, t.device,
+                      stride=layout.copy_strides(t._shape, t._stride))
     copy._grad_fn, copy._requires_grad = t.grad_fn, t._requires_grad
     if t._output_nr:
         copy._output_nr = t._output_nr
@@ -167,11 +210,42 @@ def _snapshot(t):
 
 
 def add_(t, other, *, alpha=1): return inplace(add, t, other, alpha=alpha)
-def sub_(t, other, *, alpha=1): return inplace(sub, t, other, alpha=alpha)
+def sub_(t, other, *, alpha=1): return inplace(sub, t, other, alpha=alpha, meta=_check_subtraction)
 def mul_(t, other): return inplace(mul, t, other)
-def div_(t, other): return inplace(div, t, other)
+def div_(t, other): return inplace(div, t, other, meta=_check_true_division)
 def pow_(t, other): return inplace(pow, t, other)
-def clamp_(t, min=None, max=None): return inplace(clamp, t, min, max)
+def clamp_(t, min=None, max=None): return inplace(clamp, t, min, max, meta=_check_clamp)
+
+
+def _check_subtraction(t, other):
+    refuse_bool_subtraction(t, other)  # sub checks this first
+    _check_operands(t, other)
+
+
+def _check_true_division(t, other):
+    _check_operands(t, other, floating=True)
+
+
+def _check_clamp(t, min, max):
+    """clamp_'s checks: with tensor bounds, a TensorIterator's; with numbers (a
+    0-d tensor beside a number counts as one), the dtype first, named as C++
+    names it (PyTorch's clamp meta function), then t's memory."""
+    if min is None and max is None:
+        return  # clamp says so
+    if any(type(b) is not Tensor and b is not None for b in (min, max)):
+        min, max = (b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
+    bounds = [b for b in (min, max) if b is not None]
+    if any(type(b) is Tensor for b in bounds):
+        if all(type(b) is Tensor for b in bounds):  # a tensor beside a number: clamp's TypeError
+            _check_operands(t, *bounds)
+        return
+    if not all(isinstance(b, (bool, int, float)) for b in bounds):
+        return
+    d = dtypes.result_type(t, *bounds)
+    if not t.dtype.is_floating_point and d is not t.dtype:
+        raise RuntimeError(f"result type {type_name(d)} can't be cast to the desired output type "
+                           f"{dtypes.CPP_NAMES[t.dtype.name]}")
+    _check_no_internal_overlap(t)
 
 
 def fill_(t, value):
@@ -226,7 +300,8 @@ def copy_(t, src):
     if not isinstance(src, Tensor):
         from ..creation import tensor
         src = tensor(src, dtype=t.dtype, device=t.device)
-    _check_no_partial_overlap(t, src)
+    _check_no_internal_overlap(t)  # as _check_operands, but any dtype converts
+    check_no_partial_overlap(t, src)
     xp = xp_of(t)
     values = src._data
     if src._shape != t._shape:
@@ -264,20 +339,20 @@ def rebase_history(t, result):
     if t is a view, of its base), as PyTorch does after an in-place op."""
     node = result.grad_fn
     _adopt_saved_output(node, result, t)
-    old_node, old_nr = t.grad_fn, t._output_nr
     base = t._base
     if base is None:
+        old_node, old_nr = t._grad_fn, t._output_nr
         t._grad_fn = node
         t._requires_grad = True
         _clear_output_nr(t)
         if t._retains_grad:
             move_retain_grad(t, old_node, old_nr)
-        _refresh_views(t)
+        _views_follow(t)
     else:
         base._grad_fn = CopySlices(base, t, node)
         base._requires_grad = True
         _clear_output_nr(base)
-        _refresh_views(base, also=t)
+        _views_follow(base, also=t)
 
 
 def _adopt_saved_output(node, result, t):
@@ -291,10 +366,9 @@ def _adopt_saved_output(node, result, t):
             saved.tensor, saved.version = alias, t._storage._version
 
 
-def _refresh_views(base, also=None):
-    """Views of a base that changed read from the base's new history: their
-    grad_fn becomes AsStridedBackward0 of the base (PyTorch's way of saying
-    'this part of the base'), whatever view op made them."""
+def _views_follow(base, also=None):
+    """A base's history was rebased, so it requires grad: so do its views, as in
+    PyTorch. Their grad_fn catches up when it is next asked for (refresh_view_history)."""
     if not base._requires_grad:
         return
     views = [ref() for ref in (base._views or {}).values()]
@@ -304,17 +378,9 @@ def _refresh_views(base, also=None):
         if view is None:
             continue
         if view._creation_meta is not None:
-            follow_base_requires_grad(view)  # never rebased (check_view_not_rebased)
+            follow_base_requires_grad(view)  # never rebased
         else:
-            _view_of_new_history(base, view)
-
-
-def _view_of_new_history(base, view):
-    with grad_mode.enable_grad():
-        fresh = as_strided(base, view._shape, view._stride, view._offset)
-    view._grad_fn = fresh._grad_fn
-    view._requires_grad = True
-    _clear_output_nr(view)
+            view._requires_grad = True
 
 
 def _clear_output_nr(t):

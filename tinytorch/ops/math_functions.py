@@ -220,9 +220,12 @@ def clamp(a, min=None, max=None):
         return _clamp_by_tensors(a, min, max)
     min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
     d = dtypes.result_type(a, *(b for b in (min, max) if b is not None))
-    for bound in (min, max):
-        if bound is not None:
-            dtypes.check_fits(bound, d)
+    # PyTorch detail: with two bounds, one of them nan, the result is nan without a
+    # look at the other (so it is never checked to fit the dtype).
+    if min is None or max is None or (min == min and max == max):
+        for bound in (min, max):
+            if bound is not None:
+                dtypes.check_fits(bound, d)
     if d is BOOL:
         kernel = "clamp_scalar_cpu" if min is not None and max is not None else (
             "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu")
@@ -314,5 +317,8 @@ class ClampBackward1(Node):
             inside = a >= self.min
         if self.max is not None:
             upper = a <= self.max
-            inside = upper if inside is None else inside & upper
+            if inside is None:
+                inside = upper
+            else:
+                inside &= upper  # in place, as PyTorch's logical_and_: the mask keeps a's layout
         return where(inside, grad, 0)

@@ -8,7 +8,8 @@ import builtins
 
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, np, dtypes, from_array, needs_grad, record, type_name, xp_of
+from ..exact.half_product import half_product
+from .base import Tensor, np, dtypes, from_array, needs_grad, record, refuse_integer_history, type_name, xp_of
 from .comparison import isnan, maximum, minimum, where
 
 
@@ -62,10 +63,10 @@ def sum(a, dim=None, keepdim=False, *, dtype=None):
 def _reduce(name, a, dims, keepdim, d):
     """sum, prod or mean of a over dims, computed in dtype d (the input is cast
     first, as PyTorch does with dtype=). Half precision adds up in float32, as
-    PyTorch does, so a long sum does not lose every digit."""
-    if needs_grad(a) and not d.is_floating_point:
-        # The result would need a gradient, and an integer has none (PyTorch's set_history).
-        raise RuntimeError(f"Autograd not support dtype: {type_name(d)}")
+    PyTorch does, so a long sum does not lose every digit; its products round
+    at every step, as PyTorch's do (exact/half_product.py)."""
+    if needs_grad(a):
+        refuse_integer_history(d)
     xp = xp_of(a)
     compute = dtypes.float32 if d is dtypes.float16 else d
     # PyTorch is silent about nan and inf (inf - inf, a nan cast to an integer, an
@@ -77,6 +78,9 @@ def _reduce(name, a, dims, keepdim, d):
         if name == "mean":  # the sum over the count, as NumPy's mean computes it
             count = _count(a._shape, range(a.dim()) if dims is None else dims)
             result = xp.true_divide(xp.sum(x, axis=dims, keepdims=keepdim), count)
+        elif name == "prod" and d is dtypes.float16:
+            axes = range(a.dim()) if dims is None else dims
+            result = half_product(xp, a._data.astype(xp.float16), axes, a._stride, keepdim)
         else:
             result = getattr(xp, name)(x, axis=dims, keepdims=keepdim)
     return from_array(_contiguous(xp, result), d, a.device)
