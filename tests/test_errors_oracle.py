@@ -52,6 +52,10 @@ def write_operand_then_backward(L, op):
 
 # name -> expression; the message must match too.
 SAME_MESSAGE = {
+    # the argument parser's message for a comparison that does not start with a tensor
+    "gt with a number first": lambda L: L.gt(1, L.ones(3)),
+    "eq of two numbers": lambda L: L.eq(1, 2),
+    "lt with a string": lambda L: L.lt(L.ones(3), "a"),
     # dtypes an op does not support
     "bitwise and of floats": lambda L: L.ones(3) & L.ones(3),
     "bitwise or of float and int": lambda L: ints(L, 3) | L.ones(3),

@@ -232,7 +232,12 @@ def test_numpy_numbers_act_like_python_numbers(number):
 
 # -- unary ops ------------------------------------------------------------------------------
 UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
-         "bitwise_not", "logical_not", "isnan", "isinf", "isfinite", "square"]
+         "bitwise_not", "logical_not", "isnan", "isinf", "isfinite", "square",
+         "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "arcsin", "arccos",
+         "arctan", "erf", "rsqrt", "floor", "ceil", "trunc", "round"]
+IN_PLACE_UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
+                  "square", "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "erf",
+                  "rsqrt", "floor", "ceil", "trunc", "round"]
 
 
 @SETTINGS
@@ -242,6 +247,35 @@ def test_unary_ops(data, name, dtype, shape):
     form = data.draw(st.sampled_from(forms(name) if name != "square" else ["method"]))
     ta, xa = from_numpy_pair(a)
     check(lambda: call(form, name, tinytorch, ta), lambda: call(form, name, torch, xa))
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(IN_PLACE_UNARY), st.sampled_from(DTYPES), shapes, st.booleans())
+def test_in_place_unary_ops(data, name, dtype, shape, transposed):
+    """x.exp_() and the like: the result written into x itself (a transposed x keeps
+    its layout), or torch's error when it does not fit x's dtype."""
+    a = data.draw(arrays(dtype, shape))
+
+    def run(lib):
+        x = lib.from_numpy(a.copy())  # a fresh tensor each call: check() calls torch's side twice
+        x = x.mT if transposed and x.dim() >= 2 else x
+        result = getattr(x, name + "_")()
+        assert result is x
+        return x
+    check(lambda: run(tinytorch), lambda: run(torch))
+
+
+@pytest.mark.parametrize("decimals", [-2, -1, 0, 1, 3])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64"])
+def test_round_with_decimals(decimals, dtype):
+    """Scaled by 10**decimals in float32 (float64 for double), rounded half to even,
+    scaled back: bit for bit as torch, halves and large values included."""
+    values = np.concatenate([np.arange(-30, 30) * 0.125, [1234.5678, -0.0, np.inf, np.nan, 2.675, 1e10]])
+    with np.errstate(over="ignore"):  # 1e10 is inf in float16, as intended
+        ta, xa = from_numpy_pair(values.astype(dtype) if dtype != "int64" else np.arange(-5, 5) * 15)
+    oracle.assert_same_outcome(lambda: ta.round(decimals=decimals), lambda: xa.round(decimals=decimals))
+    oracle.assert_same_outcome(lambda: tinytorch.round(ta, decimals=decimals),
+                               lambda: torch.round(xa, decimals=decimals))
 
 
 def test_floor_division_and_remainder_take_the_sign_of_the_divisor():

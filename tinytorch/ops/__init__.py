@@ -1,7 +1,9 @@
 """Every tensor operation, each with its backward beside it.
 
     arithmetic      + - * / // % ** and negation
-    math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp
+    math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
+                    log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, erf,
+                    rsqrt, floor, ceil, trunc, round
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
@@ -18,7 +20,10 @@ from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
     le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,
 )
-from .math_functions import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin, sqrt, tanh
+from .math_functions import (
+    abs, acos, asin, atan, ceil, clamp, cos, cosh, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round,
+    rsqrt, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
+)
 from .indexing import getitem, index_put, masked_fill, masked_fill_, setitem
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack

@@ -1,26 +1,34 @@
 """Math functions of one tensor: exp, log, sqrt, sin, cos, tanh, sigmoid, relu,
-abs, sign, and clamp.
+abs, sign, clamp; log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan,
+erf, rsqrt; and the rounding ones, floor, ceil, trunc and round.
 
 Each op is a forward function followed by its backward node. Forward computes
 on arrays with NumPy (or CuPy); backward is written with tinytorch ops on
 tensors, so that with create_graph=True the backward pass is itself recorded
 and can be differentiated again.
 """
+import math
+
 from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..exact.arguments import invalid_combination, python_type_name
 from ..exact.scalars import as_scalar
 from ..strides import broadcast_shapes
-from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, xp_of, zeros_like_grad
+from .base import (
+    Tensor, dtypes, elementwise_result, needs_grad, np, record, same_device, to_float_dtype, type_name, xp_of,
+    zeros_like_grad,
+)
 from .comparison import where
 from .operands import BOOL, cast, ufunc_of
 
 
 # -- math functions ---------------------------------------------------------------
-def _unary_float(a, name):
-    """Apply a float math function; integer input is computed in the default float type."""
+def _unary_float(a, fn):
+    """Apply a float math function (a ufunc's name, or a function of an array);
+    integer input is computed in the default float type."""
     d = to_float_dtype(a.dtype)
-    return elementwise_result(ufunc_of(a, name)(cast(a, d)), d, a._storage.device, (a,), d)
+    f = ufunc_of(a, fn) if isinstance(fn, str) else fn
+    return elementwise_result(f(cast(a, d)), d, a._storage.device, (a,), d)
 
 
 def exp(a):
@@ -322,3 +330,278 @@ class ClampBackward1(Node):
             else:
                 inside &= upper  # in place, as PyTorch's logical_and_: the mask keeps a's layout
         return where(inside, grad, 0)
+
+
+# -- more math: logs and exponentials near 0, hyperbolic and inverse trigonometric
+# functions, erf, rsqrt. Each backward is PyTorch's formula, written as it is there
+# (derivatives.yaml), so that create_graph records the same nodes.
+def log1p(a):
+    out = _unary_float(a, "log1p")
+    if needs_grad(a):
+        record(Log1PBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class Log1PBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (a + 1)
+
+
+def expm1(a):
+    out = _unary_float(a, "expm1")
+    if needs_grad(a):
+        record(Expm1Backward0(), out, (a,), saved=(out,))
+    return out
+
+
+class Expm1Backward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (out + 1)
+
+
+def log2(a):
+    out = _unary_float(a, "log2")
+    if needs_grad(a):
+        record(Log2Backward0(), out, (a,), saved=(a,))
+    return out
+
+
+class Log2Backward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (a * math.log(2))
+
+
+def log10(a):
+    out = _unary_float(a, "log10")
+    if needs_grad(a):
+        record(Log10Backward0(), out, (a,), saved=(a,))
+    return out
+
+
+class Log10Backward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (a * math.log(10))
+
+
+def sinh(a):
+    out = _unary_float(a, "sinh")
+    if needs_grad(a):
+        record(SinhBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class SinhBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * cosh(a)
+
+
+def cosh(a):
+    out = _unary_float(a, "cosh")
+    if needs_grad(a):
+        record(CoshBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class CoshBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * sinh(a)
+
+
+def tan(a):
+    out = _unary_float(a, "tan")
+    if needs_grad(a):
+        record(TanBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+class TanBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (1 + out ** 2)
+
+
+def asin(a):
+    out = _unary_float(a, "arcsin")
+    if needs_grad(a):
+        record(AsinBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AsinBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * rsqrt(-a * a + 1)
+
+
+def acos(a):
+    out = _unary_float(a, "arccos")
+    if needs_grad(a):
+        record(AcosBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AcosBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * -rsqrt(-a * a + 1)
+
+
+def atan(a):
+    out = _unary_float(a, "arctan")
+    if needs_grad(a):
+        record(AtanBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AtanBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (a * a + 1)
+
+
+def erf(a):
+    out = _unary_float(a, _erf)
+    if needs_grad(a):
+        record(ErfBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+def _erf(x):
+    """NumPy has no erf: the C library's (math.erf), element by element, in at
+    least float32 (as PyTorch computes half precision); CuPy has its own."""
+    if not isinstance(x, np.ndarray):
+        from cupyx.scipy.special import erf as cupy_erf
+        return cupy_erf(x)
+    compute = np.float32 if x.dtype == np.float16 else x.dtype
+    return np.vectorize(math.erf, otypes=[compute])(x).astype(x.dtype)
+
+
+class ErfBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return 2.0 / math.sqrt(math.pi) * exp(-(a ** 2)) * grad
+
+
+def rsqrt(a):
+    out = _unary_float(a, _rsqrt)
+    if needs_grad(a):
+        record(RsqrtBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+def _rsqrt(x):
+    """1 / sqrt(x), each step rounded (half precision computed in float32), as PyTorch's kernel."""
+    compute = x.astype(np.float32) if x.dtype == np.float16 else x
+    return (1 / np.sqrt(compute)).astype(x.dtype)
+
+
+class RsqrtBackward0(Node):
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return -0.5 * grad * out ** 3
+
+
+# -- rounding: floor, ceil, trunc, round ----------------------------------------------
+# An integer tensor is already whole: it comes back as a copy. A bool has no kernel.
+# The gradient is zero almost everywhere (and PyTorch takes it as zero everywhere).
+def floor(a):
+    return _rounded(a, "floor", FloorBackward0)
+
+
+def ceil(a):
+    return _rounded(a, "ceil", CeilBackward0)
+
+
+def trunc(a):
+    return _rounded(a, "trunc", TruncBackward0)
+
+
+def round(a, *, decimals=None):
+    """Half to even, as NumPy's rint; with `decimals`, scaled by 10**decimals first
+    (computed in float32 for half and single precision, as PyTorch computes it)."""
+    if decimals is None:
+        return _rounded(a, "rint", RoundBackward0)
+    if not a.dtype.is_floating_point:
+        # PyTorch detail: with decimals given, an integer has no kernel either, and
+        # decimals=0 fails in plain round's (which copies integers when called without).
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
+    xp = xp_of(a)
+    compute = xp.float64 if a.dtype is dtypes.float64 else xp.float32
+    x = a._data.astype(compute)
+    scale = compute(10.0 ** (-decimals if decimals < 0 else decimals))  # (this module's abs is the op)
+    values = xp.rint(x / scale) * scale if decimals < 0 else xp.rint(x * scale) / scale
+    out = elementwise_result(values, a.dtype, a._storage.device, (a,), a.dtype)
+    if needs_grad(a):
+        record(RoundBackward1(decimals), out, (a,))
+    return out
+
+
+def _rounded(a, name, node_cls):
+    if a.dtype is BOOL:
+        kernel = {"rint": "round"}.get(name, name)
+        raise NotImplementedError(f"\"{kernel}_vml_cpu\" not implemented for 'Bool'")
+    values = a._data.copy() if not a.dtype.is_floating_point else ufunc_of(a, name)(a._data)
+    out = elementwise_result(values, a.dtype, a._storage.device, (a,), a.dtype)
+    if needs_grad(a):
+        record(node_cls(), out, (a,))
+    return out
+
+
+class _ZeroGradient(Node):
+    def backward(self, grad):
+        return zeros_like_grad(grad)
+
+
+class FloorBackward0(_ZeroGradient):
+    pass
+
+
+class CeilBackward0(_ZeroGradient):
+    pass
+
+
+class TruncBackward0(_ZeroGradient):
+    pass
+
+
+class RoundBackward0(_ZeroGradient):
+    pass
+
+
+class RoundBackward1(_ZeroGradient):
+    saved_settings = ("decimals",)
+
+    def __init__(self, decimals):
+        super().__init__()
+        self.decimals = decimals

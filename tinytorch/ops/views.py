@@ -463,9 +463,8 @@ class AsStridedBackward0(Node):
 
     def backward(self, grad):
         shape, stride, offset = self.input_header
-        if 0 in shape or 0 in self.output_header[0]:
-            from ..creation import zeros
-            return zeros(shape, dtype=grad.dtype, device=grad.device)  # nothing to carry: no history, as in PyTorch
+        if 0 in shape or 0 in self.output_header[0]:  # nothing to carry: fresh zeros, no history, as in PyTorch
+            return from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
         memory = embed(grad, (self.storage_size,), lambda flat: as_strided(flat, *self.output_header))
         if S.may_overlap(shape, stride):
             memory = memory / _sharing_counts(self.input_header, memory)
