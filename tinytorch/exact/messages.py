@@ -79,7 +79,7 @@ def assigned_grad_size(grad_shape, shape):
     )
 
 # masked_fill_ on a tensor whose elements share memory (an expanded one): PyTorch
-# fills it, with this warning (ops/indexing.py; tests/test_indexing_oracle.py).
+# fills it, with this warning (ops/masking.py; tests/test_indexing_oracle.py).
 MASKED_FILL_EXPANDED = (
     "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before performing this "
     "operation. This also applies to advanced indexing e.g. tensor[mask] = scalar"

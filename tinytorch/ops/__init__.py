@@ -8,7 +8,8 @@
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
     views        view, reshape, transpose, permute, expand, squeeze, select, slice...
-    indexing     [] with ints, slices, masks and index tensors; index_put, masked_fill
+    indexing     [] with ints, slices, masks and index tensors; index_put
+    masking      masked_fill: one value where a bool mask is True
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     joining      cat, stack
     copying      clone, to
@@ -24,7 +25,8 @@ from .math_functions import (
     abs, acos, asin, atan, ceil, clamp, cos, cosh, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round,
     rsqrt, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
 )
-from .indexing import getitem, index_put, masked_fill, masked_fill_, setitem
+from .indexing import getitem, index_put, setitem
+from .masking import masked_fill, masked_fill_
 from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import cat, stack
 from .linalg import bmm, dot, matmul, mm, mv
