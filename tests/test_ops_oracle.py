@@ -110,7 +110,7 @@ OPERATORS = {
 ARITHMETIC = ["add", "sub", "mul", "div", "floor_divide", "remainder", "pow"]
 COMPARISONS = ["eq", "ne", "lt", "le", "gt", "ge"]
 BITWISE = ["bitwise_and", "bitwise_or", "bitwise_xor"]
-DIVISION_LIKE = {"div", "floor_divide", "remainder"}
+DIVISION_LIKE = {"div", "floor_divide", "remainder", "fmod"}
 
 
 def forms(name):
@@ -118,7 +118,7 @@ def forms(name):
 
 
 # -- binary ops on two tensors --------------------------------------------------------------
-BINARY = ARITHMETIC + COMPARISONS + BITWISE + ["maximum", "minimum", "logical_and", "logical_or"]
+BINARY = ARITHMETIC + COMPARISONS + BITWISE + ["maximum", "minimum", "logical_and", "logical_or", "fmod", "atan2"]
 
 
 @SETTINGS
@@ -146,7 +146,7 @@ scalars = st.one_of(
     # Not below float32's range: PyTorch keeps such an exponent's sign (0 ** 1e-300 is 0), NumPy rounds it to 0.
     st.floats(-10, 10, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-30),
 )
-SCALAR_OPS = ARITHMETIC + COMPARISONS + BITWISE
+SCALAR_OPS = ARITHMETIC + COMPARISONS + BITWISE + ["fmod"]
 
 
 @SETTINGS

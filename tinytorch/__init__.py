@@ -41,11 +41,11 @@ from .dtypes import (
     promote_types, set_default_dtype, uint8,
 )
 from .ops import (
-    abs, acos, add, all, allclose, any, argmax, argmin, as_strided, asin, atan, bitwise_and, bitwise_not, bitwise_or,
-    bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1, flatten,
-    floor, floor_divide, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p, log2,
-    logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul, mv,
-    narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, round, rsqrt, select,
+    abs, acos, add, all, allclose, any, argmax, argmin, as_strided, asin, atan, atan2, bitwise_and, bitwise_not,
+    bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
+    flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
+    log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
+    mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, round, rsqrt, select,
     sigmoid, sign, sin, sinh, sqrt, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten, unsqueeze,
     where,
 )
@@ -57,7 +57,7 @@ from .tensor import Size, Tensor
 from .threads import get_num_threads, set_num_threads
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.
-arcsin, arccos, arctan = asin, acos, atan
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 
 # PyTorch's aliases for dtypes.
 float = float32

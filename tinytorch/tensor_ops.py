@@ -69,6 +69,10 @@ class TensorOps:
     def div(self, other, *, rounding_mode=None): return ops.div(self, other, rounding_mode=rounding_mode)
     def floor_divide(self, other): return ops.floor_divide(self, other)
     def remainder(self, other): return ops.remainder(self, other)
+    def fmod(self, other): return ops.fmod(self, other)
+    def atan2(self, other): return ops.atan2(self, other)
+    def fmod_(self, other): return ops.inplace(ops.fmod, self, other)
+    def atan2_(self, other): return ops.inplace(ops.atan2, self, other)
     def pow(self, exponent): return ops.pow(self, exponent)
     def neg(self): return ops.neg(self)
     def matmul(self, other): return ops.matmul(self, other)
@@ -147,7 +151,7 @@ class TensorOps:
     def ceil(self): return ops.ceil(self)
     def trunc(self): return ops.trunc(self)
     def round(self, *, decimals=None): return ops.round(self, decimals=decimals)
-    arcsin, arccos, arctan = asin, acos, atan
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 
     # in place: the op's result written back (ops/inplace.py checks it fits)
     def exp_(self): return ops.inplace(ops.exp, self)

@@ -11,7 +11,7 @@ mistaken `zeros(2.5)` behave exactly as in torch.
 - as_number: a range bound (arange, linspace) as a Python number;
 - python_type_name: how the parser names a value's type;
 - invalid_combination: the message for arguments that fit none of a
-  function's signatures.
+  function's signatures; not_tensor_then_number, the one binary ops share.
 
 Pinned by tests/test_errors_oracle.py and tests/test_creation_oracle.py,
 which compare the exception type and text with torch's.
@@ -38,6 +38,20 @@ def invalid_combination(function, got, signatures):
         f"{function}() received an invalid combination of arguments - got ({', '.join(got)}), but expected one of:\n"
         + "".join(f" * {signature}\n" for signature in signatures)
     )
+
+
+def is_tensor_or_number(value):
+    """What a binary op's `other` may be: a tensor (anything with a dtype and a
+    shape), or a Python or NumPy number."""
+    return hasattr(value, "_storage") or isinstance(value, (bool, int, float, np.number, np.bool_))
+
+
+def not_tensor_then_number(function, args):
+    """The TypeError of a binary op (eq, gt, fmod, ...) called with something
+    other than (Tensor, Tensor) or (Tensor, Number)."""
+    got = ["Tensor" if hasattr(v, "_storage") else python_type_name(v) for v in args]
+    return TypeError(invalid_combination(function, got, [
+        "(Tensor input, Tensor other, *, Tensor out = None)", "(Tensor input, Number other, *, Tensor out = None)"]))
 
 
 def _is_int_tensor_scalar(value):

@@ -1,6 +1,6 @@
 """Every tensor operation, each with its backward beside it.
 
-    arithmetic      + - * / // % ** and negation
+    arithmetic      + - * / // % ** and negation; fmod, atan2
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
                     log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, erf,
                     rsqrt, floor, ceil, trunc, round
@@ -16,7 +16,9 @@
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
 """
 from .copying import clone, to
-from .arithmetic import add, div, floor_divide, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub
+from .arithmetic import (
+    add, atan2, div, floor_divide, fmod, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
+)
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
     le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,

@@ -9,6 +9,7 @@ and can be differentiated again.
 """
 from .. import exact
 from ..autograd.graph import Node
+from ..exact.arguments import is_tensor_or_number, not_tensor_then_number
 from ..exact.scalars import as_scalar, opmath_operands
 from ..strides import contiguous_strides
 from .base import (
@@ -411,6 +412,75 @@ class RemainderBackward1(Node):
         # floor(a / b) is a step function: its own derivative is 0, so it is a constant here.
         gb = neg(grad) * floor_divide(a.detach(), b.detach()) if self.needs_input_grad[1] else None
         return grad, gb
+
+
+def fmod(a, b):
+    """C's fmod: the remainder of a / b rounded toward zero, with the sign of a
+    (fmod(-7, 2) is -1, where -7 % 2 is 1); b may be a number."""
+    if type(a) is not Tensor or not is_tensor_or_number(b):
+        raise not_tensor_then_number("fmod", (a, b))
+    check_shapes(a, b)
+    x, y, d, like = operands(a, b)
+    not_for_bool(d, "fmod_cpu")
+    xp = xp_of(like)
+    try:
+        values = xp.fmod(x, y)
+    except ValueError as error:
+        broadcast_error(a, b, error)
+    _check_integer_divisor(xp, values, y, d)
+    out = elementwise_result(values, d, like._storage.device, (a, b), d)
+    if needs_grad(a, b):
+        if type(b) is Tensor:
+            keep = gets_gradient(b)  # both are needed for b's gradient only, as for remainder
+            record(FmodBackward1(), out, (a, b), saved=(a if keep else None, b if keep else None))
+        else:
+            record(FmodBackward0(), out, (a,))
+    return out
+
+
+class FmodBackward0(Node):
+    """fmod(a, number) is a - number * trunc(a / number): its slope in a is 1."""
+
+    def backward(self, grad):
+        return grad
+
+
+class FmodBackward1(Node):
+    """fmod(a, b) = a - b * trunc(a / b); trunc is a step, a constant here."""
+    saved_names = ("self", "other")
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        gb = -grad * div(a, b, rounding_mode="trunc") if self.needs_input_grad[1] else None
+        return grad, gb
+
+
+def atan2(a, b):
+    """The angle of the point (b, a), in (-pi, pi]: atan(a / b), in the right quadrant."""
+    require_tensor("atan2", a, "input", 1)
+    require_tensor("atan2", b)
+    check_shapes(a, b)
+    _, _, d, like = operands(a, b)
+    d = to_float_dtype(d)
+    xp = xp_of(like)
+    try:
+        values = xp.arctan2(cast(a, d), cast(b, d))
+    except ValueError as error:
+        broadcast_error(a, b, error)
+    out = elementwise_result(values, d, like._storage.device, (a, b), d)
+    if needs_grad(a, b):
+        record(Atan2Backward0(), out, (a, b), saved=(a, b))
+    return out
+
+
+class Atan2Backward0(Node):
+    saved_names = ("self", "other")
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        recip = reciprocal(a * a + b * b)
+        needs_a, needs_b = self.needs_input_grad
+        return (grad * b * recip if needs_a else None), (grad * -a * recip if needs_b else None)
 
 
 def pow(a, b):

@@ -6,13 +6,12 @@ Each op is a forward function followed by its backward node.
 import warnings
 
 from ..autograd.graph import Node
-from ..exact.arguments import invalid_combination, python_type_name
+from ..exact.arguments import is_tensor_or_number, not_tensor_then_number
 from ..exact.layout import copy_strides, elementwise_strides
 from ..exact.scalars import as_scalar
 from ..strides import broadcast_shapes, contiguous_strides
 from .base import (
-    Tensor, dtypes, elementwise_result, from_array, needs_grad, np, record, require_tensor, same_device, type_name,
-    xp_of,
+    Tensor, dtypes, elementwise_result, from_array, needs_grad, record, require_tensor, same_device, type_name, xp_of,
 )
 from .operands import BOOL, FLOATING, broadcast_error, cast, check_shapes, operands, promote, ufunc_of
 
@@ -20,10 +19,8 @@ from .operands import BOOL, FLOATING, broadcast_error, cast, check_shapes, opera
 # -- comparisons and logic (no gradients) -------------------------------------------
 def _compare(a, b, name):
     # PyTorch's comparison functions take a tensor first (2 < t arrives here as gt(t, 2)).
-    if type(a) is not Tensor or not (type(b) is Tensor or isinstance(b, (bool, int, float, np.number, np.bool_))):
-        got = ["Tensor" if type(v) is Tensor else python_type_name(v) for v in (a, b)]
-        raise TypeError(invalid_combination(_COMPARISON_NAMES[name], got, [
-            "(Tensor input, Tensor other, *, Tensor out = None)", "(Tensor input, Number other, *, Tensor out = None)"]))
+    if type(a) is not Tensor or not is_tensor_or_number(b):
+        raise not_tensor_then_number(_COMPARISON_NAMES[name], (a, b))
     x, y, d, like = operands(a, b)
     try:
         out = ufunc_of(like, name)(x, y)
