@@ -128,11 +128,13 @@ def _check_operands(t, *operands, floating=False):
     tensors = [x for x in operands if type(x) is Tensor]
     for x in tensors:
         check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
-    shape = S.broadcast_shapes(t._shape, *(x._shape for x in tensors))
-    if shape != t._shape:
-        raise _shape_mismatch(t, shape)
-    d = dtypes.result_type(t, *operands)
-    _check_cast(to_float_dtype(d) if floating else d, t)
+    if any(x._shape != t._shape for x in tensors):
+        shape = S.broadcast_shapes(t._shape, *(x._shape for x in tensors))
+        if shape != t._shape:
+            raise _shape_mismatch(t, shape)
+    if floating or not all(type(x) is Tensor and x.dtype is t.dtype for x in operands):  # else nothing to cast
+        d = dtypes.result_type(t, *operands)
+        _check_cast(to_float_dtype(d) if floating else d, t)
 
 
 def _check_cast(d, t):
@@ -141,7 +143,7 @@ def _check_cast(d, t):
 
 
 def _check_no_internal_overlap(t):
-    if 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+    if 0 in t._stride and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
         raise RuntimeError(messages.WRITE_TO_REPEATED_ELEMENT)
 
 
