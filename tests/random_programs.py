@@ -42,9 +42,9 @@ STATEMENTS = 30  # per program: long enough for views of views and a few backwar
 #   signs of its zeros ignored, and what is computed from it counts as drifted (below).
 TIED_ZERO_SIGN = re.compile(r"\blib\.(maximum|minimum)\(")
 
-# - the shape of nonzero() or where(condition) of a value that drifted (see below): which
-#   elements pass the test is decided by their last bits, so the rest of the program (this
-#   statement included) is not compared.
+# And one that follows from the tolerance below (NumPy's and torch's exp, sums ... may
+# differ in the last bits): nonzero() or where(condition) of a value that drifted
+# gives a shape decided by those last bits, so the program is compared no further.
 DATA_DEPENDENT_SHAPE = re.compile(r"\.nonzero\(|lib\.where\(v\d+ > 0\)")
 
 # Values from these ops are compared with a tolerance: NumPy's exp/log/sin/tanh and

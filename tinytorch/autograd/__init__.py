@@ -5,6 +5,7 @@
     grad_mode   no_grad, enable_grad, set_grad_enabled
     function    custom ops: Function with forward(ctx, ...) and backward(ctx, ...)
     gradcheck   comparing analytical gradients with finite differences
+    variable    Variable, PyTorch 0.3's spelling, kept so that old code runs
 """
 import warnings
 
@@ -14,6 +15,7 @@ from .function import Function, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import AccumulateGrad, Node
+from .variable import Variable
 
 
 def _as_tuple(tensors):
