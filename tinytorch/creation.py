@@ -203,16 +203,26 @@ def legacy_tensor(*args, device=None, **kwargs):
     """tinytorch.Tensor(...): PyTorch's legacy constructor, always of the default float type.
     Tensor(2, 3) has shape (2, 3); Tensor([1, 2]) holds the data; Tensor(storage) is a view of
     the whole storage; Tensor(t) is t under another name."""
+    return _legacy(args, device, kwargs, dtypes.get_default_dtype(), typed=False)
+
+
+def _legacy(args, device, kwargs, d, typed):
+    """The legacy constructors: Tensor(...) (typed=False), or FloatTensor(...) and
+    its kin (typed=True: a tensor or storage given must already be of dtype d)."""
     if kwargs:
         raise TypeError(_legacy_signature_error(args, kwargs))
-    d = dtypes.get_default_dtype()
     if not args:
         return zeros(0, dtype=d, device=device)
     if len(args) == 1:
         data = args[0]
         if isinstance(data, Storage):
+            if typed and data.dtype is not d:
+                raise RuntimeError(f"Expected a Storage of type {dtypes.type_name(d)} or an UntypedStorage, but got "
+                                   f"type {dtypes.type_name(data.dtype)} for argument 1 'storage'")
             return Tensor._make(data, (len(data),), (1,), 0)
         if isinstance(data, Tensor):
+            if typed and data.dtype is not d:
+                raise TypeError(f"expected {_options(d, CPU)} (got {_options(data.dtype, data.device)})")
             return data.detach()
         if isinstance(data, Size):
             return zeros(data, dtype=d, device=device)
@@ -221,6 +231,39 @@ def legacy_tensor(*args, device=None, **kwargs):
         if not dtypes.is_int(data):
             raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
     return zeros(size_arg(args, "new"), dtype=d, device=device)
+
+
+def _options(d, device):
+    """How PyTorch prints a TensorOptions in the typed constructors' TypeError."""
+    return (f"TensorOptions(dtype={dtypes.CPP_NAMES[d.name]}, device={device}, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+class _TensorType(type):
+    """tinytorch.FloatTensor and its kin (PyTorch's torch.tensortype): each is the
+    legacy constructor of one dtype, and every CPU tensor of that dtype counts as
+    an instance of it, as old code checks with isinstance(x, torch.FloatTensor)."""
+
+    def __call__(cls, *args, device=None, **kwargs):
+        return _legacy(args, device, kwargs, cls.dtype, typed=True)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls):
+        return f"<class 'tinytorch.{cls.__name__}'>"
+
+
+def _tensor_type(d):
+    return _TensorType(d.storage_name.replace("Storage", "Tensor"), (), {"dtype": d, "__module__": "tinytorch"})
+
+
+FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, BoolTensor = (
+    _tensor_type(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.uint8, dtypes.int8,
+                              dtypes.int16, dtypes.int32, dtypes.int64, dtypes.bool_)
+)
+TENSOR_TYPES = {t.__name__: t for t in (FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor,
+                                        IntTensor, LongTensor, BoolTensor)}
 
 
 def _legacy_signature_error(args, kwargs):

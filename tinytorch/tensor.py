@@ -188,11 +188,23 @@ class Tensor(TensorOps):
         return self.dtype.is_floating_point
 
     def type(self, dtype=None):
+        """With no argument, the legacy type's name ('tinytorch.FloatTensor');
+        with a dtype, a legacy type (tinytorch.LongTensor) or its name, converted."""
         if dtype is None:
             name = self.dtype.storage_name.replace("Storage", "Tensor")
             prefix = "tinytorch.cuda." if self.is_cuda else "tinytorch."
             return prefix + name
-        return self.to(dtype)
+        from .creation import TENSOR_TYPES
+        if isinstance(dtype, str):
+            name = dtype.rpartition(".")[2]
+            if dtype.rpartition(".")[0] not in ("torch", "tinytorch") or name not in TENSOR_TYPES:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = TENSOR_TYPES[name]
+        return self.to(getattr(dtype, "dtype", dtype))  # a legacy type carries its dtype
+
+    def type_as(self, other):
+        """This tensor converted to other's dtype."""
+        return self.type(other.type())
 
     def __len__(self):
         if not self._shape:
