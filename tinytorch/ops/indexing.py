@@ -26,7 +26,6 @@ from .base import (
     CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of,
 )
 from ..tensor import empty_strided
-from .comparison import where
 from .inplace import check_inplace, copy_, fill_, write
 from .views import alias, expand, select, slice_dim, storage_positions, unsqueeze, view
 
@@ -518,12 +517,14 @@ class IndexPutBackward0(Node):
         indices, np_index = self.saved_tensors
         if self.accumulate:
             return grad, gather(grad, np_index, indices)  # the old values were kept: all of grad flows back
-        # Overwritten positions get nothing from the old values: chosen as 0 (a product
-        # with a mask would give nan where the gradient is inf), with ops, so that the
-        # gradient can be differentiated again.
-        overwritten = xp_of(grad).zeros(grad._shape, dtype=bool)
-        overwritten[np_index] = True
-        return where(from_array(overwritten, dtypes.bool_, grad.device), 0, grad), gather(grad, np_index, indices)
+        # Overwritten positions get nothing from the old values: PyTorch's
+        # grad.index_put(indices, zeros_like(values)), a copy of grad (laid out as
+        # clone lays it out) with 0 written there (not a product with a mask, which
+        # would give nan where the gradient is inf); with ops, to differentiate again.
+        value_shape = self.input_meta[1][0]
+        kept = grad.clone()
+        zeros = from_array(xp_of(grad).zeros(value_shape, grad.dtype.numpy), grad.dtype, grad.device)
+        return index_put_(kept, np_index, zeros, indices), gather(grad, np_index, indices)
 
 
 def _value_tensor(a, value):
