@@ -445,3 +445,17 @@ def test_gradients_back_through_view_chains_are_laid_out_as_torchs(chain, op, ho
             assert_same_values(results[0][1], torch.zeros(want.shape) if want._is_zerotensor() else want)
     else:
         assert_same(*results)
+
+
+def test_a_write_through_a_transposed_view_keeps_torchs_gradient_layout():
+    """CopySlices hands the in-place op's backward a row-major copy of the view's part
+    of the gradient, as torch does, so the gradients after it are laid out as torch's
+    (a random program found the transposed one)."""
+    results = []
+    for lib in (tinytorch, torch):
+        x = lib.arange(9.0).reshape(3, 3).requires_grad_()
+        y = x * 2
+        y.t().mul_(x + 1)
+        (grad,) = lib.autograd.grad(y.sum(), [x])
+        results.append(grad)
+    assert_same(*results)

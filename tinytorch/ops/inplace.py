@@ -19,7 +19,7 @@ from ..exact import layout, messages
 from .base import (
     Tensor, backend_for, dtypes, from_array, needs_grad, record, to_float_dtype, type_name, xp_of, zeros_like_grad,
 )
-from .copying import zeros_in_layout
+from .copying import clone, zeros_in_layout
 from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
 from .math_functions import clamp
 from .views import as_strided, follow_base_requires_grad
@@ -418,7 +418,7 @@ class CopySlices(Node):
         # strides and offset pick out the same part of it.
         result = zeros_in_layout(*self.base_layout).copy_(grad)
         part = as_strided(result, *self.view_layout)
-        grads = self.fn.apply(part.clone())
+        grads = self.fn.apply(clone(part, contiguous=True))  # PyTorch hands fn a row-major copy
         if grads[0] is None:
             part.zero_()
         else:
