@@ -52,7 +52,7 @@ class Tensor(TensorOps):
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
     _base = None  # the tensor this one is a view of
-    _views = None  # a base's {id: weakref} of its views, refreshed after an in-place write (ops/views.py)
+    _views = None  # a base's weak references to its views, which follow it into requiring grad (ops/views.py)
     # A view made in no_grad mode (or returned by a custom Function) may not be
     # rebased onto its base's new history after an in-place write. PyTorch's
     # CreationMeta: "no_grad_mode", "in_custom_function" or "multi_output_node"
@@ -259,10 +259,8 @@ class Tensor(TensorOps):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         if requires_grad and self._views:
-            for ref in list(self._views.values()):  # views made before now follow, as in PyTorch
-                view = ref()
-                if view is not None:
-                    ops.views.follow_base_requires_grad(view)
+            for view in ops.views.live_views(self):  # views made before now follow, as in PyTorch
+                ops.views.follow_base_requires_grad(view)
         return self
 
     @property

@@ -25,7 +25,8 @@ def gets_gradient(t):
     """Whether backward will send `t` a gradient: a tensor with a place in the graph
     (an edge). What only that gradient needs is saved only then, as PyTorch saves it
     (mul keeps b for a's gradient only if a gets one)."""
-    return type(t) is Tensor and t._requires_grad and gradient_edge(t) is not None
+    # (gradient_edge's rule, without making a leaf's AccumulateGrad just to ask)
+    return type(t) is Tensor and t._requires_grad and not (t._requires_grad_from_base and t.grad_fn is None)
 
 
 def refuse_integer_history(dtype):

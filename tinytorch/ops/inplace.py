@@ -22,7 +22,7 @@ from .base import (
 from .copying import clone, zeros_in_layout
 from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
 from .math_functions import clamp
-from .views import as_strided, follow_base_requires_grad
+from .views import as_strided, follow_base_requires_grad, live_views
 
 
 def check_inplace(t, *others):
@@ -373,12 +373,10 @@ def _views_follow(base, also=None):
     PyTorch. Their grad_fn catches up when it is next asked for (refresh_view_history)."""
     if not base._requires_grad:
         return
-    views = [ref() for ref in (base._views or {}).values()]
+    views = live_views(base)
     if also is not None and all(view is not also for view in views):  # `in` would compare values
         views.append(also)
     for view in views:
-        if view is None:
-            continue
         if view._creation_meta is not None:
             follow_base_requires_grad(view)  # never rebased
         else:

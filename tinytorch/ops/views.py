@@ -63,17 +63,25 @@ def follow_base_requires_grad(view):
 
 
 def _remember_view(view):
-    """The base keeps weak references to its views: after an in-place write
-    through any of them, all get a grad_fn that reads the base's new history
-    (see ops/inplace.py), except those marked by mark_creation, which only
-    start to require grad with their base; and when the base is made to
-    require grad, its views follow (follow_base_requires_grad)."""
+    """The base keeps weak references to its views: when its history is rebased
+    by an in-place write, or it is made to require grad, its views require grad
+    with it (ops/inplace.py; follow_base_requires_grad). The list forgets views
+    that are gone each time its length reaches a power of two, so a base viewed
+    again and again (a weight transposed every step) keeps a short list."""
     base = view._base
     views = base._views
     if views is None:
-        views = base._views = {}
-    key = id(view)
-    views[key] = weakref.ref(view, lambda ref: views.get(key) is ref and views.pop(key))
+        base._views = [weakref.ref(view)]
+        return
+    views.append(weakref.ref(view))
+    if len(views) >= 8 and len(views) & (len(views) - 1) == 0:
+        views[:] = [ref for ref in views if ref() is not None]
+
+
+def live_views(base):
+    """The views of `base` that still exist."""
+    views = (ref() for ref in base._views or ())
+    return [view for view in views if view is not None]
 
 
 # -- view / reshape / flatten -------------------------------------------------------
