@@ -262,8 +262,6 @@ FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntT
     _tensor_type(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.uint8, dtypes.int8,
                               dtypes.int16, dtypes.int32, dtypes.int64, dtypes.bool_)
 )
-TENSOR_TYPES = {t.__name__: t for t in (FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor,
-                                        IntTensor, LongTensor, BoolTensor)}
 
 
 def _legacy_signature_error(args, kwargs):
@@ -486,5 +484,6 @@ def randperm(n, *, dtype=None, device=None, requires_grad=False):
 __all__ = [
     "Size", "tensor", "as_tensor", "from_numpy", "legacy_tensor", "full", "zeros", "ones", "empty", "eye",
     "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "rand", "randn", "randint",
-    "rand_like", "randn_like", "randperm",
+    "rand_like", "randn_like", "randperm", "FloatTensor", "DoubleTensor", "HalfTensor", "ByteTensor", "CharTensor",
+    "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]

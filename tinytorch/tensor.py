@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from . import dtypes as _dtypes
 from . import strides as _strides
 from .device import CPU, backend_for
 from .exact import messages
@@ -194,13 +195,13 @@ class Tensor(TensorOps):
             name = self.dtype.storage_name.replace("Storage", "Tensor")
             prefix = "tinytorch.cuda." if self.is_cuda else "tinytorch."
             return prefix + name
-        from .creation import TENSOR_TYPES
         if isinstance(dtype, str):
-            name = dtype.rpartition(".")[2]
-            if dtype.rpartition(".")[0] not in ("torch", "tinytorch") or name not in TENSOR_TYPES:
+            prefix, _, name = dtype.rpartition(".")
+            named = [d for d in _dtypes.ALL_DTYPES if d.storage_name.replace("Storage", "Tensor") == name]
+            if prefix not in ("torch", "tinytorch") or not named:
                 raise ValueError(f"invalid type: '{dtype}'")
-            dtype = TENSOR_TYPES[name]
-        return self.to(getattr(dtype, "dtype", dtype))  # a legacy type carries its dtype
+            dtype = named[0]
+        return self.to(getattr(dtype, "dtype", dtype))  # a legacy type (tinytorch.LongTensor) carries its dtype
 
     def type_as(self, other):
         """This tensor converted to other's dtype."""

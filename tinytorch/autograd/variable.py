@@ -13,24 +13,27 @@ Pinned by tests/test_autograd_variable.py.
 """
 import warnings
 
+from ..exact.arguments import python_type_name
+
+
+def _is_tensor(obj):
+    return hasattr(obj, "_storage") and hasattr(obj, "detach")  # (autograd sits below tensor.py)
+
 
 class _VariableMeta(type):
     def __instancecheck__(cls, obj):
-        from ..tensor import Tensor
-        return isinstance(obj, Tensor)
+        return _is_tensor(obj)
 
 
 class Variable(metaclass=_VariableMeta):
     def __new__(cls, data=None, requires_grad=False, volatile=False):
-        from ..creation import empty
-        from ..exact.arguments import python_type_name
-        from ..tensor import Tensor
         if volatile:
             warnings.warn("volatile was removed and now has no effect. Use `with tinytorch.no_grad():` instead.",
                           UserWarning, stacklevel=2)
         if data is None:
+            from ..creation import empty
             return empty(0)
-        if not isinstance(data, Tensor):
+        if not _is_tensor(data):
             raise TypeError(f"Variable data has to be a tensor, but got {python_type_name(data)}")
         out = data.detach()
         if requires_grad:
