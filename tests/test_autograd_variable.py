@@ -27,6 +27,8 @@ CASES = {
     "of ints, requires grad": lambda L, V: V(L.ones(2, dtype=L.int64), requires_grad=True),
     "of a list": lambda L, V: V([1.0, 2.0]),
     "empty": lambda L, V: V(),
+    "empty, requires grad": lambda L, V: V(requires_grad=True),
+    "volatile and requires grad": lambda L, V: V(L.ones(2), requires_grad=True, volatile=True),
     "volatile": lambda L, V: V(L.ones(2), volatile=True),
 }
 

@@ -516,3 +516,49 @@ def test_sigmoid_keeps_relative_precision_where_it_is_small(dtype, data):
     got, want = tinytorch.sigmoid(tinytorch.tensor(x)), torch.sigmoid(torch.tensor(x))
     rtol = {"float16": 1e-3, "float32": 1e-6, "float64": 1e-14}[dtype]
     oracle.assert_same_values(got, want, rtol=rtol, atol=0)
+
+
+EDGE_MATMUL_SHAPES = [((0, 1), (1,)), ((3, 1), (1,)), ((1, 0), (0,)), ((0,), (0, 2)), ((1,), (1, 3)),
+                      ((0, 2), (2, 1)), ((2, 1), (1, 0)), ((2, 0, 1), (1,)), ((1, 2, 1), (1, 1, 3)), ((0, 1, 2), (2,))]
+
+
+@pytest.mark.parametrize("shape_pair", EDGE_MATMUL_SHAPES, ids=str)
+def test_matmul_gradients_with_size_0_and_1_dims(shape_pair):
+    check_matmul_gradients(*(np.arange(np.prod(s)).reshape(s) * 0.5 for s in shape_pair))
+
+
+@SETTINGS
+@given(st.data(), matmul_shapes())
+def test_matmul_gradients_are_laid_out_as_torchs(data, shape_pair):
+    """The gradients of both inputs of @ (dot, mv, mm, folded or batched): values and
+    strides as torch's, size-0 and size-1 dims included (mv's is torch's outer product)."""
+    check_matmul_gradients(data.draw(arrays("float64", shape_pair[0], small=True)),
+                           data.draw(arrays("float64", shape_pair[1], small=True)))
+
+
+def check_matmul_gradients(a, b):
+    results = []
+    for lib in (tinytorch, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        out, error = oracle.outcome(lambda: x @ y)
+        if error is not None:
+            results.append(type(error))
+            continue
+        out.sum().backward()
+        results.append((x.grad, y.grad))
+    if not isinstance(results[1], tuple):
+        assert results[0] is results[1]
+        return
+    for got, want in zip(results[0], results[1]):
+        oracle.assert_same(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_mv_gradient_is_torchs_outer_product():
+    """mv's gradient for the matrix is torch's grad.ger(vec) (a reshape times the vector),
+    whose layout shows once another gradient is added to it (found by make fuzz)."""
+    results = []
+    for lib in (tinytorch, torch):
+        m = lib.zeros((0, 1), requires_grad=True)
+        (grad,) = lib.autograd.grad(lib.matmul(m, m.sum(0)).sum(), [m])
+        results.append(grad)
+    oracle.assert_same(*results)

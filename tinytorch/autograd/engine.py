@@ -185,7 +185,9 @@ class GraphTask:
             return node, grads, (None,) * len(node.next_functions)
         sending = list(_run_node(node, grads, self.retain_graph))
         if not report:
-            grads = None  # a gradient passed through as it came is then held by `sending` alone
+            # Let go of what came in: a node that passes its gradient on unchanged would
+            # otherwise hold a second reference, and _add_to_buffer could not add into it in place.
+            grads = None
         sent = tuple(sending) if report else None
         self._send(node, sending)
         return node, grads, sent
@@ -211,7 +213,8 @@ class GraphTask:
 
     def _send(self, node, sending):
         """Move each gradient into the buffer of the node it goes to (emptying
-        `sending`); a node whose last dependency has delivered is ready."""
+        `sending`, so that the buffer alone holds it and may add into it in place);
+        a node whose last dependency has delivered is ready."""
         buffers, dependencies = self.buffers, self.dependencies
         for i, (nxt, nr) in enumerate(node.next_functions):
             grad, sending[i] = sending[i], None
@@ -384,6 +387,9 @@ def _run_post_hooks(node, grad_inputs, grads):
 
 
 def _add_to_buffer(buffers, node, nr, grad):
+    """Sum a gradient into node's input buffer, as PyTorch's InputBuffer does: into
+    the gradient already there, in place, when nothing else holds it and no graph
+    of the backward pass is being recorded (create_graph needs the sum as an op)."""
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs

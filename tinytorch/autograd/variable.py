@@ -30,14 +30,18 @@ class Variable(metaclass=_VariableMeta):
         if volatile:
             warnings.warn("volatile was removed and now has no effect. Use `with tinytorch.no_grad():` instead.",
                           UserWarning, stacklevel=2)
+            if requires_grad:
+                raise ValueError("Variable can't be volatile and require_grad at the same time!")
         if data is None:
             from ..creation import empty
-            return empty(0)
-        if not _is_tensor(data):
+            out = empty(0)
+        elif not _is_tensor(data):
             raise TypeError(f"Variable data has to be a tensor, but got {python_type_name(data)}")
-        out = data.detach()
+        else:
+            out = data.detach()
         if requires_grad:
             if not out.dtype.is_floating_point:
+                # the message of torch's set_requires_grad (requires_grad_ words it otherwise)
                 raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             out.requires_grad_()
         return out

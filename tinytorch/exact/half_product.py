@@ -9,8 +9,9 @@ add up in float32 and round once; ops/reduction.py does that for them.)
 The steps walk through each group of elements in memory order, as PyTorch's
 TensorIterator walks them. One case is not reproduced: a group contiguous in
 memory and at least four vector registers long (64 elements with AVX2) is
-split among several running products, in an order that depends on the CPU's
-vector width, so no one answer could be pinned.
+split by PyTorch among several running products, in an order that depends on
+the CPU's vector width, so no one answer could be pinned; tinytorch still
+multiplies such a group in order, which may differ from PyTorch's in the last bits.
 
 Used by ops/reduction.py; pinned by
 tests/test_reductions_oracle.py::test_half_prod_rounds_every_step.

@@ -2,8 +2,9 @@
 first), compute the new values out of place, then write them into the tensor's
 storage and bump the storage's version counter.
 
-Computing before writing means a failed op leaves the tensor untouched. For autograd, the tensor's history is *rebased*: the node that
-computed the new values becomes its grad_fn. When the tensor is a view, its
+Computing before writing means a failed op leaves the tensor untouched. For
+autograd, the tensor's history is *rebased*: the node that computed the new
+values becomes its grad_fn. When the tensor is a view, its
 base changed too: the base's new grad_fn is a CopySlices node, which sends the
 gradient of the written part through that node and the rest to the base's old
 history. Every view of the base then reads from the base's new history: the next
@@ -64,7 +65,7 @@ def refresh_view_history(view):
         return
     if view._creation_meta is not None:
         raise view_rebase_error(view, "its base or another view of its base has been")
-    with grad_mode.enable_grad():
+    with grad_mode.enable_grad():  # grad_fn may be asked for in no_grad mode; the node is made all the same
         fresh = as_strided(base, view._shape, view._stride, view._offset)
     old_node, old_nr = view._grad_fn, view._output_nr
     view._grad_fn = fresh._grad_fn
@@ -172,9 +173,10 @@ def check_no_partial_overlap(t, src):
 
 def write(t, result, positions=Ellipsis, overlap_ok=False):
     """Copy `result` into t's storage (through t's strides) and rebase t's history on result's.
-    `positions` (an index) limits the copy to the elements an index_put_ wrote.
-    `overlap_ok`: writing one value everywhere (fill_, zero_) or only the indexed
-    elements (index_put_) is fine even where t's elements share memory, as in PyTorch."""
+    `positions` (an index or a bool mask) limits the copy to the elements an
+    index_put_ or a masked_fill_ wrote. `overlap_ok`: writing one value everywhere
+    (fill_, zero_, masked_fill_) or only the indexed elements (index_put_) is fine
+    even where t's elements share memory, as in PyTorch."""
     _check_writable(t, result, overlap_ok)
     t._data[positions] = result._data if positions is Ellipsis else result._data[positions]
     if t._unversioned:
@@ -233,14 +235,14 @@ def _check_clamp(t, min, max):
     0-d tensor beside a number counts as one), the dtype first, named as C++
     names it (PyTorch's clamp meta function), then t's memory."""
     if min is None and max is None:
-        return  # clamp says so
+        return  # left to clamp, which raises "At least one of 'min' or 'max' must not be None"
     if any(type(b) is not Tensor and b is not None for b in (min, max)):
         min, max = (b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
     bounds = [b for b in (min, max) if b is not None]
     if any(type(b) is Tensor for b in bounds):
-        if all(type(b) is Tensor for b in bounds):  # a tensor beside a number: clamp's TypeError
+        if all(type(b) is Tensor for b in bounds):
             _check_operands(t, *bounds)
-        return
+        return  # (a tensor beside a number is left to clamp, which raises its TypeError)
     if not all(isinstance(b, (bool, int, float)) for b in bounds):
         return
     d = dtypes.result_type(t, *bounds)

@@ -109,8 +109,9 @@ class MvBackward0(Node):
     def backward(self, grad):
         a, b = self.saved_tensors  # each saved only if the other input needs a gradient
         needs_a, needs_b = self.needs_input_grad
-        # out_i = sum_j a_ij b_j
-        return (grad.unsqueeze(1) * b.unsqueeze(0) if needs_a else None), (matmul(a.t(), grad) if needs_b else None)
+        # out_i = sum_j a_ij b_j: d/da is the outer product grad b^T (PyTorch's grad.ger(vec),
+        # computed as outer computes it), d/db is a^T grad
+        return (grad.reshape(-1, 1) * b if needs_a else None), (mv(a.t(), grad) if needs_b else None)
 
 
 def mm(a, b):

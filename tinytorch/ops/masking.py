@@ -1,8 +1,12 @@
 """masked_fill: writing one value where a bool mask is True.
 
 t.masked_fill(mask, value) is where(mask, value, t) with t's dtype; the in-place
-masked_fill_ writes only the masked places. Its backward gives the filled places
-no gradient (and a tensor value the sum of theirs).
+masked_fill_ writes only the masked places. In backward, the filled places send
+t no gradient, and a tensor value gets the sum of their gradients.
+
+PyTorch computes masked_fill as clone().masked_fill_(), which is why both share
+masked_fill_'s error messages. masked_fill_ needs no snapshot of t (inplace()
+in ops/inplace.py): its backward keeps only the mask.
 """
 import warnings
 
@@ -26,9 +30,10 @@ def masked_fill_(t, mask, value):
     if 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
         warnings.warn(messages.MASKED_FILL_EXPANDED, UserWarning, stacklevel=3)  # the caller of Tensor.masked_fill_
     check_no_partial_overlap(t, mask)
-    if S.broadcast_shapes(t._shape, mask._shape) != t._shape:
+    shape = S.broadcast_shapes(t._shape, mask._shape)
+    if shape != t._shape:
         raise RuntimeError(f"output with shape {S.list_repr(t._shape)} doesn't match the broadcast shape "
-                           f"{S.list_repr(S.broadcast_shapes(t._shape, mask._shape))}")
+                           f"{S.list_repr(shape)}")
     filled = _masked(t, mask, _fill_number(t, value), value)
     # Only the masked places are written, as PyTorch's kernel writes them: where t's
     # elements share memory, an unmasked one does not write its old value back.
@@ -36,7 +41,9 @@ def masked_fill_(t, mask, value):
 
 
 def masked_fill(t, mask, value, *, as_function=True):
-    """A copy of t (broadcast with `mask`) with `value` where mask is True."""
+    """A copy of t (broadcast with `mask`) with `value` where mask is True.
+    `as_function`: called as tinytorch.masked_fill(t, ...), not t.masked_fill(...);
+    it only changes which arguments a TypeError lists."""
     _check_argument_types("masked_fill", t, mask, value, as_function)
     shape = S.broadcast_shapes(mask._shape, t._shape)
     _check_value_and_mask(t, mask, value)
@@ -80,8 +87,7 @@ def _masked(t, mask, number, value, recorded_input=None):
     values = xp.where(mask_data, xp.asarray(number, dtype=t.dtype.numpy), t._data)
     out = from_array(values.copy(order="C"), t.dtype, t.device)  # row-major, as PyTorch's clone to fill
     source = t if recorded_input is None else recorded_input
-    value_grad = type(value) is Tensor and value._requires_grad
-    if needs_grad(source, value if value_grad else None):
+    if needs_grad(source, value):
         if type(value) is Tensor:
             record(MaskedFillBackward1(), out, (source, value), saved=(mask,))
         else:
@@ -95,7 +101,7 @@ class MaskedFillBackward0(Node):
 
     def backward(self, grad):
         (mask,) = self.saved_tensors
-        return masked_fill(grad, mask, 0, as_function=False)
+        return masked_fill(grad, mask, 0)
 
 
 class MaskedFillBackward1(MaskedFillBackward0):
@@ -104,5 +110,5 @@ class MaskedFillBackward1(MaskedFillBackward0):
     def backward(self, grad):
         (mask,) = self.saved_tensors
         needs_input, needs_value = self.needs_input_grad
-        return (masked_fill(grad, mask, 0, as_function=False) if needs_input else None,
+        return (masked_fill(grad, mask, 0) if needs_input else None,
                 where(mask, grad, 0).sum() if needs_value else None)

@@ -493,8 +493,9 @@ def erf(a):
 
 
 def _erf(x):
-    """NumPy has no erf: the C library's (math.erf), element by element, in at
-    least float32 (as PyTorch computes half precision); CuPy has its own."""
+    """NumPy has no erf: the C library's (math.erf, in double precision), element
+    by element, rounded to float32 for half precision (which PyTorch computes in
+    float32) and then to the tensor's dtype; CuPy has its own."""
     if not isinstance(x, np.ndarray):
         from cupyx.scipy.special import erf as cupy_erf
         return cupy_erf(x)
@@ -559,7 +560,7 @@ def round(a, *, decimals=None):
     xp = xp_of(a)
     compute = xp.float64 if a.dtype is dtypes.float64 else xp.float32
     x = a._data.astype(compute)
-    scale = compute(10.0 ** (-decimals if decimals < 0 else decimals))  # (this module's abs is the op)
+    scale = compute(10.0 ** (-decimals if decimals < 0 else decimals))  # (not abs(): here abs is the tensor op)
     values = xp.rint(x / scale) * scale if decimals < 0 else xp.rint(x * scale) / scale
     out = elementwise_result(values, a.dtype, a._storage.device, (a,), a.dtype)
     if needs_grad(a):
