@@ -433,3 +433,19 @@ def test_random_programs_match_torch(data):
                        lambda: (twins.roots[1].grad, twins.extras[1].grad))
     for ours, theirs in twins.tensors:
         twins.step(lambda: ours, lambda: theirs)
+
+
+def test_a_view_of_a_base_that_stopped_requiring_grad_is_rebuilt_as_in_torch():
+    """After base.requires_grad_(False) and a write, the view's new grad_fn is still an
+    AsStridedBackward0, with no edge (torch builds the node whatever the base requires)."""
+    seen = []
+    for lib in (tinytorch, torch):
+        b = lib.ones(4, requires_grad=True)
+        v = b[1:]
+        b.requires_grad_(False)
+        with lib.no_grad():
+            b.mul_(2)
+        fn = v.grad_fn
+        seen.append((fn.name(), v.requires_grad, v.is_leaf, [e[0] for e in fn.next_functions],
+                     fn._saved_size, fn._saved_stride, fn._saved_storage_offset))
+    assert seen[0] == seen[1]

@@ -23,7 +23,7 @@ from .base import (
 from .copying import clone, zeros_in_layout
 from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
 from .math_functions import clamp
-from .views import as_strided, follow_base_requires_grad, live_views
+from .views import AsStridedBackward0, as_strided, follow_base_requires_grad, live_views
 
 
 def check_inplace(t, *others):
@@ -65,12 +65,14 @@ def refresh_view_history(view):
         return
     if view._creation_meta is not None:
         raise view_rebase_error(view, "its base or another view of its base has been")
-    with grad_mode.enable_grad():  # grad_fn may be asked for in no_grad mode; the node is made all the same
-        fresh = as_strided(base, view._shape, view._stride, view._offset)
     old_node, old_nr = view._grad_fn, view._output_nr
-    view._grad_fn = fresh._grad_fn
+    # The node as as_strided would record it (also in no_grad mode, where grad_fn may be
+    # asked for; and with no edge if the base no longer requires grad, as in PyTorch).
+    node = AsStridedBackward0((base._shape, base._stride, base._offset), (view._shape, view._stride, view._offset),
+                              len(base._storage))
+    node.size, node.stride, node.storage_offset = view._shape, view._stride, view._offset
+    record(node, view, (base,))
     view._grad_fn_version = view._storage._version
-    view._requires_grad = True
     view.__dict__.pop("_requires_grad_from_base", None)  # it has a history of its own now
     _clear_output_nr(view)
     if view._retains_grad:
