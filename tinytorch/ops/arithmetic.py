@@ -366,16 +366,8 @@ class NotImplemented_(Node):
 
 def remainder(a, b):
     """a % b with the sign of b, as in Python (-7 % 2 is 1); either side may be a number."""
-    check_shapes(a, b)
-    x, y, d, like = operands(a, b)
-    not_for_bool(d, "remainder_cpu")
-    xp = xp_of(like)
-    try:
-        values = _float_remainder(xp, x, y) if d.category == FLOATING else xp.remainder(x, y)
-    except ValueError as error:
-        broadcast_error(a, b, error)
-    _check_integer_divisor(xp, values, y, d)
-    out = elementwise_result(values, d, like._storage.device, (a, b), d)
+    out = _modulo(a, b, "remainder_cpu",
+                  lambda xp, x, y, d: _float_remainder(xp, x, y) if d.category == FLOATING else xp.remainder(x, y))
     if needs_grad(a, b):
         if type(a) is not Tensor:
             record(NotImplemented_(), out, (b,))  # PyTorch has no derivative for number % tensor
@@ -386,6 +378,24 @@ def remainder(a, b):
         else:
             record(RemainderBackward0(), out, (a,))  # a number divisor: one input, nothing saved
     return out
+
+
+def _modulo(a, b, kernel, compute):
+    """What remainder and fmod share: the operands' dtype, the checks PyTorch makes
+    (shapes, bool, an integer divisor of 0) and the result; compute(xp, x, y, dtype)
+    gives the values. (NumPy's warning for an integer divided by 0 is kept quiet: it
+    is refused just after.)"""
+    check_shapes(a, b)
+    x, y, d, like = operands(a, b)
+    not_for_bool(d, kernel)
+    xp = xp_of(like)
+    try:
+        with np.errstate(all="ignore"):
+            values = compute(xp, x, y, d)
+    except ValueError as error:
+        broadcast_error(a, b, error)
+    _check_integer_divisor(xp, values, y, d)
+    return elementwise_result(values, d, like._storage.device, (a, b), d)
 
 
 def _float_remainder(xp, x, y):
@@ -419,17 +429,7 @@ def fmod(a, b):
     (fmod(-7, 2) is -1, where -7 % 2 is 1); b may be a number."""
     if type(a) is not Tensor or not is_tensor_or_number(b):
         raise not_tensor_then_number("fmod", (a, b))
-    check_shapes(a, b)
-    x, y, d, like = operands(a, b)
-    not_for_bool(d, "fmod_cpu")
-    xp = xp_of(like)
-    try:
-        with np.errstate(all="ignore"):  # an integer by 0 warns in NumPy; it is refused just below
-            values = xp.fmod(x, y)
-    except ValueError as error:
-        broadcast_error(a, b, error)
-    _check_integer_divisor(xp, values, y, d)
-    out = elementwise_result(values, d, like._storage.device, (a, b), d)
+    out = _modulo(a, b, "fmod_cpu", lambda xp, x, y, d: xp.fmod(x, y))
     if needs_grad(a, b):
         if type(b) is Tensor:
             keep = gets_gradient(b)  # both are needed for b's gradient only, as for remainder

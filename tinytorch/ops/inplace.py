@@ -22,7 +22,7 @@ from .base import (
 )
 from .copying import clone, zeros_in_layout
 from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
-from .math_functions import clamp
+from .math_functions import clamp, read_bounds
 from .views import AsStridedBackward0, as_strided, follow_base_requires_grad, live_views
 
 
@@ -69,8 +69,7 @@ def refresh_view_history(view):
     # The node as as_strided would record it (also in no_grad mode, where grad_fn may be
     # asked for; and with no edge if the base no longer requires grad, as in PyTorch).
     node = AsStridedBackward0((base._shape, base._stride, base._offset), (view._shape, view._stride, view._offset),
-                              len(base._storage))
-    node.size, node.stride, node.storage_offset = view._shape, view._stride, view._offset
+                              len(base._storage), view._offset)
     record(node, view, (base,))
     view._grad_fn_version = view._storage._version
     view.__dict__.pop("_requires_grad_from_base", None)  # it has a history of its own now
@@ -145,8 +144,14 @@ def _check_cast(d, t):
         raise RuntimeError(f"result type {type_name(d)} can't be cast to the desired output type {type_name(t.dtype)}")
 
 
+def repeats_elements(t):
+    """Whether elements of t share memory because a dim of size > 1 has stride 0
+    (an expanded tensor): PyTorch's "internal overlap" for a written tensor."""
+    return 0 in t._stride and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride))
+
+
 def _check_no_internal_overlap(t):
-    if 0 in t._stride and 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+    if repeats_elements(t):
         raise RuntimeError(messages.WRITE_TO_REPEATED_ELEMENT)
 
 
@@ -238,9 +243,7 @@ def _check_clamp(t, min, max):
     names it (PyTorch's clamp meta function), then t's memory."""
     if min is None and max is None:
         return  # left to clamp, which raises "At least one of 'min' or 'max' must not be None"
-    if any(type(b) is not Tensor and b is not None for b in (min, max)):
-        min, max = (b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
-    bounds = [b for b in (min, max) if b is not None]
+    bounds = [b for b in read_bounds(min, max) if b is not None]
     if any(type(b) is Tensor for b in bounds):
         if all(type(b) is Tensor for b in bounds):
             _check_operands(t, *bounds)

@@ -16,7 +16,7 @@ from ..exact import messages
 from ..exact.arguments import invalid_combination, python_type_name
 from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, xp_of
 from .comparison import where
-from .inplace import check_inplace, check_no_partial_overlap, write
+from .inplace import check_inplace, check_no_partial_overlap, repeats_elements, write
 from .views import expand
 
 
@@ -27,7 +27,7 @@ def masked_fill_(t, mask, value):
     _check_argument_types("masked_fill_", t, mask, value)
     check_inplace(t, value)
     _check_value_and_mask(t, mask, value)
-    if 0 not in t._shape and any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+    if repeats_elements(t):
         warnings.warn(messages.MASKED_FILL_EXPANDED, UserWarning, stacklevel=3)  # the caller of Tensor.masked_fill_
     check_no_partial_overlap(t, mask)
     shape = S.broadcast_shapes(t._shape, mask._shape)

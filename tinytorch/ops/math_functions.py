@@ -219,11 +219,7 @@ class SignBackward0(Node):
 def clamp(a, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("tinytorch.clamp: At least one of 'min' or 'max' must not be None")
-    if any(type(b) is not Tensor and b is not None for b in (min, max)):
-        # PyTorch detail: beside a number, a 0-d tensor bound is read as a number (its
-        # argument parser picks clamp's overload of two numbers).
-        min, max = (b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
-
+    min, max = read_bounds(min, max)
     if type(min) is Tensor or type(max) is Tensor:
         return _clamp_by_tensors(a, min, max)
     min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
@@ -244,6 +240,14 @@ def clamp(a, min=None, max=None):
     if needs_grad(a):
         record(ClampBackward1(min, max), out, (a,), saved=(a,))
     return out
+
+
+def read_bounds(min, max):
+    """clamp's bounds as PyTorch's argument parser reads them: beside a number, a
+    0-d tensor bound is read as a number (it picks clamp's overload of two numbers)."""
+    if any(type(b) is not Tensor and b is not None for b in (min, max)):
+        return tuple(b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
+    return min, max
 
 
 def _clamp_to_numbers(xp, x, low, high):

@@ -428,8 +428,7 @@ def as_strided(a, size, stride, storage_offset=None):
         )
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
-    node = AsStridedBackward0((a._shape, a._stride, a._offset), (size, stride, offset), len(a._storage))
-    node.size, node.stride, node.storage_offset = size, stride, storage_offset  # as given, as PyTorch saves them
+    node = AsStridedBackward0((a._shape, a._stride, a._offset), (size, stride, offset), len(a._storage), storage_offset)
     return make_view(a, size, stride, offset, node)
 
 
@@ -465,9 +464,11 @@ class AsStridedBackward0(Node):
     higher derivatives flow back the same way."""
     saved_settings = ("size", "stride", "storage_offset")
 
-    def __init__(self, input_header, output_header, storage_size):
+    def __init__(self, input_header, output_header, storage_size, storage_offset):
         super().__init__()
         self.input_header, self.output_header, self.storage_size = input_header, output_header, storage_size
+        self.size, self.stride = output_header[:2]
+        self.storage_offset = storage_offset  # as given (None for "a's own"), as PyTorch saves it
 
     def backward(self, grad):
         shape, stride, offset = self.input_header
