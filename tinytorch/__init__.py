@@ -50,6 +50,11 @@ from .ops import (
     sigmoid, sign, sin, sinh, sqrt, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten, unsqueeze,
     where,
 )
+from .ops import (
+    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diagonal, dstack, flip, fliplr, flipud, gather, hstack,
+    index_add, index_fill, index_select, masked_select, movedim, repeat_interleave, roll, rot90, scatter,
+    scatter_add, split, swapaxes, take, tile, tril, triu, unbind, vstack,
+)
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import initial_seed, manual_seed, seed
 from .serialization import load, save
@@ -69,6 +74,7 @@ int = int32
 short = int16
 
 clip = clamp
+moveaxis, swapdims = movedim, swapaxes
 multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
 
 
@@ -93,3 +99,4 @@ def clamp_(t, min=None, max=None):
 
 
 __version__ = "0.1.0"
+

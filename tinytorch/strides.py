@@ -213,6 +213,15 @@ def normalize_dim(dim, ndim):
     return dim + ndim if dim < 0 else dim
 
 
+def existing_dim(dim, ndim):
+    """normalize_dim for an op that needs a real dim to work along (unbind, roll with
+    dims): a 0-d tensor has none, and PyTorch says so."""
+    d = normalize_dim(dim, ndim)  # out of range even for one dim: that error first
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return d
+
+
 def infer_size(shape, numel):
     """Resolve one -1 in `shape` so the product equals numel, with PyTorch's errors.
 

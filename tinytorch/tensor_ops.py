@@ -232,6 +232,47 @@ class TensorOps:
     def nonzero(self, *, as_tuple=False): return ops.nonzero(self, as_tuple=as_tuple)
     def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value, as_function=False)
     def masked_fill_(self, mask, value): return ops.masked_fill_(self, mask, value)
+    def masked_select(self, mask): return ops.masked_select(self, mask)
+    def take(self, index): return ops.take(self, index)
+    def gather(self, dim, index, *, sparse_grad=False): return ops.gather(self, dim, index, sparse_grad=sparse_grad)
+    def index_select(self, dim, index): return ops.index_select(self, dim, index)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        return ops.inplace(ops.scatter, self, dim, index, src, value=value, reduce=reduce, meta=ops.check_target)
+    def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
+    def scatter_add_(self, dim, index, src):
+        return ops.inplace(ops.scatter_add, self, dim, index, src, meta=ops.check_target)
+    def index_add(self, dim, index, source, *, alpha=1): return ops.index_add(self, dim, index, source, alpha=alpha)
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return ops.inplace(ops.index_add, self, dim, index, source, alpha=alpha, meta=ops.check_target)
+    def index_fill(self, dim, index, value): return ops.index_fill(self, dim, index, value)
+    def index_fill_(self, dim, index, value):
+        return ops.inplace(ops.index_fill, self, dim, index, value, meta=ops.check_target)
+
+    # pieces and rearrangements
+    def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return ops.unbind(self, dim)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
+    def unfold(self, dimension, size, step): return ops.unfold(self, dimension, size, step)
+    def movedim(self, source, destination): return ops.movedim(self, source, destination)
+    def swapaxes(self, axis0, axis1): return ops.transpose(self, axis0, axis1)
+    def repeat(self, *sizes): return ops.repeat(self, *sizes)
+    def tile(self, *dims): return ops.tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+    def flip(self, *dims): return ops.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+    def fliplr(self): return ops.fliplr(self)
+    def flipud(self): return ops.flipud(self)
+    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
+    def rot90(self, k=1, dims=(0, 1)): return ops.rot90(self, k, dims)
+    def tril(self, diagonal=0): return ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return ops.triu(self, diagonal)
+    def tril_(self, diagonal=0): return ops.inplace(ops.tril, self, diagonal, meta=ops.check_target)
+    def triu_(self, diagonal=0): return ops.inplace(ops.triu, self, diagonal, meta=ops.check_target)
+    def diag(self, diagonal=0): return ops.diag(self, diagonal)
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+    moveaxis, swapdims = movedim, swapaxes
 
     @property
     def T(self):

@@ -7,11 +7,15 @@
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
-    views        view, reshape, transpose, permute, expand, squeeze, select, slice...
+    views        view, reshape, transpose, permute, expand, squeeze, select, slice,
+                 diagonal, unfold, movedim
     indexing     [] with ints, slices, masks and index tensors; index_put
+    selecting    gather/scatter, index_select/index_add/index_fill, masked_select, take
+    splitting    split, chunk, unbind: many views from one node
+    rearranging  copies in a new order: repeat, tile, flip, roll, rot90, tril/triu, diag
     masking      masked_fill: one value where a bool mask is True
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
-    joining      cat, stack
+    joining      cat, stack, hstack, vstack, dstack, column_stack
     copying      clone, to
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
 """
@@ -29,11 +33,14 @@ from .math_functions import (
 )
 from .indexing import getitem, index_put, setitem
 from .masking import masked_fill, masked_fill_
-from .inplace import add_, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
-from .joining import cat, stack
+from .inplace import add_, check_target, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
+from .joining import atleast_1d, atleast_2d, atleast_3d, cat, column_stack, dstack, hstack, stack, vstack
 from .linalg import bmm, dot, matmul, mm, mv
 from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
 from .views import (
-    alias, as_strided, expand, flatten, narrow, permute, reshape, select, squeeze, t, transpose, unflatten,
-    unsqueeze, view,
+    alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, reshape, select, squeeze, swapaxes, t,
+    transpose, unflatten, unfold, unsqueeze, view,
 )
+from .selecting import gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, take
+from .splitting import chunk, split, unbind
+from .rearranging import diag, flip, fliplr, flipud, repeat, repeat_interleave, roll, rot90, tile, tril, triu

@@ -144,6 +144,12 @@ def _check_cast(d, t):
         raise RuntimeError(f"result type {type_name(d)} can't be cast to the desired output type {type_name(t.dtype)}")
 
 
+def check_target(t, *arguments):
+    """The meta check of an in-place op whose arguments are not elementwise operands
+    (scatter_'s dim, index and src): only that t's elements do not share memory."""
+    _check_no_internal_overlap(t)
+
+
 def repeats_elements(t):
     """Whether elements of t share memory because a dim of size > 1 has stride 0
     (an expanded tensor): PyTorch's "internal overlap" for a written tensor."""

@@ -1,4 +1,5 @@
-"""Joining tensors: cat (along an existing dim) and stack (along a new one)."""
+"""Joining tensors: cat (along an existing dim) and stack (along a new one), and NumPy's
+hstack, vstack, dstack and column_stack, which are cat after giving each tensor enough dims."""
 from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.layout import cat_strides, stack_strides
@@ -107,3 +108,54 @@ class StackBackward0(Node):
 
     def backward(self, grad):
         return tuple(grad.select(self.dim, i) for i in range(self.count))
+
+
+# -- NumPy's stacking helpers: views that give every tensor enough dims, then a cat --------
+def atleast_1d(t):
+    return t.reshape(1) if t.dim() == 0 else t
+
+
+def atleast_2d(t):
+    if t.dim() == 0:
+        return t.reshape(1, 1)
+    return t.unsqueeze(0) if t.dim() == 1 else t
+
+
+def atleast_3d(t):
+    """A vector becomes (1, n, 1) and a matrix (m, n, 1), as in NumPy."""
+    if t.dim() == 0:
+        return t.reshape(1, 1, 1)
+    if t.dim() == 1:
+        return t.unsqueeze(0).unsqueeze(-1)
+    return t.unsqueeze(-1) if t.dim() == 2 else t
+
+
+def hstack(tensors):
+    """Side by side: along dim 0 for vectors, dim 1 otherwise."""
+    tensors = [atleast_1d(t) for t in _checked(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    """One under the other: vectors become rows."""
+    return cat([atleast_2d(t) for t in _checked(tensors, "vstack")], 0)
+
+
+def dstack(tensors):
+    """One behind the other, along a third dim."""
+    return cat([atleast_3d(t) for t in _checked(tensors, "dstack")], 2)
+
+
+def column_stack(tensors):
+    """Vectors become columns, then side by side."""
+    return hstack([t.reshape(t.numel(), 1) if t.dim() <= 1 else t for t in _checked(tensors, "column_stack")])
+
+
+def _checked(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
+        )
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors

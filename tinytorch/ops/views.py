@@ -432,6 +432,82 @@ def as_strided(a, size, stride, storage_offset=None):
     return make_view(a, size, stride, offset, node)
 
 
+def diagonal(a, offset=0, dim1=0, dim2=1):
+    """The diagonal of the (dim1, dim2) planes, as a new last dim: stepping one
+    along it steps one along both, so its stride is the sum of theirs. offset > 0
+    starts above the main diagonal (along dim2), offset < 0 below it."""
+    n = a.dim()
+    d1, d2 = S.normalize_dim(dim1, n), S.normalize_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    start = a._offset
+    if offset >= 0:
+        length = max(min(a._shape[d1], a._shape[d2] - offset), 0)
+        start += offset * a._stride[d2] if length else 0
+    else:
+        length = max(min(a._shape[d1] + offset, a._shape[d2]), 0)
+        start -= offset * a._stride[d1] if length else 0
+    keep = [d for d in range(n) if d not in (d1, d2)]
+    shape = [a._shape[d] for d in keep] + [length]
+    stride = [a._stride[d] for d in keep] + [a._stride[d1] + a._stride[d2]]
+    node = DiagonalBackward0(a._shape, a.dtype, lambda x: diagonal(x, offset, d1, d2))
+    node.offset, node.dim1, node.dim2 = offset, dim1, dim2
+    return make_view(a, shape, stride, start, node)
+
+
+def unfold(a, dimension, size, step):
+    """Windows of `size` elements along `dimension`, `step` apart, as a new last
+    dim: the window's start steps `step` elements, and inside it one element.
+    Windows overlap when step < size, and still nothing is copied."""
+    n = a.dim()
+    d = S.normalize_dim(dimension, max(n, 1))
+    length = a._shape[d] if n else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    inner = a._stride[d] if n else 1
+    shape = list(a._shape) + [size]
+    stride = list(a._stride) + [inner]
+    if n:
+        shape[d] = (length - size) // step + 1
+        stride[d] = step * inner
+    node = UnfoldBackward0(a._shape, a.dtype, lambda x: unfold(x, d, size, step))
+    node.dimension, node.size, node.step = dimension, size, step
+    return make_view(a, shape, stride, a._offset, node)
+
+
+def movedim(a, source, destination):
+    """Move dims from `source` to `destination`, the others keeping their order: a permute."""
+    n = a.dim()
+    source = tuple(source) if isinstance(source, (tuple, list)) else (source,)
+    destination = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
+    if len(source) != len(destination):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({S.list_repr(source)} dims) should contain the "
+            f"same number of dims as destination ({S.list_repr(destination)} dims)"
+        )
+    for name, given in (("source", source), ("destination", destination)):
+        dims = [S.normalize_dim(d, max(n, 1)) for d in given]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({S.list_repr(given)})")
+    source = [S.normalize_dim(d, max(n, 1)) for d in source]
+    destination = [S.normalize_dim(d, max(n, 1)) for d in destination]
+    if n == 0:
+        return alias(a)  # PyTorch's movedim of a 0-d tensor
+    order = [None] * n
+    for s, d in zip(source, destination):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in source)
+    order = [next(rest) if d is None else d for d in order]
+    return permute(a, order)
+
+
+def swapaxes(a, axis0, axis1):
+    """NumPy's name for transpose."""
+    return transpose(a, axis0, axis1)
+
+
 class _PickBackward(Node):
     """Backward of a view that picks part of its input: zeros shaped like the
     input, with the incoming gradient written into the picked part."""
@@ -447,6 +523,17 @@ class _PickBackward(Node):
 class SelectBackward0(_PickBackward):
     keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
     saved_settings = ("dim", "index")
+
+
+class DiagonalBackward0(_PickBackward):
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_settings = ("offset", "dim1", "dim2")
+
+
+class UnfoldBackward0(_PickBackward):
+    """Overlapping windows add up their gradients where they share an element (embed)."""
+    keeps_input_sizes = True
+    saved_settings = ("dimension", "size", "step")
 
 
 class SliceBackward0(_PickBackward):

@@ -1,0 +1,253 @@
+"""Ordering values: sort and argsort, topk, kthvalue, median, mode; and counting
+them: unique, bincount, histc.
+
+The ops that return values picked from the input also return where they were
+picked (indices), and their backward sends each value's gradient back to that
+place: a scatter of the gradient into zeros, as PyTorch does. nan sorts as the
+largest value, as in PyTorch.
+"""
+from .. import strides as S
+from ..autograd.graph import Node
+from ..dtypes import type_name
+from .base import dtypes, from_array, needs_grad, record, xp_of
+from .comparison import isnan, where
+from .reduction import ReturnTypes
+from .selecting import scatter
+
+
+def _order(xp, x, axis, descending):
+    """Stable sorting positions along axis (nan last ascending, first descending).
+    Descending: sort the reversed line ascending and read it backwards, which keeps
+    equal values in their original order (and needs no negation, which would
+    overflow unsigned integers)."""
+    if not descending:
+        return xp.argsort(x, axis=axis, kind="stable")
+    n = x.shape[axis]
+    reversed_order = xp.argsort(xp.flip(x, axis), axis=axis, kind="stable")
+    return xp.flip(n - 1 - reversed_order, axis)
+
+
+def sort(a, dim=-1, descending=False, stable=False):
+    """(values, indices): the values in order along dim, and where each came from."""
+    if isinstance(dim, bool):  # sort(stable=..., dim, descending): keyword-only stable came first
+        raise TypeError("sort(): dim must be an int")
+    d = S.normalize_dim(dim, a.dim())
+    xp = xp_of(a)
+    if a.dim() == 0:
+        order = xp.zeros((), dtype=xp.int64)
+        values = a._data.copy()
+    else:
+        order = _order(xp, a._data, d, descending)
+        values = xp.take_along_axis(a._data, order, d)
+    out = from_array(values, a.dtype, a.device)
+    indices = from_array(order.astype(xp.int64), dtypes.int64, a.device)
+    if needs_grad(a):
+        record(SortBackward0(dim, d), out, (a,), saved=(indices,))
+    return ReturnTypes("sort", out, indices)
+
+
+def argsort(a, dim=-1, descending=False, stable=False):
+    """Where the values of sort(a) came from."""
+    return sort(a.detach(), dim, descending, stable)[1]
+
+
+class _PickedBackward(Node):
+    """Values picked along dim by `indices`: each gradient goes back to its place, zeros elsewhere."""
+    keeps_input_sizes = True  # _saved_self_sym_sizes, as in PyTorch
+    saved_names = ("indices",)
+    saved_settings = ("dim",)
+    keepdim = True
+
+    def __init__(self, dim, d, keepdim=True):
+        super().__init__()
+        self.dim, self.d, self.keepdim = dim, d, keepdim
+
+    def backward(self, grad):
+        (indices,) = self.saved_tensors
+        shape = self.input_meta[0][0]
+        if not shape:
+            return grad
+        if not self.keepdim:
+            grad, indices = grad.unsqueeze(self.d), indices.unsqueeze(self.d)
+        zeros = from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
+        return scatter(zeros, self.d, indices, grad)
+
+
+class SortBackward0(_PickedBackward):
+    pass
+
+
+def topk(a, k, dim=-1, largest=True, sorted=True):
+    """(values, indices) of the k largest (or smallest) values along dim."""
+    d = S.normalize_dim(dim, a.dim())
+    size = a._shape[d] if a.dim() else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    order = sort(a.detach(), d, descending=largest)[1]
+    indices = order.narrow(d, 0, k) if a.dim() else order
+    xp = xp_of(a)
+    values = from_array(xp.take_along_axis(a._data, indices._data, d) if a.dim() else a._data.copy(),
+                        a.dtype, a.device)
+    indices = from_array(indices._data.copy(), dtypes.int64, a.device)
+    if needs_grad(a):
+        record(TopkBackward0(dim, d), values, (a,), saved=(indices,))
+    return ReturnTypes("topk", values, indices)
+
+
+class TopkBackward0(_PickedBackward):
+    pass
+
+
+def kthvalue(a, k, dim=-1, keepdim=False):
+    """(values, indices) of the k-th smallest value along dim (k counts from 1)."""
+    d = S.normalize_dim(dim, a.dim())
+    size = a._shape[d] if a.dim() else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    return _pick_along(a, dim, d, keepdim, k - 1, KthvalueBackward0, "kthvalue")
+
+
+def _pick_along(a, dim, d, keepdim, position, node_type, name):
+    """(values, indices) of the value at `position` of each sorted line along dim."""
+    order = sort(a.detach(), d)[1]
+    xp = xp_of(a)
+    if a.dim():
+        index = xp.take(order._data, [position], axis=d)
+        values = xp.take_along_axis(a._data, index, d)
+        if not keepdim:
+            index, values = index.squeeze(d), values.squeeze(d)
+    else:
+        index, values = xp.zeros((), xp.int64), a._data.copy()
+    out = from_array(values, a.dtype, a.device)
+    indices = from_array(index, dtypes.int64, a.device)
+    if needs_grad(a):
+        record(node_type(dim, d, keepdim), out, (a,), saved=(indices,))
+    return ReturnTypes(name, out, indices)
+
+
+class KthvalueBackward0(_PickedBackward):
+    saved_settings = ("dim", "keepdim")
+
+
+def median(a, dim=None, keepdim=False):
+    """The middle value (the lower of the two middle ones for an even count, as in
+    PyTorch; nan if there is a nan). With dim: (values, indices) along it."""
+    if dim is None:
+        if a.numel() == 0:
+            raise RuntimeError("median() input tensor cannot be empty")
+        flat = a.detach().reshape(-1)
+        xp = xp_of(a)
+        ordered = xp.sort(flat._data, kind="stable")
+        value = ordered[(flat.numel() - 1) // 2]
+        out = from_array(xp.asarray(value), a.dtype, a.device)
+        if needs_grad(a):
+            record(MedianBackward0(), out, (a,), saved=(a, out))
+        return out
+    d = S.normalize_dim(dim, a.dim())
+    size = a._shape[d] if a.dim() else 1
+    if size == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    return _pick_along(a, dim, d, keepdim, (size - 1) // 2, MedianBackward1, "median")
+
+
+class MedianBackward0(Node):
+    """The gradient is shared evenly among the elements equal to the median (the nans, if it is nan)."""
+    saved_names = ("self", "result")
+
+    def backward(self, grad):
+        a, result = self.saved_tensors
+        hits = isnan(a) if bool(isnan(result)) else a == result
+        return where(hits, grad / hits.sum(), 0)
+
+
+class MedianBackward1(KthvalueBackward0):
+    pass
+
+
+def mode(a, dim=-1, keepdim=False):
+    """(values, indices): the most frequent value along dim (the smallest on ties)
+    and the last position where it occurs."""
+    d = S.normalize_dim(dim, a.dim())
+    xp = xp_of(a)
+    if a.dim() == 0:
+        values, index = a._data.copy(), xp.zeros((), xp.int64)
+    else:
+        if a._shape[d] == 0:
+            raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+        lines = xp.moveaxis(a._data, d, -1).reshape(-1, a._shape[d])
+        values, index = xp.empty(len(lines), a.dtype.numpy), xp.empty(len(lines), xp.int64)
+        for i, line in enumerate(lines):
+            distinct, counts = xp.unique(line, return_counts=True)
+            best = distinct[xp.argmax(counts)]  # argmax: the first, so the smallest, of the most frequent
+            values[i] = best
+            index[i] = xp.nonzero(line == best)[0][-1] if not (best != best) else xp.nonzero(line != line)[0][-1]
+        kept = tuple(s for k, s in enumerate(a._shape) if k != d)
+        values, index = values.reshape(kept), index.reshape(kept)
+        if keepdim:
+            values, index = xp.expand_dims(values, d), xp.expand_dims(index, d)
+    out = from_array(values, a.dtype, a.device)
+    indices = from_array(index, dtypes.int64, a.device)
+    if needs_grad(a):
+        record(ModeBackward0(dim, d, keepdim), out, (a,), saved=(indices,))
+    return ReturnTypes("mode", out, indices)
+
+
+class ModeBackward0(KthvalueBackward0):
+    pass
+
+
+# -- counting ----------------------------------------------------------------------------
+def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values, in increasing order; optionally where each element's value
+    sits among them (inverse) and how often each occurs (counts). Not differentiable."""
+    xp = xp_of(a)
+    if dim is not None:
+        raise NotImplementedError("tinytorch's unique has no dim=; it works on the flattened tensor")
+    distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True)
+    results = [from_array(distinct, a.dtype, a.device)]
+    if return_inverse:
+        results.append(from_array(inverse.reshape(a._shape).astype(xp.int64), dtypes.int64, a.device))
+    if return_counts:
+        results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def bincount(a, weights=None, minlength=0):
+    """How often each of 0, 1, 2, ... occurs in a 1-d tensor of non-negative integers
+    (or the sum of the weights at those places)."""
+    if a.dim() != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if a.dtype.is_floating_point or a.dtype is dtypes.bool_:
+        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{type_name(a.dtype).removesuffix('Tensor')}'")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    xp = xp_of(a)
+    if a.numel() and bool((a._data < 0).any()):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and weights._shape != a._shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    counts = xp.bincount(a._data.astype(xp.int64), None if weights is None else weights._data, minlength)
+    if weights is None:
+        return from_array(counts.astype(xp.int64), dtypes.int64, a.device)
+    d = weights.dtype if weights.dtype.is_floating_point else dtypes.float64
+    return from_array(counts.astype(d.numpy), d, a.device)
+
+
+def histc(a, bins=100, min=0, max=0):
+    """Counts of a's values in `bins` equal bins from min to max (a's own range
+    when both are 0); values outside are ignored."""
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{type_name(a.dtype).removesuffix('Tensor')}'")
+    if bins <= 0:
+        raise RuntimeError("bins must be > 0")
+    xp = xp_of(a)
+    low, high = float(min), float(max)
+    if low == high and a.numel():
+        low, high = float(a._data.min()), float(a._data.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError("max must be larger than min")
+    counts, _ = xp.histogram(a._data.astype(xp.float64).reshape(-1), bins, (low, high))
+    return from_array(counts.astype(a.dtype.numpy), a.dtype, a.device)
+
