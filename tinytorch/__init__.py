@@ -55,6 +55,10 @@ from .ops import (
     index_add, index_fill, index_select, masked_select, movedim, repeat_interleave, roll, rot90, scatter,
     scatter_add, split, swapaxes, take, tile, tril, triu, unbind, vstack,
 )
+from .ops import (
+    amax, amin, argsort, bincount, cummax, cummin, cumprod, cumsum, dist, histc, kthvalue, logsumexp, median, mode,
+    nanmean, nansum, norm, sort, std, topk, unique, var,
+)
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import initial_seed, manual_seed, seed
 from .serialization import load, save

@@ -202,6 +202,31 @@ class TensorOps:
     def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
     def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
     def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return ops.norm(self, p, dim, keepdim, dtype)
+    def dist(self, other, p=2): return ops.dist(self, other, p)
+    def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
+    def amax(self, dim=(), keepdim=False): return ops.amax(self, dim, keepdim)
+    def amin(self, dim=(), keepdim=False): return ops.amin(self, dim, keepdim)
+    def nansum(self, dim=None, keepdim=False, *, dtype=None): return ops.nansum(self, dim, keepdim, dtype=dtype)
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None): return ops.nanmean(self, dim, keepdim, dtype=dtype)
+    def cumsum(self, dim, *, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim, *, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
+    def cummax(self, dim): return ops.cummax(self, dim)
+    def cummin(self, dim): return ops.cummin(self, dim)
+    def sort(self, dim=-1, descending=False, *, stable=False): return ops.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, *, stable=False): return ops.argsort(self, dim, descending, stable)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
+    def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
+    def median(self, dim=None, keepdim=False): return ops.median(self, dim, keepdim)
+    def mode(self, dim=-1, keepdim=False): return ops.mode(self, dim, keepdim)
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+    def bincount(self, weights=None, minlength=0): return ops.bincount(self, weights, minlength)
+    def histc(self, bins=100, min=0, max=0): return ops.histc(self, bins, min, max)
 
     # views: a new header over the same storage
     def view(self, *shape): return ops.view(self, *shape)

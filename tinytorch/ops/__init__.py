@@ -7,6 +7,8 @@
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any
+    statistics   var, std, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod, cummax/cummin
+    sorting      sort, argsort, topk, kthvalue, median, mode; unique, bincount, histc
     views        view, reshape, transpose, permute, expand, squeeze, select, slice,
                  diagonal, unfold, movedim
     indexing     [] with ints, slices, masks and index tensors; index_put
@@ -44,3 +46,7 @@ from .views import (
 from .selecting import gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, take
 from .splitting import chunk, split, unbind
 from .rearranging import diag, flip, fliplr, flipud, repeat, repeat_interleave, roll, rot90, tile, tril, triu
+from .statistics import (
+    amax, amin, cummax, cummin, cumprod, cumsum, dist, logsumexp, nanmean, nansum, norm, std, var, vector_norm,
+)
+from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique

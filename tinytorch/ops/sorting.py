@@ -102,6 +102,8 @@ def kthvalue(a, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest value along dim (k counts from 1)."""
     d = S.normalize_dim(dim, a.dim())
     size = a._shape[d] if a.dim() else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _pick_along(a, dim, d, keepdim, k - 1, KthvalueBackward0, "kthvalue")
@@ -132,14 +134,15 @@ class KthvalueBackward0(_PickedBackward):
 def median(a, dim=None, keepdim=False):
     """The middle value (the lower of the two middle ones for an even count, as in
     PyTorch; nan if there is a nan). With dim: (values, indices) along it."""
+    if a.dtype is dtypes.bool_:
+        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
     if dim is None:
-        if a.numel() == 0:
-            raise RuntimeError("median() input tensor cannot be empty")
-        flat = a.detach().reshape(-1)
         xp = xp_of(a)
-        ordered = xp.sort(flat._data, kind="stable")
-        value = ordered[(flat.numel() - 1) // 2]
-        out = from_array(xp.asarray(value), a.dtype, a.device)
+        if a.numel() == 0:  # no middle value: nan, or the smallest integer, as PyTorch answers
+            value = xp.nan if a.dtype.is_floating_point else xp.iinfo(a.dtype.numpy).min
+        else:
+            value = xp.sort(a._data.reshape(-1), kind="stable")[(a.numel() - 1) // 2]
+        out = from_array(xp.asarray(value, dtype=a.dtype.numpy), a.dtype, a.device)
         if needs_grad(a):
             record(MedianBackward0(), out, (a,), saved=(a, out))
         return out
@@ -215,10 +218,10 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
 def bincount(a, weights=None, minlength=0):
     """How often each of 0, 1, 2, ... occurs in a 1-d tensor of non-negative integers
     (or the sum of the weights at those places)."""
+    if a.dtype.is_floating_point or a.dtype is dtypes.bool_:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_scalar_name(a)}'")
     if a.dim() != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if a.dtype.is_floating_point or a.dtype is dtypes.bool_:
-        raise RuntimeError(f"\"bincount_cpu\" not implemented for '{type_name(a.dtype).removesuffix('Tensor')}'")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     xp = xp_of(a)
@@ -227,27 +230,30 @@ def bincount(a, weights=None, minlength=0):
     if weights is not None and weights._shape != a._shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     counts = xp.bincount(a._data.astype(xp.int64), None if weights is None else weights._data, minlength)
-    if weights is None:
-        return from_array(counts.astype(xp.int64), dtypes.int64, a.device)
-    d = weights.dtype if weights.dtype.is_floating_point else dtypes.float64
+    # Weighted counts are float64, as in PyTorch, except for empty input (its int64 zeros).
+    d = dtypes.int64 if weights is None or a.numel() == 0 else dtypes.float64
     return from_array(counts.astype(d.numpy), d, a.device)
+
+
+def _scalar_name(t):
+    return type_name(t.dtype).removesuffix("Tensor")
 
 
 def histc(a, bins=100, min=0, max=0):
     """Counts of a's values in `bins` equal bins from min to max (a's own range
     when both are 0); values outside are ignored."""
-    if not a.dtype.is_floating_point:
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{type_name(a.dtype).removesuffix('Tensor')}'")
     if bins <= 0:
-        raise RuntimeError("bins must be > 0")
+        raise RuntimeError("tinytorch.histc: bins must be > 0")
+    if min > max:
+        raise RuntimeError("tinytorch.histc: max must be larger than min")
+    if not a.dtype.is_floating_point:
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_name(a)}'")
     xp = xp_of(a)
     low, high = float(min), float(max)
     if low == high and a.numel():
         low, high = float(a._data.min()), float(a._data.max())
     if low == high:
         low, high = low - 1, high + 1
-    if low > high:
-        raise RuntimeError("max must be larger than min")
     counts, _ = xp.histogram(a._data.astype(xp.float64).reshape(-1), bins, (low, high))
     return from_array(counts.astype(a.dtype.numpy), a.dtype, a.device)
 

@@ -115,11 +115,17 @@ def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
                            f"{type_name(a.dtype).removesuffix('Tensor')}")
     if dtype is not None:
         a = a.to(dtypes.to_dtype(dtype))
+    if ord < 0 or ord == math.inf:  # a max, or a sum of 1/x, of nothing has no value to start from
+        given = _as_given(dim) if dim is not None else ()
+        for d in given:
+            if a.dim() and a._shape[S.normalize_dim(d, a.dim())] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on the dimension {d}because "
+                                   "this dimension is empty and the operation does not have an identity")  # (sic)
+        if not given and a.numel() == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+                               "operation does not have an identity")
     dims = _dims(a, dim)
     axes = tuple(range(a.dim())) if dims is None else dims
-    if (ord < 0 or ord == math.inf) and 0 in [a._shape[d] for d in axes]:
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
-                           "operation does not have an identity")
     xp = xp_of(a)
     compute = dtypes.float32 if a.dtype is dtypes.float16 else a.dtype
     with np.errstate(all="ignore"):
@@ -145,10 +151,12 @@ def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
 
 def norm(a, p="fro", dim=None, keepdim=False, dtype=None):
     """Tensor.norm: the vector norm of order p (2 for 'fro') over dim (all by default)."""
-    if p == "fro":
-        p = 2
+    if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+        p = 2  # the Frobenius norm of a matrix is the 2-norm of its elements
     elif isinstance(p, str):
-        raise NotImplementedError(f"tinytorch's norm has no p={p!r}; it computes vector norms only")
+        raise NotImplementedError(f"tinytorch computes vector norms only; p={p!r} over dims {dim} is a matrix norm")
+    if p is None:
+        p = 2.0
     return vector_norm(a, p, dim, keepdim, dtype=dtype)
 
 
@@ -186,7 +194,10 @@ class LinalgVectorNormBackward0(Node):
 
 def dist(a, b, p=2):
     """The p-norm of a - b: how far apart two tensors are."""
-    difference = a.detach() - b.detach()
+    difference = a.detach() - b.detach()  # in the dtype the two promote to
+    if not difference.dtype.is_floating_point:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{type_name(difference.dtype).removesuffix('Tensor')} instead.")
     result = vector_norm(difference, p)
     if needs_grad(a, b):
         record(DistBackward0(p), result, (a, b), saved=(a, b, result))
@@ -262,11 +273,16 @@ def amin(a, dim=(), keepdim=False):
 
 
 def _amax_amin(a, dim, keepdim, name):
+    if a.numel() == 0:  # PyTorch's first check, on the dims as given
+        given = _as_given(dim) if dim is not None else ()
+        if not given:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        for d in given:
+            if a.dim() and a._shape[S.normalize_dim(d, a.dim())] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     dims = _dims(a, dim)
     axes = tuple(range(a.dim())) if dims is None else dims
-    for d in axes:
-        if a.dim() and a._shape[d] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     xp = xp_of(a)
     with np.errstate(all="ignore"):
         result = (xp.max if name == "amax" else xp.min)(a._data, axis=axes, keepdims=keepdim)
@@ -413,7 +429,9 @@ def cummin(a, dim):
 
 
 def _running_extreme(a, dim, name):
-    d = S.normalize_dim(dim, a.dim())
+    if a.dim() == 0 and dim not in (0, -1):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+    d = S.normalize_dim(dim, a.dim()) if a.numel() else 0  # (PyTorch checks no dim of an empty tensor)
     xp = xp_of(a)
     values = a._data.copy()
     indices = xp.zeros(a._shape, dtype=xp.int64)
