@@ -353,6 +353,24 @@ CASES = [
     Case("median", lambda m, a: a.median(), ((2, 3),)),
     Case("median_dim", lambda m, a: a.median(1, keepdim=True)[0], ((2, 3),)),
     Case("mode", lambda m, a: a.mode(1)[0], ((2, 3),)),
+    # products and matrices
+    Case("lerp", lambda m, a, b: a.lerp(b, 0.3), ((2, 3), (3,))),
+    Case("lerp_far", lambda m, a, b: m.lerp(a, b, 0.8), ((2, 3), (2, 3))),
+    Case("lerp_tensor_weight", lambda m, a, b, w: a.lerp(b, w), ((2, 3), (3,), (2, 1))),
+    Case("outer", lambda m, a, b: m.outer(a, b), ((3,), (2,))),
+    Case("addmm", lambda m, c, a, b: m.addmm(c, a, b), ((3,), (2, 4), (4, 3))),
+    Case("addmm_scaled", lambda m, c, a, b: c.addmm(a, b.t(), beta=0.5, alpha=2), ((2, 3), (2, 4), (3, 4))),
+    Case("kron", lambda m, a, b: m.kron(a, b), ((2, 3), (2, 2))),
+    Case("tensordot", lambda m, a, b: m.tensordot(a, b, 1), ((2, 3), (3, 2))),
+    Case("tensordot_pairs", lambda m, a, b: m.tensordot(a, b, ([0, 2], [1, 0])), ((2, 3, 4), (4, 2))),
+    Case("trace", lambda m, a: a.trace(), ((3, 4),)),
+    Case("cross", lambda m, a, b: m.linalg.cross(a, b), ((2, 3), (1, 3))),
+    Case("einsum_matmul", lambda m, a, b: m.einsum("ij,jk->ik", a, b), ((2, 3), (3, 2))),
+    Case("einsum_diagonal", lambda m, a: m.einsum("ii->i", a), ((3, 3),)),
+    Case("det", lambda m, a: (a + 3 * m.eye(3, dtype=m.float64)).det(), ((3, 3),)),
+    Case("inverse", lambda m, a: m.linalg.inv(a + 3 * m.eye(3, dtype=m.float64)), ((3, 3),)),
+    Case("solve", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b), ((3, 3), (3, 2))),
+    Case("solve_vector", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b), ((3, 3), (3,))),
 ]
 
 

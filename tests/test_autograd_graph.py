@@ -28,7 +28,13 @@ def test_graph_values_and_gradients_match_torch(case):
     tt_leaves, tt_out = build(tinytorch, case, arrays)
     th_leaves, th_out = build(torch, case, arrays)
 
-    assert structure(tt_out.grad_fn) == structure(th_out.grad_fn)
+    if case.name.startswith("einsum"):
+        # tinytorch's einsum multiplies broadcast operands and sums (ops/matrices.py);
+        # torch contracts them pair by pair with bmm, so its graph has other nodes
+        # (docs/api.md lists this difference). Values and gradients still match.
+        assert structure(tt_out.grad_fn) != structure(th_out.grad_fn)
+    else:
+        assert structure(tt_out.grad_fn) == structure(th_out.grad_fn)
     assert tt_out.requires_grad and not tt_out.is_leaf
     assert_same_values(tt_out, th_out, rtol=1e-12, atol=1e-12)
 

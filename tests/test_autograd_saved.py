@@ -172,6 +172,14 @@ CASES = [
     ("median", lambda lib, a, b: a.median(), "a"),
     ("median a dim", lambda lib, a, b: a.median(1)[0], "a"),
     ("mode", lambda lib, a, b: a.mode(1)[0], "a"),
+    # products and matrices
+    ("lerp", lambda lib, a, b: a.lerp(b, 0.25), "ab"),
+    ("lerp a tensor weight", lambda lib, a, b: a.lerp(b, a * 0 + 0.5), "ab"),
+    ("addmm", lambda lib, a, b: lib.addmm(b, a.t(), a, beta=2), "a"),
+    ("addmm, only mat2", lambda lib, a, b: lib.addmm(b, a.t().detach(), a), "a"),
+    ("trace", lambda lib, a, b: a.trace(), "a"),
+    ("cross", lambda lib, a, b: lib.linalg.cross(a, b.expand(2, 3)), "ab"),
+    ("inverse", lambda lib, a, b: (a[:, :2].double() + 2).inverse(), "a"),
 ]
 # Shape metadata PyTorch keeps for symbolic shapes (torch.compile): the sizes, strides or
 # element count of an input it may not have saved. tinytorch has the first input's

@@ -562,3 +562,21 @@ def test_mv_gradient_is_torchs_outer_product():
         (grad,) = lib.autograd.grad(lib.matmul(m, m.sum(0)).sum(), [m])
         results.append(grad)
     oracle.assert_same(*results)
+
+
+@SETTINGS
+@given(data=st.data(), shapes_=hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3),
+       dtypes=st.tuples(st.sampled_from(FLOATS + ("int64",)), st.sampled_from(FLOATS)))
+def test_lerp(data, shapes_, dtypes):
+    """lerp with a number or a tensor weight: values (computed from the nearer end, as
+    torch does), broadcasting, layout of the result, and torch's dtype errors."""
+    start_dtype, other_dtype = dtypes
+    start, end, weight = (data.draw(arrays(d, shape, small=True)) for d, shape in
+                          zip((start_dtype, other_dtype, other_dtype), shapes_.input_shapes))
+    if data.draw(st.booleans()):
+        number = data.draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, -1.5, 2.0]))
+        check(lambda: tinytorch.lerp(*from_numpy_pair(start)[:1], from_numpy_pair(end)[0], number),
+              lambda: torch.lerp(from_numpy_pair(start)[1], from_numpy_pair(end)[1], number))
+    else:
+        (s0, s1), (e0, e1), (w0, w1) = (from_numpy_pair(x) for x in (start, end, weight))
+        check(lambda: s0.lerp(e0, w0), lambda: s1.lerp(e1, w1))

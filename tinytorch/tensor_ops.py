@@ -80,6 +80,16 @@ class TensorOps:
     def bmm(self, other): return ops.bmm(self, other)
     def mv(self, other): return ops.mv(self, other)
     def dot(self, other): return ops.dot(self, other)
+    def outer(self, vec2): return ops.outer(self, vec2)
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1): return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def kron(self, other): return ops.kron(self, other)
+    def trace(self): return ops.trace(self)
+    def cross(self, other, dim=None): return ops.cross(self, other, dim)
+    def det(self): return ops.det(self)
+    def inverse(self): return ops.inverse(self)
+    def lerp(self, end, weight): return ops.lerp(self, end, weight)
+    def lerp_(self, end, weight): return ops.inplace(ops.lerp, self, end, weight)
+    ger = outer
 
     multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
 

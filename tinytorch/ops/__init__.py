@@ -1,6 +1,6 @@
 """Every tensor operation, each with its backward beside it.
 
-    arithmetic      + - * / // % ** and negation; fmod, atan2
+    arithmetic      + - * / // % ** and negation; fmod, atan2, lerp
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
                     log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, erf,
                     rsqrt, floor, ceil, trunc, round
@@ -17,13 +17,14 @@
     rearranging  copies in a new order: repeat, tile, flip, roll, rot90, tril/triu, diag
     masking      masked_fill: one value where a bool mask is True
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
+    matrices     outer, addmm, kron, tensordot, trace, cross, einsum; det, inverse, solve
     joining      cat, stack, hstack, vstack, dstack, column_stack
     copying      clone, to
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
 """
 from .copying import clone, to
 from .arithmetic import (
-    add, atan2, div, floor_divide, fmod, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
+    add, atan2, div, floor_divide, fmod, lerp, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
 )
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
@@ -50,3 +51,4 @@ from .statistics import (
     amax, amin, cummax, cummin, cumprod, cumsum, dist, logsumexp, nanmean, nansum, norm, std, var, vector_norm,
 )
 from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique
+from .matrices import addmm, cross, det, einsum, inverse, kron, outer, solve, tensordot, trace

@@ -586,3 +586,51 @@ class PowBackward2(Node):
     def backward(self, grad):
         _, out = self.saved_tensors
         return grad * out * float(np.log(self.base))
+
+
+# -- lerp -------------------------------------------------------------------------
+def lerp(start, end, weight):
+    """start + weight * (end - start): the point `weight` of the way from start to end.
+    Like PyTorch, it computes from the nearer end (end - (end - start) * (1 - weight)
+    when weight >= 0.5), so lerp(a, b, 1) is exactly b."""
+    for name, t in (("end", end), ("weight", weight)):
+        if type(t) is Tensor and t.dtype is not start.dtype:
+            raise RuntimeError(f"expected dtype {dtypes.CPP_NAMES[start.dtype.name]} for `{name}` but got dtype "
+                               f"{dtypes.CPP_NAMES[t.dtype.name]}")
+    if not start.dtype.is_floating_point:
+        raise NotImplementedError(f"\"lerp_kernel_{'tensor' if type(weight) is Tensor else 'scalar'}\" not "
+                                  f"implemented for '{dtypes.type_name(start.dtype)}'")
+    xp = xp_of(start)
+    w = weight._data if type(weight) is Tensor else weight
+    x, y = start._data, end._data
+    with np.errstate(all="ignore"):
+        values = xp.where(xp.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w))
+    operands = (start, end, weight) if type(weight) is Tensor else (start, end)
+    out = elementwise_result(xp.asarray(values, dtype=start.dtype.numpy), start.dtype, start.device, operands)
+    if type(weight) is Tensor:
+        if needs_grad(start, end, weight):
+            record(LerpBackward1(), out, (start, end, weight), saved=(start, end, weight))
+    elif needs_grad(start, end):
+        record(LerpBackward0(weight), out, (start, end))
+    return out
+
+
+class LerpBackward0(Node):
+    """start gets (1 - weight) of the gradient, end gets weight of it."""
+    saved_settings = ("weight",)
+
+    def __init__(self, weight):
+        super().__init__()
+        self.weight = weight
+
+    def backward(self, grad):
+        return grad * (1 - self.weight), grad * self.weight
+
+
+class LerpBackward1(Node):
+    """With a tensor weight, the weight gets grad * (end - start) as well."""
+    saved_names = ("self", "end", "weight")
+
+    def backward(self, grad):
+        start, end, weight = self.saved_tensors
+        return grad * (1 - weight), grad * weight, grad * (end - start)

@@ -296,9 +296,13 @@ def _batched_matmul(a, b):
 
 
 def _unsafe_view(t, shape):
-    """Reshape a fresh, contiguous result without making it a view: matmul's
-    result stands alone, as in PyTorch (its node is UnsafeViewBackward0)."""
-    out = Tensor._make(t._storage, shape, S.contiguous_strides(shape), t._offset, t._data.reshape(shape))
+    """Reshape a fresh result without making it a view: matmul's result stands
+    alone, as in PyTorch (its node is UnsafeViewBackward0). (kron also uses it
+    on its inputs, only to add size-1 dims, which any layout allows.)"""
+    if S.is_contiguous(t._shape, t._stride):
+        out = Tensor._make(t._storage, shape, S.contiguous_strides(shape), t._offset, t._data.reshape(shape))
+    else:
+        out = Tensor._make(t._storage, shape, S.view_strides(t._shape, t._stride, shape), t._offset)
     if needs_grad(t):
         record(UnsafeViewBackward0(t._shape), out, (t,))
     return out

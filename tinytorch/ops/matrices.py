@@ -1,0 +1,357 @@
+"""Matrix algebra beyond the plain products of linalg.py.
+
+Products built from them, as PyTorch builds them (so the recorded graph is
+PyTorch's too): outer, addmm, kron, tensordot; trace and cross; einsum, which
+multiplies broadcast operands and sums the letters the output drops.
+
+Solving: det, inverse and solve, computed by NumPy's LAPACK. Their gradients
+are the textbook ones, written with tinytorch's ops so that they have a
+history of their own:
+    d det(A)      = det(A) * inverse(A)^T        (so it needs A invertible)
+    d inverse(A)  = -inverse(A)^T @ grad @ inverse(A)^T
+    solve(A, B)   : grad_B = solve(A^T, grad),  grad_A = -grad_B @ X^T
+"""
+import math
+import warnings
+
+from .. import strides as S
+from ..autograd.graph import Node
+from ..dtypes import type_name
+from .base import dtypes, from_array, gets_gradient, needs_grad, np, record, same_device, xp_of
+from .linalg import _column_major, _unsafe_view, mm
+from .views import diagonal, embed
+
+
+class LinAlgError(RuntimeError):
+    """PyTorch's torch.linalg.LinAlgError: a matrix that cannot be inverted or solved."""
+
+
+# -- outer, addmm, kron, tensordot --------------------------------------------------------
+def outer(a, b):
+    """a[i] * b[j] for every i, j: a column times a row (PyTorch reshapes a into one)."""
+    for name, t in (("self", a), ("vec2", b)):
+        if t.dim() != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
+    return a.reshape(a._shape[0], 1) * b
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape:
+    the whole of a linear layer (x @ W^T + b) in one op."""
+    product = mm(mat1.detach(), mat2.detach())
+    same_device(input, product)
+    shape = product._shape
+    base = input.detach().expand(shape)  # (with expand's error when input does not broadcast)
+    xp = xp_of(product)
+    values = product._data * alpha if alpha != 1 else product._data
+    if beta != 0:
+        values = values + (base._data * beta if beta != 1 else base._data)
+    out = from_array(xp.asarray(values, dtype=product.dtype.numpy), product.dtype, product.device)
+    if needs_grad(input, mat1, mat2):
+        node = AddmmBackward0(mat1, mat2, alpha, beta)
+        record(node, out, (input, mat1, mat2),
+               saved=(mat1 if gets_gradient(mat2) else None, mat2 if gets_gradient(mat1) else None))
+    return out
+
+
+class AddmmBackward0(Node):
+    """input gets beta * grad (summed back over any broadcast by the engine); the
+    matrices get mm's gradients times alpha, laid out as mm lays them out."""
+    saved_names = ("mat1", "mat2")
+    saved_settings = ("alpha", "beta", "mat1_sym_sizes", "mat1_sym_strides", "mat2_sym_sizes", "mat2_sym_strides")
+
+    def __init__(self, mat1, mat2, alpha, beta):
+        super().__init__()
+        self.alpha, self.beta = alpha, beta
+        self.mat1_sym_sizes, self.mat2_sym_sizes = mat1._shape, mat2._shape
+        self.mat1_sym_strides = mat1._stride if gets_gradient(mat1) else ()
+        self.mat2_sym_strides = mat2._stride if gets_gradient(mat2) else ()
+
+    def backward(self, grad):
+        mat1, mat2 = self.saved_tensors
+        grad_input = grad * self.beta if self.beta != 1 else grad
+        grad_mat1 = grad_mat2 = None
+        if mat2 is not None:
+            if _column_major(self.mat1_sym_sizes, self.mat1_sym_strides):
+                grad_mat1 = mm(mat2, grad.t()).t()
+            else:
+                grad_mat1 = mm(grad, mat2.t())
+            grad_mat1 = grad_mat1 * self.alpha if self.alpha != 1 else grad_mat1
+        if mat1 is not None:
+            if _column_major(self.mat2_sym_sizes, self.mat2_sym_strides):
+                grad_mat2 = mm(grad.t(), mat1).t()
+            else:
+                grad_mat2 = mm(mat1.t(), grad)
+            grad_mat2 = grad_mat2 * self.alpha if self.alpha != 1 else grad_mat2
+        return grad_input, grad_mat1, grad_mat2
+
+
+def kron(a, b):
+    """The Kronecker product: a block matrix with a[i, j] * b as block (i, j).
+    Each dim of a is paired with one of b: a's sizes interleaved with 1s, times
+    b's interleaved the other way, broadcast into (a_i, b_i, a_j, b_j, ...)."""
+    n = max(a.dim(), b.dim())
+    a_shape = (1,) * (n - a.dim()) + a._shape
+    b_shape = (1,) * (n - b.dim()) + b._shape
+    a_view = _unsafe_view(a, tuple(x for size in a_shape for x in (size, 1)))
+    b_view = _unsafe_view(b, tuple(x for size in b_shape for x in (1, size)))
+    return _unsafe_view(a_view * b_view, tuple(x * y for x, y in zip(a_shape, b_shape)))
+
+
+def tensordot(a, b, dims=2):
+    """Sum a's last `dims` dims against b's first (or the listed pairs): every
+    contraction as one matrix product, after moving the summed dims together."""
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.dim() - dims, a.dim())), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    dims_a = [S.normalize_dim(d, a.dim()) for d in dims_a]
+    dims_b = [S.normalize_dim(d, b.dim()) for d in dims_b]
+    for da, db in zip(dims_a, dims_b):
+        if a._shape[da] != b._shape[db] and a._shape[da] != 1 and b._shape[db] != 1:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a._shape[da]} in dim {da} "
+                               f"and second has size {b._shape[db]} in dim {db}")
+    free_a = [d for d in range(a.dim()) if d not in dims_a]
+    free_b = [d for d in range(b.dim()) if d not in dims_b]
+    size = math.prod(a._shape[d] for d in dims_a)
+    left = a.permute(free_a + dims_a).reshape(math.prod(a._shape[d] for d in free_a), size)
+    right = b.permute(dims_b + free_b).reshape(size, math.prod(b._shape[d] for d in free_b))
+    return mm(left, right).reshape([a._shape[d] for d in free_a] + [b._shape[d] for d in free_b])
+
+
+# -- trace, cross ------------------------------------------------------------------------------
+def trace(a):
+    """The sum of a matrix's main diagonal."""
+    if a.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.dim()}")
+    d = a.dtype if a.dtype.is_floating_point else dtypes.int64
+    xp = xp_of(a)
+    out = from_array(xp.asarray(xp.trace(a._data), dtype=d.numpy), d, a.device)
+    if needs_grad(a):
+        record(TraceBackward0(), out, (a,))
+    return out
+
+
+class TraceBackward0(Node):
+    """Each diagonal element adds once to the trace: the gradient is grad on the diagonal, 0 elsewhere."""
+    keeps_input_sizes = True
+
+    def backward(self, grad):
+        shape = self.input_meta[0][0]
+        return embed(grad.expand(min(shape)), shape, lambda x: diagonal(x))
+
+
+def cross(a, b, dim=None):
+    """The cross product of 3-vectors along dim (torch.cross: the first dim of size 3
+    when none is given; torch.linalg.cross: the last)."""
+    if a.dim() != b.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    shape = S.broadcast_shapes(a._shape, b._shape)
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=3)
+        dim = next((d for d, size in enumerate(shape) if size == 3), -1)
+    d = S.normalize_dim(dim, len(shape))
+    size_a, size_b = ((1,) * (len(shape) - t.dim()) + t._shape for t in (a, b))
+    if size_a[d] != 3 or size_b[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {size_a[d]} and "
+                           f"{size_b[d]}")
+    result_dtype = dtypes.promote_types(a.dtype, b.dtype)
+    xp = xp_of(a)
+    values = xp.cross(xp.broadcast_to(a._data, shape), xp.broadcast_to(b._data, shape), axis=d)
+    out = from_array(xp.asarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
+    if needs_grad(a, b):
+        record(LinalgCrossBackward0(dim), out, (a, b), saved=(a, b))
+    return out
+
+
+class LinalgCrossBackward0(Node):
+    """d (a x b) = da x b + a x db, so a gets b x grad and b gets grad x a."""
+    saved_names = ("self", "other")
+    saved_settings = ("dim",)
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return cross(b, grad, self.dim), cross(grad, a, self.dim)
+
+
+# -- einsum --------------------------------------------------------------------------------------
+def einsum(equation, *operands):
+    """Sums of products named by letters: 'ij,jk->ik' is a matrix product, 'ii->i'
+    a diagonal, 'bij->bji' a transpose, '...' stands for any leading dims. Every
+    operand is lined up on one axis per letter (a repeated letter takes the
+    diagonal), the operands are multiplied with broadcasting, and the letters
+    missing from the output are summed away. (PyTorch contracts pair by pair with
+    bmm instead: the same values, but a graph of other nodes; see docs/api.md.)"""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    inputs, arrow, output = equation.replace(" ", "").partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                         if len(operands) > len(terms) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    for i, (term, t) in enumerate(zip(terms, operands)):
+        named = len(term) - 3 if "..." in term else len(term)
+        if named > t.dim() or ("..." not in term and named != t.dim()):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({named}) does not match the "
+                               f"number of dimensions ({t.dim()}) for operand {i}"
+                               + ("" if "..." in term else " and no ellipsis was given"))
+    # '...' becomes placeholder subscripts, one per broadcast dim, lined up from the right.
+    width = max((t.dim() - (len(term) - 3) for term, t in zip(terms, operands) if "..." in term), default=0)
+    spare = [chr(0x100 + i) for i in range(width)]
+    terms = [term.replace("...", "".join(spare[width - (t.dim() - (len(term) - 3)):])) for term, t in zip(terms, operands)]
+    if arrow:
+        output = output.replace("...", "".join(spare))
+    else:  # the broadcast dims, then every letter used once, in alphabetical order
+        letters = "".join(terms)
+        output = "".join(spare) + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in spare))
+    letters = list(dict.fromkeys(output + "".join(terms)))
+    product = None
+    for term, t in zip(terms, operands):
+        t, term = _take_diagonals(t, term)
+        order = [term.index(letter) for letter in letters if letter in term]
+        if order != list(range(len(order))):
+            t = t.permute(order)
+        for i, letter in enumerate(letters):
+            if letter not in term:
+                t = t.unsqueeze(i)
+        product = t if product is None else product * t
+    summed = tuple(i for i, letter in enumerate(letters) if letter not in output)
+    return product.sum(summed) if summed else product
+
+
+def _take_diagonals(t, term):
+    """A letter repeated in one term ('ii') reads the diagonal of those dims."""
+    while len(set(term)) != len(term):
+        letter = next(c for c in term if term.count(c) > 1)
+        first = term.index(letter)
+        second = term.index(letter, first + 1)
+        t = t.diagonal(0, first, second)
+        term = "".join(c for i, c in enumerate(term) if i not in (first, second)) + letter
+    return t, term
+
+
+# -- det, inverse, solve ---------------------------------------------------------------------------
+def _check_square(a, name):
+    if a.dim() < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if a._shape[-1] != a._shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {a._shape[-2]} by "
+                           f"{a._shape[-1]} matrices")
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype).removesuffix('Tensor')}")
+
+
+def det(a):
+    """The determinant of each (batched) square matrix."""
+    _check_square(a, "linalg.det")
+    xp = xp_of(a)
+    out = from_array(xp.asarray(xp.linalg.det(a._data), dtype=a.dtype.numpy), a.dtype, a.device)
+    if needs_grad(a):
+        record(LinalgDetBackward0(), out, (a,), saved=(a, out))
+    return out
+
+
+class LinalgDetBackward0(Node):
+    saved_names = ("A", "result")
+
+    def backward(self, grad):
+        a, result = self.saved_tensors
+        return (grad * result).unsqueeze(-1).unsqueeze(-1) * inverse(a).mT
+
+
+def inverse(a):
+    """The inverse of each (batched) square matrix: inverse(A) @ A is the identity."""
+    _check_square(a, "linalg.inv")
+    xp = xp_of(a)
+    _check_invertible(xp, a._data, "linalg.inv")
+    values = xp.linalg.inv(a._data) if a.numel() else a._data.copy()
+    out = from_array(values, a.dtype, a.device, S.contiguous_strides(a._shape)[:-2] + (1, a._shape[-1])
+                     if a.dim() >= 2 and a.numel() else None)
+    if needs_grad(a):
+        record(LinalgInvExBackward0(), out, (a,), saved=(out,))
+    return out
+
+
+def _check_invertible(xp, matrices, name):
+    """PyTorch's error for a singular matrix; inv's names the first zero pivot of
+    the LU factorisation (with partial pivoting), counted from 1."""
+    if not matrices.size:
+        return
+    for index, matrix in enumerate(matrices.reshape(-1, *matrices.shape[-2:])):
+        pivot = _first_zero_pivot(np.array(matrix, dtype=np.float64))
+        if pivot is not None:
+            batch = f" (Batch element {index}):" if matrices.ndim > 2 else ""
+            if name == "linalg.solve":
+                raise LinAlgError(f"tinytorch.linalg.solve:{batch} The solver failed because the input matrix is "
+                                  "singular.")
+            raise LinAlgError(f"{name}:{batch} The diagonal element {pivot} is zero, the inversion could not be "
+                              "completed because the input matrix is singular.")
+
+
+def _first_zero_pivot(m):
+    n = len(m)
+    for k in range(n):
+        row = k + int(np.argmax(np.abs(m[k:, k])))
+        if m[row, k] == 0:
+            return k + 1
+        m[[k, row]] = m[[row, k]]
+        m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
+    return None
+
+
+class LinalgInvExBackward0(Node):
+    saved_names = ("inverse",)
+
+    def backward(self, grad):
+        (inv,) = self.saved_tensors
+        return -(inv.mT @ grad @ inv.mT)
+
+
+def solve(a, b, *, left=True):
+    """X with A @ X = B (B a matrix or a vector), without forming inverse(A)."""
+    if not left:
+        raise NotImplementedError("tinytorch's solve has no left=False; solve the transposed system instead")
+    _check_square(a, "linalg.solve")
+    vector = b.dim() == 1 or (b.dim() == a.dim() - 1 and b._shape == a._shape[:-1])
+    xp = xp_of(a)
+    _check_invertible(xp, a._data, "linalg.solve")
+    rhs = b._data[..., None] if vector else b._data
+    values = xp.linalg.solve(a._data, rhs)
+    values = values[..., 0] if vector else values
+    result_dtype = dtypes.promote_types(a.dtype, b.dtype)
+    out = from_array(xp.asarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
+    if needs_grad(a, b):
+        record(LinalgSolveExBackward0(vector), out, (a, b), saved=(a, out))
+    return out
+
+
+class LinalgSolveExBackward0(Node):
+    saved_names = ("A", "result")
+    saved_settings = ("left",)
+    left = True
+
+    def __init__(self, vector):
+        super().__init__()
+        self.vector = vector
+
+    def backward(self, grad):
+        a, x = self.saved_tensors
+        grad_b = solve(a.mT, grad)
+        if self.vector:
+            grad_a = -(grad_b.unsqueeze(-1) * x.unsqueeze(-2))
+        else:
+            grad_a = -(grad_b @ x.mT)
+        return grad_a, grad_b
+
