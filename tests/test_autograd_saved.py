@@ -180,6 +180,20 @@ CASES = [
     ("trace", lambda lib, a, b: a.trace(), "a"),
     ("cross", lambda lib, a, b: lib.linalg.cross(a, b.expand(2, 3)), "ab"),
     ("inverse", lambda lib, a, b: (a[:, :2].double() + 2).inverse(), "a"),
+    ("addcmul", lambda lib, a, b: a.addcmul(a * 2, b, value=0.5), "ab"),
+    ("addcdiv", lambda lib, a, b: a.addcdiv(b, a, value=2), "ab"),
+    # nn.functional
+    ("softmax", lambda lib, a, b: lib.nn.functional.softmax(a, 1), "a"),
+    ("log_softmax", lambda lib, a, b: lib.nn.functional.log_softmax(a, -1), "a"),
+    ("logsigmoid", lambda lib, a, b: lib.nn.functional.logsigmoid(a), "a"),
+    ("softplus", lambda lib, a, b: lib.nn.functional.softplus(a, 2, 10), "a"),
+    ("mse_loss", lambda lib, a, b: lib.nn.functional.mse_loss(a, b.expand(2, 3)), "ab"),
+    ("nll_loss", lambda lib, a, b: lib.nn.functional.nll_loss(a, lib.tensor([2, 0])), "a"),
+    ("nll_loss weighted", lambda lib, a, b: lib.nn.functional.nll_loss(a, lib.tensor([2, 0]), b.detach()), "a"),
+    ("binary_cross_entropy", lambda lib, a, b: lib.nn.functional.binary_cross_entropy(a / 3, b.expand(2, 3) / 3), "a"),
+    ("bce_with_logits", lambda lib, a, b: lib.nn.functional.binary_cross_entropy_with_logits(a, b.expand(2, 3) / 3), "a"),
+    ("embedding", lambda lib, a, b: lib.nn.functional.embedding(lib.tensor([1, 0, 1]), a), "a"),
+    ("embedding padding", lambda lib, a, b: lib.nn.functional.embedding(lib.tensor([1, 0]), a, padding_idx=0), "a"),
 ]
 # Shape metadata PyTorch keeps for symbolic shapes (torch.compile): the sizes, strides or
 # element count of an input it may not have saved. tinytorch has the first input's

@@ -59,14 +59,15 @@ from .ops import (
     amax, amin, argsort, bincount, cummax, cummin, cumprod, cumsum, dist, histc, kthvalue, logsumexp, median, mode,
     nanmean, nansum, norm, sort, std, topk, unique, var,
 )
-from .ops import addmm, cross, det, einsum, inverse, kron, lerp, outer, tensordot, trace
+from .ops import addcdiv, addcmul, addmm, cross, det, einsum, inverse, kron, lerp, outer, tensordot, trace
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import initial_seed, manual_seed, seed
 from .serialization import load, save
 from .storage import Storage
 from .tensor import Size, Tensor
 from .threads import get_num_threads, set_num_threads
-from . import linalg  # noqa: E402  (torch.linalg: it needs the ops above)
+from . import linalg, nn, optim  # noqa: E402  (they are built on everything above)
+from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2

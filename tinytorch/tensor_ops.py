@@ -34,6 +34,11 @@ def _warn_identity_on_0d(name):
                       UserWarning, stacklevel=3)
 
 
+def _sampling():
+    from . import sampling  # (sampling imports creation, which imports the Tensor class)
+    return sampling
+
+
 class TensorOps:
     """The methods of tinytorch.Tensor that hand off to tinytorch.ops."""
 
@@ -89,6 +94,10 @@ class TensorOps:
     def inverse(self): return ops.inverse(self)
     def lerp(self, end, weight): return ops.lerp(self, end, weight)
     def lerp_(self, end, weight): return ops.inplace(ops.lerp, self, end, weight)
+    def addcmul(self, tensor1, tensor2, *, value=1): return ops.addcmul(self, tensor1, tensor2, value=value)
+    def addcdiv(self, tensor1, tensor2, *, value=1): return ops.addcdiv(self, tensor1, tensor2, value=value)
+    def addcmul_(self, tensor1, tensor2, *, value=1): return ops.inplace(ops.addcmul, self, tensor1, tensor2, value=value)
+    def addcdiv_(self, tensor1, tensor2, *, value=1): return ops.inplace(ops.addcdiv, self, tensor1, tensor2, value=value)
     ger = outer
 
     multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
@@ -358,6 +367,15 @@ class TensorOps:
     def char(self): return ops.to(self, _dtypes.int8)
     def byte(self): return ops.to(self, _dtypes.uint8)
     def bool(self): return ops.to(self, _dtypes.bool_)
+
+    # random fills, in place (tinytorch/sampling.py)
+    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _sampling().uniform_(self, a, b)
+    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _sampling().normal_(self, mean, std)
+    def bernoulli_(self, p=0.5, *, generator=None): return _sampling().bernoulli_(self, p)
+    def random_(self, low=0, high=None, *, generator=None): return _sampling().random_(self, low, high)
+    def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p)
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        return _sampling().multinomial(self, num_samples, replacement)
 
     # creation relative to this tensor
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):

@@ -1,6 +1,7 @@
 """Every tensor operation, each with its backward beside it.
 
-    arithmetic      + - * / // % ** and negation; fmod, atan2, lerp
+    arithmetic      + - * / // % ** and negation; fmod, atan2
+    fused           lerp, addcmul, addcdiv: several steps, rounded as one
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
                     log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, erf,
                     rsqrt, floor, ceil, trunc, round
@@ -24,7 +25,7 @@
 """
 from .copying import clone, to
 from .arithmetic import (
-    add, atan2, div, floor_divide, fmod, lerp, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
+    add, atan2, div, div_by_number, floor_divide, fmod, mul, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
 )
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,
@@ -52,3 +53,4 @@ from .statistics import (
 )
 from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique
 from .matrices import addmm, cross, det, einsum, inverse, kron, outer, solve, tensordot, trace
+from .fused import addcdiv, addcmul, lerp

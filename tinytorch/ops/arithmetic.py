@@ -13,7 +13,7 @@ from ..exact.arguments import is_tensor_or_number, not_tensor_then_number
 from ..exact.scalars import as_scalar, opmath_operands
 from ..strides import contiguous_strides
 from .base import (
-    Tensor, dtypes, elementwise_result, from_array, gets_gradient, needs_grad, np, record, require_tensor,
+    Tensor, dtypes, grad_mode, elementwise_result, from_array, gets_gradient, needs_grad, np, record, require_tensor,
     to_float_dtype, xp_of, zeros_like_grad,
 )
 from .comparison import where
@@ -41,7 +41,7 @@ def _binary(a, b, ufunc, opmath=False):
 def add(a, b, *, alpha=1):
     """a + alpha * b. A number for a stays first, as `input` (torch.add(2, t)):
     the graph lists it first too, where `2 + t` (t.__radd__(2)) lists t first."""
-    if type(a) is Tensor and type(alpha) is int and alpha == 1:  # the default, and a + b is hot
+    if isinstance(a, Tensor) and type(alpha) is int and alpha == 1:  # the default, and a + b is hot
         out = _binary(a, b, ufunc_of(a, "add"))
     else:
         out = _add_scaled(a, b, alpha, "add")
@@ -65,7 +65,7 @@ def sub(a, b, *, alpha=1):
     """a - alpha * b; a may be a number, as in add."""
     if is_bool(a) or is_bool(b):
         refuse_bool_subtraction(a, b)
-    if type(a) is Tensor and type(alpha) is int and alpha == 1:
+    if isinstance(a, Tensor) and type(alpha) is int and alpha == 1:
         out = _binary(a, b, ufunc_of(a, "subtract"))
     else:
         out = _add_scaled(a, b, alpha, "subtract")
@@ -92,7 +92,7 @@ def _add_scaled(a, b, alpha, name):
     a + alpha * b (or a - alpha * b), with alpha converted to the result's dtype.
     Integers and bool are exact, wrapping around; floats round as PyTorch rounds
     them (exact.alpha: once, as a fused multiply-add, so sub is a + (-alpha) * b)."""
-    if type(a) is not Tensor and type(b) is not Tensor:
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"expected a Tensor, but got {type(a).__name__} and {type(b).__name__}")
     check_shapes(a, b)  # PyTorch checks the shapes before alpha
     d = dtypes.result_type(a, b)
@@ -163,7 +163,7 @@ class RsubBackward1(Node):
 
 def mul(a, b):
     """a * b; a may be a number (torch.mul(2, t)), and stays the first input, as in PyTorch."""
-    if type(a) is Tensor:
+    if isinstance(a, Tensor):
         out = _binary(a, b, ufunc_of(a, "multiply"), opmath=True)
     else:
         out = _binary(b, a, ufunc_of(b, "multiply"))  # a number on the left: rounded to the dtype first
@@ -186,7 +186,7 @@ def div(a, b, *, rounding_mode=None):
     """a / b; a may be a number (torch.div(2, t)), as in PyTorch."""
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
-    if type(a) is Tensor:
+    if isinstance(a, Tensor):
         like = a
         x, y, d = _true_division_operands(a, b)
         x, y = opmath_operands(x, y, d, b)
@@ -215,10 +215,31 @@ class DivBackward0(Node):
         return (grad / b if needs_a else None), (neg(grad) * (a / b / b) if needs_b else None)
 
 
+def div_by_number(a, number):
+    """a / number as PyTorch's own C++ code divides (its Scalar overload, used by
+    F.cross_entropy's mean): the values of a / number, recorded as DivBackward1."""
+    with grad_mode.no_grad():
+        out = div(a, number)
+    if needs_grad(a):
+        record(DivBackward1(number), out, (a,))
+    return out
+
+
+class DivBackward1(Node):
+    saved_settings = ("other",)
+
+    def __init__(self, other):
+        super().__init__()
+        self.other = other
+
+    def backward(self, grad):
+        return grad / self.other
+
+
 def _true_division_operands(a, b):
     """promote() for true division, which always computes in a floating type:
     int / int is float32, as 7 / 2 is 3.5 in Python."""
-    if type(b) is Tensor:
+    if isinstance(b, Tensor):
         x, y, d = promote(a, b)
         if d.category == FLOATING:
             return x, y, d
@@ -265,7 +286,7 @@ def _rounded_quotient(a, b, rounding_mode):
     x, y, d, like = operands(a, b)
     not_for_bool(d, f"div_{rounding_mode}_cpu")
     xp = xp_of(like)
-    if type(a) is Tensor:
+    if isinstance(a, Tensor):
         x, y = opmath_operands(x, y, d, b)
     try:
         if d.category == FLOATING:
@@ -350,7 +371,7 @@ def floor_divide(a, b):
     """a // b, rounded down as in Python (-7 // 2 is -4); either side may be a number."""
     out = _rounded_quotient(a, b, "floor")
     if needs_grad(a, b):
-        record(NotImplemented_(), out, tuple(x for x in (a, b) if type(x) is Tensor))
+        record(NotImplemented_(), out, tuple(x for x in (a, b) if isinstance(x, Tensor)))
     return out
 
 
@@ -369,9 +390,9 @@ def remainder(a, b):
     out = _modulo(a, b, "remainder_cpu",
                   lambda xp, x, y, d: _float_remainder(xp, x, y) if d.category == FLOATING else xp.remainder(x, y))
     if needs_grad(a, b):
-        if type(a) is not Tensor:
+        if not isinstance(a, Tensor):
             record(NotImplemented_(), out, (b,))  # PyTorch has no derivative for number % tensor
-        elif type(b) is Tensor:
+        elif isinstance(b, Tensor):
             # Both are needed for b's gradient only (a's is grad itself): saved only then, as in PyTorch.
             keep = gets_gradient(b)
             record(RemainderBackward1(), out, (a, b), saved=(a if keep else None, b if keep else None))
@@ -427,11 +448,11 @@ class RemainderBackward1(Node):
 def fmod(a, b):
     """C's fmod: the remainder of a / b rounded toward zero, with the sign of a
     (fmod(-7, 2) is -1, where -7 % 2 is 1); b may be a number."""
-    if type(a) is not Tensor or not is_tensor_or_number(b):
+    if not isinstance(a, Tensor) or not is_tensor_or_number(b):
         raise not_tensor_then_number("fmod", (a, b))
     out = _modulo(a, b, "fmod_cpu", lambda xp, x, y, d: xp.fmod(x, y))
     if needs_grad(a, b):
-        if type(b) is Tensor:
+        if isinstance(b, Tensor):
             keep = gets_gradient(b)  # both are needed for b's gradient only, as for remainder
             record(FmodBackward1(), out, (a, b), saved=(a if keep else None, b if keep else None))
         else:
@@ -487,9 +508,9 @@ class Atan2Backward0(Node):
 def pow(a, b):
     """a ** b: PowBackward0 for a number exponent, PowBackward1 for a tensor
     exponent, PowBackward2 for a number base."""
-    if type(a) is not Tensor:
+    if not isinstance(a, Tensor):
         return _pow_scalar_base(a, b)
-    if type(b) is not Tensor:
+    if not isinstance(b, Tensor):
         return _pow_scalar_exponent(a, b.item() if isinstance(b, (np.number, np.bool_)) else b)
     check_shapes(a, b)
     x, y, d = promote(a, b)
@@ -587,50 +608,3 @@ class PowBackward2(Node):
         _, out = self.saved_tensors
         return grad * out * float(np.log(self.base))
 
-
-# -- lerp -------------------------------------------------------------------------
-def lerp(start, end, weight):
-    """start + weight * (end - start): the point `weight` of the way from start to end.
-    Like PyTorch, it computes from the nearer end (end - (end - start) * (1 - weight)
-    when weight >= 0.5), so lerp(a, b, 1) is exactly b."""
-    for name, t in (("end", end), ("weight", weight)):
-        if type(t) is Tensor and t.dtype is not start.dtype:
-            raise RuntimeError(f"expected dtype {dtypes.CPP_NAMES[start.dtype.name]} for `{name}` but got dtype "
-                               f"{dtypes.CPP_NAMES[t.dtype.name]}")
-    if not start.dtype.is_floating_point:
-        raise NotImplementedError(f"\"lerp_kernel_{'tensor' if type(weight) is Tensor else 'scalar'}\" not "
-                                  f"implemented for '{dtypes.type_name(start.dtype)}'")
-    xp = xp_of(start)
-    w = weight._data if type(weight) is Tensor else weight
-    x, y = start._data, end._data
-    with np.errstate(all="ignore"):
-        values = xp.where(xp.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w))
-    operands = (start, end, weight) if type(weight) is Tensor else (start, end)
-    out = elementwise_result(xp.asarray(values, dtype=start.dtype.numpy), start.dtype, start.device, operands)
-    if type(weight) is Tensor:
-        if needs_grad(start, end, weight):
-            record(LerpBackward1(), out, (start, end, weight), saved=(start, end, weight))
-    elif needs_grad(start, end):
-        record(LerpBackward0(weight), out, (start, end))
-    return out
-
-
-class LerpBackward0(Node):
-    """start gets (1 - weight) of the gradient, end gets weight of it."""
-    saved_settings = ("weight",)
-
-    def __init__(self, weight):
-        super().__init__()
-        self.weight = weight
-
-    def backward(self, grad):
-        return grad * (1 - self.weight), grad * self.weight
-
-
-class LerpBackward1(Node):
-    """With a tensor weight, the weight gets grad * (end - start) as well."""
-    saved_names = ("self", "end", "weight")
-
-    def backward(self, grad):
-        start, end, weight = self.saved_tensors
-        return grad * (1 - weight), grad * weight, grad * (end - start)

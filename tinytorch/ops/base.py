@@ -26,7 +26,7 @@ def gets_gradient(t):
     (an edge). What only that gradient needs is saved only then, as PyTorch saves it
     (mul keeps b for a's gradient only if a gets one)."""
     # (gradient_edge's rule, without making a leaf's AccumulateGrad just to ask)
-    return type(t) is Tensor and t._requires_grad and not (t._requires_grad_from_base and t.grad_fn is None)
+    return isinstance(t, Tensor) and t._requires_grad and not (t._requires_grad_from_base and t.grad_fn is None)
 
 
 def refuse_integer_history(dtype):
@@ -42,7 +42,7 @@ def needs_grad(*tensors):
     if not grad_mode.state.enabled:
         return False
     for t in tensors:
-        if type(t) is Tensor and t._requires_grad:
+        if isinstance(t, Tensor) and t._requires_grad:
             return True
     return False
 
@@ -58,15 +58,15 @@ def record(node, outputs, inputs, saved=None):
     saves (self, other), its inputs; PowBackward1 (self, exponent, result).
     An integer or bool result gets no history: it has no gradient, and so no
     requires_grad (PyTorch's isDifferentiableType), whatever its inputs."""
-    if type(outputs) is Tensor and not outputs.dtype.is_floating_point:
+    if isinstance(outputs, Tensor) and not outputs.dtype.is_floating_point:
         return outputs
     edges, metas = [], []
     for t in inputs:
-        edges.append(gradient_edge(t) or _NO_EDGE if type(t) is Tensor and t._requires_grad else _NO_EDGE)
-        metas.append(tensor_meta(t) if type(t) is Tensor else None)
+        edges.append(gradient_edge(t) or _NO_EDGE if isinstance(t, Tensor) and t._requires_grad else _NO_EDGE)
+        metas.append(tensor_meta(t) if isinstance(t, Tensor) else None)
     node.next_functions = tuple(edges)
     node.input_meta = tuple(metas)
-    if type(outputs) is Tensor:
+    if isinstance(outputs, Tensor):
         outputs._grad_fn = node
         outputs._requires_grad = True
     else:
@@ -106,7 +106,7 @@ def same_device(a, b):
 
 def require_tensor(fn, value, arg="other", position=2):
     """PyTorch's TypeError for an argument it accepts only as a tensor (not a number)."""
-    if type(value) is not Tensor:
+    if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
 
 
@@ -135,7 +135,7 @@ def elementwise_result(values, dtype, device, operands, read_as=None):
     for x in operands:
         # An operand with every stride 0 (one value broadcast everywhere, like the
         # gradient of a sum) has no say in the order, so it does not stop this.
-        if type(x) is Tensor and x._stride != contiguous_strides(x._shape) and any(x._stride):
+        if isinstance(x, Tensor) and x._stride != contiguous_strides(x._shape) and any(x._stride):
             break
     else:
         if values.size:
@@ -156,7 +156,7 @@ def elementwise_result(values, dtype, device, operands, read_as=None):
 
 def _as_read(x, dtype):
     """(shape, stride) of an operand as the op reads it (see elementwise_result)."""
-    if type(x) is not Tensor:
+    if not isinstance(x, Tensor):
         return (), ()
     if dtype is None or x.dtype is dtype:
         return x._shape, x._stride

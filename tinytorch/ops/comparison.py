@@ -19,7 +19,7 @@ from .operands import BOOL, FLOATING, broadcast_error, cast, check_shapes, opera
 # -- comparisons and logic (no gradients) -------------------------------------------
 def _compare(a, b, name):
     # PyTorch's comparison functions take a tensor first (2 < t arrives here as gt(t, 2)).
-    if type(a) is not Tensor or not is_tensor_or_number(b):
+    if not isinstance(a, Tensor) or not is_tensor_or_number(b):
         raise not_tensor_then_number(_COMPARISON_NAMES[name], (a, b))
     x, y, d, like = operands(a, b)
     try:
@@ -144,16 +144,16 @@ def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN):
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise TypeError("where() takes a condition alone, or a condition, an input and an other")
     condition = _where_condition(condition)
-    like = x if type(x) is Tensor else y if type(y) is Tensor else condition
+    like = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else condition
     for t in (x, y):
-        if type(t) is Tensor:
+        if isinstance(t, Tensor):
             same_device(condition, t)
     d = dtypes.result_type(x, y)
-    values = [cast(t, d) if type(t) is Tensor else as_scalar(t, d) for t in (x, y)]
+    values = [cast(t, d) if isinstance(t, Tensor) else as_scalar(t, d) for t in (x, y)]
     try:
         out = xp_of(like).where(condition._data, *values)
     except ValueError:
-        broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if type(t) is Tensor))
+        broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if isinstance(t, Tensor)))
         raise
     out = elementwise_result(out, d, like._storage.device, (condition, x, y), (BOOL, d, d))
     if needs_grad(x, y):

@@ -124,17 +124,17 @@ def _check_operands(t, *operands, floating=False):
     that the same error surfaces first when several would apply. `floating`: the
     op computes in floating point (true division). An operand of the wrong kind
     is left to the op, which raises PyTorch's TypeError for it."""
-    if not all(type(x) is Tensor or isinstance(x, (bool, int, float)) for x in operands):
+    if not all(isinstance(x, Tensor) or isinstance(x, (bool, int, float)) for x in operands):
         return
     _check_no_internal_overlap(t)
-    tensors = [x for x in operands if type(x) is Tensor]
+    tensors = [x for x in operands if isinstance(x, Tensor)]
     for x in tensors:
         check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
     if any(x._shape != t._shape for x in tensors):
         shape = S.broadcast_shapes(t._shape, *(x._shape for x in tensors))
         if shape != t._shape:
             raise _shape_mismatch(t, shape)
-    if floating or not all(type(x) is Tensor and x.dtype is t.dtype for x in operands):  # else nothing to cast
+    if floating or not all(isinstance(x, Tensor) and x.dtype is t.dtype for x in operands):  # else nothing to cast
         d = dtypes.result_type(t, *operands)
         _check_cast(to_float_dtype(d) if floating else d, t)
 
@@ -250,8 +250,8 @@ def _check_clamp(t, min, max):
     if min is None and max is None:
         return  # left to clamp, which raises "At least one of 'min' or 'max' must not be None"
     bounds = [b for b in read_bounds(min, max) if b is not None]
-    if any(type(b) is Tensor for b in bounds):
-        if all(type(b) is Tensor for b in bounds):
+    if any(isinstance(b, Tensor) for b in bounds):
+        if all(isinstance(b, Tensor) for b in bounds):
             _check_operands(t, *bounds)
         return  # (a tensor beside a number is left to clamp, which raises its TypeError)
     if not all(isinstance(b, (bool, int, float)) for b in bounds):

@@ -17,7 +17,7 @@ def _check_list(tensors, name):
             raise ValueError("tinytorch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors):
-        if type(t) is not Tensor:
+        if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
         same_device(tensors[0], t)
     d = tensors[0].dtype

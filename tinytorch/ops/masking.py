@@ -53,9 +53,9 @@ def masked_fill(t, mask, value, *, as_function=True):
 
 def _check_argument_types(name, t, mask, value, as_function=False):
     """PyTorch's argument parser: a tensor mask, and a tensor or a number as the value."""
-    if type(mask) is not Tensor or not (type(value) is Tensor or isinstance(value, (bool, int, float))):
+    if not isinstance(mask, Tensor) or not (isinstance(value, Tensor) or isinstance(value, (bool, int, float))):
         args = ((t,) if as_function else ()) + (mask, value)
-        got = ["Tensor" if type(v) is Tensor else python_type_name(v) for v in args]
+        got = ["Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in args]
         marked = ", ".join(g if g == "Tensor" else f"!{g}!" for g in got)
         head = "Tensor input, " if as_function else ""
         raise TypeError(invalid_combination(name, got, [
@@ -64,7 +64,7 @@ def _check_argument_types(name, t, mask, value, as_function=False):
 
 
 def _check_value_and_mask(t, mask, value):
-    if type(value) is Tensor and value.dim() != 0:
+    if isinstance(value, Tensor) and value.dim() != 0:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.dim()} dimension(s).")
     same_device(t, mask)
@@ -75,7 +75,7 @@ def _check_value_and_mask(t, mask, value):
 
 def _fill_number(t, value):
     """The number to fill with, as an element of t's dtype (refused if it does not fit)."""
-    return dtypes.checked_scalar(value.item() if type(value) is Tensor else value, t.dtype)
+    return dtypes.checked_scalar(value.item() if isinstance(value, Tensor) else value, t.dtype)
 
 
 def _masked(t, mask, number, value, recorded_input=None):
@@ -88,7 +88,7 @@ def _masked(t, mask, number, value, recorded_input=None):
     out = from_array(values.copy(order="C"), t.dtype, t.device)  # row-major, as PyTorch's clone to fill
     source = t if recorded_input is None else recorded_input
     if needs_grad(source, value):
-        if type(value) is Tensor:
+        if isinstance(value, Tensor):
             record(MaskedFillBackward1(), out, (source, value), saved=(mask,))
         else:
             record(MaskedFillBackward0(), out, (source,), saved=(mask,))

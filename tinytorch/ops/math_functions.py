@@ -220,7 +220,7 @@ def clamp(a, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("tinytorch.clamp: At least one of 'min' or 'max' must not be None")
     min, max = read_bounds(min, max)
-    if type(min) is Tensor or type(max) is Tensor:
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
         return _clamp_by_tensors(a, min, max)
     min, max = (b.item() if isinstance(b, (np.number, np.bool_)) else b for b in (min, max))
     d = dtypes.result_type(a, *(b for b in (min, max) if b is not None))
@@ -245,8 +245,8 @@ def clamp(a, min=None, max=None):
 def read_bounds(min, max):
     """clamp's bounds as PyTorch's argument parser reads them: beside a number, a
     0-d tensor bound is read as a number (it picks clamp's overload of two numbers)."""
-    if any(type(b) is not Tensor and b is not None for b in (min, max)):
-        return tuple(b.item() if type(b) is Tensor and b.dim() == 0 else b for b in (min, max))
+    if any(not isinstance(b, Tensor) and b is not None for b in (min, max)):
+        return tuple(b.item() if isinstance(b, Tensor) and b.dim() == 0 else b for b in (min, max))
     return min, max
 
 
@@ -269,8 +269,8 @@ def _clamp_to_numbers(xp, x, low, high):
 def _clamp_by_tensors(a, min, max):
     """clamp with tensor bounds, which broadcast with a; nan in a bound gives nan."""
     bounds = [b for b in (min, max) if b is not None]
-    if any(type(b) is not Tensor for b in bounds):
-        got = ["Tensor" if type(v) is Tensor else python_type_name(v) for v in (a, min, max)]
+    if any(not isinstance(b, Tensor) for b in bounds):
+        got = ["Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in (a, min, max)]
         raise TypeError(invalid_combination("clamp", got, [
             "(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
             "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)",

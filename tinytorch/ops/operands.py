@@ -33,7 +33,7 @@ def cast(t, d):
 
 def promote(a, b):
     """(array of a, array or number for b, common dtype) by PyTorch's promotion."""
-    if type(b) is Tensor:
+    if isinstance(b, Tensor):
         if a.dtype is b.dtype:
             if a._storage.device is not b._storage.device:
                 same_device(a, b)
@@ -50,17 +50,17 @@ def promote(a, b):
 def operands(a, b):
     """promote() for `a op b` where either side may be a Python number (as in
     `2 - t`): (x, y, dtype, the tensor that decides the device)."""
-    if type(a) is Tensor:
+    if isinstance(a, Tensor):
         x, y, d = promote(a, b)
         return x, y, d, a
-    if type(b) is not Tensor:
+    if not isinstance(b, Tensor):
         raise TypeError(f"expected a Tensor, but got {type(a).__name__} and {type(b).__name__}")
     y, x, d = promote(b, a)
     return x, y, d, b
 
 
 def is_bool(x):
-    return x.dtype is BOOL if type(x) is Tensor else isinstance(x, (bool, np.bool_))
+    return x.dtype is BOOL if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_))
 
 
 def not_for_bool(d, kernel):
@@ -72,7 +72,7 @@ def not_for_bool(d, kernel):
 def check_shapes(a, b):
     """PyTorch checks that the shapes broadcast before anything else (dtype
     support, division by zero), so a shape error wins over those."""
-    if type(a) is Tensor and type(b) is Tensor and a._shape != b._shape:
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._shape != b._shape:
         broadcast_shapes(a._shape, b._shape)
 
 

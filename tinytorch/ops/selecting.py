@@ -342,7 +342,7 @@ class IndexFillBackward1(IndexFillBackward0):
 # -- masked_select / take ------------------------------------------------------------------
 def masked_select(a, mask):
     """The elements of a where the (broadcast) bool mask is True, as a 1-d tensor, in row-major order."""
-    if type(mask) is not Tensor or mask.dtype is not dtypes.bool_:
+    if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     same_device(a, mask)
     shape = S.broadcast_shapes(mask._shape, a._shape)  # in PyTorch's order, for its message

@@ -1,0 +1,457 @@
+"""tinytorch.nn.functional: the functions behind the layers and losses, each an op
+like those of tinytorch.ops (forward and backward side by side, one `record`).
+
+    activations   relu, sigmoid, tanh, softmax, log_softmax, logsigmoid, softplus
+    layers        linear, dropout, embedding
+    losses        mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
+                  binary_cross_entropy_with_logits
+
+A loss takes `reduction`: 'mean' (the default), 'sum', or 'none' (one loss per element).
+"""
+import math
+import warnings
+
+from .. import dtypes, ops
+from .. import random as _random
+from .. import strides as S
+from ..autograd.graph import Node
+from ..ops.base import from_array, needs_grad, np, record, xp_of
+from ..ops.comparison import where
+
+relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
+
+
+# -- softmax and friends ------------------------------------------------------------------
+def _softmax_dim(input, dim, name):
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                      "as an argument.", UserWarning, stacklevel=3)
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    return dim
+
+
+def softmax(input, dim=None, dtype=None):
+    """exp(x) / sum(exp(x)) along dim: positive values that add up to 1.
+    Computed as exp(x - max) so that no exp overflows."""
+    dim = _softmax_dim(input, dim, "softmax")
+    x = input if dtype is None else input.to(dtype)
+    probabilities = _exp_normalized(x, dim, log=False)
+    if needs_grad(x):
+        record(SoftmaxBackward0(dim), probabilities, (x,), saved=(probabilities,))
+    return probabilities
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """log(softmax(x)), computed as x - max - log(sum(exp(x - max))): exact where
+    softmax would round to 0 and its log to -inf."""
+    dim = _softmax_dim(input, dim, "log_softmax")
+    x = input if dtype is None else input.to(dtype)
+    result = _exp_normalized(x, dim, log=True)
+    if needs_grad(x):
+        record(LogSoftmaxBackward0(dim), result, (x,), saved=(result,))
+    return result
+
+
+def _exp_normalized(x, dim, log):
+    if not x.dtype.is_floating_point:
+        kernel = "log_softmax_lastdim_kernel_impl" if log else "softmax_lastdim_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtypes.type_name(x.dtype)}'")
+    xp = xp_of(x)
+    axis = S.normalize_dim(dim, x.dim()) if x.dim() else None
+    data = x._data.astype(np.float32) if x.dtype is dtypes.float16 else x._data
+    with np.errstate(all="ignore"):
+        if x.numel() == 0:
+            values = data.copy()
+        else:
+            shifted = data - xp.max(data, axis=axis, keepdims=True)
+            total = xp.sum(xp.exp(shifted), axis=axis, keepdims=True)
+            values = shifted - xp.log(total) if log else xp.exp(shifted) / total
+    return from_array(xp.asarray(values, dtype=x.dtype.numpy), x.dtype, x.device)
+
+
+class SoftmaxBackward0(Node):
+    """d softmax_i / d x_j = s_i (δij - s_j), so grad_x = s * (grad - sum(grad * s))."""
+    saved_names = ("result",)
+    saved_settings = ("dim",)
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def backward(self, grad):
+        (s,) = self.saved_tensors
+        return s * (grad - (grad * s).sum(self.dim, keepdim=True)) if s.dim() else grad * 0
+
+
+class LogSoftmaxBackward0(SoftmaxBackward0):
+    """d log_softmax_i / d x_j = δij - softmax_j, so grad_x = grad - softmax * sum(grad)."""
+
+    def backward(self, grad):
+        (result,) = self.saved_tensors
+        return grad - result.exp() * grad.sum(self.dim, keepdim=True) if result.dim() else grad * 0
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) = -softplus(-x), without overflow for large |x|."""
+    xp = xp_of(input)
+    x = input._data
+    with np.errstate(all="ignore"):
+        buffer = xp.exp(-xp.abs(x))  # kept for backward, as PyTorch keeps it
+        values = xp.minimum(x, 0) - xp.log1p(buffer)
+    out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
+    if needs_grad(input):
+        buffer = from_array(xp.asarray(buffer, dtype=input.dtype.numpy), input.dtype, input.device)
+        record(LogSigmoidBackward0(), out, (input,), saved=(input, buffer))
+    return out
+
+
+class LogSigmoidBackward0(Node):
+    """d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x)."""
+    saved_names = ("self", "buffer")
+
+    def backward(self, grad):
+        x, _ = self.saved_tensors
+        return grad * (-x).sigmoid()
+
+
+def softplus(input, beta=1, threshold=20):
+    """log(1 + exp(beta * x)) / beta, a smooth relu; x itself where beta * x > threshold."""
+    xp = xp_of(input)
+    x = input._data
+    with np.errstate(all="ignore"):
+        scaled = x * beta
+        values = xp.where(scaled > threshold, x, xp.log1p(xp.exp(scaled)) / beta)
+    out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
+    if needs_grad(input):
+        record(SoftplusBackward0(beta, threshold), out, (input,), saved=(input,))
+    return out
+
+
+class SoftplusBackward0(Node):
+    saved_names = ("self",)
+    saved_settings = ("beta", "threshold")
+
+    def __init__(self, beta, threshold):
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return where(x * self.beta > self.threshold, grad, grad * (x * self.beta).sigmoid())
+
+
+# -- linear, dropout, embedding --------------------------------------------------------------
+def linear(input, weight, bias=None):
+    """input @ weight^T + bias, as PyTorch computes it: one addmm for a batch of
+    rows (the common case; other contiguous inputs are viewed as rows and back),
+    a matmul and an add otherwise."""
+    if bias is not None and input.dim() == 2:
+        return ops.addmm(bias, input, weight.t())
+    if bias is not None and bias.dim() == 1 and input.is_contiguous():
+        *leading, last = input.shape
+        rows = input.reshape(math.prod(leading), last)
+        return ops.addmm(bias, rows, weight.t()).view(*leading, weight.shape[0])
+    out = input.matmul(weight.t())
+    return out if bias is None else out + bias
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """In training, zero each element with probability p and scale the rest by
+    1 / (1 - p), so the expected value stays the same; outside training, nothing.
+    As PyTorch does on the CPU, it multiplies by a tensor of 0s and 1 / (1 - p)s."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    xp = xp_of(input)
+    if p == 1:
+        noise = xp.zeros((), dtype=input.dtype.numpy)
+    else:
+        keep = _random.generator(input.device).random(input._shape) >= p
+        noise = xp.asarray(keep / (1 - p), dtype=input.dtype.numpy)
+    noise = from_array(noise, input.dtype, input.device)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Row input[i] of weight for every index in input: a lookup table.
+    The row at padding_idx gets no gradient."""
+    if max_norm is not None or sparse:
+        raise NotImplementedError("tinytorch's embedding has no max_norm or sparse")
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
+    count = weight._shape[0]
+    if padding_idx is not None:
+        if not -count <= padding_idx < count:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx %= count
+    xp = xp_of(weight)
+    positions = input._data.astype(xp.int64)
+    if positions.size and (positions.min() < 0 or positions.max() >= count):
+        raise IndexError("index out of range in self")
+    out = from_array(weight._data[positions], weight.dtype, weight.device)
+    if needs_grad(weight):
+        node = EmbeddingBackward0(count, -1 if padding_idx is None else padding_idx, scale_grad_by_freq, sparse)
+        record(node, out, (weight,), saved=(input,))
+    return out
+
+
+class EmbeddingBackward0(Node):
+    """Each looked-up row's gradient is added to that row (a row used twice gets both)."""
+    saved_names = ("indices",)
+    saved_settings = ("padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0")
+
+    def __init__(self, count, padding_idx, scale_grad_by_freq, sparse):
+        super().__init__()
+        self.weight_sym_argsize_0, self.padding_idx = count, padding_idx
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+
+    def backward(self, grad):
+        (indices,) = self.saved_tensors
+        width = grad._shape[-1]
+        rows = from_array(xp_of(grad).zeros((self.weight_sym_argsize_0, width), grad.dtype.numpy), grad.dtype,
+                          grad.device)
+        flat = indices.reshape(-1)
+        if self.padding_idx >= 0:
+            keep = (flat != self.padding_idx).to(grad.dtype).unsqueeze(1)
+            return rows.index_add(0, flat, grad.reshape(-1, width) * keep)
+        return rows.index_add(0, flat, grad.reshape(-1, width))
+
+
+# -- losses -----------------------------------------------------------------------------------
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _REDUCTIONS[reduction]
+
+
+def _reduce(xp, loss, reduction):
+    """One loss per element (an array), their mean, or their sum."""
+    if reduction == 1:
+        return xp.mean(loss) if loss.size else xp.asarray(xp.nan, loss.dtype)
+    return xp.sum(loss) if reduction == 2 else loss
+
+
+def _check_same_size(input, target, name):
+    if target._shape != input._shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=3)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """The mean (or sum) of the squared differences."""
+    _check_same_size(input, target, "mse_loss")
+    r = _reduction(reduction)
+    xp = xp_of(input)
+    shape = S.broadcast_shapes(input._shape, target._shape)
+    difference = xp.broadcast_to(input._data, shape) - xp.broadcast_to(target._data, shape)
+    d = dtypes.promote_types(input.dtype, target.dtype)
+    out = from_array(xp.asarray(_reduce(xp, difference * difference, r), dtype=d.numpy), d, input.device)
+    if needs_grad(input, target):
+        record(MseLossBackward0(r), out, (input, target), saved=(input, target))
+    return out
+
+
+class MseLossBackward0(Node):
+    """d (x - t)^2 = 2 (x - t); the mean divides by the count."""
+    saved_names = ("self", "target")
+    saved_settings = ("reduction",)
+
+    def __init__(self, reduction):
+        super().__init__()
+        self.reduction = reduction
+
+    def backward(self, grad):
+        x, t = self.saved_tensors
+        difference = x - t
+        g = 2 * difference * grad
+        if self.reduction == 1:
+            g = g / difference.numel()
+        return g, -g
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """The negative log-likelihood of the right classes: -input[n, target[n]]
+    (times the class's weight), averaged over the weights of the targets that count."""
+    r = _reduction(reduction)
+    if input.dim() not in (1, 2):
+        raise NotImplementedError("tinytorch's nll_loss takes (C,) or (N, C) input")
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {dtypes.type_name(target.dtype)}")
+    batched = input.dim() == 2
+    if batched and target.dim() != 1 or not batched and target.dim() != 0:
+        raise ValueError(f"Expected input batch_size ({input._shape[0] if batched else 1}) to match target batch_size"
+                         f" ({target._shape[0] if target.dim() else 1}).")
+    if batched and input._shape[0] != target._shape[0]:
+        raise ValueError(f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
+                         f"({target._shape[0]}).")
+    xp = xp_of(input)
+    classes = input._shape[-1]
+    rows = input._data.reshape(-1, classes)
+    labels = target._data.reshape(-1).astype(xp.int64)
+    counted = labels != ignore_index
+    if (labels[counted] < 0).any() or (labels[counted] >= classes).any():
+        bad = int(labels[counted & ((labels < 0) | (labels >= classes))][0])
+        raise IndexError(f"Target {bad} is out of bounds.")
+    safe = xp.where(counted, labels, 0)
+    w = weight._data[safe] if weight is not None else xp.ones(len(labels), input.dtype.numpy)
+    w = xp.where(counted, w, 0).astype(input.dtype.numpy)
+    losses = -rows[xp.arange(len(labels)), safe] * w
+    total_weight = w.sum()
+    if r == 0:
+        values = losses.reshape(target._shape)
+    elif r == 2:
+        values = losses.sum()
+    else:
+        values = losses.sum() / total_weight
+    out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
+    total = from_array(xp.asarray(total_weight, dtype=input.dtype.numpy), input.dtype, input.device)
+    if needs_grad(input):
+        node = NllLossBackward0(r, ignore_index)
+        record(node, out, (input,), saved=(input, target, weight, total))
+    return out
+
+
+class NllLossBackward0(Node):
+    """-weight[t] (divided by the total weight for the mean) at each row's target class, 0 elsewhere."""
+    saved_names = ("self", "target", "weight", "total_weight")
+    saved_settings = ("ignore_index", "reduction")
+
+    def __init__(self, reduction, ignore_index):
+        super().__init__()
+        self.reduction, self.ignore_index = reduction, ignore_index
+
+    def backward(self, grad):
+        x, target, weight, total = self.saved_tensors
+        xp = xp_of(x)
+        labels = target._data.reshape(-1).astype(xp.int64)
+        counted = labels != self.ignore_index
+        safe = xp.where(counted, labels, 0)
+        w = weight._data[safe] if weight is not None else xp.ones(len(labels), x.dtype.numpy)
+        picks = xp.zeros((len(labels), x._shape[-1]), x.dtype.numpy)
+        picks[xp.arange(len(labels)), safe] = -xp.where(counted, w, 0)
+        scale = from_array(picks.reshape(x._shape), x.dtype, x.device)
+        if self.reduction == 0:
+            return scale * (grad.unsqueeze(-1) if x.dim() == 2 else grad)
+        if self.reduction == 1:
+            return scale * (grad / total)
+        return scale * grad
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """nll_loss of log_softmax: how surprised the model is by the right class.
+    A float target of the input's shape gives class probabilities instead."""
+    if label_smoothing:
+        raise NotImplementedError("tinytorch's cross_entropy has no label_smoothing")
+    class_dim = 1 if input.dim() >= 2 else 0
+    log_probabilities = log_softmax(input, class_dim)
+    if target.dtype.is_floating_point:
+        if target._shape != input._shape:
+            raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
+        products = log_probabilities * target if weight is None else log_probabilities * target * weight
+        r = _reduction(reduction)
+        if r == 0:
+            return -products.sum(class_dim)
+        total = -products.sum()
+        return ops.div_by_number(total, input.numel() // input.shape[class_dim]) if r == 1 else total
+    return nll_loss(log_probabilities, target, weight, ignore_index=ignore_index, reduction=reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(t log x + (1 - t) log(1 - x)) for probabilities x; each log is clamped at
+    -100, as in PyTorch, so x = 0 or 1 gives a large loss, not inf."""
+    if target._shape != input._shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    r = _reduction(reduction)
+    xp = xp_of(input)
+    x, t = input._data, target._data
+    if x.size and ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with np.errstate(all="ignore"):
+        losses = -(t * xp.maximum(xp.log(x), -100) + (1 - t) * xp.maximum(xp.log1p(-x), -100))
+    if weight is not None:
+        losses = losses * weight._data
+    out = from_array(xp.asarray(_reduce(xp, losses, r), dtype=input.dtype.numpy), input.dtype, input.device)
+    if needs_grad(input, target):
+        record(BinaryCrossEntropyBackward0(r), out, (input, target), saved=(input, target, weight))
+    return out
+
+
+class BinaryCrossEntropyBackward0(Node):
+    """d/dx = (x - t) / (x (1 - x)), with x(1 - x) kept above 1e-12 as PyTorch does."""
+    saved_names = ("self", "target", "weight")
+    saved_settings = ("reduction",)
+
+    def __init__(self, reduction):
+        super().__init__()
+        self.reduction = reduction
+
+    def backward(self, grad):
+        x, t, weight = self.saved_tensors
+        g = grad * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+        if weight is not None:
+            g = g * weight
+        if self.reduction == 1:
+            g = g / x.numel()
+        return g, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """binary_cross_entropy of sigmoid(x), computed from x directly: (1 - t) x + log(1 + exp(-x)),
+    written so that no exp overflows. pos_weight scales the loss of the positive targets."""
+    if target._shape != input._shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    r = _reduction(reduction)
+    xp = xp_of(input)
+    x, t = input._data, target._data
+    with np.errstate(all="ignore"):
+        softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)  # log(1 + exp(-x)), stably
+        if pos_weight is None:
+            losses = (1 - t) * x + softplus_neg
+        else:
+            losses = (1 - t) * x + ((pos_weight._data - 1) * t + 1) * softplus_neg
+    if weight is not None:
+        losses = losses * weight._data
+    out = from_array(xp.asarray(_reduce(xp, losses, r), dtype=input.dtype.numpy), input.dtype, input.device)
+    if needs_grad(input, target):
+        node = BinaryCrossEntropyWithLogitsBackward0(r)
+        record(node, out, (input, target), saved=(input, target, weight, pos_weight))
+    return out
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    """d/dx = sigmoid(x) - t (with pos_weight p: (p t + 1 - t) sigmoid(x) - p t)."""
+    saved_names = ("self", "target", "weight", "pos_weight")
+    saved_settings = ("reduction",)
+
+    def __init__(self, reduction):
+        super().__init__()
+        self.reduction = reduction
+
+    def backward(self, grad):
+        x, t, weight, pos_weight = self.saved_tensors
+        if pos_weight is None:
+            g = x.sigmoid() - t
+        else:
+            g = (pos_weight * t + 1 - t) * x.sigmoid() - pos_weight * t
+        g = g * grad
+        if weight is not None:
+            g = g * weight
+        if self.reduction == 1:
+            g = g / x.numel()
+        return g, None
+
+
+__all__ = [
+    "relu", "sigmoid", "tanh", "softmax", "log_softmax", "logsigmoid", "softplus", "linear", "dropout", "embedding",
+    "mse_loss", "nll_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]

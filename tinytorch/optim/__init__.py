@@ -1,0 +1,13 @@
+"""tinytorch.optim: move parameters against their gradients.
+
+    optimizer.py   Optimizer: parameter groups, per-parameter state, zero_grad, state_dict
+    sgd.py         SGD, with momentum, dampening, Nesterov and weight decay
+    adam.py        Adam (and AdamW's decoupled weight decay)
+
+The loop is always the same: opt.zero_grad(); loss.backward(); opt.step().
+"""
+from .adam import Adam
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["Adam", "Optimizer", "SGD"]
