@@ -33,13 +33,13 @@ from . import autograd, cuda, dtypes, strides
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
-    rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, ones, ones_like, rand,
+    rand_like, randint, randn, randn_like, randperm, set_default_tensor_type, tensor, zeros, zeros_like,
 )
 from .device import device
 from .dtypes import (
     bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
-    promote_types, set_default_dtype, uint8,
+    can_cast, promote_types, set_default_dtype, uint8,
 )
 from .ops import (
     abs, acos, add, all, allclose, any, argmax, argmin, as_strided, asin, atan, atan2, bitwise_and, bitwise_not,
@@ -59,6 +59,7 @@ from .ops import (
     amax, amin, argsort, bincount, cummax, cummin, cumprod, cumsum, dist, histc, kthvalue, logsumexp, median, mode,
     nanmean, nansum, norm, sort, std, topk, unique, var,
 )
+from .ops import broadcast_shapes, broadcast_tensors, broadcast_to, meshgrid
 from .ops import addcdiv, addcmul, addmm, cross, det, einsum, inverse, kron, lerp, outer, tensordot, trace
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import initial_seed, manual_seed, seed
@@ -108,3 +109,38 @@ def clamp_(t, min=None, max=None):
 
 __version__ = "0.1.0"
 
+
+
+# PyTorch's functions also take out= and NumPy's axis=/keepdims=, and its creation
+# functions size= (exact/keywords.py). Wrapped here, at the namespace users call;
+# tinytorch's own code calls the ops directly.
+_WITH_OUT = (
+    "abs", "acos", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any", "argmax", "argmin", "asin",
+    "atan", "atan2", "bmm", "cat", "ceil", "clamp", "cos", "cosh", "cross", "cummax", "cummin", "cumprod", "cumsum",
+    "div", "dot", "eq", "erf", "exp", "expm1", "floor", "fmod", "gather", "ge", "gt", "index_select", "kron", "le",
+    "lerp", "log", "log10", "log1p", "log2", "logsumexp", "lt", "masked_select", "matmul", "max", "maximum", "mean",
+    "median", "min", "minimum", "mm", "mode", "mul", "mv", "nanmean", "nansum", "ne", "neg", "outer", "pow", "prod",
+    "reciprocal", "remainder", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "sqrt", "stack", "std",
+    "sub", "sum", "take", "tan", "tanh", "topk", "trace", "trunc", "var", "vstack", "hstack", "dstack", "kthvalue",
+    "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
+    "arange", "linspace", "logspace", "full", "tensordot", "inverse", "det", "norm", "dist", "argsort", "tril",
+    "triu", "flip", "roll", "diag", "histc", "index_add", "scatter", "scatter_add",
+)
+_NUMPY_NAMED = (
+    "squeeze", "unsqueeze", "split", "chunk", "unbind", "narrow", "select", "transpose", "diagonal", "movedim",
+    "flatten", "unique", "bincount", "index_fill", "repeat_interleave",
+)
+
+
+def _accept_keywords():
+    from .exact.keywords import numpy_names, size_keyword, with_out
+    namespace = globals()
+    for name in _WITH_OUT:
+        namespace[name] = with_out(namespace[name])
+    for name in _NUMPY_NAMED:
+        namespace[name] = numpy_names(namespace[name])
+    for name in ("zeros", "ones", "empty", "rand", "randn"):
+        namespace[name] = size_keyword(with_out(namespace[name]))
+
+
+_accept_keywords()

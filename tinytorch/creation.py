@@ -258,10 +258,31 @@ def _tensor_type(d):
     return _TensorType(d.storage_name.replace("Storage", "Tensor"), (), {"dtype": d, "__module__": "tinytorch"})
 
 
+_TENSOR_TYPES = tuple(_tensor_type(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.uint8,
+                                                dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.bool_))
 FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, BoolTensor = (
-    _tensor_type(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.uint8, dtypes.int8,
-                              dtypes.int16, dtypes.int32, dtypes.int64, dtypes.bool_)
-)
+    _TENSOR_TYPES)
+
+
+_warned_default_tensor_type = False
+
+
+def set_default_tensor_type(t):
+    """The legacy way to change the default dtype: set_default_tensor_type(tinytorch.DoubleTensor)
+    (or its name as a string). Deprecated in PyTorch; use set_default_dtype."""
+    global _warned_default_tensor_type
+    if not _warned_default_tensor_type:  # once per process, as PyTorch warns it (TORCH_WARN_ONCE)
+        _warned_default_tensor_type = True
+        warnings.warn("tinytorch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "tinytorch.set_default_dtype() and tinytorch.set_default_device() as alternatives.",
+                      UserWarning, stacklevel=2)
+    if isinstance(t, str):
+        name, t = t, {cls.__name__: cls for cls in _TENSOR_TYPES}.get(t.rsplit(".", 1)[-1])
+        if t is None:
+            raise TypeError(f"invalid type: '{name}'")
+    if not t.dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    dtypes.set_default_dtype(t.dtype)
 
 
 def _legacy_signature_error(args, kwargs):
@@ -416,6 +437,18 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     return _make(exact.ranges.linspace_values(start, end, steps, d), d, device, requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """base ** x for `steps` values x evenly spaced from start to end (both included)."""
+    start, end = as_number(start, "logspace", "start"), as_number(end, "logspace", "end")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    d = _range_dtype(dtype, "logspace", dtypes.get_default_dtype())
+    exponents = exact.ranges.linspace_values(start, end, steps, dtypes.float64)
+    with np.errstate(all="ignore"):
+        values = np.power(float(base), exponents)
+    return _make(values.astype(d.numpy), d, device, requires_grad)
+
+
 # -- random -----------------------------------------------------------------------
 def _random_dtype(dtype, kernel, floating=True):
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
@@ -484,6 +517,6 @@ def randperm(n, *, dtype=None, device=None, requires_grad=False):
 __all__ = [
     "Size", "tensor", "as_tensor", "from_numpy", "legacy_tensor", "full", "zeros", "ones", "empty", "eye",
     "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "rand", "randn", "randint",
-    "rand_like", "randn_like", "randperm", "FloatTensor", "DoubleTensor", "HalfTensor", "ByteTensor", "CharTensor",
+    "rand_like", "randn_like", "randperm", "logspace", "set_default_tensor_type", "FloatTensor", "DoubleTensor", "HalfTensor", "ByteTensor", "CharTensor",
     "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]

@@ -182,6 +182,12 @@ def checked_scalar(value, d, name=None):
     return int(value) % 256 if d is uint8 else int(value)
 
 
+def can_cast(from_, to):
+    """Whether PyTorch casts from_ to `to` silently in an in-place op or out=: never
+    to a lower category (float to int, int to bool), within a category always."""
+    return to_dtype(from_).category <= to_dtype(to).category
+
+
 def promote_types(a, b):
     """PyTorch's promotion of two dtypes: the higher category wins outright
     (int64 with float16 is float16); within one category the wider type wins,

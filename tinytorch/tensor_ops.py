@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from .device import CPU
+from .exact.keywords import numpy_names
 
 # tinytorch.ops, bound by tensor.py once Tensor exists (ops import Tensor, and Tensor
 # is made from this class); the methods look it up when they run.
@@ -32,6 +33,11 @@ def _warn_identity_on_0d(name):
         _WARNED_ONCE.add(name)
         warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. This function is the identity in these cases.",
                       UserWarning, stacklevel=3)
+
+
+def _functional():
+    from .nn import functional  # (softmax lives with the layers that use it)
+    return functional
 
 
 def _sampling():
@@ -264,6 +270,14 @@ class TensorOps:
     def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
     def select(self, dim, index): return ops.select(self, dim, index)
     def as_strided(self, size, stride, storage_offset=None): return ops.as_strided(self, size, stride, storage_offset)
+    def unsqueeze_(self, dim): return ops.unsqueeze_(self, dim)
+    def squeeze_(self, dim=None): return ops.squeeze_(self, dim)
+    def t_(self): return ops.t_(self)
+    def transpose_(self, dim0, dim1): return ops.transpose_(self, dim0, dim1)
+    def as_strided_(self, size, stride, storage_offset=None): return ops.as_strided_(self, size, stride, storage_offset)
+    def resize_(self, *sizes): return ops.resize_(self, *sizes)
+    def resize_as_(self, other): return ops.resize_(self, other.shape)
+    swapdims_ = swapaxes_ = transpose_
     def contiguous(self): return self if self.is_contiguous() else ops.clone(self, contiguous=True)
     def clone(self): return ops.clone(self)
     def __getitem__(self, index): return ops.getitem(self, index)
@@ -374,10 +388,25 @@ class TensorOps:
     def bernoulli_(self, p=0.5, *, generator=None): return _sampling().bernoulli_(self, p)
     def random_(self, low=0, high=None, *, generator=None): return _sampling().random_(self, low, high)
     def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p)
+    def softmax(self, dim, dtype=None): return _functional().softmax(self, dim, dtype)
+    def log_softmax(self, dim, dtype=None): return _functional().log_softmax(self, dim, dtype)
     def multinomial(self, num_samples, replacement=False, *, generator=None):
         return _sampling().multinomial(self, num_samples, replacement)
 
     # creation relative to this tensor
+    def new(self, *args, **kwargs):
+        """The legacy constructor with this tensor's dtype and device: t.new(2, 3), t.new([1, 2])."""
+        from .creation import _legacy
+        return _legacy(args, kwargs.pop("device", self.device), kwargs, self.dtype, typed=False)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=self.device if device is None else device,
+                             requires_grad=requires_grad)
+
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.zeros(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
@@ -389,3 +418,15 @@ class TensorOps:
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.tensor(data, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+
+
+# PyTorch's argument parser also takes NumPy's names (axis=, keepdims=) for these
+# methods' dim and keepdim (exact/keywords.py).
+_NUMPY_NAMED = (
+    "sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std", "norm", "logsumexp", "amax",
+    "amin", "nansum", "nanmean", "cumsum", "cumprod", "cummax", "cummin", "sort", "argsort", "topk", "kthvalue",
+    "median", "mode", "squeeze", "unsqueeze", "split", "chunk", "unbind", "flip", "roll", "gather", "scatter",
+    "index_select", "index_add", "index_fill", "repeat_interleave", "diagonal", "select", "narrow", "softmax",
+)
+for _name in _NUMPY_NAMED:
+    setattr(TensorOps, _name, numpy_names(getattr(TensorOps, _name)))

@@ -20,8 +20,10 @@
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     matrices     outer, addmm, kron, tensordot, trace, cross, einsum; det, inverse, solve
     joining      cat, stack, hstack, vstack, dstack, column_stack
+    broadcasting broadcast_shapes, broadcast_to, broadcast_tensors, meshgrid
     copying      clone, to
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
+    header_in_place  resize_, unsqueeze_, squeeze_, t_, transpose_: a tensor's own header changed
 """
 from .copying import clone, to
 from .arithmetic import (
@@ -54,3 +56,5 @@ from .statistics import (
 from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique
 from .matrices import addmm, cross, det, einsum, inverse, kron, outer, solve, tensordot, trace
 from .fused import addcdiv, addcmul, lerp
+from .header_in_place import as_strided_, resize_, squeeze_, t_, transpose_, unsqueeze_
+from .broadcasting import broadcast_shapes, broadcast_tensors, broadcast_to, meshgrid

@@ -111,7 +111,7 @@ def view_rebase_error(view, modified):
 
 
 def _check_writable(t, result, overlap_ok=False):
-    _check_cast(result.dtype, t)
+    check_cast(result.dtype, t)
     if result._shape != t._shape:
         raise _shape_mismatch(t, result._shape)
     if not overlap_ok:
@@ -136,10 +136,10 @@ def _check_operands(t, *operands, floating=False):
             raise _shape_mismatch(t, shape)
     if floating or not all(isinstance(x, Tensor) and x.dtype is t.dtype for x in operands):  # else nothing to cast
         d = dtypes.result_type(t, *operands)
-        _check_cast(to_float_dtype(d) if floating else d, t)
+        check_cast(to_float_dtype(d) if floating else d, t)
 
 
-def _check_cast(d, t):
+def check_cast(d, t):
     if d is not t.dtype and d.category > t.dtype.category:
         raise RuntimeError(f"result type {type_name(d)} can't be cast to the desired output type {type_name(t.dtype)}")
 

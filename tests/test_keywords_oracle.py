@@ -1,0 +1,171 @@
+"""Keywords and helpers that code written for PyTorch (or NumPy) uses, against torch:
+axis=/keepdims=/size=/out= (exact/keywords.py), resize_ and the in-place views
+(ops/header_in_place.py), Tensor.new, set_default_tensor_type, logspace,
+broadcast_shapes/broadcast_tensors/broadcast_to/meshgrid, can_cast, result_type.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import oracle
+import tinytorch
+
+CALLS = {
+    "sum axis": lambda m, t: t.sum(axis=1),
+    "sum axis keepdims": lambda m, t: m.sum(t, axis=(0, 1), keepdims=True),
+    "mean keepdims": lambda m, t: t.mean(0, keepdims=True),
+    "max axis": lambda m, t: m.max(t, axis=1),
+    "std axis": lambda m, t: t.std(axis=0),
+    "cumsum axis": lambda m, t: m.cumsum(t, axis=1),
+    "squeeze axis": lambda m, t: m.squeeze(t.unsqueeze(0), axis=0),
+    "both names": lambda m, t: t.sum(dim=0, axis=0),
+    "zeros size": lambda m, t: m.zeros(size=(2, 3)),
+    "ones size and dtype": lambda m, t: m.ones(size=[2], dtype=m.int64),
+    "size twice": lambda m, t: m.zeros(2, size=(2,)),
+    "logspace": lambda m, t: m.logspace(-1, 2, 7),
+    "logspace base 2 ints": lambda m, t: m.logspace(0, 4, 5, base=2, dtype=m.int64),
+    "broadcast_shapes": lambda m, t: m.broadcast_shapes((2, 1), (3,), 1),
+    "broadcast_shapes mismatch": lambda m, t: m.broadcast_shapes((2,), (3,)),
+    "broadcast_tensors": lambda m, t: m.broadcast_tensors(t[:, :1], t[0]),
+    "broadcast_tensors mismatch": lambda m, t: m.broadcast_tensors(m.ones(2), m.ones(3)),
+    "broadcast_to": lambda m, t: m.broadcast_to(t[0], (4, 3)),
+    "meshgrid ij": lambda m, t: m.meshgrid(t[0], t[:, 0], indexing="ij"),
+    "meshgrid xy": lambda m, t: m.meshgrid(t[0], t[:, 0], t[1], indexing="xy"),
+    "meshgrid bad indexing": lambda m, t: m.meshgrid(t[0], indexing="yx"),
+    "new sizes": lambda m, t: (t.new(2, 3).shape, t.new(2, 3).dtype == t.dtype),  # (torch's values are unset)
+    "new data": lambda m, t: t.int().new([1, 2]),
+    "new nothing": lambda m, t: t.new(),
+    "new_full": lambda m, t: t.new_full((2,), 7),
+    "can_cast": lambda m, t: [m.can_cast(a, b) for a in (m.float32, m.int64, m.bool, m.uint8)
+                              for b in (m.float16, m.int8, m.bool)],
+    "result_type": lambda m, t: oracle.dtype_name(m.result_type(t.int(), 2.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_matches_torch(name):
+    values = np.arange(6, dtype=np.float32).reshape(2, 3) - 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = oracle.assert_same_outcome(lambda: CALLS[name](tinytorch, tinytorch.tensor(values)),
+                                         lambda: CALLS[name](torch, torch.tensor(values)), rtol=1e-6)
+    if isinstance(got, (tinytorch.Tensor, tuple)) and name != "can_cast":
+        expected = CALLS[name](torch, torch.tensor(values))
+        for g, e in zip(got if isinstance(got, tuple) else (got,), expected if isinstance(expected, tuple) else (expected,)):
+            if isinstance(e, torch.Tensor) and name not in ("new sizes",):
+                oracle.assert_same(g, e, rtol=1e-6)
+
+
+def test_meshgrid_without_indexing_warns():
+    for m in (tinytorch, torch):
+        with pytest.warns(UserWarning, match="it will be required to pass the indexing argument"):
+            m.meshgrid(m.ones(2), m.ones(3))
+
+
+# -- out= ---------------------------------------------------------------------------------
+OUT_CALLS = {
+    "add": lambda m, a, out: m.add(a, 1, out=out),
+    "matmul": lambda m, a, out: m.matmul(a, a.t(), out=out),
+    "sum axis": lambda m, a, out: m.sum(a, axis=0, out=out),
+    "max with dim": lambda m, a, out: m.max(a, 1, out=(out, m.empty(0, dtype=m.int64))),
+    "cat": lambda m, a, out: m.cat([a, a], out=out),
+    "arange": lambda m, a, out: m.arange(4.0, out=out),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_CALLS))
+@pytest.mark.parametrize("out_shape", [(0,), (2, 3), (5,)], ids=str)
+def test_out_writes_into_the_given_tensor(name, out_shape):
+    results = []
+    for m in (tinytorch, torch):
+        a = m.arange(6.0).reshape(2, 3)
+        out = m.zeros(out_shape)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            returned = OUT_CALLS[name](m, a, out)
+        first = returned[0] if isinstance(returned, tuple) else returned
+        assert first is out
+        # (torch's C++ warnings end with where they were triggered internally)
+        messages = [str(w.message).split(" (Triggered internally")[0] for w in caught if "resized" in str(w.message)]
+        results.append((out, messages))
+    (tt_out, tt_warnings), (torch_out, torch_warnings) = results
+    oracle.assert_same(tt_out, torch_out)
+    assert tt_warnings == torch_warnings
+
+
+OUT_ERRORS = {
+    "requires grad": lambda m: m.add(m.ones(2, requires_grad=True), 1, out=m.empty(2)),
+    "cannot cast": lambda m: m.add(m.ones(2), 0.5, out=m.empty(2, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_ERRORS))
+def test_out_errors_match_torch(name):
+    oracle.assert_same_error(lambda: OUT_ERRORS[name](tinytorch), lambda: OUT_ERRORS[name](torch))
+
+
+# -- resize_ and the in-place views -----------------------------------------------------------
+def test_resize_shrinks_in_place_and_grows_keeping_the_old_values():
+    for m in (tinytorch, torch):
+        a = m.arange(6.0)
+        b = a.view(2, 3)
+        assert b.resize_(1, 3) is b and b.shape == (1, 3) and b.stride() == (3, 1)
+        assert b.tolist() == [[0.0, 1.0, 2.0]]
+        b.resize_(3, 3)  # (b.numpy() would pin torch's storage to its size)
+        assert b.shape == (3, 3) and b.reshape(-1)[:6].tolist() == [0, 1, 2, 3, 4, 5]
+    oracle.assert_same_error(lambda: tinytorch.ones(2, requires_grad=True).resize_(3),
+                             lambda: torch.ones(2, requires_grad=True).resize_(3))
+
+
+IN_PLACE_VIEWS = {
+    "unsqueeze_": lambda t: t.unsqueeze_(1),
+    "squeeze_": lambda t: t.unsqueeze(0).squeeze_(),
+    "squeeze_ dim": lambda t: t.unsqueeze(2).squeeze_(2),
+    "squeeze_ dims": lambda t: t.unsqueeze(2).squeeze_((0, 2)),
+    "t_": lambda t: t.t_(),
+    "transpose_": lambda t: t.transpose_(0, 1),
+    "swapdims_": lambda t: t.swapdims_(1, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_VIEWS))
+def test_in_place_views_change_the_header_and_record_torchs_node(name):
+    outs = []
+    for m in (tinytorch, torch):
+        leaf = m.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+        t = leaf * 1
+        result = IN_PLACE_VIEWS[name](t)
+        assert result is t or name.startswith("squeeze_")
+        outs.append((leaf, result))
+    (tt_leaf, tt), (torch_leaf, th) = outs
+    oracle.assert_same(tt, th)
+    assert tt.grad_fn.name() == th.grad_fn.name()
+    weights = np.arange(th.numel(), dtype=np.float64).reshape(tuple(th.shape))
+    (tt * tinytorch.tensor(weights)).sum().backward()
+    (th * torch.tensor(weights)).sum().backward()
+    oracle.assert_same_values(tt_leaf.grad, torch_leaf.grad)
+    oracle.assert_same_error(lambda: IN_PLACE_VIEWS[name](tinytorch.ones(2, 3, requires_grad=True)),
+                             lambda: IN_PLACE_VIEWS[name](torch.ones(2, 3, requires_grad=True)))
+
+
+def test_set_default_tensor_type_sets_the_default_dtype_and_warns_once():
+    """torch warns once per process, so only tinytorch's warning is checked here (its text is torch's)."""
+    tinytorch.creation._warned_default_tensor_type = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for m in (tinytorch, torch):
+                m.set_default_tensor_type(m.DoubleTensor)
+                assert m.ones(1).dtype is m.float64
+                m.set_default_tensor_type("torch.FloatTensor")
+                assert m.ones(1).dtype is m.float32
+            oracle.assert_same_error(lambda: tinytorch.set_default_tensor_type(tinytorch.LongTensor),
+                                     lambda: torch.set_default_tensor_type(torch.LongTensor))
+        ours = [str(w.message) for w in caught if "tinytorch.set_default_tensor_type" in str(w.message)]
+        assert ours == ["tinytorch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                        "tinytorch.set_default_dtype() and tinytorch.set_default_device() as alternatives."]
+    finally:
+        tinytorch.set_default_dtype(tinytorch.float32)
+        torch.set_default_dtype(torch.float32)
