@@ -39,4 +39,7 @@ def add(x, alpha, y, xp=np):
         return rounding.fma(alpha, y, x, xp)
     wide = _WIDER[x.dtype]
     with np.errstate(over="ignore"):  # a sum beyond the narrow type's range becomes inf, as in PyTorch
-        return (x.astype(wide) + wide(alpha) * y.astype(wide)).astype(x.dtype)
+        # One wide temporary, cast to on the fly: several times faster than widening x and y first.
+        total = xp.multiply(y, wide(alpha), dtype=wide)
+        xp.add(total, x, out=total)
+        return total.astype(x.dtype)
