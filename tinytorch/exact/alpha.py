@@ -41,5 +41,8 @@ def add(x, alpha, y, xp=np):
     with np.errstate(over="ignore"):  # a sum beyond the narrow type's range becomes inf, as in PyTorch
         # One wide temporary, cast to on the fly: several times faster than widening x and y first.
         total = xp.multiply(y, wide(alpha), dtype=wide)
-        xp.add(total, x, out=total)
+        if getattr(total, "shape", None) == xp.shape(x) and total.ndim:
+            xp.add(total, x, out=total)
+        else:  # y broadcast against x, or numbers: a new sum (still in the wide type)
+            total = total + xp.asarray(x, dtype=wide)
         return total.astype(x.dtype)
