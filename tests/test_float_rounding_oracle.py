@@ -201,6 +201,12 @@ def test_add_and_sub_with_alpha_round_once(dtype, size, alpha):
                                       ((ta, 1.7), (xa, 1.7), whole)]:
             if exact:
                 assert_identical(getattr(tinytorch, name)(*t_args, alpha=alpha), getattr(torch, name)(*x_args, alpha=alpha))
+        if dtype != "float16" or whole:
+            # In place, without autograd (an optimizer's step): computed straight into memory, the same bits.
+            (ia, ja), (ib, jb) = pair(x), pair(y)
+            getattr(ia, name + "_")(ib, alpha=alpha)
+            getattr(ja, name + "_")(jb, alpha=alpha)
+            assert_identical(ia, ja)
 
 
 # -- float floor division and remainder -----------------------------------------------------

@@ -32,11 +32,16 @@ from . import rounding
 _WIDER = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64}
 
 
-def add(x, alpha, y, xp=np):
-    """x + alpha * y, for x and y arrays of one float dtype and alpha a number, rounded as PyTorch rounds it."""
+def add(x, alpha, y, xp=np, out=None):
+    """x + alpha * y, for x and y arrays of one float dtype and alpha a number, rounded
+    as PyTorch rounds it; written into `out` (an array of x's shape and dtype) if given."""
     alpha = x.dtype.type(alpha)  # PyTorch converts alpha to the tensors' dtype first
     if x.dtype == np.float64:
-        return rounding.fma(alpha, y, x, xp)
+        result = rounding.fma(alpha, y, x, xp)
+        if out is None:
+            return result
+        out[...] = result
+        return out
     wide = _WIDER[x.dtype]
     with np.errstate(over="ignore"):  # a sum beyond the narrow type's range becomes inf, as in PyTorch
         # One wide temporary, cast to on the fly: several times faster than widening x and y first.
@@ -45,4 +50,7 @@ def add(x, alpha, y, xp=np):
             xp.add(total, x, out=total)
         else:  # y broadcast against x, or numbers: a new sum (still in the wide type)
             total = total + xp.asarray(x, dtype=wide)
-        return total.astype(x.dtype)
+        if out is None:
+            return total.astype(x.dtype)
+        out[...] = total  # rounded to out's dtype on the way
+        return out

@@ -97,7 +97,7 @@ def _add_scaled(a, b, alpha, name):
     check_shapes(a, b)  # PyTorch checks the shapes before alpha
     d = dtypes.result_type(a, b)
     # a - alpha * b is a + (-alpha) * b, as PyTorch computes it: -alpha is what must fit d.
-    alpha = _times_alpha(alpha, d, negate=name == "subtract")
+    alpha = times_alpha(alpha, d, negate=name == "subtract")
     x, y, d, t = operands(a, b)
     xp = xp_of(t)
     try:
@@ -112,7 +112,7 @@ def _add_scaled(a, b, alpha, name):
     return elementwise_result(out, d, t._storage.device, (a, b), d)
 
 
-def _times_alpha(alpha, d, negate=False):
+def times_alpha(alpha, d, negate=False):
     """alpha (or -alpha, for sub) as add with result dtype d uses it, or None for 1:
     a number of d (uint8 takes -1 as 255), or refused as PyTorch refuses it."""
     if isinstance(alpha, (np.number, np.bool_)):

@@ -21,7 +21,10 @@ from .base import (
     Tensor, backend_for, dtypes, from_array, needs_grad, record, to_float_dtype, type_name, xp_of, zeros_like_grad,
 )
 from .copying import clone, zeros_in_layout
-from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub
+from .arithmetic import add, div, mul, pow, refuse_bool_subtraction, sub, times_alpha
+from .. import exact
+from ..exact.scalars import opmath_operands
+from .operands import is_bool, promote, ufunc_of
 from .math_functions import clamp, read_bounds
 from .views import AsStridedBackward0, as_strided, follow_base_requires_grad, live_views
 
@@ -212,7 +215,52 @@ def inplace(op, t, *args, meta=_check_operands, **kwargs):
         # The op may save its input for backward, and the write is about to
         # overwrite it: hand the op a copy of t's values with t's history.
         return write(t, op(_snapshot(t), *args, **kwargs))
+    if op in _INTO_MEMORY and _computed_into_memory(op, t, args[0], kwargs.get("alpha", 1)):
+        return t
     return write(t, op(t, *args, **kwargs))
+
+
+# add_, sub_ and mul_ without autograd (an optimizer's step): the ufunc and whether
+# the op computes in "opmath" (ops/arithmetic.py's _binary).
+_INTO_MEMORY = {add: ("add", False), sub: ("subtract", False), mul: ("multiply", True)}
+
+
+def _computed_into_memory(op, t, other, alpha):
+    """Compute t + other (- or *; other times alpha) straight into t's memory with
+    NumPy's out=, when the result has t's dtype and t is contiguous: the values the
+    op would give, in one pass instead of two (a new result, then a copy). False
+    where that does not apply."""
+    if not S.is_contiguous(t._shape, t._stride) or (type(other) is bool) or is_bool(t):
+        return False
+    name, opmath = _INTO_MEMORY[op]
+    if not (type(alpha) is int and alpha == 1):
+        # With an alpha (an optimizer's p.add_(g, alpha=-lr)): exact.alpha's rounding, written into t.
+        if op is mul or not t.dtype.is_floating_point or not isinstance(other, Tensor) \
+                or other.dtype is not t.dtype or other._shape != t._shape:
+            return False
+        scale = times_alpha(alpha, t.dtype, negate=op is sub)
+        if scale is None:
+            return False
+        exact.alpha.add(t._data, scale, other._data, xp_of(t), out=t._data)
+        _count_write(t)
+        return True
+    x, y, d = promote(t, other)
+    if d is not t.dtype or x is not t._data:
+        return False
+    if opmath:
+        x, y = opmath_operands(x, y, d, other)
+        if x is not t._data:
+            return False
+    ufunc_of(t, name)(x, y, out=t._data)
+    _count_write(t)
+    return True
+
+
+def _count_write(t):
+    if t._unversioned:
+        t._storage.changed()
+    else:
+        t._storage.bump_version()
 
 
 def _snapshot(t):
