@@ -1,0 +1,63 @@
+"""Where tinytorch knowingly differs from PyTorch 2.13, and why.
+
+scripts/api_docs.py prints this list into docs/api.md, beside the list of what
+tinytorch implements; tests/test_api_docs.py checks that the page is current.
+Each entry: (area, what differs, why). Anything not listed here and not
+missing from docs/api.md is meant to behave exactly as in PyTorch; a test that
+finds otherwise has found a bug.
+"""
+
+KNOWN_DIFFERENCES = [
+    ("Random numbers",
+     "rand, randn, randint, dropout, nn.init and the other random draws give other numbers than torch's.",
+     "tinytorch draws with NumPy's generator. The contract is the same: after manual_seed(s), the same calls give "
+     "the same numbers. Tests compare distributions, or copy torch's weights into tinytorch models."),
+    ("dtypes",
+     "No complex dtypes, no bfloat16, no unsigned types wider than uint8, no quantized types.",
+     "They do not appear in the course; NumPy has no bfloat16."),
+    ("Storages",
+     "t.storage() returns the one Storage object the tensor's views share, so a.storage() is b.storage() is True "
+     "for two views; torch 2.13 returns a new TypedStorage wrapper on each call, with a deprecation warning.",
+     "Not yet changed: the lessons on storage (4 and 5) are written around it and change with the course revision. "
+     "Compare storages with data_ptr(), which agrees in both libraries."),
+    ("resize_",
+     "When resize_ grows a tensor past its storage, only that tensor moves to a larger storage; in torch the "
+     "shared storage grows in place, for every tensor that uses it.",
+     "tinytorch's views cache NumPy views of their storage's buffer, which a buffer that grows would leave behind."),
+    ("einsum",
+     "The values and gradients are torch's, but the recorded graph is not: tinytorch multiplies the broadcast "
+     "operands and sums (Mul/Sum nodes), torch contracts pair by pair with bmm (Permute/View/Bmm nodes).",
+     "The broadcast-multiply-sum form shows what einsum means; torch's contraction order is an optimisation."),
+    ("det, inverse, solve",
+     "Their nodes keep what the gradient needs (A, the result, the inverse), not LU factors and pivots "
+     "(_saved_LU, _saved_pivots). det's gradient needs an invertible matrix.",
+     "NumPy's LAPACK calls do not return the factorisation; the textbook gradients are the readable ones."),
+    ("Matrix norms",
+     "linalg.norm and Tensor.norm compute vector norms and the Frobenius norm; 'nuc', ord=2 over a matrix and the "
+     "other matrix norms raise NotImplementedError.",
+     "Not needed by the course or the material it follows."),
+    ("Not implemented arguments",
+     "scatter(reduce=...), unique(dim=...), linalg.solve(left=False), cross_entropy(label_smoothing=...), "
+     "embedding(max_norm=..., sparse=True) and nll_loss on inputs of more than two dims raise "
+     "NotImplementedError with a message that says so.",
+     "Rare in teaching material; the message tells the learner what to use instead."),
+    ("Errors inside torch's kernels",
+     "index_fill into a dim of size 0, histc of bool or uint8 with min = max = 0, and logsumexp(dim=()) fail inside "
+     "torch 2.13 with messages about its internals; tinytorch raises its usual out-of-range error, says histc is not "
+     "implemented for the dtype, or reduces every dim.",
+     "Those torch messages describe torch's implementation, not the learner's mistake."),
+    ("Strides of empty results",
+     "An op that returns an empty tensor may give it other strides than torch (flip, roll, rot90, scatter ...).",
+     "No element can be reached through them; torch's depend on which kernel made the result."),
+    ("In-place random fills on a tensor with history",
+     "x.uniform_(), x.normal_() ... on a tensor that needs a gradient record a copy (CopyBackwards), where torch "
+     "records UniformBackward0 or NormalBackward0.",
+     "The gradient is the same (zero for x's old values); nn.init fills under no_grad, where nothing is recorded."),
+    ("Stale views passed to a view op with a bad argument",
+     "For a no_grad view whose base was since written in place, a view op with an out-of-range argument raises "
+     "the IndexError first, where torch raises the view-history error first.",
+     "torch records the graph edge before it checks the arguments; found by tests/random_programs.py."),
+    ("Speed",
+     "Every op runs in NumPy (or CuPy) under a Python layer: small ops cost microseconds more than torch's.",
+     "bench/ measures the ratios; the issues name the targets."),
+]
