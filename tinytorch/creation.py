@@ -226,6 +226,8 @@ def _legacy(args, device, kwargs, d, typed):
             return data.detach()
         if isinstance(data, Size):
             return zeros(data, dtype=d, device=device)
+        if isinstance(data, np.ndarray) and data.dtype == d.numpy and to_device(device) is CPU:
+            return from_numpy(data)  # an array of the constructor's dtype is shared, as in PyTorch
         if _is_sequence(data) or isinstance(data, str):
             return tensor(data, dtype=d, device=device)
         if not dtypes.is_int(data):
