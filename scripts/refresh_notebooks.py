@@ -208,8 +208,9 @@ def comparable_outputs(cell, patterns):
 
 
 def _figures(outputs):
-    """The figures among comparable_outputs()."""
-    return [value for out in outputs[1] if isinstance(out[1], list)
+    """The figures among comparable_outputs() (or among its list of outputs alone)."""
+    outs = outputs[1] if isinstance(outputs, tuple) else outputs
+    return [value for out in outs if len(out) > 1 and isinstance(out[1], list)
             for _, value in out[1] if isinstance(value, Figure)]
 
 

@@ -512,6 +512,6 @@ def test_writes_through_data_still_reach_storage_listeners():
     def listener(storage):
         seen.append(storage[0])
 
-    w.storage().add_listener(listener)
+    w._storage.add_listener(listener)
     w.data.fill_(7.0)
     assert seen == [7.0]

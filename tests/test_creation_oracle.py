@@ -180,7 +180,7 @@ def test_tensor_requires_grad_and_copy_warning():
     assert_same_error(lambda: tinytorch.tensor([1], requires_grad=True), lambda: torch.tensor([1], requires_grad=True))
     with pytest.warns(UserWarning, match="To copy construct from a tensor"):
         copy = tinytorch.tensor(tt)
-    assert copy.storage() is not tt.storage() and not copy.requires_grad
+    assert copy.untyped_storage() is not tt.untyped_storage() and not copy.requires_grad
 
 
 # -- the legacy constructor ------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_legacy_tensor_of_a_size_and_of_a_tensor():
     assert_same(tinytorch.Tensor(tinytorch.Size([2, 3])), torch.Tensor(torch.Size([2, 3])).zero_())
     t = tinytorch.tensor([1, 2])
     alias = tinytorch.Tensor(t)
-    assert alias.dtype is tinytorch.int64 and alias.storage() is t.storage()
+    assert alias.dtype is tinytorch.int64 and alias.untyped_storage() is t.untyped_storage()
     assert torch.Tensor(torch.tensor([1, 2])).dtype is torch.int64
 
 

@@ -138,7 +138,7 @@ def test_results_of_ops_and_views_share_the_device_object():
     a = tinytorch.from_numpy(np.ones((2, 3), np.float32))
     b = tinytorch.ones(2, 3, device="cpu:0").to("cpu", tinytorch.float64)
     for t in (a, b, a + b, a.T, a[0], a.sum(), tinytorch.cat([a, a]), a.to(tinytorch.int8)):
-        assert t.device is CPU and t.storage().device is CPU
+        assert t.device is CPU and t.untyped_storage().device is CPU
 
 
 # -- .to() on the CPU, against torch ---------------------------------------------------------
@@ -214,7 +214,7 @@ def test_to_dtype_matches_torch_including_the_copys_layout(view, source, target,
     assert_same(out, expected)
     assert (out is t) == (expected is ref)
     if out is not t:
-        assert out.storage() is not t.storage()  # a real copy: writing it leaves t alone
+        assert out.untyped_storage() is not t.untyped_storage()  # a real copy: writing it leaves t alone
 
 
 @settings(max_examples=300, deadline=None)
@@ -333,7 +333,7 @@ def test_factories_place_tensors_on_a_gpu(fake_gpu, name, dev):
     expected = tinytorch.device("cuda", 0 if dev == "cuda" else 1)
     t = FACTORIES[name](tinytorch, dev)
     cpu = FACTORIES[name](tinytorch, None)
-    assert t.device is expected and t.storage().device is expected and t.is_cuda
+    assert t.device is expected and t.untyped_storage().device is expected and t.is_cuda
     assert tuple(t.shape) == tuple(cpu.shape) and t.dtype is cpu.dtype
 
 
@@ -348,7 +348,7 @@ def test_moving_to_a_gpu_and_back_keeps_values_and_layout(view, dtype, dev):
         assert on_gpu.device is tinytorch.device(dev) and on_gpu.is_cuda
         # The copy is laid out as torch lays out a copy (.to(copy=True) on the CPU is the reference).
         assert_same(on_gpu.cpu(), ref.to(copy=True))
-        assert on_gpu.storage() is not t.storage()
+        assert on_gpu.untyped_storage() is not t.untyped_storage()
         back = on_gpu.to("cpu", tinytorch.float64)
         assert back.device is CPU
         assert_same(back, ref.to(torch.float64, copy=True))
@@ -447,7 +447,7 @@ def test_each_gpu_has_its_own_seeded_random_stream(fake_gpu):
 
 def test_storages_move_for_map_location_functions(fake_gpu):
     t = tinytorch.arange(4.0)
-    storage = t.storage()
+    storage = t._storage  # what a map_location function receives
     on_gpu = storage.cuda(1)
     assert on_gpu.device is tinytorch.device("cuda:1") and on_gpu.tolist() == storage.tolist()
     assert on_gpu.cuda(1) is on_gpu and storage.cpu() is storage

@@ -44,9 +44,9 @@ def same(gpu_tensor, cpu_tensor, rtol=1e-6, atol=1e-6):
 def test_gpu_tensors_live_in_gpu_memory():
     import cupy
     t = tinytorch.arange(6.0, device="cuda").view(2, 3)
-    assert t.device is GPU and t.is_cuda and t.storage().device is GPU
-    assert isinstance(t.storage()._array, cupy.ndarray)
-    assert t.data_ptr() == t.storage()._array.data.ptr
+    assert t.device is GPU and t.is_cuda and t.untyped_storage().device is GPU
+    assert isinstance(t._storage._array, cupy.ndarray)
+    assert t.data_ptr() == t._storage._array.data.ptr
     assert t[1].data_ptr() == t.data_ptr() + 3 * t.element_size()
     assert isinstance(tinytorch.cuda.get_device_name(), str) and tinytorch.cuda.get_device_name()
     assert tinytorch.cuda.device_count() >= 1 and tinytorch.cuda.current_device() == 0
@@ -72,7 +72,7 @@ def test_views_have_the_same_headers_and_share_gpu_memory(view, dtype):
     gpu_base = cpu_base.cuda()
     cpu_view, gpu_view = apply_view(cpu_base, steps), apply_view(gpu_base, steps)
     same(gpu_view, cpu_view)
-    assert gpu_view.storage() is gpu_base.storage()
+    assert gpu_view.untyped_storage() is gpu_base.untyped_storage()
     moved = gpu_view.to("cpu")
     torch_ref = apply_view(make(torch, data, dtype), steps).to(copy=True)
     assert moved.stride() == torch_ref.stride()  # a copy off the GPU is laid out as torch lays out copies
@@ -85,7 +85,7 @@ def test_writing_through_a_view_changes_the_base_on_the_gpu():
         base.T[2].add_(1.0)
         base[0, ::2] = tinytorch.tensor([5.0, 6.0], device=base.device)
     same(gpu, cpu)
-    assert gpu.storage()._version == cpu.storage()._version
+    assert gpu._storage._version == cpu._storage._version
 
 
 UNARY = ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "sign"]
@@ -165,7 +165,7 @@ def test_save_and_load_on_the_gpu(tmp_path):
     obj = {"base": base, "view": base.T[1:], "ids": tinytorch.tensor([3, 1], device="cuda")}
     tinytorch.save(obj, tmp_path / "gpu.tt")
     loaded = tinytorch.load(tmp_path / "gpu.tt")
-    assert loaded["view"].storage() is loaded["base"].storage()
+    assert loaded["view"].untyped_storage() is loaded["base"].untyped_storage()
     for key in obj:
         assert loaded[key].device is GPU
         assert (loaded[key].stride(), loaded[key].storage_offset()) == (obj[key].stride(), obj[key].storage_offset())

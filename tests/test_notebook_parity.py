@@ -24,13 +24,19 @@ import refresh_notebooks as refresh  # noqa: E402
 NOTEBOOKS = refresh.notebook_paths()
 SKIP_TAG = "parity-skip"
 MIN_REASON_WORDS = 3
-# Run first in the torch kernel. The lessons call `storage()` as the seed notes do; torch 2
-# deprecated it in favour of untyped_storage() and warns on stderr each time. The warning
-# is torch's advice, not a difference in behaviour (lesson 5 mentions it), so it is muted.
-TORCH_SETUP = (
-    "import warnings\n"
-    "warnings.filterwarnings('ignore', message='TypedStorage is deprecated')"
-)
+# Run first in the torch kernel: nothing to set up.
+TORCH_SETUP = "pass"
+
+
+def _without_storage_warning(outputs):
+    """outputs without a stderr stream that is only the TypedStorage deprecation warning.
+    Both libraries give it on the first storage() call of a process (tests/test_storage.py
+    pins tinytorch's), but in this test's torch kernels torch gives it again later in a
+    lesson (lesson 5, `c.storage()[0] = -200`), which a plain kernel does not: its
+    once-only flag gets reset by something not yet pinned down. So it is not compared."""
+    return [out for out in outputs
+            if not (out[0] == "stream" and out[1] == "stderr" and "TypedStorage is deprecated" in out[2]
+                    and out[2].count("UserWarning") == 1)]
 
 
 def parity_skip_reason(cell):
@@ -128,8 +134,8 @@ def test_lesson_runs_the_same_with_torch(path, torch_runs):
     for (i, cell), torch_cell in zip(kept, ran_cells):
         if refresh.output_depends_on_machine(cell):
             continue
-        expected = _outputs_in_torch_words(cell, patterns)
-        got = refresh.comparable_outputs(torch_cell, patterns)[1]
+        expected = _without_storage_warning(_outputs_in_torch_words(cell, patterns))
+        got = _without_storage_warning(refresh.comparable_outputs(torch_cell, patterns)[1])
         if expected != got:
             differences.append(f"cell {i}: {torch_cell.source[:160]!r} (expected: tinytorch, got: torch)\n"
                                + refresh.explain(expected, got))

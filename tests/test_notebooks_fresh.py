@@ -142,9 +142,13 @@ def test_stored_outputs_are_fresh(path, fresh_runs):
     assert not stale, f"{path.name} has stale outputs; run scripts/refresh_notebooks.py\n{details}"
 
 
-def test_sanitizers_cover_only_addresses_and_timings():
+def test_sanitizers_cover_only_addresses_timings_and_cell_files():
     patterns = refresh.sanitize_patterns()
-    assert [replacement for _, replacement in patterns] == ["0xADDRESS", "TIMEIT"]
+    assert [replacement for _, replacement in patterns] == ["0xADDRESS", "TIMEIT", "CELL"]
+    # a warning names the cell's code by a file named after the kernel's process id
+    located = "/tmp/ipykernel_30653/330143241.py:2: UserWarning: TypedStorage is deprecated."
+    assert refresh.sanitize(located, patterns) == "CELL:2: UserWarning: TypedStorage is deprecated."
+    assert refresh.sanitize("/tmp/other/330143241.py:2", patterns) == "/tmp/other/330143241.py:2"
     warning = ("The slowest run took 18.60 times longer than the fastest. "
                "This could mean that an intermediate result is being cached.\n")
     # IPython writes micro as the Greek mu; the micro sign and "us" appear elsewhere.

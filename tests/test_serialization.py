@@ -79,7 +79,7 @@ class Correspondence:
         if isinstance(before, tinytorch.Tensor):
             assert type(after) is tinytorch.Tensor
             assert self.tensors.setdefault(id(before), after) is after, "one tensor became two"
-            self.check_storage(before.storage(), after.storage())
+            self.check_storage(before._storage, after._storage)
             assert_same_tensor(after, before)
         elif isinstance(before, float):
             assert type(after) is float
@@ -109,7 +109,7 @@ def assert_same_tensor(after, before, device=None):
     assert after.device is (device or before.device)
     assert (after.shape, after.stride(), after.storage_offset()) == (before.shape, before.stride(), before.storage_offset())
     assert after.requires_grad == before.requires_grad and after.is_leaf
-    assert host_bytes(after.storage()) == host_bytes(before.storage())
+    assert host_bytes(after._storage) == host_bytes(before._storage)
 
 
 def host_bytes(storage):
@@ -179,7 +179,7 @@ def test_an_empty_view_past_the_end_of_its_storage_keeps_its_offset_like_torch()
     saved.seek(0)
     reference = torch.load(saved)
     loaded = round_trip(tinytorch.zeros(2, 0)[1:])
-    assert (tuple(loaded.shape), loaded.stride(), loaded.storage_offset(), len(loaded.storage())) == (
+    assert (tuple(loaded.shape), loaded.stride(), loaded.storage_offset(), len(loaded._storage)) == (
         tuple(reference.shape), reference.stride(), reference.storage_offset(), reference.untyped_storage().nbytes())
 
 
@@ -195,7 +195,7 @@ UNSAVEABLE = [
     (np.int64(3), TypeError, r"call \.item\(\)"),
     (b"bytes", TypeError, "type bytes"),
     ({tinytorch.ones(1): 1}, TypeError, "dict key of type Tensor"),
-    (tinytorch.ones(1).storage(), TypeError, "type Storage"),
+    (tinytorch.storage.TypedStorage(tinytorch.ones(1)._storage), TypeError, "type TypedStorage"),  # t.storage()
     (lambda: 0, TypeError, "type function"),
 ]
 
@@ -309,8 +309,8 @@ def check_loaded(obj, loaded, devices):
         before, after = obj[key], loaded[key]
         assert (after.shape, after.stride(), after.storage_offset(), after.dtype, after.requires_grad) == (
             before.shape, before.stride(), before.storage_offset(), before.dtype, before.requires_grad)
-        assert host_bytes(after.storage()) == host_bytes(before.storage())
-        correspondence.check_storage(before.storage(), after.storage())
+        assert host_bytes(after._storage) == host_bytes(before._storage)
+        correspondence.check_storage(before._storage, after._storage)
 
 
 MAP_LOCATIONS = {
@@ -401,7 +401,7 @@ def test_gpu_storages_are_written_piece_by_piece(fake_gpu, monkeypatch):
     t = tinytorch.arange(1000.0, device="cuda:1")
     loaded = round_trip({"t": t, "tail": t[990:]})
     assert max(pieces) == 16 and sum(pieces) == 1000
-    assert loaded["t"].device is tinytorch.device("cuda:1") and loaded["tail"].storage() is loaded["t"].storage()
+    assert loaded["t"].device is tinytorch.device("cuda:1") and loaded["tail"].untyped_storage() is loaded["t"].untyped_storage()
     assert loaded["t"].cpu().tolist() == list(range(1000))
 
 

@@ -67,14 +67,14 @@ class SameAsTorch:
             assert type(loaded) is tinytorch.Tensor
             assert self.tensors.setdefault(id(ref), loaded) is loaded, "one tensor became two"
             key = ref.untyped_storage()._cdata
-            assert self.storages.setdefault(key, loaded.storage()) is loaded.storage(), "a shared storage was split"
-            assert self.loaded_storages.setdefault(id(loaded.storage()), key) == key, "two storages were merged"
+            assert self.storages.setdefault(key, loaded.untyped_storage()) is loaded.untyped_storage(), "a shared storage was split"
+            assert self.loaded_storages.setdefault(id(loaded.untyped_storage()), key) == key, "two storages were merged"
             assert dtype_name(loaded.dtype) == dtype_name(ref.dtype)
             assert (tuple(loaded.shape), loaded.stride(), loaded.storage_offset()) == (
                 tuple(ref.shape), ref.stride(), ref.storage_offset())
             assert loaded.requires_grad == ref.requires_grad and loaded.is_leaf
             assert str(loaded.device) == str(ref.device)
-            assert loaded.storage()._array.tobytes() == storage_bytes(ref)
+            assert loaded._storage._array.tobytes() == storage_bytes(ref)
         elif isinstance(ref, float):
             assert type(loaded) is float
             assert loaded == ref or (math.isnan(loaded) and math.isnan(ref))
@@ -140,7 +140,7 @@ def test_a_saved_parameter_loads_as_a_leaf_that_requires_grad():
     assert loaded["w"].requires_grad is reference["w"].requires_grad is True and loaded["w"].is_leaf
     assert loaded["w"] is loaded["w again"]
     assert loaded["data"].requires_grad is reference["data"].requires_grad is False
-    assert loaded["w"].storage() is loaded["data"].storage()
+    assert loaded["w"].untyped_storage() is loaded["data"].untyped_storage()
     np.testing.assert_array_equal(loaded["w"].detach().numpy(), weight.detach().numpy())
 
 
@@ -180,14 +180,14 @@ def test_a_torch_cuda_file_loads_onto_the_cpu_with_map_location():
         tinytorch.load(io.BytesIO(data))
     for map_location in ("cpu", tinytorch.device("cpu"), {"cuda:0": "cpu"}, lambda storage, loc: storage):
         loaded = tinytorch.load(io.BytesIO(data), map_location=map_location)
-        assert loaded["x"].device is tinytorch.device("cpu") and loaded["col"].storage() is loaded["x"].storage()
+        assert loaded["x"].device is tinytorch.device("cpu") and loaded["col"].untyped_storage() is loaded["x"].untyped_storage()
         assert loaded["col"].tolist() == x[:, 1].tolist()
 
 
 def test_a_torch_cuda_file_loads_onto_a_gpu(fake_gpu):
     x, data = cuda_file()
     loaded = tinytorch.load(io.BytesIO(data))
-    assert loaded["x"].device is tinytorch.device("cuda:0") and loaded["col"].storage() is loaded["x"].storage()
+    assert loaded["x"].device is tinytorch.device("cuda:0") and loaded["col"].untyped_storage() is loaded["x"].untyped_storage()
     moved = tinytorch.load(io.BytesIO(data), map_location={"cuda:0": "cuda:1"})
     assert moved["col"].device is tinytorch.device("cuda:1") and moved["col"].cpu().tolist() == x[:, 1].tolist()
 

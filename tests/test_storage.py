@@ -1,6 +1,7 @@
-"""Storage: the flat buffer every view of a tensor shares, against torch's
-(legacy, typed) storage. tinytorch hands out the very same Storage object for
-every view, where torch makes a new wrapper around the same memory."""
+"""Storage: the flat buffer every view of a tensor shares, against torch 2.13's.
+t.storage() is a new TypedStorage wrapper at every call (with torch's deprecation
+warning, once per process), counted in elements; t.untyped_storage() is one
+object per shared memory, counted in bytes, and its data_ptr() proves sharing."""
 import warnings
 
 import numpy as np
@@ -32,13 +33,39 @@ def pair(name, n=6):
 
 
 @pytest.mark.parametrize("make", VIEWS)
-def test_every_view_shares_the_storage_object(make):
-    base = tinytorch.arange(6.0)
-    view = make(base)
-    assert view.storage() is base.storage()
-    assert view.storage().data_ptr() == base.data_ptr()
-    ref = torch.arange(6.0)
-    assert make(ref).untyped_storage().data_ptr() == ref.untyped_storage().data_ptr()
+def test_every_view_shares_the_untyped_storage_object(make):
+    for lib in (tinytorch, torch):
+        base = lib.arange(6.0)
+        view = make(base)
+        assert view.untyped_storage() is base.untyped_storage()
+        assert view.untyped_storage().data_ptr() == base.data_ptr()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert view.storage() is not base.storage() and view.storage() is not view.storage()
+            assert view.storage().data_ptr() == base.data_ptr()
+
+
+def test_storage_warns_once_per_process_with_torchs_words():
+    from tinytorch.exact import messages
+    messages._typed_storage_warned = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tinytorch.ones(2).storage()
+        tinytorch.ones(2).storage()
+    assert [str(w.message) for w in caught] == [
+        "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only storage "
+        "class. This should only matter to you if you are using storages directly.  To access UntypedStorage "
+        "directly, use tensor.untyped_storage() instead of tensor.storage()"]
+    assert caught[0].filename == __file__  # it points at the caller's line
+
+
+@pytest.mark.parametrize("name", DTYPE_NAMES)
+def test_untyped_storage_counts_bytes_like_torch(name):
+    tt, ref = pair(name)
+    tt_u, ref_u = tt[1:].untyped_storage(), ref[1:].untyped_storage()
+    assert tt_u.size() == ref_u.size() == tt_u.nbytes() == len(tt_u) == ref_u.nbytes()
+    assert tt_u.tolist() == ref_u.tolist() and tt_u[3] == ref_u[3]
+    assert repr(tt_u) == repr(ref_u).replace("torch", "tinytorch")
 
 
 @pytest.mark.parametrize("make", VIEWS)
@@ -66,33 +93,33 @@ def test_storage_facts_match_torch(name):
 
 
 @pytest.mark.parametrize("name", DTYPE_NAMES)
-def test_repr_is_the_legacy_typed_storage_style(name):
+def test_repr_is_torchs(name):
     tt, ref = pair(name)
     tt[1] = 1  # an odd value among the others
     ref[1] = 1
-    lines = repr(tt.storage()).split("\n")
-    # torch's element lines; its footer now names TypedStorage, the course shows the older FloatStorage style.
-    assert lines[:-1] == repr(torch_storage(ref)).split("\n")[:-1]
-    assert lines[:-1] == [" " + str(x) for x in ref.tolist()]
-    assert lines[-1] == f"[tinytorch.{tt.dtype.storage_name} of size 6]"
-    assert tt.dtype.storage_name == torch_storage(ref)._pickle_storage_type()  # FloatStorage, LongStorage, ...
+    assert repr(tt.storage()) == repr(torch_storage(ref)).replace("torch", "tinytorch")
+    assert repr(tinytorch.arange(6.0).storage()).endswith(
+        "\n[tinytorch.storage.TypedStorage(dtype=tinytorch.float32, device=cpu) of size 6]")
 
 
 def test_repr_of_float_values_and_of_an_empty_storage():
     for values in ([0.1, 1 / 3, 1e10, 1e-5], []):
         tt, ref = tinytorch.tensor(values), torch.tensor(values)
-        assert repr(tt.storage()).split("\n")[:-1] == repr(torch_storage(ref)).split("\n")[:-1]
-    assert repr(tinytorch.arange(6.0).storage()).endswith("\n[tinytorch.FloatStorage of size 6]")
+        assert repr(tt.storage()) == repr(torch_storage(ref)).replace("torch", "tinytorch")
+        assert repr(tt.untyped_storage()) == repr(ref.untyped_storage()).replace("torch", "tinytorch")
 
 
-def test_legacy_constructor_views_a_whole_storage():
+def test_legacy_constructor_views_a_whole_storage_of_its_dtype():
     base = tinytorch.arange(6.0)
     t = tinytorch.Tensor(base[2:].storage())
     ref = torch.Tensor(torch_storage(torch.arange(6.0)[2:]))
     assert_same_values(t, ref)
-    assert t.storage() is base.storage() and t.stride() == ref.stride() and t.storage_offset() == 0
+    assert t.untyped_storage() is base.untyped_storage() and t.stride() == ref.stride() and t.storage_offset() == 0
     t[0] = 9.0
     assert base[0].item() == 9.0
+    for m in (tinytorch, torch):  # a storage of another dtype is refused, as torch refuses it
+        with pytest.raises(RuntimeError, match="Expected a Storage of type Float or an UntypedStorage, but got type Long"):
+            m.Tensor(torch_storage(m.arange(6)))
 
 
 def test_data_ptr_moves_by_offset_times_itemsize():
@@ -141,10 +168,10 @@ def test_bad_index_types_raise_runtime_error_like_torch():
 
 def test_writes_bump_the_version_once():
     t = tinytorch.arange(6.0)
-    before = t.storage()._version
+    before = t._storage._version
     t.storage()[0] = 1.0
     t[1:].add_(1)
-    assert t.storage()._version == before + 2
+    assert t._storage._version == before + 2
 
 
 def test_deepcopy_copies_memory_and_keeps_sharing_like_torch():
@@ -161,8 +188,8 @@ def test_deepcopy_copies_memory_and_keeps_sharing_like_torch():
     for key in ("base", "view", "leaf"):
         oracle.assert_same(tt_copy[key], th_copy[key])
     oracle.assert_same(tt_base, th_base)  # the original is untouched
-    assert tt_copy["view"].storage() is tt_copy["base"].storage()
-    assert tt_copy["base"].storage() is not tt_base.storage()
+    assert tt_copy["view"].untyped_storage() is tt_copy["base"].untyped_storage()
+    assert tt_copy["base"].untyped_storage() is not tt_base.untyped_storage()
     assert tt_copy["leaf"].requires_grad and tt_copy["leaf"].is_leaf
     oracle.assert_same(tt_copy["leaf"].grad, th_copy["leaf"].grad)
 

@@ -9,7 +9,7 @@ from . import strides as S
 from .exact.arguments import as_number, invalid_combination, python_type_name, size_arg
 from .device import CPU, to_device
 from .random import generator
-from .storage import Storage
+from .storage import Storage, TypedStorage
 from .tensor import Size, Tensor, empty_strided, from_array, on_device
 
 
@@ -215,8 +215,10 @@ def _legacy(args, device, kwargs, d, typed):
         return zeros(0, dtype=d, device=device)
     if len(args) == 1:
         data = args[0]
+        if isinstance(data, TypedStorage):
+            data = data._storage
         if isinstance(data, Storage):
-            if typed and data.dtype is not d:
+            if data.dtype is not d:
                 raise RuntimeError(f"Expected a Storage of type {dtypes.type_name(d)} or an UntypedStorage, but got "
                                    f"type {dtypes.type_name(data.dtype)} for argument 1 'storage'")
             return Tensor._make(data, (len(data),), (1,), 0)

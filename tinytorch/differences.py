@@ -15,11 +15,9 @@ KNOWN_DIFFERENCES = [
     ("dtypes",
      "No complex dtypes, no bfloat16, no unsigned types wider than uint8, no quantized types.",
      "They do not appear in the course; NumPy has no bfloat16."),
-    ("Storages",
-     "t.storage() returns the one Storage object the tensor's views share, so a.storage() is b.storage() is True "
-     "for two views; torch 2.13 returns a new TypedStorage wrapper on each call, with a deprecation warning.",
-     "Not yet changed: the lessons on storage (4 and 5) are written around it and change with the course revision. "
-     "Compare storages with data_ptr(), which agrees in both libraries."),
+    ("Version",
+     "tinytorch.__version__ is tinytorch's own version, not torch's ('2.13.0+cpu').",
+     "It names this library's release; the behaviour it mirrors is torch 2.13's throughout."),
     ("resize_",
      "When resize_ grows a tensor past its storage, only that tensor moves to a larger storage; in torch the "
      "shared storage grows in place, for every tensor that uses it.",

@@ -13,7 +13,7 @@ from . import dtypes as _dtypes
 
 
 class Storage:
-    __slots__ = ("_array", "dtype", "device", "_version", "_listeners", "__weakref__")
+    __slots__ = ("_array", "dtype", "device", "_version", "_listeners", "_untyped", "__weakref__")
 
     def __init__(self, array, dtype, device):
         self._array = array  # 1-D, contiguous, on `device`
@@ -21,6 +21,7 @@ class Storage:
         self.device = device
         self._version = 0
         self._listeners = None  # weak references to callables (add_listener), a list made on first use
+        self._untyped = None  # the UntypedStorage that shows it, made on first use
 
     # -- what PyTorch's (legacy typed) storage offers -------------------------
     def size(self):
@@ -41,6 +42,12 @@ class Storage:
 
     def tolist(self):
         return _device.backend_for(self.device).to_numpy(self._array).tolist()
+
+    def untyped(self):
+        """This memory as bytes: one UntypedStorage object for the storage's lifetime."""
+        if self._untyped is None:
+            self._untyped = UntypedStorage(self)
+        return self._untyped
 
     # -- moving (what a map_location function for tinytorch.load calls) --------
     def cpu(self):
@@ -119,3 +126,113 @@ class Storage:
     def remove_listener(self, callback):
         if self._listeners:
             self._listeners[:] = [r for r in self._listeners if r() is not None and r() != callback]
+
+
+# -- what tensor.storage() and tensor.untyped_storage() return -------------------------
+class UntypedStorage:
+    """tensor.untyped_storage(): the shared memory seen as bytes, as PyTorch 2 shows it.
+    Every tensor over the same memory returns the same object, so `a.untyped_storage()
+    is b.untyped_storage()` and equal data_ptr()s both tell that a and b share it."""
+    __slots__ = ("_storage", "__weakref__")
+    __module__ = "tinytorch.storage"
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def _bytes(self):
+        return _device.backend_for(self._storage.device).to_numpy(self._storage._array).view("uint8")
+
+    def size(self):
+        return self._storage.nbytes()
+
+    __len__ = size
+    nbytes = size
+
+    def element_size(self):
+        return 1
+
+    def data_ptr(self):
+        return self._storage.data_ptr()
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    def tolist(self):
+        return self._bytes().tolist()
+
+    def __getitem__(self, index):
+        return self._bytes()[index].item()
+
+    def __repr__(self):
+        values = self.tolist()
+        body = " " + "\n ".join(str(b) for b in values) + "\n"  # (" \n" when empty, as in PyTorch)
+        return f"{body}[tinytorch.storage.UntypedStorage(device={self.device}) of size {len(values)}]"
+
+    # tinytorch's own, for the widgets that redraw when the memory changes (Storage.add_listener)
+    def add_listener(self, callback):
+        self._storage.add_listener(callback)
+
+    def remove_listener(self, callback):
+        self._storage.remove_listener(callback)
+
+
+class TypedStorage:
+    """tensor.storage(): PyTorch 2's deprecated typed storage, a new wrapper at every
+    call around the shared memory, counted in elements of the tensor's dtype. Being
+    new each time, `a.storage() is b.storage()` is False even for views of one
+    tensor: compare data_ptr() (or untyped_storage() objects) instead."""
+    __slots__ = ("_storage",)
+    __module__ = "tinytorch.storage"
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    @property
+    def dtype(self):
+        return self._storage.dtype
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    def size(self):
+        return len(self._storage)
+
+    def __len__(self):
+        return len(self._storage)
+
+    def element_size(self):
+        return self._storage.element_size()
+
+    def nbytes(self):
+        return self._storage.nbytes()
+
+    def data_ptr(self):
+        return self._storage.data_ptr()
+
+    def untyped(self):
+        return self._storage.untyped()
+
+    def tolist(self):
+        return self._storage.tolist()
+
+    def __iter__(self):
+        return iter(self._storage)
+
+    def __getitem__(self, index):
+        return self._storage[index]
+
+    def __setitem__(self, index, value):
+        self._storage[index] = value
+
+    def cpu(self):
+        return TypedStorage(self._storage.cpu())
+
+    def cuda(self, device=None):
+        return TypedStorage(self._storage.cuda(device))
+
+    def __repr__(self):
+        values = self._storage.tolist()
+        body = " " + "\n ".join(str(x) for x in values) + "\n"  # (" \n" when empty, as in PyTorch)
+        return f"{body}[tinytorch.storage.TypedStorage(dtype=tinytorch.{self.dtype.name}, device={self.device}) of size {len(values)}]"

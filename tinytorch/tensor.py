@@ -17,7 +17,7 @@ from . import dtypes as _dtypes
 from . import strides as _strides
 from .device import CPU, backend_for
 from .exact import messages
-from .storage import Storage
+from .storage import Storage, TypedStorage
 from .tensor_ops import TensorOps
 
 
@@ -136,10 +136,20 @@ class Tensor(TensorOps):
         return self._offset
 
     def storage(self):
-        """The flat buffer this tensor is a view of, shared (the same object) with every view."""
-        return self._storage
+        """The flat buffer this tensor is a view of, as PyTorch 2's deprecated TypedStorage:
+        a new wrapper at every call (with PyTorch's warning, once), counted in elements."""
+        messages.warn_typed_storage()
+        return TypedStorage(self._storage)
 
-    untyped_storage = storage
+    @property
+    def volatile(self):
+        """PyTorch 0.3's flag, removed since: always False, with PyTorch's warning."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    def untyped_storage(self):
+        """The flat buffer as bytes: the same object for every tensor that shares it."""
+        return self._storage.untyped()
 
     @property
     def device(self):

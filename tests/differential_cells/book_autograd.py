@@ -186,3 +186,26 @@ for step in range(200):
     w.grad.data.zero_()
     b.grad.data.zero_()
 print(round(w.item(), 3), round(b.item(), 3), round(loss.item(), 4))
+
+# %%
+class Square(Function):  # the 0.4 edition's name for what forward saved
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 2
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_variables
+        return 2 * x * grad_output
+
+
+x = t.tensor([3.0], requires_grad=True)
+Square.apply(x).backward()
+x.grad, t.ones(1).volatile
+
+# %%
+t.set_grad_enabled(False)
+
+# %%
+t.set_grad_enabled(True)

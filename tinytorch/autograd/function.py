@@ -52,6 +52,12 @@ class FunctionCtx:
         """With False, backward receives None (not zeros) for outputs that got no gradient."""
         self.materialize_grads = bool(value)
 
+    @property
+    def saved_variables(self):
+        """The PyTorch 0.4 name of saved_tensors (the book's older edition uses it), deprecated as in PyTorch."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
 
 class BackwardFunction(Node, FunctionCtx):
     """The node (and ctx) of one call of a custom Function. Each Function

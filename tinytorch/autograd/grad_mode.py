@@ -72,6 +72,9 @@ class set_grad_enabled(_GradMode):
     def __enter__(self):
         pass  # the switch already happened in __init__
 
+    def __repr__(self):
+        return f"tinytorch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
     def __call__(self, fn):
         state.enabled = self._previous  # undo the eager switch: a decorator waits for the call
         return super().__call__(fn)

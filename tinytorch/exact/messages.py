@@ -6,6 +6,8 @@ says in a few words what went wrong; the full text lives here, so that a
 paragraph of PyTorch's prose does not hide the check. Each text is compared
 with torch's by the oracle tests named beside it.
 """
+import warnings
+
 from .. import dtypes
 
 
@@ -84,3 +86,20 @@ MASKED_FILL_EXPANDED = (
     "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before performing this "
     "operation. This also applies to advanced indexing e.g. tensor[mask] = scalar"
 )
+
+
+TYPED_STORAGE_DEPRECATED = (
+    "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only storage class. "
+    "This should only matter to you if you are using storages directly.  To access UntypedStorage directly, use "
+    "tensor.untyped_storage() instead of tensor.storage()"
+)
+_typed_storage_warned = False
+
+
+def warn_typed_storage():
+    """PyTorch 2's warning for tensor.storage(), given once per process as PyTorch gives it
+    (torch/storage.py, _warn_typed_storage_removal). Pinned by tests/test_storage.py."""
+    global _typed_storage_warned
+    if not _typed_storage_warned:
+        _typed_storage_warned = True
+        warnings.warn(TYPED_STORAGE_DEPRECATED, UserWarning, stacklevel=3)

@@ -92,6 +92,7 @@ def place(array, dtype, location, map_location):
     """A Storage of `array` (host memory, just read) where map_location puts a storage saved at `location`."""
     if callable(map_location):
         placed = map_location(Storage(array, dtype, CPU), location)
+        placed = getattr(placed, "_storage", placed)  # a TypedStorage (t.storage()) stands for its storage
         if placed is not None:
             if not isinstance(placed, Storage):
                 raise TypeError(f"map_location returned a {type(placed).__name__}, not a storage")
