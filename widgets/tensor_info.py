@@ -84,11 +84,15 @@ def read_tensor(obj, who="this widget"):
 
 
 def _from_tinytorch(t):
-    storage = t.storage()
+    # Read as PyTorch 2 offers it (untyped_storage(): one object per shared memory, no
+    # deprecation warning), the same way as a torch tensor below.
+    storage = t.untyped_storage()
+    itemsize = t.element_size()
+    size = storage.nbytes() // itemsize
     return TensorInfo(
-        t, "tinytorch", t.shape, t.stride(), t.storage_offset(), t.dtype.name, t.element_size(),
-        len(storage), storage, storage=storage,
-        read=lambda positions: [storage[p] for p in positions],
+        t, "tinytorch", t.shape, t.stride(), t.storage_offset(), t.dtype.name, itemsize,
+        size, storage, storage=storage,
+        read=lambda positions: t.detach().as_strided((size,), (1,), 0)[list(positions)].tolist(),
         storage_ptr=storage.data_ptr,
     )
 
