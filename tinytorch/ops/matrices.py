@@ -17,7 +17,7 @@ import warnings
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
-from .base import dtypes, from_array, gets_gradient, needs_grad, np, record, same_device, xp_of
+from .base import dtypes, from_array, gets_gradient, grad_mode, needs_grad, np, record, same_device, xp_of
 from .linalg import _column_major, _unsafe_view, mm
 from .views import diagonal, embed
 
@@ -38,15 +38,19 @@ def outer(a, b):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape:
     the whole of a linear layer (x @ W^T + b) in one op."""
-    product = mm(mat1.detach(), mat2.detach())
-    same_device(input, product)
-    shape = product._shape
-    base = input.detach().expand(shape)  # (with expand's error when input does not broadcast)
-    xp = xp_of(product)
-    values = product._data * alpha if alpha != 1 else product._data
+    with grad_mode.no_grad():
+        out = mm(mat1, mat2)  # a fresh, contiguous result: scaled and added to in place below
+    same_device(input, out)
+    xp = xp_of(out)
+    try:
+        base = xp.broadcast_to(input._data, out._shape)
+    except ValueError:
+        input.detach().expand(out._shape)  # raises expand's error, as PyTorch does
+        raise
+    if alpha != 1:
+        out._data *= alpha
     if beta != 0:
-        values = values + (base._data * beta if beta != 1 else base._data)
-    out = from_array(xp.asarray(values, dtype=product.dtype.numpy), product.dtype, product.device)
+        out._data += base * beta if beta != 1 else base
     if needs_grad(input, mat1, mat2):
         node = AddmmBackward0(mat1, mat2, alpha, beta)
         record(node, out, (input, mat1, mat2),
