@@ -393,3 +393,15 @@ def test_integer_alpha_must_fit_as_torch_checks_it(dtype, alpha, name):
     takes alpha=128 and refuses -128)."""
     ta, xa = pair(np.array([5, 100], dtype=dtype))
     oracle.assert_same_outcome(lambda: getattr(ta, name)(ta, alpha=alpha), lambda: getattr(xa, name)(xa, alpha=alpha))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addcmul_and_addcdiv_round_as_torch(dtype):
+    """addcmul fuses its last multiply-add, addcdiv divides the scaled tensor1: bit for bit
+    on a size whole vector loops cover (torch's element-by-element tail may round otherwise)."""
+    rng = np.random.default_rng(3)
+    x, a, b = ((rng.standard_normal(4096) * 10.0 ** rng.integers(-3, 4, 4096)).astype(dtype) for _ in range(3))
+    for name in ("addcmul", "addcdiv"):
+        for value in (-0.0123, 0.999, 3):
+            (tx, rx), (ta, ra), (tb, rb) = pair(x), pair(a), pair(b)
+            assert_identical(getattr(tx, name)(ta, tb, value=value), getattr(rx, name)(ra, rb, value=value))

@@ -424,3 +424,112 @@ OPTIMIZER_ERRORS = {
 @pytest.mark.parametrize("name", sorted(OPTIMIZER_ERRORS))
 def test_optimizer_errors_match_torch(name):
     oracle.assert_same_error(lambda: OPTIMIZER_ERRORS[name](tinytorch), lambda: OPTIMIZER_ERRORS[name](torch))
+
+
+# -- what a learner review found (each checked against torch) ------------------------------------
+def test_converting_a_module_keeps_its_parameter_objects():
+    """m.double() (and .to, .half) replaces each parameter's data, not the parameter:
+    an optimizer made before still holds it, and tied weights stay tied."""
+    for lib in (tinytorch, torch):
+        nn = lib.nn
+        m = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+        m[1].weight = m[0].weight
+        opt = lib.optim.SGD(m.parameters(), lr=0.1)
+        before = [id(p) for p in m.parameters()]
+        m.double()
+        assert [id(p) for p in m.parameters()] == before and m[1].weight is m[0].weight
+        assert m[0].weight.dtype is lib.float64 and isinstance(m[0].weight, nn.Parameter)
+        start = m[0].weight.detach().clone()
+        m(lib.ones(1, 2, dtype=lib.float64)).sum().backward()
+        opt.step()
+        assert not lib.equal(start, m[0].weight)
+
+
+def test_module_to_converts_only_floating_tensors_to_a_floating_dtype():
+    for lib in (tinytorch, torch):
+        m = lib.nn.Linear(2, 2)
+        m.register_buffer("count", lib.tensor([1, 2]))
+        m.to(dtype=lib.float64)
+        assert m.weight.dtype is lib.float64 and m.count.dtype is lib.int64
+        m.to("cpu", lib.float32)
+        assert m.weight.dtype is lib.float32 and m.count.dtype is lib.int64
+    oracle.assert_same_error(lambda: tinytorch.nn.Linear(2, 2).to(tinytorch.int64),
+                             lambda: torch.nn.Linear(2, 2).to(torch.int64))
+
+
+def test_assigning_a_name_again_keeps_its_place():
+    orders = []
+    for lib in (tinytorch, torch):
+        nn = lib.nn
+        s = nn.Sequential(OrderedDict([("a", nn.Linear(2, 3)), ("b", nn.ReLU())]))
+        s.a = nn.Linear(2, 3)
+        s.a.weight = nn.Parameter(lib.ones(3, 2))
+        seq = nn.Sequential(nn.ReLU(), nn.Linear(2, 3))
+        setattr(seq, "0", nn.Tanh())
+        orders.append((list(s._modules), [n for n, _ in s.named_parameters()], [type(m).__name__ for m in seq]))
+    assert orders[0] == orders[1]
+
+
+def test_sequential_editing_matches_torch():
+    shapes = []
+    for lib in (tinytorch, torch):
+        nn = lib.nn
+        s = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+        s.append(nn.Linear(3, 4)).extend([nn.Tanh()])
+        s.insert(1, nn.Sigmoid())
+        s.insert(-1, nn.ReLU())
+        popped = s.pop(0)
+        s[0] = nn.Tanh()
+        del s[-1]
+        both = s + nn.Sequential(nn.Sigmoid())
+        shapes.append((repr(both), repr(popped), len(both), list(both._modules)))
+    assert shapes[0] == shapes[1]
+
+
+def test_embedding_options_match_torch():
+    for kwargs in (dict(scale_grad_by_freq=True), dict(scale_grad_by_freq=True, padding_idx=2)):
+        torch_model, tt_model = (lib.nn.Embedding(4, 2, **kwargs) for lib in (torch, tinytorch))
+        copy_weights(tt_model, torch_model)
+        indices = [1, 1, 2, 3, 1]
+        tt_model(tinytorch.tensor(indices)).sum().backward()
+        torch_model(torch.tensor(indices)).sum().backward()
+        same(tt_model.weight.grad, torch_model.weight.grad)
+        assert repr(tt_model) == repr(torch_model)
+    weights = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    tt, th = (lib.nn.Embedding.from_pretrained(lib.tensor(weights)) for lib in (tinytorch, torch))
+    assert not tt.weight.requires_grad and repr(tt) == repr(th)
+    same(tt(tinytorch.tensor([2, 0])), th(torch.tensor([2, 0])))
+    oracle.assert_same_error(lambda: tinytorch.nn.Embedding(5, 2, _weight=tinytorch.zeros(3, 3)),
+                             lambda: torch.nn.Embedding(5, 2, _weight=torch.zeros(3, 3)))
+
+
+def test_the_old_size_average_and_reduce_arguments_still_choose_the_reduction():
+    x, t = rng(8).standard_normal((3, 4)).astype(np.float32), rng(9).standard_normal((3, 4)).astype(np.float32)
+    for kwargs in (dict(reduce=False), dict(size_average=False), dict(size_average=True, reduce=True)):
+        results = []
+        for lib in (tinytorch, torch):
+            with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+                results.append(lib.nn.functional.mse_loss(lib.tensor(x), lib.tensor(t), **kwargs))
+        same(*results)
+
+
+def test_adamw_and_optimizer_state_match_torch():
+    start = rng(5).standard_normal((3, 4)).astype(np.float32)
+    params = [lib.tensor(start.copy(), requires_grad=True) for lib in (tinytorch, torch)]
+    opts = [lib.optim.AdamW([p], lr=0.05) for lib, p in zip((tinytorch, torch), params)]
+    for step in range(4):
+        grad = rng(step).standard_normal((3, 4)).astype(np.float32)
+        for lib, p, opt in zip((tinytorch, torch), params, opts):
+            opt.zero_grad()
+            (p * lib.tensor(grad)).sum().backward()
+            opt.step()
+    same(params[0], params[1])
+    assert repr(opts[0]) == repr(opts[1])
+    assert dict(opts[0].state[tinytorch.ones(1)]) == dict(opts[1].state[torch.ones(1)]) == {}  # a defaultdict
+
+
+def test_what_tinytorch_does_not_take_says_so():
+    with pytest.raises(NotImplementedError, match="generator"):
+        tinytorch.nn.init.uniform_(tinytorch.empty(2), generator=object())
+    with pytest.raises(NotImplementedError, match="assign"):
+        tinytorch.nn.Linear(2, 2).load_state_dict(tinytorch.nn.Linear(2, 2).state_dict(), assign=True)

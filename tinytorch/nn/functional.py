@@ -96,7 +96,7 @@ def logsigmoid(input):
     xp = xp_of(input)
     x = input._data
     with np.errstate(all="ignore"):
-        buffer = xp.exp(-xp.abs(x))  # kept for backward, as PyTorch keeps it
+        buffer = xp.exp(-xp.abs(x))  # PyTorch's node keeps it (grad_fn._saved_buffer); so does this one
         values = xp.minimum(x, 0) - xp.log1p(buffer)
     out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
     if needs_grad(input):
@@ -214,17 +214,28 @@ class EmbeddingBackward0(Node):
         rows = from_array(xp_of(grad).zeros((self.weight_sym_argsize_0, width), grad.dtype.numpy), grad.dtype,
                           grad.device)
         flat = indices.reshape(-1)
+        scale = grad.reshape(-1, width)
+        if self.scale_grad_by_freq:  # each row's gradient divided by how often it was looked up
+            counts = flat.bincount(minlength=self.weight_sym_argsize_0).to(grad.dtype)
+            scale = scale / counts[flat].unsqueeze(1)
         if self.padding_idx >= 0:
-            keep = (flat != self.padding_idx).to(grad.dtype).unsqueeze(1)
-            return rows.index_add(0, flat, grad.reshape(-1, width) * keep)
-        return rows.index_add(0, flat, grad.reshape(-1, width))
+            scale = scale * (flat != self.padding_idx).to(grad.dtype).unsqueeze(1)
+        return rows.index_add(0, flat, scale)
 
 
 # -- losses -----------------------------------------------------------------------------------
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
 
-def _reduction(reduction):
+def _reduction(reduction, size_average=None, reduce=None):
+    """0, 1 or 2 for 'none', 'mean', 'sum'. The old size_average= and reduce= arguments
+    still choose it when given, with PyTorch's deprecation warning."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else "mean" if size_average else "sum"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", UserWarning, stacklevel=3)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _REDUCTIONS[reduction]
@@ -237,7 +248,7 @@ def _reduce(xp, loss, reduction):
     return xp.sum(loss) if reduction == 2 else loss
 
 
-def _check_same_size(input, target, name):
+def _check_same_size(input, target):
     if target._shape != input._shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
@@ -246,8 +257,8 @@ def _check_same_size(input, target, name):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """The mean (or sum) of the squared differences."""
-    _check_same_size(input, target, "mse_loss")
-    r = _reduction(reduction)
+    _check_same_size(input, target)
+    r = _reduction(reduction, size_average, reduce)
     xp = xp_of(input)
     shape = S.broadcast_shapes(input._shape, target._shape)
     difference = xp.broadcast_to(input._data, shape) - xp.broadcast_to(target._data, shape)
@@ -279,7 +290,7 @@ class MseLossBackward0(Node):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """The negative log-likelihood of the right classes: -input[n, target[n]]
     (times the class's weight), averaged over the weights of the targets that count."""
-    r = _reduction(reduction)
+    r = _reduction(reduction, size_average, reduce)
     if input.dim() not in (1, 2):
         raise NotImplementedError("tinytorch's nll_loss takes (C,) or (N, C) input")
     if target.dtype.name not in ("int64", "uint8"):
@@ -356,12 +367,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if target._shape != input._shape:
             raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
         products = log_probabilities * target if weight is None else log_probabilities * target * weight
-        r = _reduction(reduction)
+        r = _reduction(reduction, size_average, reduce)
         if r == 0:
             return -products.sum(class_dim)
         total = -products.sum()
         return ops.div_by_number(total, input.numel() // input.shape[class_dim]) if r == 1 else total
-    return nll_loss(log_probabilities, target, weight, ignore_index=ignore_index, reduction=reduction)
+    return nll_loss(log_probabilities, target, weight, size_average, ignore_index, reduce, reduction)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -370,7 +381,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if target._shape != input._shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
-    r = _reduction(reduction)
+    r = _reduction(reduction, size_average, reduce)
     xp = xp_of(input)
     x, t = input._data, target._data
     if x.size and ((x < 0) | (x > 1)).any():
@@ -410,7 +421,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     written so that no exp overflows. pos_weight scales the loss of the positive targets."""
     if target._shape != input._shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    r = _reduction(reduction)
+    r = _reduction(reduction, size_average, reduce)
     xp = xp_of(input)
     x, t = input._data, target._data
     with np.errstate(all="ignore"):

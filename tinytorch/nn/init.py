@@ -44,12 +44,20 @@ def _calculate_fan_in_and_fan_out(tensor):
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
+def _default_generator_only(generator):
+    if generator is not None:
+        raise NotImplementedError("tinytorch has one random generator per device (tinytorch.manual_seed); "
+                                  "generator= is not supported")
+
+
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    _default_generator_only(generator)
     with no_grad():
         return tensor.uniform_(a, b)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    _default_generator_only(generator)
     with no_grad():
         return tensor.normal_(mean, std)
 
@@ -69,6 +77,7 @@ def ones_(tensor):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    _default_generator_only(generator)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=2)
         return tensor
@@ -78,6 +87,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    _default_generator_only(generator)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=2)
         return tensor
@@ -85,12 +95,14 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
+    _default_generator_only(generator)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
+    _default_generator_only(generator)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
 

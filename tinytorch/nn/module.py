@@ -5,7 +5,8 @@ A Module keeps three ordered dicts, filled by plain attribute assignment:
     self.fc = Linear(2, 3)         goes to _modules     (child modules)
     self.register_buffer("mean", t)  goes to _buffers   (saved in state_dict, not learned)
 Everything else (parameters(), state_dict(), zero_grad(), train()/eval(), the repr)
-walks those dicts, recursively through the children, in the order of assignment.
+walks those dicts, recursively through the children, in the order of first assignment
+(assigning a name again replaces the entry where it is, as in PyTorch).
 Calling a module runs its forward().
 """
 from collections import OrderedDict, namedtuple
@@ -49,8 +50,8 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
-            params[name] = value
+            self._forget(name, keep="_parameters")
+            params[name] = value  # (a name already there keeps its place)
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{_type_name(value)}' as parameter '{name}' (tinytorch.nn.Parameter or "
@@ -60,7 +61,7 @@ class Module:
             modules = self.__dict__.get("_modules")
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_modules")
             modules[name] = value
         elif self.__dict__.get("_modules") is not None and name in self._modules:
             if value is not None:
@@ -75,11 +76,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
-        """Remove `name` from wherever it was, before it is registered anew."""
+    def _forget(self, name, keep):
+        """Remove `name` from the other places it may be, before it goes into `keep`
+        (where an existing entry is replaced in place, keeping its order)."""
         self.__dict__.pop(name, None)
         for store in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[store].pop(name, None)
+            if store != keep:
+                self.__dict__[store].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name):
@@ -211,16 +214,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's .grad (set_to_none=False: fill it with zeros instead)."""
-        for param in self.parameters():
-            if param.grad is not None:
-                if set_to_none:
-                    param.grad = None
-                else:
-                    if param.grad.grad_fn is not None:
-                        param.grad.detach_()
-                    else:
-                        param.grad.requires_grad_(False)
-                    param.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # -- state_dict -----------------------------------------------------------------------
     def state_dict(self, *, destination=None, prefix="", keep_vars=False):
@@ -244,6 +238,8 @@ class Module:
         names (in place, without autograd), checking names and shapes."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        if assign:
+            raise NotImplementedError("tinytorch's load_state_dict copies values in; it has no assign=True")
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -272,25 +268,34 @@ class Module:
 
     # -- moving and converting -----------------------------------------------------------
     def _apply_to_tensors(self, convert):
-        for module in self.modules():
-            for store in (module._parameters, module._buffers):
-                for name, t in store.items():
-                    if t is None:
-                        continue
-                    with grad_mode.no_grad():
-                        new = convert(t)
-                    if new is t:
-                        continue
-                    if isinstance(t, Parameter):
-                        new = Parameter(new, t.requires_grad)
-                        if t.grad is not None:
-                            new._grad = convert(t.grad)
-                    store[name] = new
+        """convert(t) for every parameter, gradient and buffer. A parameter keeps its
+        object (its .data is replaced, as in PyTorch), so optimizers and tied weights
+        still hold it; a buffer is replaced."""
+        with grad_mode.no_grad():
+            for module in self.modules():
+                for param in module._parameters.values():
+                    if param is not None:
+                        param.data = convert(param)
+                        if param.grad is not None:
+                            param.grad.data = convert(param.grad)
+                for name, buffer in module._buffers.items():
+                    if buffer is not None:
+                        module._buffers[name] = convert(buffer)
         return self
 
     def to(self, *args, **kwargs):
-        return self._apply_to_tensors(lambda t: t.to(*args, **kwargs) if t.is_floating_point() or not args
-                                      or not _is_dtype(args[0]) else t)
+        """Move to a device and/or convert the floating-point tensors to a floating dtype."""
+        dtype = kwargs.get("dtype", next((a for a in args if _is_dtype(a)), None))
+        device = kwargs.get("device", next((a for a in args if not _is_dtype(a) and not isinstance(a, Tensor)), None))
+        if dtype is not None and not dtype.is_floating_point:
+            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired dtype="
+                            f"{dtype}")
+
+        def convert(t):
+            if device is not None:
+                t = t.to(device)
+            return t.to(dtype) if dtype is not None and t.is_floating_point() else t
+        return self._apply_to_tensors(convert)
 
     def float(self):
         return self._apply_to_tensors(lambda t: t.float() if t.is_floating_point() else t)
@@ -328,6 +333,22 @@ class Module:
         return head + "\n  " + "\n  ".join(lines) + "\n)"
 
 
+def zero_grads(params, set_to_none):
+    """What Module.zero_grad and Optimizer.zero_grad do: drop each .grad, or zero it
+    in place (detached from any history it had)."""
+    for param in params:
+        if param.grad is None:
+            continue
+        if set_to_none:
+            param.grad = None
+        else:
+            if param.grad.grad_fn is not None:
+                param.grad.detach_()
+            else:
+                param.grad.requires_grad_(False)
+            param.grad.zero_()
+
+
 def _type_name(value):
     """How PyTorch names a value's type in Module's messages: torch.FloatTensor, int, ..."""
     if isinstance(value, Tensor):
@@ -346,5 +367,5 @@ def _check_name(module, name, kind):
         raise KeyError(f'{kind} name can\'t contain "."')
     if name == "":
         raise KeyError(f'{kind} name can\'t be empty string ""')
-    if hasattr(module, name) and name not in getattr(module, f"_{kind}s" if kind != "module" else "_modules"):
+    if hasattr(module, name) and name not in getattr(module, f"_{kind}s"):
         raise KeyError(f"attribute '{name}' already exists")

@@ -2,9 +2,13 @@
 them (so Adam's update, written with them, gives PyTorch's numbers):
 
     lerp(a, b, w)            a + w * (b - a), from the nearer end
-    addcmul(x, t1, t2, v)    x + v * t1 * t2
-    addcdiv(x, t1, t2, v)    x + v * (t1 / t2)
+    addcmul(x, t1, t2, v)    (v * t1) * t2 + x, the last multiply-add fused (rounded once)
+    addcdiv(x, t1, t2, v)    x + (v * t1) / t2
+
+Mirrors the vectorized CPU loops of ATen's PointwiseOpsKernel (pinned bit for bit by
+tests/test_float_rounding_oracle.py::test_addcmul_and_addcdiv_round_as_torch).
 """
+from .. import exact
 from ..autograd.graph import Node
 from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, xp_of
 
@@ -79,7 +83,15 @@ def _addc(input, tensor1, tensor2, value, name):
     xp = xp_of(input)
     x, t1, t2 = (xp.asarray(t._data, dtype=compute.numpy) for t in (input, tensor1, tensor2))
     with np.errstate(all="ignore"):
-        values = x + value * t1 * t2 if name == "addcmul" else x + value * (t1 / t2)
+        scaled = compute.numpy.type(value) * t1  # PyTorch scales tensor1 first, in the dtype
+        if name == "addcdiv":
+            values = x + scaled / t2
+        elif compute is dtypes.float64:  # then one fused multiply-add: scaled * t2 + x, rounded once
+            values = exact.rounding.fma(scaled, t2, x, xp)
+        elif compute is dtypes.float32:  # (float64 holds the product of two float32s exactly)
+            values = xp.add(xp.multiply(scaled, t2, dtype=xp.float64), x)
+        else:
+            values = x + scaled * t2
     out = elementwise_result(xp.asarray(values, dtype=d.numpy), d, input.device, (input, tensor1, tensor2))
     if needs_grad(input, tensor1, tensor2):
         node = (AddcmulBackward0 if name == "addcmul" else AddcdivBackward0)(value)

@@ -1,15 +1,18 @@
 """Optimizer: what SGD and Adam share. It holds the parameters in groups (each a
 dict of the parameters and their settings, such as lr), a state per parameter
 (momentum buffers, running averages), and knows how to zero the gradients and
-save or restore all of it. A subclass writes step(): how one parameter moves."""
-from ..autograd.grad_mode import no_grad
+save or restore all of it. A subclass writes update(): how one parameter moves."""
+from collections import defaultdict
+
+from ..autograd.grad_mode import enable_grad, no_grad
+from ..nn.module import zero_grads
 from ..tensor import Tensor
 
 
 class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self.state = {}  # parameter -> its state (a dict), filled by step()
+        self.state = defaultdict(dict)  # parameter -> its state (a dict), filled by step()
         self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, but "
@@ -40,24 +43,12 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=True):
         """Forget the gradients of the last backward, before the next one adds to them."""
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                else:
-                    if param.grad.grad_fn is not None:
-                        param.grad.detach_()
-                    else:
-                        param.grad.requires_grad_(False)
-                    param.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Move every parameter that has a gradient, without recording for autograd."""
         loss = None
         if closure is not None:
-            from ..autograd.grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
         with no_grad():
@@ -98,7 +89,7 @@ class Optimizer:
             for index, param in zip(saved["params"], group["params"]):
                 by_index[index] = param
             group.update({key: value for key, value in saved.items() if key != "params"})
-        self.state = {}
+        self.state = defaultdict(dict)
         for index, values in state_dict["state"].items():
             param = by_index[int(index)]
             self.state[param] = {key: (value.to(param.device).clone() if isinstance(value, Tensor) else value)

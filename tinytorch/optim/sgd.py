@@ -1,5 +1,6 @@
 """SGD: step against the gradient, p <- p - lr * g, optionally with momentum
-(a running sum of past steps) and weight decay (g + weight_decay * p)."""
+(a running, exponentially decaying sum of past gradients: buf <- momentum * buf + g)
+and weight decay (g + weight_decay * p)."""
 from .optimizer import Optimizer
 
 
