@@ -279,3 +279,9 @@ def test_floor_division_records_an_edge_per_tensor_only():
     for make in (lambda lib, a: a // 2, lambda lib, a: lib.remainder(2, a)):
         lens = [len(make(lib, lib.ones(2, requires_grad=True)).grad_fn.next_functions) for lib in (tinytorch, torch)]
         assert lens[0] == lens[1] == 1
+
+
+def test_ops_without_a_derivative_fail_in_backward_with_torchs_message():
+    for make in (lambda lib, a: a // 2, lambda lib, a: lib.remainder(2, a)):
+        oracle.assert_same_error(lambda: make(tinytorch, tinytorch.ones(2, requires_grad=True)).sum().backward(),
+                                 lambda: make(torch, torch.ones(2, requires_grad=True)).sum().backward())

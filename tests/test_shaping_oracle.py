@@ -9,6 +9,8 @@ libraries run the same call; they must agree on the values, shape, dtype,
 strides and offset of every result, on whether it shares the input's memory,
 or on the error raised.
 """
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -321,3 +323,45 @@ def test_in_place_variants_write_into_the_tensor(name):
         got, expected = IN_PLACE[name](tinytorch, t_tt), IN_PLACE[name](torch, t_torch)
         assert got is t_tt and expected is t_torch
         oracle.assert_same(t_tt, t_torch)
+
+
+SCATTER_REDUCE = {
+    "add a tensor": lambda m, t, i: t.scatter(0, i, t[:2] * 3, reduce="add"),
+    "multiply a tensor": lambda m, t, i: m.scatter(t, 0, i, t[:2] - 1, reduce="multiply"),
+    "add a number": lambda m, t, i: t.scatter(1, i.t()[:3, :2], 2.5, reduce="add"),
+    "multiply in place": lambda m, t, i: t.clone().scatter_(0, i, -2.0, reduce="multiply"),
+    "an unknown reduction": lambda m, t, i: t.scatter(0, i, 1.0, reduce="max"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCATTER_REDUCE))
+def test_scatter_with_reduce_matches_torch(name):
+    """reduce= combines colliding writes; torch records no derivative for it (a NotImplemented node)."""
+    values = np.arange(12, dtype=np.float32).reshape(3, 4) - 4
+    index = np.array([[0, 1, 0, 2], [2, 2, 0, 0]])
+    results = []
+    for m in (tinytorch, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the deprecation warning, compared below
+            results.append(oracle.outcome(lambda: SCATTER_REDUCE[name](m, m.tensor(values), m.tensor(index))))
+    (got, got_error), (expected, expected_error) = results
+    if expected_error is not None:
+        assert type(got_error) is type(expected_error) and str(got_error) == str(expected_error)
+        return
+    oracle.assert_same(got, expected)
+    leaf_results = []
+    for m in (tinytorch, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = SCATTER_REDUCE[name](m, m.tensor(values, requires_grad=True), m.tensor(index))
+        leaf_results.append((out.grad_fn.name().split("::")[-1], oracle.outcome(lambda: out.sum().backward())[1]))
+    (tt_name, tt_error), (th_name, th_error) = leaf_results
+    assert tt_name == th_name == "NotImplemented" and str(tt_error) == str(th_error)
+
+
+def test_scatter_with_reduce_of_a_tensor_warns_as_torch_does():
+    from tinytorch.ops import selecting
+    selecting._warned_scatter_reduce = False
+    with pytest.warns(UserWarning, match="The reduce argument of torch.scatter with Tensor src is deprecated") as got:
+        tinytorch.zeros(3).scatter(0, tinytorch.tensor([0, 0]), tinytorch.ones(2), reduce="add")
+    assert got[0].filename == __file__

@@ -189,7 +189,8 @@ def test_counting(data, given_input):
     name = data.draw(st.sampled_from(["unique", "bincount", "histc"]))
     if name == "unique":
         inverse, counts = data.draw(st.booleans()), data.draw(st.booleans())
-        call = lambda m, t: m.unique(t, return_inverse=inverse, return_counts=counts)  # noqa: E731
+        dim = data.draw(st.one_of(st.none(), st.integers(-max(array.ndim, 1), max(array.ndim - 1, 0))))
+        call = lambda m, t: m.unique(t, return_inverse=inverse, return_counts=counts, dim=dim)  # noqa: E731
     elif name == "bincount":
         if array.dtype.kind in "iu" and data.draw(st.booleans()):
             array = np.abs(array).reshape(-1) if data.draw(st.integers(0, 4)) else array

@@ -297,7 +297,10 @@ class TensorOps:
     def scatter(self, dim, index, src=None, *, value=None, reduce=None):
         return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-        return ops.inplace(ops.scatter, self, dim, index, src, value=value, reduce=reduce, meta=ops.check_target)
+        if reduce is not None:
+            return ops.inplace(ops.scatter_reducing_, self, dim, index, src, value=value, reduce=reduce,
+                               meta=ops.check_target)
+        return ops.inplace(ops.scatter, self, dim, index, src, value=value, meta=ops.check_target)
     def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
     def scatter_add_(self, dim, index, src):
         return ops.inplace(ops.scatter_add, self, dim, index, src, meta=ops.check_target)

@@ -47,7 +47,9 @@ from .views import (
     alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, reshape, select, squeeze, swapaxes, t,
     transpose, unflatten, unfold, unsqueeze, view,
 )
-from .selecting import gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, take
+from .selecting import (
+    gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, scatter_reducing_, take,
+)
 from .splitting import chunk, split, unbind
 from .rearranging import diag, flip, fliplr, flipud, repeat, repeat_interleave, roll, rot90, tile, tril, triu
 from .statistics import (

@@ -9,12 +9,14 @@ the gradient of a scatter's source is a gather of the gradient from where they w
 The same goes for index_select and index_add along a whole dim.
 """
 import math
+import warnings
 
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
 from ..exact.layout import copy_strides
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, xp_of
+from .arithmetic import NotImplemented_
+from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of
 
 INDEX_DTYPES = ("int64", "int32")
 
@@ -110,11 +112,42 @@ class GatherBackward0(Node):
 def scatter(a, dim, index, src=None, *, value=None, reduce=None):
     """A copy of a with src[i][j] written at [i][index[i][j]] (for dim=1), or
     the number `value` there. Where two indices collide, one of the writes wins."""
-    if reduce is not None:
-        raise NotImplementedError("tinytorch's scatter does not take reduce=; use scatter_add for reduce='add'")
     if value is None and not isinstance(src, Tensor):
         src, value = None, src
+    if reduce is not None:
+        return _scatter_reduce(a, dim, index, src, value, reduce, "scatter")
     return _scatter(a, dim, index, src, value, add=False)
+
+
+def scatter_reducing_(a, dim, index, src=None, *, value=None, reduce):
+    """What t.scatter_(..., reduce=...) computes before it is written into t (its node names scatter_)."""
+    if value is None and not isinstance(src, Tensor):
+        src, value = None, src
+    return _scatter_reduce(a, dim, index, src, value, reduce, "scatter_")
+
+
+_warned_scatter_reduce = False
+
+
+def _scatter_reduce(a, dim, index, src, value, reduce, op):
+    """scatter(..., reduce='add' or 'multiply'): each written place is added to (or
+    multiplied by) instead of overwritten. PyTorch has no derivative for it."""
+    global _warned_scatter_reduce
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if src is not None and not _warned_scatter_reduce:  # once per process, as PyTorch warns it
+        _warned_scatter_reduce = True
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                      "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                      UserWarning, stacklevel=5)  # the caller's line, past scatter and its method or wrapper
+    with grad_mode.no_grad():
+        if reduce == "add":
+            out = _scatter(a, dim, index, src if src is not None else a.new_full(index.shape, value), None, add=True)
+        else:
+            out = _scatter(a, dim, index, src, value, add=False, combine="multiply")
+    if needs_grad(a, src):
+        record(NotImplemented_(op), out, (a,) if src is None else (a, src))
+    return out
 
 
 def scatter_add(a, dim, index, src):
@@ -122,7 +155,7 @@ def scatter_add(a, dim, index, src):
     return _scatter(a, dim, index, src, None, add=True)
 
 
-def _scatter(a, dim, index, src, value, add):
+def _scatter(a, dim, index, src, value, add, combine=None):
     name = "scatter_add" if add else "scatter"
     d = _along(a, dim)
     _check_gather_index(a, d, index, name, src=src)
@@ -143,6 +176,8 @@ def _scatter(a, dim, index, src, value, add):
         pass  # nothing to write
     elif add:
         xp.add.at(values, target, new)
+    elif combine == "multiply":
+        xp.multiply.at(values, target, new)
     else:
         values[target] = new
     out = from_array(xp.asarray(values.reshape(a._shape), order="C"), a.dtype, a.device)

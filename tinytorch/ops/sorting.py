@@ -201,15 +201,30 @@ class ModeBackward0(KthvalueBackward0):
 
 # -- counting ----------------------------------------------------------------------------
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """The distinct values, in increasing order; optionally where each element's value
-    sits among them (inverse) and how often each occurs (counts). Not differentiable."""
+    """The distinct values, in increasing order (or, with dim, the distinct slices along
+    dim); optionally where each element (slice) sits among them (inverse) and how often
+    each occurs (counts). Not differentiable."""
     xp = xp_of(a)
-    if dim is not None:
-        raise NotImplementedError("tinytorch's unique has no dim=; it works on the flattened tensor")
-    distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True)
-    results = [from_array(distinct, a.dtype, a.device)]
+    if dim is None:
+        distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(a._shape)
+    else:  # the distinct slices along dim, in lexicographic order
+        d = S.normalize_dim(dim, a.dim())
+        if a.dim() == 0:  # (unique words it with the dim as given, unlike unbind)
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if a.numel() == 0:
+            if a._shape[d] != 0:
+                raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+                                   "applied")
+            if sum(size == 0 for size in a._shape) > 1:
+                raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+            distinct, inverse, counts = a._data.copy(), xp.zeros(0, xp.int64), xp.zeros(0, xp.int64)
+        else:
+            distinct, inverse, counts = xp.unique(a._data, return_inverse=True, return_counts=True, axis=d)
+        inverse = inverse.reshape(-1)
+    results = [from_array(xp.asarray(distinct, order="C"), a.dtype, a.device)]
     if return_inverse:
-        results.append(from_array(inverse.reshape(a._shape).astype(xp.int64), dtypes.int64, a.device))
+        results.append(from_array(inverse.astype(xp.int64), dtypes.int64, a.device))
     if return_counts:
         results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
     return results[0] if len(results) == 1 else tuple(results)
