@@ -12,6 +12,7 @@ import pytest
 import torch
 
 import tinytorch
+import oracle
 from oracle import assert_same
 
 RNG = np.random.default_rng(7)
