@@ -38,9 +38,10 @@ STATEMENTS = 30  # per program: long enough for views of views and a few backwar
 # exclusions, each as narrow as the disagreement):
 # - the sign of a tied zero in maximum and minimum: torch's scalar loop returns the first
 #   operand of maximum(0.0, -0.0) and its 16-lane vector loop the second, so the zero's
-#   sign depends on the element's place in the tensor. Such a value is compared with the
-#   signs of its zeros ignored, and what is computed from it counts as drifted (below).
-TIED_ZERO_SIGN = re.compile(r"\blib\.(maximum|minimum)\(")
+#   sign depends on the element's place in the tensor (amax reduces the same way). Such a
+#   value is compared with the signs of its zeros ignored, and what is computed from it
+#   counts as drifted (below).
+TIED_ZERO_SIGN = re.compile(r"\blib\.(maximum|minimum)\(|\.amax\(")
 
 # And one that follows from the tolerance below (NumPy's and torch's exp, sums ... may
 # differ in the last bits): nonzero() or where(condition) of a value that drifted
@@ -53,7 +54,7 @@ DATA_DEPENDENT_SHAPE = re.compile(r"\.nonzero\(|lib\.where\(v\d+ > 0\)")
 # Once two values do differ in their last bits, what is computed from them may differ
 # by any amount (log near 0, a division by a tiny number, tanh's saturation), so such
 # values are compared on everything but their numbers (run() calls them "drifted").
-INEXACT = re.compile(r"\b(exp|log|sin|tanh|sigmoid|sum|mean|matmul)\(")
+INEXACT = re.compile(r"\b(exp|log|sin|tanh|sigmoid|sum|mean|matmul|cumsum)\(")
 RTOL = {"float16": 1e-3, "float32": 1e-5, "float64": 1e-12}
 UNCHECKED = math.inf  # the "tolerance" of a value computed from drifted values
 
@@ -166,6 +167,7 @@ class Generator:
         if d >= 2:
             choices += ["slice2"]
         choices += ["transpose"] * (d >= 2) + ["t"] * (d == 2) + ["permute"] * (d >= 1)
+        choices += ["diagonal", "movedim"] * (d >= 2) + ["split", "unfold"] * (d >= 1)
         how = rng.choice(choices)
         if how == "unsqueeze":
             expr = f"{name}.unsqueeze({rng.randint(-d - 1, d)})"
@@ -196,6 +198,16 @@ class Generator:
             expr = f"{name}.permute({', '.join(map(str, order))})"
         elif how == "t":
             expr = f"{name}.t()"
+        elif how == "diagonal":
+            expr = f"{name}.diagonal({rng.randint(-1, 1)})"
+        elif how == "movedim":
+            expr = f"{name}.movedim({self.dim(t)}, {self.dim(t)})"
+        elif how == "split":  # one piece of several views made by one node (in place on it is refused)
+            dim = self.dim(t)
+            expr = f"{name}.split({max(1, t.shape[dim] // 2)}, {dim})[{rng.choice((0, -1))}]"
+        elif how == "unfold":
+            dim = self.dim(t)
+            expr = f"{name}.unfold({dim}, {min(1, t.shape[dim])}, 1)"
         else:
             expr = f"{name}.transpose({self.dim(t)}, {self.dim(t)})"
         return f"{self.fresh()} = {expr}"
@@ -231,8 +243,18 @@ class Generator:
             return None
         t = self.namespace[name]
         how = rng.choice(("clamp", "where", "maximum", "minimum", "sum", "mean", "matmul", "masked_fill",
-                          "nonzero", "where_condition"))
-        if how == "clamp":
+                          "nonzero", "where_condition") + ("flip", "roll", "cumsum", "repeat", "amax") * (t.dim() >= 1))
+        if how == "flip":
+            expr = f"{name}.flip({self.dim(t)})"
+        elif how == "roll":
+            expr = f"{name}.roll({rng.choice((1, -2))}, {self.dim(t)})"
+        elif how == "cumsum":
+            expr = f"{name}.cumsum({self.dim(t)})"
+        elif how == "repeat":
+            expr = f"{name}.repeat({', '.join(['2'] + ['1'] * (t.dim() - 1))})"
+        elif how == "amax":
+            expr = f"{name}.amax({self.dim(t)})" if t.numel() else f"{name}.sum()"
+        elif how == "clamp":
             low = rng.choice((-1, -0.5, None))
             expr = f"{name}.clamp({low}, {rng.choice((0, 1.5, None)) if low is not None else 2})"
         elif how == "where":

@@ -365,3 +365,16 @@ def test_scatter_with_reduce_of_a_tensor_warns_as_torch_does():
     with pytest.warns(UserWarning, match="The reduce argument of torch.scatter with Tensor src is deprecated") as got:
         tinytorch.zeros(3).scatter(0, tinytorch.tensor([0, 0]), tinytorch.ones(2), reduce="add")
     assert got[0].filename == __file__
+
+
+@pytest.mark.parametrize("make", [lambda t: t.flip(0), lambda t: t.flip([]), lambda t: t.rot90(0, (0, 1)),
+                                  lambda t: t.diag(), lambda t: t[:1, :1].flip(1), lambda t: t.roll(0, 0)],
+                         ids=["flip", "flip nothing", "rot90 by 0", "diag", "flip one element", "roll by 0"])
+def test_copies_never_share_the_inputs_memory(make):
+    """Found by the random-programs fuzzer: a one-element flip shared its input's memory."""
+    for m in (tinytorch, torch):
+        t = m.arange(4.0).view(2, 2)
+        out = make(t)
+        before = out.clone()
+        t.fill_(-7)
+        assert m.equal(out, before)

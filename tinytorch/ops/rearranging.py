@@ -20,7 +20,12 @@ from .selecting import index_select
 
 def _new(a, values, like_input=False):
     """A result of a's dtype on a's device, from the array `values`: contiguous, or
-    (like_input) laid out as a copy of `a` is (clone's layout), as PyTorch lays out flip."""
+    (like_input) laid out as a copy of `a` is (clone's layout), as PyTorch lays out flip.
+    NumPy's flip and diagonal return views of the input's memory: those are copied, so
+    the result owns its memory."""
+    xp = xp_of(a)
+    if xp.may_share_memory(values, a._storage._array):
+        values = values.copy()
     if like_input:
         return from_array(values, a.dtype, a.device, copy_strides(a._shape, a._stride))
     return from_array(xp_of(a).asarray(values, order="C"), a.dtype, a.device)

@@ -393,6 +393,8 @@ class CumsumBackward0(Node):
         self.dim, self.d = dim, d
 
     def backward(self, grad):
+        if grad.numel() <= 1 or grad._shape[self.d] == 1:  # nothing to add up: PyTorch passes grad on as it is
+            return grad
         return _reverse_cumsum(grad, self.d)
 
 
@@ -403,7 +405,7 @@ class CumprodBackward0(CumsumBackward0):
 
     def backward(self, grad):
         a, result = self.saved_tensors
-        if a.dim() == 0:
+        if a.numel() <= 1:  # as PyTorch: grad as it is
             return grad
         if not bool((a == 0).any()):
             return _reverse_cumsum(grad * result, self.d) / a
