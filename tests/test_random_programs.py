@@ -43,7 +43,7 @@ def test_a_failure_shrinks_to_a_short_reproducer():
     wrong = types.SimpleNamespace(**{**vars(torch), "abs": lambda t: torch.abs(t) + 1})
     seed, program, mismatch = next(mismatches(SEEDS, lib=wrong))
     small, found = random_programs.shrink(program, mismatch, lib=wrong)
-    assert len(small) <= 4 < len(program)
+    assert len(small) < len(program) // 2  # (how short depends on what made abs's input; minimal: below)
     assert "lib.abs(" in small[-1].source
     assert random_programs.run(small, lib=wrong) == found
     for i in range(len(small) - 1):  # minimal: every statement left is needed
