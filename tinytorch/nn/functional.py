@@ -15,7 +15,7 @@ from .. import dtypes, ops
 from .. import random as _random
 from .. import strides as S
 from ..autograd.graph import Node
-from ..ops.base import from_array, needs_grad, np, record, xp_of
+from ..ops.base import from_array, needs_grad, np, record, xp_of, zeros_for
 from ..ops.comparison import where
 
 relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
@@ -211,8 +211,7 @@ class EmbeddingBackward0(Node):
     def backward(self, grad):
         (indices,) = self.saved_tensors
         width = grad._shape[-1]
-        rows = from_array(xp_of(grad).zeros((self.weight_sym_argsize_0, width), grad.dtype.numpy), grad.dtype,
-                          grad.device)
+        rows = zeros_for(grad, (self.weight_sym_argsize_0, width))
         flat = indices.reshape(-1)
         scale = grad.reshape(-1, width)
         if self.scale_grad_by_freq:  # each row's gradient divided by how often it was looked up

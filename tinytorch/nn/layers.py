@@ -176,11 +176,10 @@ class Sequential(Module):
         names = list(self._modules)
         for name in (names[index] if isinstance(index, slice) else [names[index]]):
             del self._modules[name]
-        self._renumber()
+        self._renumber(list(self._modules.values()))
 
-    def _renumber(self):
-        """Children named 0, 1, 2 ... again, in order, after one was inserted or removed."""
-        modules = list(self._modules.values())
+    def _renumber(self, modules):
+        """`modules` as the children, named 0, 1, 2 ... (after one was inserted or removed)."""
         self._modules.clear()
         for i, module in enumerate(modules):
             self._modules[str(i)] = module
@@ -202,9 +201,7 @@ class Sequential(Module):
             raise IndexError(f"Index out of range: {index}")
         modules = list(self._modules.values())
         modules.insert(index + n if index < 0 else index, module)
-        self._modules.clear()
-        for i, m in enumerate(modules):
-            self._modules[str(i)] = m
+        self._renumber(modules)
         return self
 
     def pop(self, index):

@@ -15,7 +15,7 @@ from ..tensor import Tensor, contiguous_strides, from_array
 __all__ = [
     "Tensor", "from_array", "np", "dtypes", "grad_mode", "backend_for", "CPU",
     "needs_grad", "record", "sum_to", "same_device", "require_tensor", "xp_of", "to_float_dtype", "type_name",
-    "elementwise_result", "zeros_like_grad", "refuse_integer_history", "gets_gradient",
+    "elementwise_result", "zeros_for", "zeros_like_grad", "refuse_integer_history", "gets_gradient",
 ]
 
 _NO_EDGE = (None, 0)
@@ -80,6 +80,12 @@ def record(node, outputs, inputs, saved=None):
     elif node._saved:
         node.recognize_saved_outputs()  # an output saved before this call is kept as one
     return outputs
+
+
+def zeros_for(grad, shape):
+    """Zeros of `shape` with grad's dtype and device: the start of an input's gradient
+    that backward fills only in part (scatter_add into it, index_add, a cut piece)."""
+    return from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
 
 
 def zeros_like_grad(grad):

@@ -23,7 +23,7 @@ from ..autograd.graph import Node
 from ..exact import layout
 from ..exact.arguments import python_type_name
 from .base import (
-    CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of,
+    CPU, Tensor, dtypes, from_array, np, needs_grad, record, backend_for, same_device, type_name, xp_of, zeros_for,
 )
 from ..tensor import empty_strided
 from .inplace import check_inplace, copy_, fill_, write
@@ -523,7 +523,7 @@ class IndexPutBackward0(Node):
         # would give nan where the gradient is inf); with ops, to differentiate again.
         value_shape = self.input_meta[1][0]
         kept = grad.clone()
-        zeros = from_array(xp_of(grad).zeros(value_shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, value_shape)
         return index_put_(kept, np_index, zeros, indices), gather(grad, np_index, indices)
 
 

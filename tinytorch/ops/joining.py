@@ -3,7 +3,7 @@ hstack, vstack, dstack and column_stack, which are cat after giving each tensor 
 from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.layout import cat_strides, stack_strides
-from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, xp_of
+from .base import Tensor, dtypes, from_array, needs_grad, record, same_device, xp_of, zeros_for
 
 
 def _check_list(tensors, name):
@@ -76,7 +76,7 @@ class CatBackward0(Node):
         grads, start = [], 0
         for shape in self.shapes:
             if shape == (0,):  # a 1-D empty input, which cat skipped: an empty gradient, as in PyTorch
-                grads.append(from_array(xp_of(grad).zeros(0, grad.dtype.numpy), grad.dtype, grad.device))
+                grads.append(zeros_for(grad, 0))
                 continue
             size = shape[self.dim]
             grads.append(grad.narrow(self.dim, start, size))

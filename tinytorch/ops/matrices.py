@@ -254,7 +254,7 @@ def _check_square(a, name):
                            f"{a._shape[-1]} matrices")
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype).removesuffix('Tensor')}")
+                           f"{type_name(a.dtype)}")
 
 
 def det(a):

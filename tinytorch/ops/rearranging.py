@@ -12,7 +12,7 @@ from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.arguments import shape_arg
 from ..exact.layout import copy_strides
-from .base import Tensor, from_array, needs_grad, record, xp_of
+from .base import Tensor, from_array, needs_grad, record, xp_of, zeros_for
 from .copying import clone
 from .views import diagonal as diagonal_view, embed
 from .selecting import index_select
@@ -63,7 +63,7 @@ class RepeatBackward0(Node):
             split += [r, s]
         summed = grad.reshape(split).sum(tuple(range(0, len(split), 2))) if grad.numel() else None
         if summed is None:  # nothing was repeated: no gradient to add up
-            return from_array(xp_of(grad).zeros(self.padded, grad.dtype.numpy), grad.dtype, grad.device)
+            return zeros_for(grad, self.padded)
         return summed  # the engine drops the leading 1s that repeat added (fit_gradient)
 
 

@@ -16,7 +16,7 @@ from ..autograd.graph import Node
 from ..dtypes import type_name
 from ..exact.layout import copy_strides
 from .arithmetic import NotImplemented_
-from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of
+from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of, zeros_for
 
 INDEX_DTYPES = ("int64", "int32")
 
@@ -105,7 +105,7 @@ class GatherBackward0(Node):
 
     def backward(self, grad):
         a, index = self.saved_tensors
-        zeros = from_array(xp_of(grad).zeros(a._shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, a._shape)
         return scatter_add(zeros, self.d, index, grad)
 
 
@@ -266,7 +266,7 @@ class IndexSelectBackward0(Node):
     def backward(self, grad):
         (index,) = self.saved_tensors
         shape = self.input_meta[0][0]
-        zeros = from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, shape)
         return index_add(zeros, self.d, index, grad)
 
 
@@ -275,7 +275,7 @@ def index_add(a, dim, index, source, *, alpha=1):
     _check_index_vector(index, "index_add_")
     d = _along(a, dim)
     if source.dtype is not a.dtype:
-        raise RuntimeError(f"index_add_(): self ({_scalar_name(a)}) and source ({_scalar_name(source)}) must have "
+        raise RuntimeError(f"index_add_(): self ({type_name(a.dtype)}) and source ({type_name(source.dtype)}) must have "
                            "the same scalar type")
     count = index.numel()
     source_count = (source._shape or (1,))[d] if source.dim() else 1
@@ -303,10 +303,6 @@ def index_add(a, dim, index, source, *, alpha=1):
         record(IndexAddBackward0(dim, d, alpha, source.dim()), out, (a, source), saved=(index, source))
     return out
 
-
-def _scalar_name(t):
-    """PyTorch's ScalarType name of t's dtype, as in 'self (Float) and source (Double)'."""
-    return type_name(t.dtype).removesuffix("Tensor")
 
 
 class IndexAddBackward0(Node):
@@ -400,7 +396,7 @@ class MaskedSelectBackward0(Node):
 
     def backward(self, grad):
         _, mask = self.saved_tensors
-        zeros = from_array(xp_of(grad).zeros(self.shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, self.shape)
         return zeros.index_put((mask.expand(self.shape),), grad)
 
 
@@ -408,7 +404,7 @@ def take(a, index):
     """The elements of a at the flat (row-major) positions in index, shaped like index.
     A negative position counts from the end."""
     if index.dtype.name != "int64":
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_scalar_name(index)}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {type_name(index.dtype)}")
     same_device(a, index)
     xp = xp_of(a)
     n = a.numel()
@@ -432,5 +428,5 @@ class TakeBackward0(Node):
     def backward(self, grad):
         a, index = self.saved_tensors
         shape = a._shape
-        flat = from_array(xp_of(grad).zeros(math.prod(shape), grad.dtype.numpy), grad.dtype, grad.device)
+        flat = zeros_for(grad, math.prod(shape))
         return flat.index_put((index,), grad, accumulate=True).reshape(shape)

@@ -9,7 +9,7 @@ largest value, as in PyTorch.
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
-from .base import dtypes, from_array, needs_grad, record, xp_of
+from .base import dtypes, from_array, needs_grad, record, xp_of, zeros_for
 from .comparison import isnan, where
 from .reduction import ReturnTypes
 from .selecting import scatter
@@ -69,7 +69,7 @@ class _PickedBackward(Node):
             return grad
         if not self.keepdim:
             grad, indices = grad.unsqueeze(self.d), indices.unsqueeze(self.d)
-        zeros = from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, shape)
         return scatter(zeros, self.d, indices, grad)
 
 
@@ -234,7 +234,7 @@ def bincount(a, weights=None, minlength=0):
     """How often each of 0, 1, 2, ... occurs in a 1-d tensor of non-negative integers
     (or the sum of the weights at those places)."""
     if a.dtype.is_floating_point or a.dtype is dtypes.bool_:
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_scalar_name(a)}'")
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{type_name(a.dtype)}'")
     if a.dim() != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
@@ -250,9 +250,6 @@ def bincount(a, weights=None, minlength=0):
     return from_array(counts.astype(d.numpy), d, a.device)
 
 
-def _scalar_name(t):
-    return type_name(t.dtype).removesuffix("Tensor")
-
 
 def histc(a, bins=100, min=0, max=0):
     """Counts of a's values in `bins` equal bins from min to max (a's own range
@@ -262,7 +259,7 @@ def histc(a, bins=100, min=0, max=0):
     if min > max:
         raise RuntimeError("tinytorch.histc: max must be larger than min")
     if not a.dtype.is_floating_point:
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_name(a)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{type_name(a.dtype)}'")
     xp = xp_of(a)
     low, high = float(min), float(max)
     if low == high and a.numel():

@@ -8,7 +8,7 @@ in place (a multi-output view); tinytorch follows it.
 """
 from .. import strides as S
 from ..autograd.graph import Node
-from .base import Tensor, from_array, grad_mode, needs_grad, record, xp_of
+from .base import Tensor, grad_mode, needs_grad, record, zeros_for
 from .joining import cat, stack
 from .views import follow_view_rules, mark_creation
 
@@ -101,9 +101,7 @@ class _PiecesBackward(Node):
 
     def backward(self, *grads):
         like = next(g for g in grads if g is not None)
-        xp = xp_of(like)
-        grads = [g if g is not None else from_array(xp.zeros(shape, like.dtype.numpy), like.dtype, like.device)
-                 for g, shape in zip(grads, self.shapes)]
+        grads = [g if g is not None else zeros_for(like, shape) for g, shape in zip(grads, self.shapes)]
         return self.join(grads)
 
     def join(self, grads):

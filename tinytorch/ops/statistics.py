@@ -13,16 +13,11 @@ import warnings
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
-from .base import dtypes, from_array, needs_grad, np, record, xp_of
+from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, logical_not, where
 from .joining import cat
-from .reduction import ReturnTypes, _as_given, _contiguous, _dims, _expand_back
+from .reduction import ReturnTypes, _as_given, _contiguous, _count, _dims, _expand_back
 from .selecting import scatter_add
-
-
-def _count(shape, dims):
-    """How many elements each result element summarises."""
-    return math.prod(shape[d] for d in (range(len(shape)) if dims is None else dims))
 
 
 def _as_given_or_none(dim):
@@ -58,7 +53,7 @@ def _spread(a, dim, unbiased, keepdim, correction, name):
         saved = 1 if unbiased in (None, True) else 0
     c = 1 if saved is None else saved
     dims = _dims(a, dim)
-    n = _count(a._shape, dims)
+    n = _count(a._shape, range(a.dim()) if dims is None else dims)
     divisor = max(n - c, 0)  # PyTorch's: never negative, so too large a correction gives inf or nan
     if divisor == 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
@@ -112,7 +107,7 @@ def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
     values, inf the largest absolute value, 0 the count of non-zeros."""
     if not a.dtype.is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype).removesuffix('Tensor')}")
+                           f"{type_name(a.dtype)}")
     if dtype is not None:
         a = a.to(dtypes.to_dtype(dtype))
     if ord < 0 or ord == math.inf:  # a max, or a sum of 1/x, of nothing has no value to start from
@@ -197,7 +192,7 @@ def dist(a, b, p=2):
     difference = a.detach() - b.detach()  # in the dtype the two promote to
     if not difference.dtype.is_floating_point:
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
-                           f"{type_name(difference.dtype).removesuffix('Tensor')} instead.")
+                           f"{type_name(difference.dtype)} instead.")
     result = vector_norm(difference, p)
     if needs_grad(a, b):
         record(DistBackward0(p), result, (a, b), saved=(a, b, result))
@@ -345,7 +340,7 @@ def nanmean(a, dim=None, keepdim=False, *, dtype=None):
     """The mean of the values that are not nan: nansum over their count, as PyTorch computes it."""
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{type_name(a.dtype).removesuffix('Tensor')}")
+                           f"{type_name(a.dtype)}")
     return nansum(a, dim, keepdim, dtype=dtype) / logical_not(isnan(a)).sum(dim, keepdim)
 
 
@@ -468,7 +463,7 @@ class CummaxBackward0(Node):
         a, indices = self.saved_tensors
         if a.dim() == 0:
             return grad
-        zeros = from_array(xp_of(grad).zeros(a._shape, grad.dtype.numpy), grad.dtype, grad.device)
+        zeros = zeros_for(grad, a._shape)
         return scatter_add(zeros, self.d, indices, grad)
 
 

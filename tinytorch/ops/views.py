@@ -12,7 +12,7 @@ import weakref
 from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.arguments import shape_arg
-from .base import Tensor, backend_for, from_array, needs_grad, record, sum_to, grad_mode, xp_of
+from .base import Tensor, backend_for, from_array, needs_grad, record, sum_to, grad_mode, xp_of, zeros_for
 from .copying import clone
 
 
@@ -560,7 +560,7 @@ class AsStridedBackward0(Node):
     def backward(self, grad):
         shape, stride, offset = self.input_header
         if 0 in shape or 0 in self.output_header[0]:  # nothing to carry: fresh zeros, no history, as in PyTorch
-            return from_array(xp_of(grad).zeros(shape, grad.dtype.numpy), grad.dtype, grad.device)
+            return zeros_for(grad, shape)
         memory = embed(grad, (self.storage_size,), lambda flat: as_strided(flat, *self.output_header))
         if S.may_overlap(shape, stride):
             memory = memory / _sharing_counts(self.input_header, memory)
