@@ -1,9 +1,9 @@
 """Random draws: normal, bernoulli, multinomial, randint_like and the in-place fills.
 
-The numbers differ from torch's by design (random.py), so these tests check what
-must agree: shapes, dtypes, errors, that manual_seed makes draws reproducible,
-and that the draws have the distribution asked for (tolerances wide enough for
-the sample sizes: a chance failure is below one in a million).
+Their values are torch's after the same seed (tests/test_random_oracle.py);
+these tests check the rest: shapes, dtypes, errors, that manual_seed makes draws
+reproducible, and that the draws have the distribution asked for (tolerances
+wide enough for the sample sizes: a chance failure is below one in a million).
 """
 import numpy as np
 import pytest

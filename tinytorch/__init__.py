@@ -11,7 +11,7 @@ Where to look:
     dtypes.py       element types and PyTorch's promotion rules
     device.py       cpu / cuda, and the NumPy / CuPy backends
     cuda.py         is there a GPU, and which (tinytorch.cuda)
-    random.py       the random number generators: manual_seed(), seed()
+    random.py       the random number generators: manual_seed(), Generator, torch's numbers
     threads.py      how many threads matrix products may use
     serialization/  save() and load(): a checkpoint format that is safe to open
     printing.py     repr exactly as PyTorch prints
@@ -62,7 +62,7 @@ from .ops import (
 from .ops import broadcast_shapes, broadcast_tensors, broadcast_to, meshgrid
 from .ops import addcdiv, addcmul, addmm, cross, det, einsum, inverse, kron, lerp, outer, tensordot, trace
 from .printing import get_printoptions, printoptions, set_printoptions
-from .random import initial_seed, manual_seed, seed
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .storage import Storage
 from .tensor import Size, Tensor

@@ -8,7 +8,7 @@ from . import dtypes, exact
 from . import strides as S
 from .exact.arguments import as_number, invalid_combination, python_type_name, size_arg
 from .device import CPU, to_device
-from .random import generator
+from . import random
 from .storage import Storage, TypedStorage
 from .tensor import Size, Tensor, empty_strided, from_array, on_device
 
@@ -461,25 +461,28 @@ def _random_dtype(dtype, kernel, floating=True):
     return d
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform on [0, 1)."""
     d = _random_dtype(dtype, "check_uniform_bounds")
-    values = generator(to_device(device)).random(size_arg(size, "rand"), dtype=np.float64).astype(d.numpy)
-    return _make(values, d, device, requires_grad)
+    shape = size_arg(size, "rand")
+    values = random.generator(to_device(device), generator).uniform(math.prod(shape), d)
+    return _make(values.astype(d.numpy).reshape(shape), d, device, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal: mean 0, standard deviation 1."""
     d = _random_dtype(dtype, "normal_kernel_cpu")
-    values = generator(to_device(device)).standard_normal(size_arg(size, "randn"), dtype=np.float64).astype(d.numpy)
-    return _make(values, d, device, requires_grad)
+    shape = size_arg(size, "randn")
+    n = math.prod(shape)
+    values = random.generator(to_device(device), generator).normal(n, d, in_blocks=n >= 16)
+    return _make(values.reshape(shape), d, device, requires_grad)
 
 
 # The dtypes whose limits randint checks its bounds against (any int64 bound fits int64, float32, float64).
 _RANDINT_CHECKED = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.uint8, dtypes.bool_, dtypes.float16)
 
 
-def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers drawn uniformly from [low, high) (from [0, low) when high is not given)."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
@@ -495,27 +498,36 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
             raise RuntimeError(f"from is out of bounds for {dtypes.CPP_NAMES[d.name]}")
         if high - 1 > highest:
             raise RuntimeError(f"to - 1 is out of bounds for {dtypes.CPP_NAMES[d.name]}")
-    values = generator(to_device(device)).integers(low, high, shape, dtype=np.int64).astype(d.numpy)
-    return _make(values, d, device, requires_grad)
+    values = random.generator(to_device(device), generator).integers(math.prod(shape), low, high, wide_random(d))
+    return _make(values.astype(d.numpy).reshape(shape), d, device, requires_grad)
+
+
+def wide_random(d):
+    """Whether a range of 2**32 or more numbers draws two words per number in dtype d (as torch's kernel does)."""
+    return d in (dtypes.int64, dtypes.float64, dtypes.float32)
 
 
 def rand_like(t, *, dtype=None, device=None, requires_grad=False):
     d = _random_dtype(t.dtype if dtype is None else dtype, "check_uniform_bounds")
-    gen = generator(to_device(device if device is not None else t.device))
-    return _like(t, d, device, requires_grad, lambda n, d: gen.random(n, dtype=np.float64).astype(d.numpy))
+    gen = random.generator(to_device(device if device is not None else t.device))
+    return _like(t, d, device, requires_grad, lambda n, d: gen.uniform(n, d).astype(d.numpy))
 
 
 def randn_like(t, *, dtype=None, device=None, requires_grad=False):
     d = _random_dtype(t.dtype if dtype is None else dtype, "normal_kernel_cpu")
-    gen = generator(to_device(device if device is not None else t.device))
-    return _like(t, d, device, requires_grad, lambda n, d: gen.standard_normal(n, dtype=np.float64).astype(d.numpy))
+    gen = random.generator(to_device(device if device is not None else t.device))
+    # torch makes normals in blocks only for a contiguous result; a result laid out like
+    # a transposed t gets them one by one, in memory order
+    dense = S.is_contiguous(t._shape, exact.layout.copy_strides(t._shape, t._stride))
+    return _like(t, d, device, requires_grad, lambda n, d: gen.normal(n, d, in_blocks=dense and n >= 16))
 
 
-def randperm(n, *, dtype=None, device=None, requires_grad=False):
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """The integers 0 .. n-1 in a random order."""
     shape = size_arg((n,), "randperm")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    return _make(generator(to_device(device)).permutation(shape[0]).astype(d.numpy), d, device, requires_grad)
+    values = random.generator(to_device(device), generator).permutation(shape[0])
+    return _make(values.astype(d.numpy), d, device, requires_grad)
 
 
 __all__ = [

@@ -1,87 +1,123 @@
 """Random draws beyond rand/randn/randint (creation.py): normal(), bernoulli(),
 multinomial(), randint_like(), and the in-place fills uniform_(), normal_(),
-bernoulli_(), random_() that nn.init uses.
+bernoulli_(), random_(), exponential_() that nn.init and dropout use.
 
-All draw from tinytorch's generator (random.py): reproducible after
-manual_seed, with numbers that differ from PyTorch's.
+All draw from a tinytorch.Generator (random.py): the default one of the
+tensor's device, or the one passed as generator=. On the CPU they give torch's
+numbers. A fill writes its draws in memory order (for a transposed tensor,
+down the columns), as torch's kernel walks memory.
 """
 import numpy as np
 
 from . import dtypes
-from .creation import _make, _random_dtype, randint
+from .creation import _make, _random_dtype, randint, wide_random
 from .device import to_device
 from .ops.base import Tensor, from_array, xp_of
-from .random import generator
+from .random import generator as _generator
 
 
-def _draw(t, values):
-    """Write the NumPy array `values` (drawn on the CPU) into t, in place."""
-    return t.copy_(from_array(np.asarray(values, dtype=t.dtype.numpy), t.dtype, t.device)
-                   if t.device.type == "cpu" else
-                   from_array(values.astype(t.dtype.numpy), t.dtype, to_device("cpu")).to(t.device))
+def _fill(t, draw):
+    """Write `draw(n)` (n NumPy values, drawn in order) into t's elements in memory order, in place."""
+    values = draw(t.numel())
+    if not t.is_contiguous():
+        positions = np.zeros(t._shape, dtype=np.int64)  # each element's storage position
+        for dim, (size, stride) in enumerate(zip(t._shape, t._stride)):
+            positions += (np.arange(size) * stride).reshape((-1,) + (1,) * (t.dim() - dim - 1))
+        in_memory_order = np.empty_like(values)
+        in_memory_order[np.argsort(positions.ravel(), kind="stable")] = values
+        values = in_memory_order
+    on_cpu = from_array(np.asarray(values, dtype=t.dtype.numpy).reshape(t._shape), t.dtype, to_device("cpu"))
+    return t.copy_(on_cpu if t.device.type == "cpu" else on_cpu.to(t.device))
 
 
-def uniform_(t, a=0.0, b=1.0):
+def uniform_(t, a=0.0, b=1.0, generator=None):
     """Fill t with numbers drawn uniformly from [a, b)."""
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     _random_dtype(t.dtype, "check_uniform_bounds")
-    return _draw(t, generator(t.device).uniform(a, b, t._shape))
+    return _fill(t, lambda n: _generator(t.device, generator).uniform(n, t.dtype, a, b))
 
 
-def normal_(t, mean=0.0, std=1.0):
+def normal_(t, mean=0.0, std=1.0, generator=None):
     """Fill t with numbers drawn from a normal distribution."""
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     _random_dtype(t.dtype, "normal_kernel_cpu")
-    return _draw(t, generator(t.device).normal(mean, std, t._shape))
+    in_blocks = t.numel() >= 16 and t.is_contiguous()
+    return _fill(t, lambda n: _generator(t.device, generator).normal(n, t.dtype, mean, std, in_blocks))
 
 
-def bernoulli_(t, p=0.5):
+def bernoulli_(t, p=0.5, generator=None):
     """Fill t with 1 (probability p, a number or a tensor of them) or 0."""
     probabilities = p._data if isinstance(p, Tensor) else p
     if np.any((np.asarray(probabilities) < 0) | (np.asarray(probabilities) > 1)):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-    return _draw(t, generator(t.device).random(t._shape) < probabilities)
+    if isinstance(p, Tensor):
+        return t.copy_(bernoulli(p.expand(t.shape), generator=generator))
+    return _fill(t, lambda n: _generator(t.device, generator).bernoulli(np.full(n, float(p))))
 
 
-def random_(t, low=0, high=None):
-    """Fill t with integers drawn uniformly from [low, high) (from [0, low) given one bound)."""
-    if high is None:
-        low, high = 0, low
-    return _draw(t, generator(t.device).integers(low, high, t._shape))
+def random_(t, low=0, high=None, generator=None):
+    """Fill t with integers drawn uniformly from [low, high) (from [0, low) given one
+    bound; with none, from 0 to the largest integer t's dtype holds exactly)."""
+    if high is None and low == 0:
+        low, high = 0, _RANDOM_LIMITS.get(t.dtype.name) or dtypes.limits(t.dtype)[1] + 1
+        wide = t.dtype in (dtypes.int64, dtypes.float64)
+    else:
+        if high is None:
+            low, high = 0, low
+        wide = wide_random(t.dtype)
+    return _fill(t, lambda n: _generator(t.device, generator).integers(n, low, high, wide))
 
 
-def normal(mean=0.0, std=1.0, size=None, *, dtype=None, device=None, requires_grad=False):
+# random_() with no bounds on a float dtype: 0 .. 2**mantissa digits, both included
+_RANDOM_LIMITS = {"float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1, "bool": 2}
+
+
+def exponential_(t, lambd=1.0, generator=None):
+    """Fill t with numbers drawn from the exponential distribution of rate lambd."""
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    _random_dtype(t.dtype, "exponential_cpu")
+    return _fill(t, lambda n: _generator(t.device, generator).exponential(n, lambd))
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal draws: one per element of mean and std (broadcast) when either is a
     tensor, or `size` of them with a number for each."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        like = mean if isinstance(mean, Tensor) else std
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        if np.any(np.asarray(s) < 0):
+        if isinstance(std, Tensor) and std.numel() and float(std.min()) < 0:
             raise RuntimeError("normal expects all elements of std >= 0.0")
-        values = generator(like.device).normal(m, s)
-        return from_array(np.asarray(values, dtype=like.dtype.numpy), like.dtype, like.device)
+        like = mean if isinstance(mean, Tensor) else std
+        shape = np.broadcast_shapes(tuple(mean.shape) if isinstance(mean, Tensor) else (),
+                                    tuple(std.shape) if isinstance(std, Tensor) else ())
+        out = like.new_empty(shape)
+        # as torch: draw N(0, 1) (or N(0, std) for a number std), then scale and shift in out's dtype
+        if isinstance(std, Tensor):
+            return normal_(out, 0.0, 1.0, generator).mul_(std).add_(mean)
+        return normal_(out, 0.0, std, generator).add_(mean)
     if size is None:
         raise TypeError("normal() missing 1 required positional argument: \"size\"")
     d = _random_dtype(dtype, "normal_kernel_cpu")
-    values = generator(to_device(device)).normal(mean, std, tuple(size))
-    return _make(values.astype(d.numpy), d, device, requires_grad)
+    out = _make(np.empty(tuple(size), dtype=d.numpy), d, device, False)
+    return normal_(out, mean, std, generator).requires_grad_(requires_grad)
 
 
-def bernoulli(input, p=None):
+def bernoulli(input, p=None, *, generator=None):
     """1 with the probability in each element of input (or p), else 0; input's dtype."""
-    probabilities = input._data if p is None else p
+    if p is not None:  # one probability for every element
+        return bernoulli_(input.new_empty(input.shape), p, generator)
     xp = xp_of(input)
-    if xp.any((xp.asarray(probabilities) < 0) | (xp.asarray(probabilities) > 1)):
+    if xp.any((input._data < 0) | (input._data > 1)):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
                            "improved?  If so, please report an enhancement request to PyTorch.)")
-    values = generator(input.device).random(input._shape) < probabilities
-    return from_array(np.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
+    probabilities = np.asarray(input.detach().cpu().contiguous().numpy())
+    # a float64 p is compared with a float64 uniform, any other with a float32 one
+    values = _generator(input.device, generator).bernoulli(probabilities, in_float32=input.dtype != dtypes.float64)
+    return from_array(values.astype(input.dtype.numpy), input.dtype, to_device("cpu")).to(input.device)
 
 
-def multinomial(input, num_samples, replacement=False):
+def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Indices drawn with the probabilities in each row of input (weights, not
     necessarily summing to 1); without replacement each index at most once."""
     if input.dim() not in (1, 2):
@@ -91,20 +127,26 @@ def multinomial(input, num_samples, replacement=False):
                            f"{dtypes.type_name(input.dtype)}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    rows = np.asarray(input._data, dtype=np.float64).reshape(-1, input._shape[-1])
+    rows = np.asarray(input.detach().cpu().contiguous().numpy()).reshape(-1, input._shape[-1])
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if (rows < 0).any() or not np.isfinite(rows).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if (rows.sum(axis=1) == 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    gen = generator(input.device)
-    if replacement:
-        picks = np.array([gen.choice(rows.shape[1], num_samples, p=row / row.sum()) for row in rows])
+    gen = _generator(input.device, generator)
+    if replacement and num_samples > 1:
+        # each row's running sum, scaled to end at 1; a uniform float64 picks the first
+        # index whose running sum reaches it
+        cumulative = np.cumsum(rows, axis=1, dtype=rows.dtype)
+        cumulative = cumulative / cumulative[:, -1:]
+        picks = np.stack([np.searchsorted(row, gen.uniform(num_samples, dtypes.float64), side="left")
+                          for row in cumulative])
     else:
-        # PyTorch's way: divide each weight by an exponential draw and keep the k largest,
-        # which picks in proportion to the weights, each index at most once (zero weights last).
-        keys = rows / gen.exponential(size=rows.shape)
+        # divide each weight by an exponential draw and keep the k largest: this picks in
+        # proportion to the weights, each index at most once (zero weights last); torch
+        # takes this way for a single sample too
+        keys = rows / gen.exponential(rows.size).astype(rows.dtype).reshape(rows.shape)
         picks = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
     values = picks.astype(np.int64).reshape(input._shape[:-1] + (num_samples,))
     return from_array(values, dtypes.int64, input.device)

@@ -386,15 +386,16 @@ class TensorOps:
     def bool(self): return ops.to(self, _dtypes.bool_)
 
     # random fills, in place (tinytorch/sampling.py)
-    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _sampling().uniform_(self, a, b)
-    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _sampling().normal_(self, mean, std)
-    def bernoulli_(self, p=0.5, *, generator=None): return _sampling().bernoulli_(self, p)
-    def random_(self, low=0, high=None, *, generator=None): return _sampling().random_(self, low, high)
-    def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p)
+    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _sampling().uniform_(self, a, b, generator)
+    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _sampling().normal_(self, mean, std, generator)
+    def bernoulli_(self, p=0.5, *, generator=None): return _sampling().bernoulli_(self, p, generator)
+    def random_(self, low=0, high=None, *, generator=None): return _sampling().random_(self, low, high, generator)
+    def exponential_(self, lambd=1.0, *, generator=None): return _sampling().exponential_(self, lambd, generator)
+    def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p, generator=generator)
     def softmax(self, dim, dtype=None): return _functional().softmax(self, dim, dtype)
     def log_softmax(self, dim, dtype=None): return _functional().log_softmax(self, dim, dtype)
     def multinomial(self, num_samples, replacement=False, *, generator=None):
-        return _sampling().multinomial(self, num_samples, replacement)
+        return _sampling().multinomial(self, num_samples, replacement, generator=generator)
 
     # creation relative to this tensor
     def new(self, *args, **kwargs):

@@ -13,6 +13,8 @@ result and the wording of an error are PyTorch's own choices.
                   modules below share
     alpha.py      add and sub with alpha: x + alpha * y rounded once
     ranges.py     arange and linspace, as PyTorch's vectorized kernels round them
+    normal_blocks.py  randn's Box-Muller in blocks of 16, with the vectorized
+                  float32 log and sincos PyTorch's CPU kernel uses
     scalars.py    a Python number in an op: converted C-style (integers wrap
                   around), and float16's float32 "opmath"
     layout.py     which strides a new tensor gets: copies keep their source's
@@ -23,4 +25,4 @@ result and the wording of an error are PyTorch's own choices.
 
 Each module says which PyTorch behaviour it mirrors and which oracle tests pin it.
 """
-from . import alpha, arguments, layout, messages, ranges, rounding, scalars  # so that callers can write exact.ranges.arange_values(...)
+from . import alpha, arguments, layout, messages, normal_blocks, ranges, rounding, scalars  # so that callers can write exact.ranges.arange_values(...)

@@ -12,10 +12,11 @@ import math
 import warnings
 
 from .. import dtypes, ops
-from .. import random as _random
+from .. import sampling as _sampling
 from .. import strides as S
 from ..autograd.graph import Node
 from ..ops.base import from_array, needs_grad, np, record, xp_of, zeros_for
+from ..creation import empty_like
 from ..ops.comparison import where
 
 relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
@@ -163,13 +164,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
-    xp = xp_of(input)
     if p == 1:
-        noise = xp.zeros((), dtype=input.dtype.numpy)
-    else:
-        keep = _random.generator(input.device).random(input._shape) >= p
-        noise = xp.asarray(keep / (1 - p), dtype=input.dtype.numpy)
-    noise = from_array(noise, input.dtype, input.device)
+        noise = from_array(xp_of(input).zeros((), dtype=input.dtype.numpy), input.dtype, input.device)
+    else:  # as torch: noise = 1s where a uniform float64 is below 1 - p, then noise / (1 - p) in input's dtype
+        noise = _sampling.bernoulli_(empty_like(input), 1 - p).div_(1 - p)
     return input.mul_(noise) if inplace else input * noise
 
 

@@ -1,7 +1,7 @@
 """tinytorch.nn.init: fill a weight in place with starting values, without autograd.
 
-The uniform and normal fills draw from tinytorch's generator, so they follow
-tinytorch.manual_seed (the numbers differ from PyTorch's, as rand's do). The
+The uniform and normal fills draw from tinytorch's generator (or generator=),
+so after the same manual_seed they give torch's numbers. The
 scaled ones keep a layer's outputs about as large as its inputs:
     kaiming_uniform_   bound = gain * sqrt(3 / fan)  (He et al., for relu layers)
     xavier_uniform_    bound = gain * sqrt(6 / (fan_in + fan_out))  (Glorot and Bengio)
@@ -44,22 +44,14 @@ def _calculate_fan_in_and_fan_out(tensor):
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
-def _default_generator_only(generator):
-    if generator is not None:
-        raise NotImplementedError("tinytorch has one random generator per device (tinytorch.manual_seed); "
-                                  "generator= is not supported")
-
-
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    _default_generator_only(generator)
     with no_grad():
-        return tensor.uniform_(a, b)
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    _default_generator_only(generator)
     with no_grad():
-        return tensor.normal_(mean, std)
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor, val):
@@ -77,34 +69,30 @@ def ones_(tensor):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    _default_generator_only(generator)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=2)
         return tensor
     fan = _fan(tensor, mode)
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    _default_generator_only(generator)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=2)
         return tensor
-    return normal_(tensor, 0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)))
+    return normal_(tensor, 0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator)
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    _default_generator_only(generator)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    _default_generator_only(generator)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def _fan(tensor, mode):
