@@ -209,3 +209,26 @@ t.set_grad_enabled(False)
 
 # %%
 t.set_grad_enabled(True)
+
+# %%
+# linear regression on made-up data, as the book fits y = 2x + 3 with autograd
+t.manual_seed(1000)
+
+
+def get_fake_data(batch_size=8):
+    x = t.rand(batch_size, 1) * 5
+    y = x * 2 + 3 + t.randn(batch_size, 1)
+    return x, y
+
+
+w = t.rand(1, 1, requires_grad=True)
+b = t.zeros(1, 1, requires_grad=True)
+for step in range(500):
+    x, y = get_fake_data()
+    loss = 0.5 * ((x.mm(w) + b - y) ** 2).sum()
+    loss.backward()
+    w.data.sub_(0.005 * w.grad.data)
+    b.data.sub_(0.005 * b.grad.data)
+    w.grad.data.zero_()
+    b.grad.data.zero_()
+print(w.item(), b.item())

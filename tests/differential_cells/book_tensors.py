@@ -36,6 +36,14 @@ t.manual_seed(1)
 t.randn(2, 3).shape, t.randperm(5).sort().values
 
 # %%
+t.manual_seed(1000)  # seeded, tinytorch draws torch's numbers
+t.randn(2, 3), t.rand(2, 3), t.randint(0, 10, (2, 3)), t.randperm(8)
+
+# %%
+x = t.randn(4, 5)  # 20 normals: torch makes these in blocks of 16
+x, t.empty(2, 3).uniform_(-1, 1), t.empty(3, 2).normal_(5, 2)
+
+# %%
 scalar = t.tensor(3.14159)
 print('scalar: %s, shape of sclar: %s' % (scalar, scalar.shape))
 
