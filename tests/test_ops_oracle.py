@@ -580,3 +580,13 @@ def test_lerp(data, shapes_, dtypes):
     else:
         (s0, s1), (e0, e1), (w0, w1) = (from_numpy_pair(x) for x in (start, end, weight))
         check(lambda: s0.lerp(e0, w0), lambda: s1.lerp(e1, w1))
+
+
+def test_lerp_of_half_rounds_once():
+    """Found on a clean clone: float16 lerp computes in float32 and rounds once, as torch does
+    (rounding (end - start) * (1 - weight) to float16 first gives -0.125, not -0.1289)."""
+    def call(m):
+        start, end = m.tensor([5.957, 1.0], dtype=m.float16), m.tensor([9.0, 3.0], dtype=m.float16)
+        return m.lerp(start, end, m.tensor(-2.0, dtype=m.float16)), m.lerp(start, end, -2.0)
+    for got, expected in zip(call(tinytorch), call(torch)):
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())

@@ -27,6 +27,8 @@ def lerp(start, end, weight):
     xp = xp_of(start)
     w = weight._data if isinstance(weight, Tensor) else weight
     x, y = start._data, end._data
+    if start.dtype is dtypes.float16:  # as torch: half computes in float32 and rounds once
+        x, y, w = x.astype(xp.float32), y.astype(xp.float32), (w.astype(xp.float32) if isinstance(weight, Tensor) else w)
     with np.errstate(all="ignore"):
         values = xp.where(xp.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w))
     operands = (start, end, weight) if isinstance(weight, Tensor) else (start, end)
