@@ -490,6 +490,13 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {python_type_name(size)}")
     shape = size_arg((size,), "randint")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
+    check_random_range(low, high, d)
+    values = random.generator(to_device(device), generator).integers(math.prod(shape), low, high, d)
+    return _make(values.astype(d.numpy).reshape(shape), d, device, requires_grad)
+
+
+def check_random_range(low, high, d):
+    """random_'s checks of [low, high) for dtype d (randint is empty(...).random_(low, high) in torch)."""
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     if d in _RANDINT_CHECKED:
@@ -498,13 +505,6 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
             raise RuntimeError(f"from is out of bounds for {dtypes.CPP_NAMES[d.name]}")
         if high - 1 > highest:
             raise RuntimeError(f"to - 1 is out of bounds for {dtypes.CPP_NAMES[d.name]}")
-    values = random.generator(to_device(device), generator).integers(math.prod(shape), low, high, wide_random(d))
-    return _make(values.astype(d.numpy).reshape(shape), d, device, requires_grad)
-
-
-def wide_random(d):
-    """Whether a range of 2**32 or more numbers draws two words per number in dtype d (as torch's kernel does)."""
-    return d in (dtypes.int64, dtypes.float64, dtypes.float32)
 
 
 def rand_like(t, *, dtype=None, device=None, requires_grad=False):

@@ -31,7 +31,6 @@ import numpy as np
 from . import dtypes, exact
 
 DEFAULT_SEED = 67280421310721  # what a new torch.Generator() starts from
-_STATE_BYTES = 5056  # torch's CPU generator state: see get_state
 
 
 class Generator:
@@ -90,11 +89,13 @@ class Generator:
         low, high = np.float32(low), np.float32(high)
         return (units * np.float64(high - low) + np.float64(low)).astype(np.float32)
 
-    def integers(self, n, low, high, wide_dtype=True):
-        """n integers in [low, high): a word (or, for a range of 2**32 or more in a
-        64-bit or float dtype, two) modulo the range, plus low."""
+    def integers(self, n, low, high, dtype):
+        """n integers in [low, high): a word modulo the range, plus low. A range of
+        2**32 numbers or more takes two words per number, in the dtypes whose torch
+        kernel draws them so (int64, float64, float32)."""
         size = high - low
-        draws = self.words64(n) if size >= 2**32 and wide_dtype else self.words(n)
+        wide = size >= 2**32 and dtype in (dtypes.int64, dtypes.float64, dtypes.float32)
+        draws = self.words64(n) if wide else self.words(n)
         return (draws % np.uint64(size)).astype(np.int64) + np.int64(low)
 
     def permutation(self, n):
@@ -137,17 +138,17 @@ class Generator:
 
     # -- state -----------------------------------------------------------------------
     def get_state(self):
-        """The generator's state as a uint8 tensor of 5056 bytes, laid out as torch's:
-        the seed, the twister's position and its 624 words, and the spare normal."""
+        """The generator's state as a uint8 tensor laid out as torch's (_STATE_LAYOUT)."""
         from .creation import tensor
         twister = self._twister.state["state"]
-        position = 0 if not self._drawn and twister["pos"] == 624 else twister["pos"]
-        header = np.array([self._initial_seed], "<u8").tobytes() + np.array([625 - twister["pos"], 1], "<i4").tobytes()
-        spare = self._spare_normal
-        tail = (np.array([0.0, 0.0 if spare is None else spare, 0.0], "<f8").tobytes()
-                + np.array([spare is not None], "<i4").tobytes() + bytes(12))
-        state = (header + np.array([position], "<u8").tobytes() + twister["key"].astype("<u8").tobytes() + tail)
-        return tensor(np.frombuffer(state, dtype=np.uint8).copy())
+        state = np.zeros((), _STATE_LAYOUT)
+        state["seed"], state["seeded"], state["state"] = self._initial_seed, 1, twister["key"]
+        # torch counts down the words left before the next twist; a fresh state has not begun (next 0)
+        state["left"] = 625 - twister["pos"]
+        state["next"] = 0 if not self._drawn and twister["pos"] == 624 else twister["pos"]
+        if self._spare_normal is not None:
+            state["normal_y"], state["normal_is_valid"] = self._spare_normal, 1
+        return tensor(np.frombuffer(state.tobytes(), dtype=np.uint8).copy())
 
     def set_state(self, new_state):
         """Go back to a state that get_state returned."""
@@ -157,19 +158,28 @@ class Generator:
         if new_state.dtype.name != "uint8":
             raise TypeError("RNG state must be a tinytorch.ByteTensor")
         data = np.ascontiguousarray(new_state.cpu().numpy()).tobytes()
-        if len(data) != _STATE_BYTES:
-            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_BYTES} but found the input RNG state "
-                               f"size to be {len(data)}")
-        seed, = np.frombuffer(data, "<u8", 1, 0)
-        left, = np.frombuffer(data, "<i4", 1, 8)
-        key = np.frombuffer(data, "<u8", 624, 24).astype(np.uint32)
-        spare, = np.frombuffer(data, "<f8", 1, 24 + 624 * 8 + 8)
-        spare_valid, = np.frombuffer(data, "<i4", 1, 24 + 624 * 8 + 24)
-        self._initial_seed = int(seed)
-        self._twister.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 625 - int(left)}}
+        if len(data) != _STATE_LAYOUT.itemsize:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_LAYOUT.itemsize} but found the input "
+                               f"RNG state size to be {len(data)}")
+        state = np.frombuffer(data, _STATE_LAYOUT)[0]
+        self._initial_seed = int(state["seed"])
+        self._twister.state = {"bit_generator": "MT19937",
+                               "state": {"key": state["state"].astype(np.uint32), "pos": 625 - int(state["left"])}}
         self._drawn = True
-        self._spare_normal = float(spare) if spare_valid else None
+        self._spare_normal = float(state["normal_y"]) if state["normal_is_valid"] else None
         return self
+
+
+# torch's CPUGeneratorImplState, byte for byte: the seed, the twister (words left before
+# its next twist, the next word's index, its 624 words), the spare float64 normal, and a
+# float32 one that CPU kernels never use.
+_STATE_LAYOUT = np.dtype({
+    "names": ["seed", "left", "seeded", "next", "state", "normal_x", "normal_y", "normal_rho", "normal_is_valid",
+              "next_float_normal_sample", "is_next_float_normal_sample_valid"],
+    "formats": ["<u8", "<i4", "<i4", "<u8", ("<u8", 624), "<f8", "<f8", "<f8", "<i4", "<f4", "?"],
+    "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+    "itemsize": 5056,
+})
 
 
 def _as_seed(seed):

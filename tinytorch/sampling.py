@@ -10,23 +10,20 @@ down the columns), as torch's kernel walks memory.
 import numpy as np
 
 from . import dtypes
-from .creation import _make, _random_dtype, randint, wide_random
+from .creation import _make, _random_dtype, randint
 from .device import to_device
+from .exact.layout import memory_order
 from .ops.base import Tensor, from_array, xp_of
 from .random import generator as _generator
 
 
 def _fill(t, draw):
-    """Write `draw(n)` (n NumPy values, drawn in order) into t's elements in memory order, in place."""
-    values = draw(t.numel())
-    if not t.is_contiguous():
-        positions = np.zeros(t._shape, dtype=np.int64)  # each element's storage position
-        for dim, (size, stride) in enumerate(zip(t._shape, t._stride)):
-            positions += (np.arange(size) * stride).reshape((-1,) + (1,) * (t.dim() - dim - 1))
-        in_memory_order = np.empty_like(values)
-        in_memory_order[np.argsort(positions.ravel(), kind="stable")] = values
-        values = in_memory_order
-    on_cpu = from_array(np.asarray(values, dtype=t.dtype.numpy).reshape(t._shape), t.dtype, to_device("cpu"))
+    """Write `draw(n)` (n NumPy values, drawn in order) into t's elements in memory order
+    (exact.layout.memory_order: the order torch's kernel walks t), in place."""
+    values = np.asarray(draw(t.numel()), dtype=t.dtype.numpy)
+    slowest_first = memory_order(t._shape, [t._stride])[::-1]
+    values = values.reshape([t._shape[d] for d in slowest_first]).transpose(np.argsort(slowest_first))
+    on_cpu = from_array(np.asarray(values, order="C"), t.dtype, to_device("cpu"))
     return t.copy_(on_cpu if t.device.type == "cpu" else on_cpu.to(t.device))
 
 
@@ -62,12 +59,9 @@ def random_(t, low=0, high=None, generator=None):
     bound; with none, from 0 to the largest integer t's dtype holds exactly)."""
     if high is None and low == 0:
         low, high = 0, _RANDOM_LIMITS.get(t.dtype.name) or dtypes.limits(t.dtype)[1] + 1
-        wide = t.dtype in (dtypes.int64, dtypes.float64)
-    else:
-        if high is None:
-            low, high = 0, low
-        wide = wide_random(t.dtype)
-    return _fill(t, lambda n: _generator(t.device, generator).integers(n, low, high, wide))
+    elif high is None:
+        low, high = 0, low
+    return _fill(t, lambda n: _generator(t.device, generator).integers(n, low, high, t.dtype))
 
 
 # random_() with no bounds on a float dtype: 0 .. 2**mantissa digits, both included
