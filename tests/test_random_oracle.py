@@ -226,3 +226,13 @@ def test_generator_must_be_a_generator(call):
         call(torch)
     with pytest.raises(TypeError, match="argument 'generator' must be tinytorch.Generator"):
         call(tinytorch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.empty(3).random_(0), lambda m: m.empty(3).random_(5, 5), lambda m: m.empty(3, dtype=m.int64).random_(-3),
+    lambda m: m.empty(3, dtype=m.int8).random_(0, 1000), lambda m: m.empty(3, dtype=m.uint8).random_(-1, 5),
+    lambda m: m.normal(m.zeros(2), m.ones(3)),
+], ids=["to 0", "empty range", "negative to", "int8 to", "uint8 from", "normal shapes"])
+def test_bad_ranges_are_refused_as_torch_refuses_them(call):
+    """Found in review: random_(0) drew from the full range, and a bad range hit NumPy's errors."""
+    oracle.assert_same_error(lambda: call(tinytorch), lambda: call(torch))

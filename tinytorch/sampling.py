@@ -10,7 +10,8 @@ down the columns), as torch's kernel walks memory.
 import numpy as np
 
 from . import dtypes
-from .creation import _make, _random_dtype, randint
+from . import strides as S
+from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
 from .exact.layout import memory_order
 from .ops.base import Tensor, from_array, xp_of
@@ -54,13 +55,14 @@ def bernoulli_(t, p=0.5, generator=None):
     return _fill(t, lambda n: _generator(t.device, generator).bernoulli(np.full(n, float(p))))
 
 
-def random_(t, low=0, high=None, generator=None):
+def random_(t, low=None, high=None, generator=None):
     """Fill t with integers drawn uniformly from [low, high) (from [0, low) given one
     bound; with none, from 0 to the largest integer t's dtype holds exactly)."""
-    if high is None and low == 0:
+    if low is None and high is None:
         low, high = 0, _RANDOM_LIMITS.get(t.dtype.name) or dtypes.limits(t.dtype)[1] + 1
-    elif high is None:
-        low, high = 0, low
+    else:
+        low, high = (0, low) if high is None else (low or 0, high)
+        check_random_range(low, high, t.dtype)
     return _fill(t, lambda n: _generator(t.device, generator).integers(n, low, high, t.dtype))
 
 
@@ -83,8 +85,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         if isinstance(std, Tensor) and std.numel() and float(std.min()) < 0:
             raise RuntimeError("normal expects all elements of std >= 0.0")
         like = mean if isinstance(mean, Tensor) else std
-        shape = np.broadcast_shapes(tuple(mean.shape) if isinstance(mean, Tensor) else (),
-                                    tuple(std.shape) if isinstance(std, Tensor) else ())
+        shape = S.broadcast_shapes(mean._shape if isinstance(mean, Tensor) else (),
+                                   std._shape if isinstance(std, Tensor) else ())
         out = like.new_empty(shape)
         # as torch: draw N(0, 1) (or N(0, std) for a number std), then scale and shift in out's dtype
         if isinstance(std, Tensor):

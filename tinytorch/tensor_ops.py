@@ -389,7 +389,7 @@ class TensorOps:
     def uniform_(self, a=0.0, b=1.0, *, generator=None): return _sampling().uniform_(self, a, b, generator)
     def normal_(self, mean=0.0, std=1.0, *, generator=None): return _sampling().normal_(self, mean, std, generator)
     def bernoulli_(self, p=0.5, *, generator=None): return _sampling().bernoulli_(self, p, generator)
-    def random_(self, low=0, high=None, *, generator=None): return _sampling().random_(self, low, high, generator)
+    def random_(self, low=None, high=None, *, generator=None): return _sampling().random_(self, low, high, generator)
     def exponential_(self, lambd=1.0, *, generator=None): return _sampling().exponential_(self, lambd, generator)
     def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p, generator=generator)
     def softmax(self, dim, dtype=None): return _functional().softmax(self, dim, dtype)
