@@ -13,6 +13,12 @@ from ..autograd.graph import Node
 from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, xp_of
 
 
+def _compute_dtype(d):
+    """The dtype these ops compute in: half precision computes in float32 and rounds
+    once at the end, as PyTorch's "opmath" does; other dtypes compute in themselves."""
+    return dtypes.float32 if d is dtypes.float16 else d
+
+
 def lerp(start, end, weight):
     """start + weight * (end - start): the point `weight` of the way from start to end.
     Like PyTorch, it computes from the nearer end (end - (end - start) * (1 - weight)
@@ -25,10 +31,9 @@ def lerp(start, end, weight):
         raise NotImplementedError(f"\"lerp_kernel_{'tensor' if isinstance(weight, Tensor) else 'scalar'}\" not "
                                   f"implemented for '{dtypes.type_name(start.dtype)}'")
     xp = xp_of(start)
-    w = weight._data if isinstance(weight, Tensor) else weight
-    x, y = start._data, end._data
-    if start.dtype is dtypes.float16:  # as torch: half computes in float32 and rounds once
-        x, y, w = x.astype(xp.float32), y.astype(xp.float32), (w.astype(xp.float32) if isinstance(weight, Tensor) else w)
+    compute = _compute_dtype(start.dtype)
+    x, y = (xp.asarray(t._data, dtype=compute.numpy) for t in (start, end))
+    w = xp.asarray(weight._data, dtype=compute.numpy) if isinstance(weight, Tensor) else weight
     with np.errstate(all="ignore"):
         values = xp.where(xp.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w))
     operands = (start, end, weight) if isinstance(weight, Tensor) else (start, end)
@@ -81,7 +86,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 def _addc(input, tensor1, tensor2, value, name):
     d = dtypes.promote_types(dtypes.promote_types(input.dtype, tensor1.dtype), tensor2.dtype)
-    compute = dtypes.float32 if d is dtypes.float16 else d  # half precision computes in float32, as PyTorch's opmath
+    compute = _compute_dtype(d)
     xp = xp_of(input)
     x, t1, t2 = (xp.asarray(t._data, dtype=compute.numpy) for t in (input, tensor1, tensor2))
     with np.errstate(all="ignore"):

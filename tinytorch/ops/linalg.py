@@ -43,7 +43,7 @@ def _product(a, b, bool_kernel, dtype=None):
     elif a.dtype is dtypes.float16:
         x, y = x.astype(xp.float32), y.astype(xp.float32)
     if x.ndim == y.ndim == 2 and x.flags.c_contiguous and y.flags.f_contiguous and not y.flags.c_contiguous:
-        # x @ W.T, a linear layer's product: OpenBLAS computes the same numbers a third
+        # x @ W.T, a linear layer's product: OpenBLAS computes the same numbers about a fifth
         # faster as (W @ x.T).T (bench/bench_nn.py), and a copy makes them row-major again
         return from_array(xp.ascontiguousarray(xp.matmul(y.T, x.T).T), dtype or a.dtype, a.device)
     return from_array(xp.matmul(x, y), dtype or a.dtype, a.device)
