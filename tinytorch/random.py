@@ -85,9 +85,9 @@ class Generator:
             units = (self.words64(n) & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
             return exact.rounding.fma(units, high - low, low)  # rounded once, as a fused multiply-add
         # float32 and float16 alike: 24 bits, computed as for float32 (float16 rounds the result)
-        units = (self.words(n) & np.uint64(2**24 - 1)).astype(np.float64) * 2.0**-24
+        units = (self.words(n) & np.uint64(2**24 - 1)).astype(np.float32) * np.float32(2.0**-24)
         low, high = np.float32(low), np.float32(high)
-        return (units * np.float64(high - low) + np.float64(low)).astype(np.float32)
+        return exact.rounding.fma32(units, high - low, low)
 
     def integers(self, n, low, high, dtype):
         """n integers in [low, high): a word modulo the range, plus low. A range of

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from .rounding import fma
+from .rounding import fma, fma32
 
 _F = np.float32
 
@@ -46,7 +46,7 @@ def _blocks(units, dtype, mean, std):
     if dtype.numpy != np.float64:  # float32 (and float16, rounded from it)
         radius = np.sqrt(_F(-2) * _log(_F(1) - units[:, 0].astype(_F)))
         sin, cos = _sincos(_F(2 * math.pi) * units[:, 1].astype(_F))
-        pair = [_fma32(radius * cos, _F(std), _F(mean)), _fma32(radius * sin, _F(std), _F(mean))]
+        pair = [fma32(radius * cos, _F(std), _F(mean)), fma32(radius * sin, _F(std), _F(mean))]
     else:
         radius = np.sqrt(-2.0 * _each(math.log, 1.0 - units[:, 0]))
         theta = 2.0 * math.pi * units[:, 1]
@@ -56,11 +56,6 @@ def _blocks(units, dtype, mean, std):
 
 def _each(function, x):
     return np.array([function(v) for v in x.ravel().tolist()], dtype=np.float64).reshape(x.shape)
-
-
-def _fma32(a, b, c):
-    """float32 a*b + c rounded once (the float32 product is exact in float64)."""
-    return (np.asarray(a, np.float64) * np.float64(b) + np.float64(c)).astype(_F)
 
 
 def _log(x):
@@ -76,11 +71,11 @@ def _log(x):
     y = np.full_like(m, _F(7.0376836292e-2))
     for c in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
               2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
-        y = _fma32(y, m, _F(c))
+        y = fma32(y, m, _F(c))
     y = y * m * z
-    y = _fma32(e, _F(-2.12194440e-4), y)
-    y = _fma32(z, _F(-0.5), y)
-    return _fma32(e, _F(0.693359375), m + y)
+    y = fma32(e, _F(-2.12194440e-4), y)
+    y = fma32(z, _F(-0.5), y)
+    return fma32(e, _F(0.693359375), m + y)
 
 
 def _sincos(x):
@@ -92,14 +87,14 @@ def _sincos(x):
     octant = (octant + 1) & ~1
     k = octant.astype(_F)
     for part in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma32(k, _F(part), x)
+        x = fma32(k, _F(part), x)
     z = x * x
-    cos = _fma32(_F(2.443315711809948e-5), z, _F(-1.388731625493765e-3))
-    cos = _fma32(cos, z, _F(4.166664568298827e-2)) * z * z
-    cos = _fma32(z, _F(-0.5), cos) + _F(1)
-    sin = _fma32(_F(-1.9515295891e-4), z, _F(8.3321608736e-3))
-    sin = _fma32(sin, z, _F(-1.6666654611e-1))
-    sin = _fma32(sin * z, x, x)
+    cos = fma32(_F(2.443315711809948e-5), z, _F(-1.388731625493765e-3))
+    cos = fma32(cos, z, _F(4.166664568298827e-2)) * z * z
+    cos = fma32(z, _F(-0.5), cos) + _F(1)
+    sin = fma32(_F(-1.9515295891e-4), z, _F(8.3321608736e-3))
+    sin = fma32(sin, z, _F(-1.6666654611e-1))
+    sin = fma32(sin * z, x, x)
     swap = (octant & 2) != 0  # in these octants sin's polynomial gives cos, and the other way round
     sin, cos = np.where(swap, cos, sin), np.where(swap, sin, cos)
     sin = np.where(negative ^ ((octant & 4) != 0), -sin, sin)

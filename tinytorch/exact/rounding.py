@@ -13,12 +13,14 @@ exactly, as another float64 (barring overflow):
 fma(a, b, c) adds both errors back to the rounded sum: the exact a*b + c,
 rounded once, but for results within a hair of halfway between two floats,
 where the sum of the two errors, itself rounded, may tip the last bit.
+fma32(a, b, c) is the float32 one, simpler: float64 holds a float32 product exactly.
 
 Used by exact/alpha.py (add and sub with alpha, pinned by
 tests/test_float_rounding_oracle.py::test_add_and_sub_with_alpha_round_once) and
 exact/ranges.py (arange and linspace, pinned by
 tests/test_creation_oracle.py::test_arange_is_bit_identical and
-::test_linspace_is_bit_identical). They pass NumPy or CuPy arrays, or numbers;
+::test_linspace_is_bit_identical), and by random.py and exact/normal_blocks.py
+(tests/test_random_oracle.py). They pass NumPy or CuPy arrays, or numbers;
 `xp` is the array module.
 """
 import numpy as np
@@ -58,3 +60,11 @@ def fma(a, b, c, xp=np):
         # Only a finite, non-zero error is added: an inf or nan operand has none, and
         # adding a zero one to an exact sum would turn -0.0 + -0.0 into +0.0.
         return xp.where(xp.isfinite(error) & (error != 0), s + error, s)
+
+
+def fma32(a, b, c):
+    """a*b + c for float32 operands, rounded once to float32 (as a float32 fused
+    multiply-add): the product of two float32s is exact in float64, so only the sum
+    rounds there, and again to float32 (off only where that float64 sum lands
+    exactly halfway between two float32s: a rare double rounding)."""
+    return (np.asarray(a, np.float64) * np.float64(b) + np.float64(c)).astype(np.float32)
