@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from timing import per_call, report, single_threaded
+from timing import paired, per_call, report, single_threaded
 
 single_threaded()
 import torch  # noqa: E402
@@ -80,7 +80,7 @@ def main():
 
     x = rng.standard_normal((100, 100), dtype=np.float32)
     ours, theirs = both(lambda lib, t: sigmoid_step(lib, t[0]), x)
-    ok &= report("sigmoid forward+backward, 100x100", per_call(ours), per_call(theirs), "torch", 2.0)
+    ok &= report("sigmoid forward+backward, 100x100", *paired(ours, theirs), "torch", 2.0)
 
     shapes = [(784, 256), (256,), (256, 10), (10,)]
     params = [(rng.standard_normal(s) * 0.05).astype(np.float32) for s in shapes]
@@ -92,15 +92,15 @@ def main():
         return mlp_step(lib, lib.no_grad, tensors, *data)
 
     ours, theirs = both(mlp, *params)
-    ours_time = per_call(ours)
-    ok &= report("MLP step 64x784 -> 256 -> 10 (fwd, MSE, bwd, SGD)", ours_time, per_call(theirs), "torch", 1.5)
+    ours_time, theirs_time = paired(ours, theirs)
+    ok &= report("MLP step 64x784 -> 256 -> 10 (fwd, MSE, bwd, SGD)", ours_time, theirs_time, "torch", 1.5)
     by_hand = numpy_mlp_step([p.copy() for p in params], inputs.copy(), targets.copy())
     ok &= report("the same MLP step, vs by hand in NumPy", ours_time, per_call(by_hand), "numpy", 2.0)
 
     x = rng.standard_normal(10, dtype=np.float32)
     ours, theirs = both(lambda lib, t: chain_step(lib, t[0]), x)
-    ok &= report("chain of 2,000 small ops, forward+backward", per_call(ours, min_time=0.5, repeat=5),
-                 per_call(theirs, min_time=0.5, repeat=5), "torch", 3.0)
+    ok &= report("chain of 2,000 small ops, forward+backward", *paired(ours, theirs, min_time=0.5, repeat=5),
+                 "torch", 3.0)
     return ok
 
 

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from timing import per_call, report, single_threaded
+from timing import paired, report, single_threaded
 
 single_threaded()
 import torch  # noqa: E402
@@ -37,7 +37,7 @@ def main():
     ours_model.load_state_dict({k: tinytorch.tensor(v.numpy()) for k, v in theirs_model.state_dict().items()})
     ours = training_step(tinytorch, ours_model, tinytorch.tensor(inputs), tinytorch.tensor(targets))
     theirs = training_step(torch, theirs_model, torch.tensor(inputs), torch.tensor(targets))
-    return report("nn.Linear+ReLU+CrossEntropyLoss+SGD step, 64x784", per_call(ours), per_call(theirs), "torch", 1.5)
+    return report("nn.Linear+ReLU+CrossEntropyLoss+SGD step, 64x784", *paired(ours, theirs), "torch", 1.5)
 
 
 if __name__ == "__main__":

@@ -174,6 +174,30 @@ def test_classification_losses_as_modules(n, c, seed, reduction, module):
     same(got, want)
 
 
+@SETTINGS
+@given(n=st.integers(1, 5), c=st.integers(1, 4), seed=st.integers(0, 99),
+       reduction=st.sampled_from(["mean", "sum", "none"]), create_graph=st.booleans())
+def test_nll_loss_skips_ignored_targets_and_its_gradient_is_torchs_bit_for_bit(n, c, seed, reduction, create_graph):
+    """Every element of the input's gradient, 0s included: a negative gradient from
+    above must not turn the classes that were not picked into -0.0 (torch writes
+    only the picked ones). Both ways of computing it: plain, and recorded for
+    create_graph."""
+    x = rng(seed).standard_normal((n, c)).astype(np.float32)
+    target = rng(seed + 1).integers(0, c, n)
+    target[0] = -100  # ignored: its row gets no loss and no gradient, even where it holds inf or nan
+    x[0, 0], x[0, -1] = np.inf, np.nan
+    seed_grad = -rng(seed + 2).random(n if reduction == "none" else ()).astype(np.float32)
+    grads = []
+    for lib in (tinytorch, torch):
+        x_lib = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.nll_loss(x_lib, lib.tensor(target), reduction=reduction)
+        (grad,) = lib.autograd.grad(loss, x_lib, lib.tensor(seed_grad), create_graph=create_graph)
+        grads.append((loss.detach().numpy(), grad.detach().numpy()))
+    (tt_loss, tt_grad), (torch_loss, torch_grad) = grads
+    np.testing.assert_allclose(tt_loss, torch_loss, rtol=RTOL["float32"])
+    assert tt_grad.tobytes() == torch_grad.tobytes()
+
+
 LOSS_ERRORS = {
     "target out of range": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 3])),
     "batch mismatch": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1, 2])),

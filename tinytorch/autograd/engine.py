@@ -117,6 +117,8 @@ def sum_to(grad, shape):
     dims = tuple(range(lead)) + tuple(
         lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
     )
+    if len(dims) == lead and not grad_mode.state.enabled:
+        return grad.sum(dims)  # only added dims (a bias's gradient): one sum, when no graph shows how it was made
     if dims:
         grad = grad.sum(dims, keepdim=True)  # the stretched dims stay, now of size 1
     return grad.view(shape) if lead else grad  # the added dims go, by a view (as PyTorch's sum_to does)

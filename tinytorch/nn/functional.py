@@ -14,8 +14,9 @@ import warnings
 from .. import dtypes, ops
 from .. import sampling as _sampling
 from .. import strides as S
+from ..autograd import grad_mode
 from ..autograd.graph import Node
-from ..ops.base import from_array, needs_grad, np, record, xp_of, zeros_for
+from ..ops.base import elementwise_result, from_array, needs_grad, np, record, xp_of, zeros_for
 from ..creation import empty_like
 from ..ops.comparison import where
 
@@ -89,7 +90,16 @@ class LogSoftmaxBackward0(SoftmaxBackward0):
 
     def backward(self, grad):
         (result,) = self.saved_tensors
-        return grad - result.exp() * grad.sum(self.dim, keepdim=True) if result.dim() else grad * 0
+        if not result.dim():
+            return grad * 0
+        if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
+            return grad - result.exp() * grad.sum(self.dim, keepdim=True)
+        # Plain backward: the same formula on arrays, since nothing records it (half
+        # precision adds up in float32 and rounds once, as tinytorch's sum does).
+        xp, g = xp_of(grad), grad._data
+        total = g.sum(axis=self.dim, keepdims=True, dtype=np.float32 if g.dtype == np.float16 else g.dtype)
+        values = g - xp.exp(result._data) * total.astype(g.dtype, copy=False)
+        return elementwise_result(values, grad.dtype, grad._storage.device, (grad, result))
 
 
 def logsigmoid(input):
@@ -301,23 +311,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                          f"({target._shape[0]}).")
     xp = xp_of(input)
     classes = input._shape[-1]
-    rows = input._data.reshape(-1, classes)
-    labels = target._data.reshape(-1).astype(xp.int64)
-    counted = labels != ignore_index
-    if (labels[counted] < 0).any() or (labels[counted] >= classes).any():
-        bad = int(labels[counted & ((labels < 0) | (labels >= classes))][0])
-        raise IndexError(f"Target {bad} is out of bounds.")
-    safe = xp.where(counted, labels, 0)
-    w = weight._data[safe] if weight is not None else xp.ones(len(labels), input.dtype.numpy)
-    w = xp.where(counted, w, 0).astype(input.dtype.numpy)
-    losses = -rows[xp.arange(len(labels)), safe] * w
+    rows, labels, w = _picked(target, weight, ignore_index, classes, input.dtype, xp)
+    losses = -input._data.reshape(-1, classes)[rows, labels] * w  # the targets that count, only
     total_weight = w.sum()
-    if r == 0:
-        values = losses.reshape(target._shape)
-    elif r == 2:
-        values = losses.sum()
-    else:
-        values = losses.sum() / total_weight
+    with np.errstate(invalid="ignore"):  # a mean of no targets is 0 / 0: nan, silently, as in PyTorch
+        if r == 0:
+            values = xp.zeros(target.numel(), input.dtype.numpy)
+            values[rows] = losses
+            values = values.reshape(target._shape)
+        else:
+            values = losses.sum() / total_weight if r == 1 else losses.sum()
     out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
     total = from_array(xp.asarray(total_weight, dtype=input.dtype.numpy), input.dtype, input.device)
     if needs_grad(input):
@@ -326,8 +329,26 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out
 
 
+def _picked(target, weight, ignore_index, classes, dtype, xp):
+    """The targets that count, as three arrays: the row of each, its class, and its
+    class's weight (1 without weights). A target equal to ignore_index does not
+    count (its row gets no loss and no gradient); any other must be a class."""
+    labels = target._data.reshape(-1).astype(xp.int64, copy=False)
+    counted = labels != ignore_index
+    out_of_range = counted & ((labels < 0) | (labels >= classes))
+    if out_of_range.any():
+        raise IndexError(f"Target {int(labels[out_of_range][0])} is out of bounds.")
+    rows = xp.arange(len(labels))
+    if not counted.all():
+        rows, labels = rows[counted], labels[counted]
+    if weight is None:
+        return rows, labels, xp.ones(len(labels), dtype.numpy)
+    return rows, labels, weight._data[labels].astype(dtype.numpy, copy=False)
+
+
 class NllLossBackward0(Node):
-    """-weight[t] (divided by the total weight for the mean) at each row's target class, 0 elsewhere."""
+    """-weight[t] (divided by the total weight for the mean) at each counted row's target
+    class; 0 everywhere else, whatever the gradient from above (nan, or negative)."""
     saved_names = ("self", "target", "weight", "total_weight")
     saved_settings = ("ignore_index", "reduction")
 
@@ -338,18 +359,24 @@ class NllLossBackward0(Node):
     def backward(self, grad):
         x, target, weight, total = self.saved_tensors
         xp = xp_of(x)
-        labels = target._data.reshape(-1).astype(xp.int64)
-        counted = labels != self.ignore_index
-        safe = xp.where(counted, labels, 0)
-        w = weight._data[safe] if weight is not None else xp.ones(len(labels), x.dtype.numpy)
-        picks = xp.zeros((len(labels), x._shape[-1]), x.dtype.numpy)
-        picks[xp.arange(len(labels)), safe] = -xp.where(counted, w, 0)
-        scale = from_array(picks.reshape(x._shape), x.dtype, x.device)
-        if self.reduction == 0:
-            return scale * (grad.unsqueeze(-1) if x.dim() == 2 else grad)
-        if self.reduction == 1:
-            return scale * (grad / total)
-        return scale * grad
+        rows, labels, w = _picked(target, weight, self.ignore_index, x._shape[-1], x.dtype, xp)
+        picks = xp.zeros((target.numel(), x._shape[-1]), x.dtype.numpy)
+        if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
+            picks[rows, labels] = -w
+            scale = from_array(picks.reshape(x._shape), x.dtype, x.device)
+            if self.reduction == 0:
+                product = scale * (grad.unsqueeze(-1) if x.dim() == 2 else grad)
+            else:
+                product = scale * (grad / total) if self.reduction == 1 else scale * grad
+            chosen = xp.zeros(picks.shape, bool)
+            chosen[rows, labels] = True
+            return where(from_array(chosen.reshape(x._shape), dtypes.bool_, x.device), product, 0)
+        # Plain backward: the same products on arrays, only where they count, since nothing records them.
+        g = grad._data.reshape(-1)
+        with np.errstate(invalid="ignore"):  # 0 / 0 for a mean of no targets: no gradient is written anyway
+            factor = g / total._data if self.reduction == 1 else g[rows] if self.reduction == 0 else g
+        picks[rows, labels] = -w * factor
+        return from_array(picks.reshape(x._shape), x.dtype, x.device)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",

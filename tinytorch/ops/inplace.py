@@ -127,17 +127,23 @@ def _check_operands(t, *operands, floating=False):
     that the same error surfaces first when several would apply. `floating`: the
     op computes in floating point (true division). An operand of the wrong kind
     is left to the op, which raises PyTorch's TypeError for it."""
-    if not all(isinstance(x, Tensor) or isinstance(x, (bool, int, float)) for x in operands):
-        return
+    tensors = []
+    for x in operands:
+        if isinstance(x, Tensor):
+            tensors.append(x)
+        elif not isinstance(x, (bool, int, float)):
+            return
     _check_no_internal_overlap(t)
-    tensors = [x for x in operands if isinstance(x, Tensor)]
     for x in tensors:
         check_no_partial_overlap(t, x)  # t.mul_(t) is fine; t.mul_(a view of t's memory) is not
     if any(x._shape != t._shape for x in tensors):
         shape = S.broadcast_shapes(t._shape, *(x._shape for x in tensors))
         if shape != t._shape:
             raise _shape_mismatch(t, shape)
-    if floating or not all(isinstance(x, Tensor) and x.dtype is t.dtype for x in operands):  # else nothing to cast
+    # Nothing to cast when every tensor has t's dtype and a number cannot change it
+    # (a number never promotes a float tensor: float16 * 0.5 is float16).
+    numbers_keep_dtype = len(tensors) == len(operands) or t.dtype.is_floating_point
+    if floating or not numbers_keep_dtype or any(x.dtype is not t.dtype for x in tensors):
         d = dtypes.result_type(t, *operands)
         check_cast(to_float_dtype(d) if floating else d, t)
 

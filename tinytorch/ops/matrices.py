@@ -41,16 +41,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     with grad_mode.no_grad():
         out = mm(mat1, mat2)  # a fresh, contiguous result: scaled and added to in place below
     same_device(input, out)
-    xp = xp_of(out)
-    try:
-        base = xp.broadcast_to(input._data, out._shape)
-    except ValueError:
-        input.detach().expand(out._shape)  # raises expand's error, as PyTorch does
-        raise
     if alpha != 1:
         out._data *= alpha
-    if beta != 0:
-        out._data += base * beta if beta != 1 else base
+    try:  # input broadcast over the product (an in-place add refuses what does not fit it)
+        if beta != 0:
+            out._data += input._data * beta if beta != 1 else input._data
+        elif out._shape != S.broadcast_shapes(input._shape, out._shape):
+            raise ValueError
+    except (ValueError, RuntimeError):
+        input.detach().expand(out._shape)  # raises expand's error, as PyTorch does
+        raise
     if needs_grad(input, mat1, mat2):
         node = AddmmBackward0(mat1, mat2, alpha, beta)
         record(node, out, (input, mat1, mat2),
