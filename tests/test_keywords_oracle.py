@@ -58,6 +58,20 @@ def test_matches_torch(name):
                 oracle.assert_same(g, e, rtol=1e-6)
 
 
+UNKNOWN_KEYWORDS = {
+    "randn names (the book's named tensors)": lambda m: m.randn(2, 3, names=("rows", "columns")),
+    "randn size tuple and names None": lambda m: m.randn((2, 3), names=None),
+    "randn names beside known keywords": lambda m: m.randn(2, dtype=m.float32, names=("n",)),
+    "rand unknown keyword": lambda m: m.rand(4, seed=0),
+    "rand generator and unknown keyword": lambda m: m.rand(4, generator=m.Generator(), seed=0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNKNOWN_KEYWORDS))
+def test_unknown_keywords_get_the_parsers_type_error(name):
+    oracle.assert_same_error(lambda: UNKNOWN_KEYWORDS[name](tinytorch), lambda: UNKNOWN_KEYWORDS[name](torch))
+
+
 def test_meshgrid_without_indexing_warns():
     for m in (tinytorch, torch):
         with pytest.warns(UserWarning, match="it will be required to pass the indexing argument"):

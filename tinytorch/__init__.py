@@ -133,7 +133,7 @@ _NUMPY_NAMED = (
 
 
 def _accept_keywords():
-    from .exact.keywords import numpy_names, size_keyword, with_out
+    from .exact.keywords import RANDOM_SIZE_SIGNATURES, numpy_names, refusing_unknown_keywords, size_keyword, with_out
     namespace = globals()
     for name in _WITH_OUT:
         namespace[name] = with_out(namespace[name])
@@ -141,6 +141,8 @@ def _accept_keywords():
         namespace[name] = numpy_names(namespace[name])
     for name in ("zeros", "ones", "empty", "rand", "randn"):
         namespace[name] = size_keyword(with_out(namespace[name]))
+    for name in ("rand", "randn"):
+        namespace[name] = refusing_unknown_keywords(namespace[name], RANDOM_SIZE_SIGNATURES)
 
 
 _accept_keywords()

@@ -36,6 +36,12 @@ t.manual_seed(1)
 t.randn(2, 3).shape, t.randperm(5).sort().values
 
 # %%
+try:  # the book's edition names the dimensions; torch 2.13's randn no longer takes names=
+    t.randn(2, 3, names=("rows", "columns"))
+except TypeError as e:
+    print(e)
+
+# %%
 t.manual_seed(1000)  # seeded, tinytorch draws torch's numbers
 t.randn(2, 3), t.rand(2, 3), t.randint(0, 10, (2, 3)), t.randperm(8)
 

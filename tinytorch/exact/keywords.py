@@ -8,9 +8,15 @@ Mirrors torch/csrc/utils/python_arg_parser.cpp (tests: test_keywords_oracle.py):
   is written into the given tensor, which is resized when its shape differs
   (with PyTorch's deprecation warning if it held elements), and returned. Like
   PyTorch, out= refuses to take part in autograd.
+And what the parser says about a keyword a function does not take, where that is
+not Python's own "got an unexpected keyword argument" (refusing_unknown_keywords:
+rand and randn, which the book calls with names=, a keyword torch 2.13 dropped).
 """
 import functools
+import inspect
 import warnings
+
+from .arguments import invalid_combination, python_type_name
 
 ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
 
@@ -84,3 +90,40 @@ def write_out(name, fn, args, kwargs, out):
                 target.resize_(value.shape)
             target.copy_(value)
     return out
+
+
+# PyTorch's signatures of rand and randn, as its parser lists them (torch.* renamed tinytorch.*).
+_RANDOM_OPTIONS = ("tinytorch.dtype dtype = None, tinytorch.layout layout = None, tinytorch.device device = None, "
+                   "bool pin_memory = False, bool requires_grad = False")
+RANDOM_SIZE_SIGNATURES = (
+    f"(tuple of ints size, *, tinytorch.Generator generator, Tensor out = None, {_RANDOM_OPTIONS})",
+    f"(tuple of ints size, *, Tensor out = None, {_RANDOM_OPTIONS})",
+)
+
+
+def refusing_unknown_keywords(fn, signatures):
+    """fn, which answers a keyword it does not take with the parser's TypeError:
+    "randn() received an invalid combination of arguments - got (int, int,
+    names=tuple), but expected one of: ...". The parser lists the keywords in
+    the order of a C++ hash map; for two or three this is mostly the reverse of
+    the order given, which is the order used here."""
+    accepted = set(inspect.signature(fn).parameters) | {"out", "size"}
+
+    @functools.wraps(fn)
+    def accepting(*args, **kwargs):
+        if not accepted.issuperset(kwargs):
+            got = [parser_type_name(value) for value in args]
+            got += [f"{name}={parser_type_name(value)}" for name, value in reversed(kwargs.items())]
+            raise TypeError(invalid_combination(fn.__name__, got, signatures))
+        return fn(*args, **kwargs)
+    return accepting
+
+
+def parser_type_name(value):
+    """An argument's type as the parser names it in "got (...)"."""
+    if hasattr(value, "_storage"):
+        return "Tensor"
+    name = type(value).__name__
+    if type(value).__module__.startswith("tinytorch"):
+        return "tinytorch._C.Generator" if name == "Generator" else f"tinytorch.{name}"
+    return python_type_name(value)
