@@ -373,6 +373,8 @@ CASES = [
     Case("addcmul", lambda m, a, b, c: a.addcmul(b, c, value=-0.5), ((2, 3), (3,), (2, 1))),
     Case("addcdiv", lambda m, a, b, c: m.addcdiv(a, b, c, value=2), ((2, 3), (2, 3), (3,)), positive=True),
     Case("solve_vector", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b), ((3, 3), (3,))),
+    Case("solve_left_false", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b, left=False),
+         ((2, 3, 3), (4, 3))),
 ]
 
 

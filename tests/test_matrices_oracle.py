@@ -126,6 +126,25 @@ def test_det_inverse_solve(a, dtype):
     b = values(a.shape[:-1] + (2,), 5, dtype)
     compare(lambda m, t, u: m.linalg.solve(t, u), a, b)
     compare(lambda m, t, u: m.linalg.solve(t, u[..., 0]), a, b)
+    c = values(a.shape[:-2] + (2, a.shape[-1]), 6, dtype)
+    compare(lambda m, t, u: m.linalg.solve(t, u, left=False), a, c, layout=True)
+    compare(lambda m, t, u: m.linalg.solve(t, u[..., :1, :], left=False), a, c, layout=True)
+
+
+SOLVE_SHAPE_ERRORS = {
+    "vector too long": lambda m: m.linalg.solve(m.eye(3), m.ones(4)),
+    "rows do not fit": lambda m: m.linalg.solve(m.eye(3), m.ones(2, 4)),
+    "columns do not fit (left=False)": lambda m: m.linalg.solve(m.eye(3), m.ones(2, 4), left=False),
+    "a vector on the right": lambda m: m.linalg.solve(m.eye(3), m.ones(3), left=False),
+    "batched vector on the right": lambda m: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(2, 3), left=False),
+    "batch dims that do not broadcast": lambda m: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(3, 3, 2)),
+    "not square": lambda m: m.linalg.solve(m.ones(2, 3), m.ones(2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOLVE_SHAPE_ERRORS))
+def test_solve_shape_errors_match_torch(name):
+    oracle.assert_same_error(lambda: SOLVE_SHAPE_ERRORS[name](tinytorch), lambda: SOLVE_SHAPE_ERRORS[name](torch))
 
 
 def test_singular_matrices_raise_torchs_linalg_error():

@@ -3,7 +3,7 @@
     vector_norm(x, ord=2)  (sum |x|^ord)^(1/ord) over dims
     norm(x)                vector_norm of the flattened tensor, or over the given dims
     det(A), inv(A)         determinant and inverse of (batched) square matrices
-    solve(A, B)            X with A @ X = B
+    solve(A, B)            X with A @ X = B (left=False: X @ A = B)
     cross(a, b)            cross product of 3-vectors along the last dim
     LinAlgError            raised for a singular matrix
 

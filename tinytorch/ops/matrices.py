@@ -324,38 +324,48 @@ class LinalgInvExBackward0(Node):
 
 
 def solve(a, b, *, left=True):
-    """X with A @ X = B (B a matrix or a vector), without forming inverse(A)."""
-    if not left:
-        raise NotImplementedError("tinytorch's solve has no left=False; solve the transposed system instead")
+    """X with A @ X = B (B a matrix or a vector), without forming inverse(A).
+    left=False solves X @ A = B instead: the transposed system, A^T @ X^T = B^T."""
     _check_square(a, "linalg.solve")
     vector = b.dim() == 1 or (b.dim() == a.dim() - 1 and b._shape == a._shape[:-1])
+    rows, columns = (b._shape[-1], 1) if vector else b._shape[-2:]  # a vector is one column
+    if (a._shape[-1] != rows) if left else (a._shape[-1] != columns):
+        n = a._shape[-1]
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {'AX' if left else 'XA'} "
+                           f"= B ({n}x{n} and {rows}x{columns})")
+    S.broadcast_shapes(b._shape[:-1 if vector else -2], a._shape[:-2])  # the batch dims must broadcast
     xp = xp_of(a)
     _check_invertible(xp, a._data, "linalg.solve")
-    rhs = b._data[..., None] if vector else b._data
-    values = xp.linalg.solve(a._data, rhs)
-    values = values[..., 0] if vector else values
+    matrix, rhs = (a._data, b._data) if left else (a._data.swapaxes(-1, -2), b._data.swapaxes(-1, -2))
+    if vector:  # (only on the left: on the right one column does not fit, checked above)
+        values = xp.linalg.solve(matrix, b._data[..., None])[..., 0]
+    else:
+        values = xp.linalg.solve(matrix, rhs)
+        values = values if left else values.swapaxes(-1, -2)
     result_dtype = dtypes.promote_types(a.dtype, b.dtype)
-    out = from_array(xp.asarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
+    out = from_array(xp.ascontiguousarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
     if needs_grad(a, b):
-        record(LinalgSolveExBackward0(vector), out, (a, b), saved=(a, out))
+        record(LinalgSolveExBackward0(vector, left), out, (a, b), saved=(a, out))
     return out
 
 
 class LinalgSolveExBackward0(Node):
+    """A @ X = B: grad_B solves the transposed system, A^T @ grad_B = grad, and
+    grad_A = -grad_B @ X^T. For X @ A = B (left=False) the same, mirrored:
+    grad_B @ A^T = grad, and grad_A = -X^T @ grad_B."""
     saved_names = ("A", "result")
     saved_settings = ("left",)
-    left = True
 
-    def __init__(self, vector):
+    def __init__(self, vector, left):
         super().__init__()
-        self.vector = vector
+        self.vector, self.left = vector, left
 
     def backward(self, grad):
         a, x = self.saved_tensors
-        grad_b = solve(a.mT, grad)
-        if self.vector:
+        grad_b = solve(a.mT, grad, left=self.left)
+        if self.vector:  # (left=True only)
             grad_a = -(grad_b.unsqueeze(-1) * x.unsqueeze(-2))
         else:
-            grad_a = -(grad_b @ x.mT)
+            grad_a = -(grad_b @ x.mT) if self.left else -(x.mT @ grad_b)
         return grad_a, grad_b
 
