@@ -125,6 +125,14 @@ FUNCTIONAL = {
     "cross_entropy none": lambda m, F, x, c: F.cross_entropy(x, _class_target(m, 4, 5), reduction="none"),
     "cross_entropy probabilities": lambda m, F, x, c: F.cross_entropy(x, F.softmax(c * 3, 1)),
     "cross_entropy one sample": lambda m, F, x, c: F.cross_entropy(x[0], m.tensor(3)),
+    "cross_entropy label_smoothing": lambda m, F, x, c: F.cross_entropy(x, _class_target(m, 4, 5), label_smoothing=0.1),
+    "cross_entropy label_smoothing weighted ignore": lambda m, F, x, c: F.cross_entropy(
+        x, m.tensor([0, -100, 4, 2]), weight=m.arange(1.0, 6.0, dtype=x.dtype), label_smoothing=0.3),
+    "cross_entropy label_smoothing none": lambda m, F, x, c: F.cross_entropy(
+        x, m.tensor([0, -100, 4, 2]), reduction="none", label_smoothing=0.25),
+    "cross_entropy probabilities smoothed": lambda m, F, x, c: F.cross_entropy(x, F.softmax(c * 3, 1),
+                                                                             label_smoothing=0.2),
+    "cross_entropy one sample smoothed": lambda m, F, x, c: F.cross_entropy(x[0], m.tensor(3), label_smoothing=0.5),
     "nll_loss": lambda m, F, x, c: F.nll_loss(F.log_softmax(x, 1), _class_target(m, 4, 5)),
     "binary_cross_entropy": lambda m, F, x, c: F.binary_cross_entropy(x.sigmoid(), (c > 0).to(x.dtype)),
     "binary_cross_entropy weighted": lambda m, F, x, c: F.binary_cross_entropy(
@@ -200,6 +208,7 @@ def test_nll_loss_skips_ignored_targets_and_its_gradient_is_torchs_bit_for_bit(n
 
 LOSS_ERRORS = {
     "target out of range": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 3])),
+    "label_smoothing above 1": lambda m: m.nn.CrossEntropyLoss(label_smoothing=1.5)(m.zeros(2, 3), m.tensor([0, 1])),
     "batch mismatch": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1, 2])),
     "float class target": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor([0.0, 1.0])),
     "bad reduction": lambda m: m.nn.functional.mse_loss(m.zeros(2), m.zeros(2), reduction="avg"),

@@ -41,8 +41,7 @@ KNOWN_DIFFERENCES = [
      "other matrix norms raise NotImplementedError.",
      "Not needed by the course or the material it follows."),
     ("Not implemented arguments",
-     "cross_entropy(label_smoothing=...), "
-     "embedding(max_norm=..., sparse=True) and nll_loss on inputs of more than two dims raise "
+     "embedding(max_norm=..., sparse=True) and nll_loss or cross_entropy on inputs of more than two dims raise "
      "NotImplementedError with a message that says so.",
      "Rare in teaching material; the message tells the learner what to use instead."),
     ("Errors inside torch's kernels",

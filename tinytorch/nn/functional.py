@@ -383,20 +383,48 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   label_smoothing=0.0):
     """nll_loss of log_softmax: how surprised the model is by the right class.
     A float target of the input's shape gives class probabilities instead."""
-    if label_smoothing:
-        raise NotImplementedError("tinytorch's cross_entropy has no label_smoothing")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 1 if input.dim() >= 2 else 0
     log_probabilities = log_softmax(input, class_dim)
     if target.dtype.is_floating_point:
         if target._shape != input._shape:
             raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
+        if label_smoothing:  # a little of every class in every target
+            target = target * (1 - label_smoothing) + label_smoothing / input.shape[class_dim]
         products = log_probabilities * target if weight is None else log_probabilities * target * weight
         r = _reduction(reduction, size_average, reduce)
         if r == 0:
             return -products.sum(class_dim)
         total = -products.sum()
         return ops.div_by_number(total, input.numel() // input.shape[class_dim]) if r == 1 else total
-    return nll_loss(log_probabilities, target, weight, size_average, ignore_index, reduce, reduction)
+    loss = nll_loss(log_probabilities, target, weight, size_average, ignore_index, reduce, reduction)
+    if not label_smoothing:
+        return loss
+    return (1 - label_smoothing) * loss + _uniform_target_loss(
+        log_probabilities, target, weight, ignore_index, _reduction(reduction, size_average, reduce), class_dim,
+    ) * (label_smoothing / input.shape[class_dim])
+
+
+def _uniform_target_loss(log_probabilities, target, weight, ignore_index, r, class_dim):
+    """label_smoothing's other part, as torch composes it: the loss against a target
+    that is every class at once, -sum over classes of log p (weighted), 0 for an
+    ignored target, reduced as nll_loss reduces (the mean divides by the weights
+    of the targets that count)."""
+    ignored = target == ignore_index
+    if weight is None:
+        losses = -log_probabilities.sum(class_dim)
+    else:
+        shape = [1] * log_probabilities.dim()
+        shape[class_dim] = weight.shape[0]
+        losses = -(log_probabilities * weight.view(shape)).sum(class_dim)
+    losses.masked_fill_(ignored, 0.0)
+    if r == 0:
+        return losses
+    if r == 2:
+        return losses.sum()
+    counted = weight[target[~ignored]].sum() if weight is not None else (~ignored).sum()
+    return losses.sum() / counted
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
