@@ -206,8 +206,51 @@ def test_nll_loss_skips_ignored_targets_and_its_gradient_is_torchs_bit_for_bit(n
     assert tt_grad.tobytes() == torch_grad.tobytes()
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (2, 3, 4), (2, 3, 2, 2, 2), (0, 3, 4), (1, 3), (3,)], ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weighted"])
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+def test_class_losses_over_positions_match_torch(shape, reduction, weighted, loss):
+    """A class for every position: (N, C, d1, ...) input with (N, d1, ...) targets. torch
+    computes 4-D input as nll_loss2d (NllLoss2DBackward0) and views other shapes as 4-D
+    first; the recorded graph is compared as far as three nodes down."""
+    x = rng(1).standard_normal(shape)
+    target = rng(2).integers(0, 3, (shape[0],) + shape[2:] if len(shape) > 1 else ())
+    if target.size:
+        target.reshape(-1)[0] = -100  # one ignored target
+    weight = rng(3).random(3) + 0.5 if weighted else None
+    results = []
+    for lib in (tinytorch, torch):
+        x_lib = lib.tensor(x, requires_grad=True)
+        options = {"weight": lib.tensor(weight)} if weighted else {}
+        if loss == "cross_entropy":
+            options["label_smoothing"] = 0.1
+        y = getattr(lib.nn.functional, loss)(x_lib, lib.tensor(target), reduction=reduction, **options)
+        y.sum().backward()
+        names, node = [], y.grad_fn
+        while node is not None and len(names) < 3:
+            names.append(node.name().rsplit("::", 1)[-1])
+            node = next((n for n, _ in node.next_functions if n is not None), None)
+        results.append((y, x_lib.grad, names))
+    (y_tt, grad_tt, names_tt), (y_torch, grad_torch, names_torch) = results
+    same(y_tt, y_torch, "float64")
+    same(grad_tt, grad_torch, "float64")
+    assert names_tt == names_torch
+
+
 LOSS_ERRORS = {
     "target out of range": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 3])),
+    "0-d input": lambda m: m.nn.functional.nll_loss(m.zeros(()), m.tensor(0)),
+    "2-d target for 2-d input": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3), m.zeros(2, 1, dtype=m.int64)),
+    "0-d target for a batch": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor(1)),
+    "1-d input, two targets": lambda m: m.nn.functional.nll_loss(m.zeros(3), m.tensor([1, 2])),
+    "weight of the wrong size": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor([1, 1]), weight=m.ones(2)),
+    "spatial target of 2 dims": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4, 5), m.zeros(2, 4, dtype=m.int64)),
+    "spatial target size": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4, 5), m.zeros(2, 4, 6, dtype=m.int64)),
+    "positions target size": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3, 4), m.zeros(2, 5, dtype=m.int64)),
+    "positions batch": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3, 4), m.zeros(3, 4, dtype=m.int64)),
+    "spatial target out of range": lambda m: m.nn.functional.nll_loss(m.zeros(1, 3, 2, 2),
+                                                                        m.full((1, 2, 2), 7, dtype=m.int64)),
     "label_smoothing above 1": lambda m: m.nn.CrossEntropyLoss(label_smoothing=1.5)(m.zeros(2, 3), m.tensor([0, 1])),
     "batch mismatch": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1, 2])),
     "float class target": lambda m: m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor([0.0, 1.0])),

@@ -41,13 +41,14 @@ KNOWN_DIFFERENCES = [
      "other matrix norms raise NotImplementedError.",
      "Not needed by the course or the material it follows."),
     ("Not implemented arguments",
-     "embedding(max_norm=..., sparse=True) and nll_loss or cross_entropy on inputs of more than two dims raise "
+     "embedding(max_norm=..., sparse=True) raises "
      "NotImplementedError with a message that says so.",
      "Rare in teaching material; the message tells the learner what to use instead."),
     ("Errors inside torch's kernels",
      "index_fill into a dim of size 0, histc of bool or uint8 with min = max = 0, and logsumexp(dim=()) fail inside "
      "torch 2.13 with messages about its internals; tinytorch raises its usual out-of-range error, says histc is not "
-     "implemented for the dtype, or reduces every dim.",
+     "implemented for the dtype, or reduces every dim. The backward of nll_loss on a non-contiguous 4-D input fails "
+     "in torch ('grad_input must be contiguous'); tinytorch computes the gradient.",
      "Those torch messages describe torch's implementation, not the learner's mistake."),
     ("Strides of empty results",
      "An op that returns an empty tensor may give it other strides than torch (flip, roll, rot90, scatter ...).",

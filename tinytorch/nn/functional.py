@@ -296,37 +296,79 @@ class MseLossBackward0(Node):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """The negative log-likelihood of the right classes: -input[n, target[n]]
-    (times the class's weight), averaged over the weights of the targets that count."""
+    (times the class's weight), averaged over the weights of the targets that count.
+    Input (N, C) with target (N,), or one sample (C,) with target (); or (N, C, d1, ...)
+    with target (N, d1, ...), a class for every position (each pixel of an image)."""
     r = _reduction(reduction, size_average, reduce)
-    if input.dim() not in (1, 2):
-        raise NotImplementedError("tinytorch's nll_loss takes (C,) or (N, C) input")
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() != 1 and input._shape[0] != (target._shape[0] if target.dim() else 0):
+        raise ValueError(f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
+                         f"({target._shape[0] if target.dim() else 0}).")
     if target.dtype.name not in ("int64", "uint8"):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {dtypes.type_name(target.dtype)}")
-    batched = input.dim() == 2
-    if batched and target.dim() != 1 or not batched and target.dim() != 0:
-        raise ValueError(f"Expected input batch_size ({input._shape[0] if batched else 1}) to match target batch_size"
-                         f" ({target._shape[0] if target.dim() else 1}).")
-    if batched and input._shape[0] != target._shape[0]:
-        raise ValueError(f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
-                         f"({target._shape[0]}).")
+    classes = input._shape[1] if input.dim() > 1 else input._shape[0]
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
+    if input.dim() <= 2:
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if input.dim() == 1 and target.dim() == 1 and target._shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target._shape[0]}")
+        return _nll_loss(input, target, weight, ignore_index, r, NllLossBackward0)
+    if input.dim() == 4:
+        if target.dim() != 3:
+            raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                               f"{target.dim()}")
+        if target._shape != (input._shape[0],) + input._shape[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        return _nll_loss(input, target, weight, ignore_index, r, NllLoss2DBackward0)
+    # Other positions (N, C, d1, d2, d3 ...): torch views them as one row of positions, (N, C, 1, d1 * d2 ...).
+    positions = (input._shape[0],) + input._shape[2:]
+    if target._shape != positions:
+        raise RuntimeError(f"Expected target size {list(positions)}, got {list(target.shape)}")
+    n = input._shape[0]
+    rows = input.contiguous().view(n, classes, 1, -1) if input.numel() else input.view(n, classes, 0, 0)
+    targets = target.contiguous().view(n, 1, -1) if target.numel() else target.view(n, 0, 0)
+    loss = nll_loss(rows, targets, weight, ignore_index=ignore_index, reduction=reduction)
+    return loss.view(positions) if r == 0 else loss
+
+
+def _nll_loss(input, target, weight, ignore_index, r, node_class):
+    """nll_loss on checked arguments: the classes along dim 1 (or 0 for one sample)."""
     xp = xp_of(input)
-    classes = input._shape[-1]
-    rows, labels, w = _picked(target, weight, ignore_index, classes, input.dtype, xp)
-    losses = -input._data.reshape(-1, classes)[rows, labels] * w  # the targets that count, only
+    rows, labels, w = _picked(target, weight, ignore_index, input._shape[input.dim() > 1], input.dtype, xp)
+    losses = -_class_rows(input._data)[rows, labels] * w  # the targets that count, only
     total_weight = w.sum()
     with np.errstate(invalid="ignore"):  # a mean of no targets is 0 / 0: nan, silently, as in PyTorch
         if r == 0:
             values = xp.zeros(target.numel(), input.dtype.numpy)
             values[rows] = losses
-            values = values.reshape(target._shape)
+            values = values.reshape(target._shape if input.dim() > 1 else ())
         else:
             values = losses.sum() / total_weight if r == 1 else losses.sum()
     out = from_array(xp.asarray(values, dtype=input.dtype.numpy), input.dtype, input.device)
     total = from_array(xp.asarray(total_weight, dtype=input.dtype.numpy), input.dtype, input.device)
     if needs_grad(input):
-        node = NllLossBackward0(r, ignore_index)
-        record(node, out, (input,), saved=(input, target, weight, total))
+        record(node_class(r, ignore_index), out, (input,), saved=(input, target, weight, total))
     return out
+
+
+def _class_rows(x):
+    """An array of nll_loss's input as one row per target, its classes along the row:
+    (C,) -> (1, C), (N, C) as it is, (N, C, H, W) -> (N * H * W, C)."""
+    if x.ndim <= 2:
+        return x.reshape(-1, x.shape[-1])
+    return x.transpose(0, 2, 3, 1).reshape(-1, x.shape[1])
+
+
+def _from_class_rows(rows, shape):
+    """_class_rows undone: rows (one per target) back into an array of `shape`, contiguous."""
+    if len(shape) <= 2:
+        return rows.reshape(shape)
+    n, c, height, width = shape
+    return rows.reshape(n, height, width, c).transpose(0, 3, 1, 2).copy()
 
 
 def _picked(target, weight, ignore_index, classes, dtype, xp):
@@ -359,24 +401,30 @@ class NllLossBackward0(Node):
     def backward(self, grad):
         x, target, weight, total = self.saved_tensors
         xp = xp_of(x)
-        rows, labels, w = _picked(target, weight, self.ignore_index, x._shape[-1], x.dtype, xp)
-        picks = xp.zeros((target.numel(), x._shape[-1]), x.dtype.numpy)
+        classes = x._shape[x.dim() > 1]
+        rows, labels, w = _picked(target, weight, self.ignore_index, classes, x.dtype, xp)
+        picks = xp.zeros((target.numel() if x.dim() > 1 else 1, classes), x.dtype.numpy)
         if grad_mode.state.enabled:  # create_graph: build the gradient from recorded ops
             picks[rows, labels] = -w
-            scale = from_array(picks.reshape(x._shape), x.dtype, x.device)
+            scale = from_array(_from_class_rows(picks, x._shape), x.dtype, x.device)
             if self.reduction == 0:
-                product = scale * (grad.unsqueeze(-1) if x.dim() == 2 else grad)
+                per_target = grad.unsqueeze(1) if x.dim() > 1 else grad  # broadcast over the classes
+                product = scale * per_target
             else:
                 product = scale * (grad / total) if self.reduction == 1 else scale * grad
             chosen = xp.zeros(picks.shape, bool)
             chosen[rows, labels] = True
-            return where(from_array(chosen.reshape(x._shape), dtypes.bool_, x.device), product, 0)
+            return where(from_array(_from_class_rows(chosen, x._shape), dtypes.bool_, x.device), product, 0)
         # Plain backward: the same products on arrays, only where they count, since nothing records them.
         g = grad._data.reshape(-1)
         with np.errstate(invalid="ignore"):  # 0 / 0 for a mean of no targets: no gradient is written anyway
             factor = g / total._data if self.reduction == 1 else g[rows] if self.reduction == 0 else g
         picks[rows, labels] = -w * factor
-        return from_array(picks.reshape(x._shape), x.dtype, x.device)
+        return from_array(_from_class_rows(picks, x._shape), x.dtype, x.device)
+
+
+class NllLoss2DBackward0(NllLossBackward0):
+    """nll_loss's node for (N, C, H, W) input: a class for every pixel."""
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
@@ -401,9 +449,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     loss = nll_loss(log_probabilities, target, weight, size_average, ignore_index, reduce, reduction)
     if not label_smoothing:
         return loss
-    return (1 - label_smoothing) * loss + _uniform_target_loss(
-        log_probabilities, target, weight, ignore_index, _reduction(reduction, size_average, reduce), class_dim,
-    ) * (label_smoothing / input.shape[class_dim])
+    uniform = _uniform_target_loss(log_probabilities, target, weight, ignore_index,
+                                   _reduction(reduction, size_average, reduce), class_dim)
+    return (ops.mul_by_number(loss, 1 - label_smoothing)
+            + ops.mul_by_number(uniform, label_smoothing / input.shape[class_dim]))
 
 
 def _uniform_target_loss(log_probabilities, target, weight, ignore_index, r, class_dim):

@@ -215,6 +215,27 @@ class DivBackward0(Node):
         return (grad / b if needs_a else None), (neg(grad) * (a / b / b) if needs_b else None)
 
 
+def mul_by_number(a, number):
+    """a * number as PyTorch's own C++ code multiplies (its Scalar overload, used by
+    F.cross_entropy's label smoothing): the values of a * number, recorded as MulBackward1."""
+    with grad_mode.no_grad():
+        out = mul(a, number)
+    if needs_grad(a):
+        record(MulBackward1(number), out, (a,))
+    return out
+
+
+class MulBackward1(Node):
+    saved_settings = ("other",)
+
+    def __init__(self, other):
+        super().__init__()
+        self.other = other
+
+    def backward(self, grad):
+        return grad * self.other
+
+
 def div_by_number(a, number):
     """a / number as PyTorch's own C++ code divides (its Scalar overload, used by
     F.cross_entropy's mean): the values of a / number, recorded as DivBackward1."""
