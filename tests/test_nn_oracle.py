@@ -238,6 +238,32 @@ def test_class_losses_over_positions_match_torch(shape, reduction, weighted, los
     assert names_tt == names_torch
 
 
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.5])
+def test_embedding_max_norm_renormalizes_the_rows_it_looks_up(norm_type):
+    weights = rng(4).standard_normal((6, 3)) * 3
+    indices = np.array([[1, 4, 1], [0, 5, 4]])
+    results = []
+    for lib in (tinytorch, torch):
+        weight = lib.tensor(weights, requires_grad=True)
+        out = lib.nn.functional.embedding(lib.tensor(indices), weight, max_norm=1.5, norm_type=norm_type)
+        out.sum().backward()
+        results.append((out, weight, weight.grad))
+    for got, expected in zip(*results):
+        same(got, expected, "float64")
+
+
+EMBEDDING_ERRORS = {
+    "index past the end, with max_norm": lambda m: m.nn.functional.embedding(m.tensor([2, 7]), m.ones(5, 3), max_norm=1.0),
+    "float indices, with max_norm": lambda m: m.nn.functional.embedding(m.tensor([1.0]), m.ones(5, 3), max_norm=1.0),
+    "float indices": lambda m: m.nn.functional.embedding(m.tensor([1.0]), m.ones(5, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDDING_ERRORS))
+def test_embedding_errors_match_torch(name):
+    oracle.assert_same_error(lambda: EMBEDDING_ERRORS[name](tinytorch), lambda: EMBEDDING_ERRORS[name](torch))
+
+
 LOSS_ERRORS = {
     "target out of range": lambda m: m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 3])),
     "0-d input": lambda m: m.nn.functional.nll_loss(m.zeros(()), m.tensor(0)),

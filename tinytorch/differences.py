@@ -40,10 +40,9 @@ KNOWN_DIFFERENCES = [
      "linalg.norm and Tensor.norm compute vector norms and the Frobenius norm; 'nuc', ord=2 over a matrix and the "
      "other matrix norms raise NotImplementedError.",
      "Not needed by the course or the material it follows."),
-    ("Not implemented arguments",
-     "embedding(max_norm=..., sparse=True) raises "
-     "NotImplementedError with a message that says so.",
-     "Rare in teaching material; the message tells the learner what to use instead."),
+    ("Sparse gradients",
+     "embedding(sparse=True) and nn.Embedding(sparse=True) raise NotImplementedError.",
+     "tinytorch has no sparse tensors; a dense gradient (the default) holds the same numbers."),
     ("Errors inside torch's kernels",
      "index_fill into a dim of size 0, histc of bool or uint8 with min = max = 0, and logsumexp(dim=()) fail inside "
      "torch 2.13 with messages about its internals; tinytorch raises its usual out-of-range error, says histc is not "

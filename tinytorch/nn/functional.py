@@ -184,13 +184,19 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Row input[i] of weight for every index in input: a lookup table.
-    The row at padding_idx gets no gradient."""
-    if max_norm is not None or sparse:
-        raise NotImplementedError("tinytorch's embedding has no max_norm or sparse")
+    The row at padding_idx gets no gradient. With max_norm, each row looked up
+    whose norm is above it is first scaled down to it, in weight itself (torch's
+    embedding_renorm_, outside autograd)."""
+    if sparse:
+        raise NotImplementedError("tinytorch has no sparse tensors, so no sparse gradient (sparse=True)")
     if input.dtype.name not in ("int64", "int32"):
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
+        argument, checking = ("#2", "embedding_renorm_") if max_norm is not None else ("#1", "embedding")
+        raise RuntimeError(f"Expected tensor for argument {argument} 'indices' to have one of the following scalar "
+                           f"types: Long, Int; but got {input.type()} instead (while checking arguments for "
+                           f"{checking})")
     count = weight._shape[0]
+    if max_norm is not None:
+        _renorm_rows(weight, input, max_norm, norm_type)
     if padding_idx is not None:
         if not -count <= padding_idx < count:
             raise AssertionError("Padding_idx must be within num_embeddings")
@@ -204,6 +210,21 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         node = EmbeddingBackward0(count, -1 if padding_idx is None else padding_idx, scale_grad_by_freq, sparse)
         record(node, out, (weight,), saved=(input,))
     return out
+
+
+def _renorm_rows(weight, indices, max_norm, norm_type):
+    """torch's embedding_renorm_: every row that `indices` looks up (each once, in
+    increasing order) whose norm_type-norm is above max_norm is multiplied by
+    max_norm / (norm + 1e-7), in place and without recording."""
+    with grad_mode.no_grad():
+        for i in np.unique(indices.cpu().numpy()).tolist():
+            if not -weight._shape[0] <= i < weight._shape[0]:
+                raise IndexError(f"select(): index {i} out of range for tensor of size {list(weight.shape)} at "
+                                 "dimension 0")
+            row = weight[i]
+            norm = row.norm(norm_type).item()
+            if norm > max_norm:
+                row.mul_(max_norm / (norm + 1e-7))
 
 
 class EmbeddingBackward0(Node):
