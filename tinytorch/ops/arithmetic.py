@@ -215,44 +215,40 @@ class DivBackward0(Node):
         return (grad / b if needs_a else None), (neg(grad) * (a / b / b) if needs_b else None)
 
 
+# -- a tensor and a number, as PyTorch's own C++ code combines them -----------------------
+# Its Scalar overloads record other nodes than Python's `a * 2` does (which makes the 2 a
+# tensor): MulBackward1 and DivBackward1, which keep the number (grad_fn._saved_other).
+# F.cross_entropy uses them (its label smoothing, its mean over class probabilities).
 def mul_by_number(a, number):
-    """a * number as PyTorch's own C++ code multiplies (its Scalar overload, used by
-    F.cross_entropy's label smoothing): the values of a * number, recorded as MulBackward1."""
+    return _by_number(mul, MulBackward1, a, number)
+
+
+def div_by_number(a, number):
+    return _by_number(div, DivBackward1, a, number)
+
+
+def _by_number(op, node_class, a, number):
     with grad_mode.no_grad():
-        out = mul(a, number)
+        out = op(a, number)
     if needs_grad(a):
-        record(MulBackward1(number), out, (a,))
+        record(node_class(number), out, (a,))
     return out
 
 
-class MulBackward1(Node):
+class _ByNumberBackward(Node):
     saved_settings = ("other",)
 
     def __init__(self, other):
         super().__init__()
         self.other = other
 
+
+class MulBackward1(_ByNumberBackward):
     def backward(self, grad):
         return grad * self.other
 
 
-def div_by_number(a, number):
-    """a / number as PyTorch's own C++ code divides (its Scalar overload, used by
-    F.cross_entropy's mean): the values of a / number, recorded as DivBackward1."""
-    with grad_mode.no_grad():
-        out = div(a, number)
-    if needs_grad(a):
-        record(DivBackward1(number), out, (a,))
-    return out
-
-
-class DivBackward1(Node):
-    saved_settings = ("other",)
-
-    def __init__(self, other):
-        super().__init__()
-        self.other = other
-
+class DivBackward1(_ByNumberBackward):
     def backward(self, grad):
         return grad / self.other
 
