@@ -18,6 +18,12 @@ KNOWN_DIFFERENCES = [
      "a thousand (by at most 2 units in the last place).",
      "torch's vectorized float32 log and sincos round in their own way; exact/normal_blocks.py follows their "
      "steps, but not yet to the last bit everywhere. float64 normals are bit-identical."),
+    ("Math functions in the last bit",
+     "exp, log, sqrt, sin, tanh and the other math functions may differ from torch's in the last bit (float32 sqrt "
+     "in about one element in six). So may Adam's steps, which take a square root: a few elements in a hundred "
+     "after some steps.",
+     "torch's CPU build computes them with Intel MKL's vector math and SLEEF, accurate to about one unit in the "
+     "last place but not correctly rounded, and depending on the CPU; tinytorch uses NumPy's (sqrt exact)."),
     ("dtypes",
      "No complex dtypes, no bfloat16, no unsigned types wider than uint8, no quantized types.",
      "They do not appear in the course; NumPy has no bfloat16."),

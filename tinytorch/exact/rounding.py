@@ -62,9 +62,15 @@ def fma(a, b, c, xp=np):
         return xp.where(xp.isfinite(error) & (error != 0), s + error, s)
 
 
-def fma32(a, b, c):
+def fma32(a, b, c, xp=np):
     """a*b + c for float32 operands, rounded once to float32 (as a float32 fused
     multiply-add): the product of two float32s is exact in float64, so only the sum
     rounds there, and again to float32 (off only where that float64 sum lands
     exactly halfway between two float32s: a rare double rounding)."""
-    return (np.asarray(a, np.float64) * np.float64(b) + np.float64(c)).astype(np.float32)
+    wide = xp.asarray(a, np.float64) * xp.asarray(b, np.float64) + xp.asarray(c, np.float64)
+    return wide.astype(np.float32)
+
+
+def fused_multiply_add(a, b, c, dtype, xp=np):
+    """a*b + c rounded once to `dtype` (float32 or float64), as a fused multiply-add of that width."""
+    return fma32(a, b, c, xp) if dtype == np.float32 else fma(a, b, c, xp)

@@ -1,12 +1,14 @@
 """Ops that combine arithmetic steps into one, rounded as PyTorch's kernels round
 them (so Adam's update, written with them, gives PyTorch's numbers):
 
-    lerp(a, b, w)            a + w * (b - a), from the nearer end
+    lerp(a, b, w)            a + w * (b - a), from the nearer end, multiply-add fused
     addcmul(x, t1, t2, v)    (v * t1) * t2 + x, the last multiply-add fused (rounded once)
     addcdiv(x, t1, t2, v)    x + (v * t1) / t2
 
-Mirrors the vectorized CPU loops of ATen's PointwiseOpsKernel (pinned bit for bit by
-tests/test_float_rounding_oracle.py::test_addcmul_and_addcdiv_round_as_torch).
+Mirrors the vectorized CPU loops of ATen's PointwiseOpsKernel and LerpKernel (pinned bit
+for bit by tests/test_float_rounding_oracle.py::test_addcmul_and_addcdiv_round_as_torch and
+::test_lerp_rounds_as_torch). Their element-by-element loop (a tensor's last few elements,
+non-contiguous ones) may round differently; tinytorch does not model it (see exact/alpha.py).
 """
 from .. import exact
 from ..autograd.graph import Node
@@ -22,7 +24,8 @@ def _compute_dtype(d):
 def lerp(start, end, weight):
     """start + weight * (end - start): the point `weight` of the way from start to end.
     Like PyTorch, it computes from the nearer end (end - (end - start) * (1 - weight)
-    when weight >= 0.5), so lerp(a, b, 1) is exactly b."""
+    when weight >= 0.5), so lerp(a, b, 1) is exactly b; and like its vectorized loop,
+    with the multiply and the add fused (rounded once)."""
     for name, t in (("end", end), ("weight", weight)):
         if isinstance(t, Tensor) and t.dtype is not start.dtype:
             raise RuntimeError(f"expected dtype {dtypes.CPP_NAMES[start.dtype.name]} for `{name}` but got dtype "
@@ -31,11 +34,16 @@ def lerp(start, end, weight):
         raise NotImplementedError(f"\"lerp_kernel_{'tensor' if isinstance(weight, Tensor) else 'scalar'}\" not "
                                   f"implemented for '{dtypes.type_name(start.dtype)}'")
     xp = xp_of(start)
-    compute = _compute_dtype(start.dtype)
-    x, y = (xp.asarray(t._data, dtype=compute.numpy) for t in (start, end))
-    w = xp.asarray(weight._data, dtype=compute.numpy) if isinstance(weight, Tensor) else weight
+    compute = _compute_dtype(start.dtype).numpy
+    x, y = (xp.asarray(t._data, dtype=compute) for t in (start, end))
+    w = xp.asarray(weight._data, dtype=compute) if isinstance(weight, Tensor) else compute.type(weight)
     with np.errstate(all="ignore"):
-        values = xp.where(xp.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w))
+        # As PyTorch's vectorized loop: one fused multiply-add, coeff * (end - start) + base,
+        # from start (coeff = w) or, for w of 0.5 or more, from end (coeff = w - 1).
+        small = abs(w) < 0.5
+        coeff, base = (xp.where(small, w, w - 1), xp.where(small, x, y)) if isinstance(weight, Tensor) else \
+            ((w, x) if small else (w - 1, y))
+        values = exact.rounding.fused_multiply_add(coeff, y - x, base, compute, xp)
     operands = (start, end, weight) if isinstance(weight, Tensor) else (start, end)
     out = elementwise_result(xp.asarray(values, dtype=start.dtype.numpy), start.dtype, start.device, operands)
     if isinstance(weight, Tensor):

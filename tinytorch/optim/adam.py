@@ -1,9 +1,11 @@
 """Adam: each parameter moves by a running mean of its gradients (exp_avg) divided
 by the root of a running mean of their squares (exp_avg_sq), both corrected for
 starting at zero. Steps are about lr in size whatever the gradient's scale.
-The arithmetic follows PyTorch's single-tensor Adam step by step; after a few steps a few
-elements in a thousand may differ in the last bit, where PyTorch's vectorized loops round
-differently (tests/test_nn_oracle.py compares to float32 rounding)."""
+The arithmetic follows PyTorch's single-tensor Adam step by step, op for op rounded as
+PyTorch rounds it (lerp_ and addcdiv_ fused), except the square root: PyTorch's comes from
+Intel MKL and is not always correctly rounded, so after a few steps a few elements in a
+hundred may differ in the last bit (differences.py; tests/test_nn_oracle.py compares to
+float32 rounding)."""
 from ..creation import tensor, zeros_like
 from ..dtypes import float32
 from .optimizer import Optimizer
