@@ -373,6 +373,11 @@ CASES = [
     Case("addcmul", lambda m, a, b, c: a.addcmul(b, c, value=-0.5), ((2, 3), (3,), (2, 1))),
     Case("addcdiv", lambda m, a, b, c: m.addcdiv(a, b, c, value=2), ((2, 3), (2, 3), (3,)), positive=True),
     Case("solve_vector", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b), ((3, 3), (3,))),
+    Case("matrix_norm_nuc", lambda m, a: m.linalg.matrix_norm(a, "nuc"), ((3, 4),)),
+    Case("matrix_norm_2", lambda m, a: m.linalg.matrix_norm(a, 2, dim=(0, 2), keepdim=True), ((3, 2, 4),)),
+    Case("matrix_norm_1", lambda m, a: m.linalg.norm(a, 1), ((3, 4),)),
+    Case("matrix_norm_inf", lambda m, a: m.linalg.matrix_norm(a, -float("inf"), dim=(2, 0)), ((3, 2, 4),)),
+    Case("svdvals", lambda m, a: m.linalg.svdvals(a), ((2, 4, 3),)),
     Case("solve_left_false", lambda m, a, b: m.linalg.solve(a + 3 * m.eye(3, dtype=m.float64), b, left=False),
          ((2, 3, 3), (4, 3))),
 ]

@@ -168,10 +168,21 @@ def test_non_square_and_integer_matrices():
 
 @SETTINGS
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3), seed=st.integers(0, 99),
-       ord=st.sampled_from([None, 2, 1, 3, float("inf"), -float("inf"), 0]), dim=st.sampled_from([None, 0, -1]))
-def test_linalg_norms(shape, seed, ord, dim):
+       ord=st.sampled_from([None, 2, 1, 3, float("inf"), -float("inf"), 0, -1, -2, "fro", "nuc"]),
+       dim=st.sampled_from([None, 0, -1, (0, -1), (-1, 0), (0, 0), (0, 1, 2)]), keepdim=st.booleans())
+def test_linalg_norms(shape, seed, ord, dim, keepdim):
+    """Vector norms, and matrix norms (a 2-D tensor or two dims): from singular values
+    ('nuc', 2, -2) or from sums of absolute values (1, -1, inf, -inf), errors included."""
     a = values(shape, seed)
-    if ord is not None and dim is None and len(shape) == 2:
-        ord = None  # a matrix norm (docs/api.md lists them as not in tinytorch)
-    compare(lambda m, t: m.linalg.norm(t, ord, dim), a)
-    compare(lambda m, t: m.linalg.vector_norm(t, 2 if ord is None else ord, dim), a)
+    compare(lambda m, t: m.linalg.norm(t, ord, dim, keepdim), a)
+    if not isinstance(ord, str):
+        vector_dim = dim if not isinstance(dim, tuple) else None
+        compare(lambda m, t: m.linalg.vector_norm(t, 2 if ord is None else ord, vector_dim), a)
+    if ord is not None:
+        matrix_dim = dim if isinstance(dim, tuple) else (-2, -1)
+        compare(lambda m, t: m.linalg.matrix_norm(t, ord, matrix_dim, keepdim), a)
+
+
+def test_svdvals():
+    compare(lambda m, t: m.linalg.svdvals(t), values((2, 4, 3), 1))
+    compare(lambda m, t: m.linalg.svdvals(t), values((3,), 1))

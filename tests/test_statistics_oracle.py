@@ -108,17 +108,15 @@ def test_var_and_std(data, given_input):
 @given(data=st.data(), given_input=inputs(("float32", "float64", "int64")))
 def test_norms(data, given_input):
     array, transposed = given_input
-    p = data.draw(st.sampled_from([2, 1, 3, 0.5, 0, math.inf, -math.inf, "fro"]))
+    p = data.draw(st.sampled_from([2, 1, 3, 0.5, 0, math.inf, -math.inf, "fro", "nuc"]))
     dim, keepdim = data.draw(dim_lists(array.ndim)), data.draw(st.booleans())
     form = data.draw(st.sampled_from(["norm", "dist", "norm all"]))
     if form == "dist":
-        p = 2 if p == "fro" else p
+        p = 2 if isinstance(p, str) else p
         call = lambda m, t: t.dist(t * 0.5 + 1, p)  # noqa: E731
     elif form == "norm all":
         call = lambda m, t: t.norm(p)  # noqa: E731
-    else:
-        if p == "fro" and isinstance(dim, tuple) and len(dim) > 2:
-            dim = dim[:2]  # 'fro' over more dims is a matrix norm, which tinytorch does not have (docs/api.md)
+    else:  # ('fro' over more than two dims, and 'nuc', are matrix norms: errors unless dim has two dims)
         call = lambda m, t: m.norm(t, p, dim, keepdim)  # noqa: E731
     compare(call, array, transposed)
 

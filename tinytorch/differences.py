@@ -42,10 +42,6 @@ KNOWN_DIFFERENCES = [
      "Their nodes keep what the gradient needs (A, the result, the inverse), not LU factors and pivots "
      "(_saved_LU, _saved_pivots). det's gradient needs an invertible matrix.",
      "NumPy's LAPACK calls do not return the factorisation; the textbook gradients are the readable ones."),
-    ("Matrix norms",
-     "linalg.norm and Tensor.norm compute vector norms and the Frobenius norm; 'nuc', ord=2 over a matrix and the "
-     "other matrix norms raise NotImplementedError.",
-     "Not needed by the course or the material it follows."),
     ("Sparse gradients",
      "embedding(sparse=True) and nn.Embedding(sparse=True) raise NotImplementedError.",
      "tinytorch has no sparse tensors; a dense gradient (the default) holds the same numbers."),

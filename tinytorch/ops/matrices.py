@@ -323,6 +323,68 @@ class LinalgInvExBackward0(Node):
         return -(inv.mT @ grad @ inv.mT)
 
 
+def svdvals(a):
+    """The singular values of a (batched) matrix, largest first: how much it stretches
+    space along its principal directions (numpy.linalg.svd computes them). Their gradient
+    needs the singular vectors, so PyTorch's node, LinalgSvdBackward0, makes U and Vh too
+    and keeps them; the values are its output 1."""
+    if a.dim() < 2:
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+    xp = xp_of(a)
+    u, s, vh = xp.linalg.svd(a._data, full_matrices=False)
+    values = from_array(xp.ascontiguousarray(s, dtype=a.dtype.numpy), a.dtype, a.device)
+    if needs_grad(a):
+        u, vh = (from_array(xp.ascontiguousarray(m, dtype=a.dtype.numpy), a.dtype, a.device) for m in (u, vh))
+        record(LinalgSvdBackward0(), (u, values, vh), (a,), saved=(u, values, vh))
+    return values
+
+
+class LinalgSvdBackward0(Node):
+    """A = U diag(S) Vh, U and V with orthonormal columns. A change of the singular
+    values alone moves A by U diag(dS) Vh, so grad_A = U diag(grad_S) Vh. The singular
+    vectors' gradients (they arrive in a second derivative, through the U and Vh the
+    first one used) follow the textbook formula PyTorch's svd_backward implements, for
+    real matrices: with E[j, k] = S[k]^2 - S[j]^2 (1 on the diagonal),
+        grad_A = U [skew(U^T gU) / E * S + S * skew(V^T gV) / E + diag(gS)] Vh
+                 + (I - U U^T) gU / S Vh + U ((I - V V^T) gV / S)^T."""
+    saved_names = ("U", "S", "Vh")
+    saved_settings = ("full_matrices", "S_sym_argsize_minus_1")
+    full_matrices = False
+
+    @property
+    def num_outputs(self):
+        return 3
+
+    @property
+    def S_sym_argsize_minus_1(self):  # how many singular values: the shorter side of A
+        return min(self.input_meta[0][0][-2:]) if self.input_meta[0] is not None else None
+
+    def backward(self, grad_u, grad_s, grad_vh):
+        u, s, vh = self.saved_tensors
+        if grad_u is None and grad_vh is None:
+            return (u * grad_s.unsqueeze(-2)) @ vh
+        k = s._shape[-1]
+        identity = from_array(xp_of(s).eye(k, dtype=s.dtype.numpy), s.dtype, s.device)
+        columns = s.unsqueeze(-2)  # S as a row: X * columns scales X's columns by S
+        squares = columns * columns
+        e = squares - squares.mT + identity
+        inner = 0 if grad_s is None else grad_s.unsqueeze(-1) * identity
+        grad_a = 0
+        if grad_u is not None:
+            projected = u.mT @ grad_u
+            inner = inner + (projected - projected.mT) / e * columns
+            grad_a = grad_a + ((grad_u - u @ projected) / columns) @ vh
+        if grad_vh is not None:
+            v, grad_v = vh.mT, grad_vh.mT
+            projected = v.mT @ grad_v
+            inner = inner + columns.mT * (projected - projected.mT) / e
+            grad_a = grad_a + u @ ((grad_v - v @ projected) / columns).mT
+        return u @ inner @ vh + grad_a
+
+
 def solve(a, b, *, left=True):
     """X with A @ X = B (B a matrix or a vector), without forming inverse(A).
     left=False solves X @ A = B instead: the transposed system, A^T @ X^T = B^T."""

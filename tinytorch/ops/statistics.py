@@ -16,6 +16,7 @@ from ..dtypes import type_name
 from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, logical_not, where
 from .joining import cat
+from .matrices import svdvals
 from .reduction import ReturnTypes, _as_given, _contiguous, _count, _dims, _expand_back
 from .selecting import scatter_add
 
@@ -145,14 +146,50 @@ def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
 
 
 def norm(a, p="fro", dim=None, keepdim=False, dtype=None):
-    """Tensor.norm: the vector norm of order p (2 for 'fro') over dim (all by default)."""
+    """Tensor.norm: the vector norm of order p (2 for 'fro') over dim (all by default);
+    'nuc' is the matrix norm of that name."""
     if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
         p = 2  # the Frobenius norm of a matrix is the 2-norm of its elements
     elif isinstance(p, str):
-        raise NotImplementedError(f"tinytorch computes vector norms only; p={p!r} over dims {dim} is a matrix norm")
+        return matrix_norm(a, p, tuple(range(a.dim())) if dim is None else dim, keepdim, dtype=dtype)
     if p is None:
         p = 2.0
     return vector_norm(a, p, dim, keepdim, dtype=dtype)
+
+
+def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """A norm of the matrices in the two dims `dim`, as PyTorch composes it:
+        'fro'      the 2-norm of the elements
+        'nuc'      the sum of the singular values; 2 (-2): the largest (smallest) one
+        1 (-1)     the largest (smallest) column sum of absolute values
+        inf (-inf) the largest (smallest) row sum of absolute values"""
+    if ord not in ("fro", "nuc") and (isinstance(ord, str) or abs(ord) not in (1, 2, math.inf)):
+        shown = ord if isinstance(ord, str) else f"{ord:g}"
+        raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
+    if a.dim() < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+    first, second = (S.normalize_dim(d, a.dim()) for d in dim)
+    if first == second:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({first}, {second})")
+    if ord == "fro":
+        return vector_norm(a, 2, dim, keepdim, dtype=dtype)
+    if ord in ("nuc", 2, -2):  # from the singular values, with the matrix dims moved last
+        order = [d for d in range(a.dim()) if d not in (first, second)] + [first, second]
+        values = svdvals((a if dtype is None else a.to(dtypes.to_dtype(dtype))).permute(order))
+        result = values.sum(-1, keepdim) if ord == "nuc" else \
+            values.amax(-1, keepdim) if ord == 2 else values.amin(-1, keepdim)
+        return result.unsqueeze(-1).permute([order.index(d) for d in range(a.dim())]) if keepdim else result
+    if abs(ord) == math.inf:  # the row sums: the 1-norm of the transposed matrix
+        first, second = second, first
+    sums = vector_norm(a, 1, (first,), keepdim, dtype=dtype)
+    second = second - 1 if not keepdim and first < second else second  # one dim fewer before it
+    return sums.amax(second, keepdim) if ord > 0 else sums.amin(second, keepdim)
 
 
 def _norm_gradient(a, grad, result, ord, axes):
