@@ -158,7 +158,8 @@ def norm(a, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
-    """A norm of the matrices in the two dims `dim`, as PyTorch composes it:
+    """A norm of the matrices in the two dims `dim`, as PyTorch composes it.
+
         'fro'      the 2-norm of the elements
         'nuc'      the sum of the singular values; 2 (-2): the largest (smallest) one
         1 (-1)     the largest (smallest) column sum of absolute values
