@@ -58,10 +58,13 @@ KNOWN_DIFFERENCES = [
      "x.uniform_(), x.normal_() ... on a tensor that needs a gradient record a copy (CopyBackwards), where torch "
      "records UniformBackward0 or NormalBackward0.",
      "The gradient is the same (zero for x's old values); nn.init fills under no_grad, where nothing is recorded."),
-    ("Stale views passed to a view op with a bad argument",
-     "For a no_grad view whose base was since written in place, a view op with an out-of-range argument raises "
-     "the IndexError first, where torch raises the view-history error first.",
-     "torch records the graph edge before it checks the arguments; found by tests/random_programs.py."),
+    ("Stale views passed to an op with a bad argument",
+     "For a view made in no_grad mode whose base was since written in place, an op given a bad argument as well "
+     "(a dim or an index out of range, shapes that do not fit) raises that argument's error first, where torch "
+     "raises the view-history error first. (torch's composite ops, such as indexing, narrow, movedim, flatten and "
+     "chunk, check their arguments first too.)",
+     "torch's primitive ops record the graph edge, reading the view's history, before their kernel checks the "
+     "arguments; tinytorch's ops check first. Both are errors. Found by tests/random_programs.py, which knows it."),
     ("Speed",
      "Every op runs in NumPy (or CuPy) under a Python layer: small ops cost microseconds more than torch's.",
      "bench/ measures the ratios; the issues name the targets."),
