@@ -30,6 +30,7 @@ CALLS = {
     "broadcast_shapes mismatch": lambda m, t: m.broadcast_shapes((2,), (3,)),
     "broadcast_tensors": lambda m, t: m.broadcast_tensors(t[:, :1], t[0]),
     "broadcast_tensors mismatch": lambda m, t: m.broadcast_tensors(m.ones(2), m.ones(3)),
+    "broadcast_tensors keeps a tensor of the shape": lambda m, t: [u is t for u in m.broadcast_tensors(t, t[0])],
     "broadcast_to": lambda m, t: m.broadcast_to(t[0], (4, 3)),
     "meshgrid ij": lambda m, t: m.meshgrid(t[0], t[:, 0], indexing="ij"),
     "meshgrid xy": lambda m, t: m.meshgrid(t[0], t[:, 0], t[1], indexing="xy"),

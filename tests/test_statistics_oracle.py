@@ -180,6 +180,17 @@ def test_mode(data, given_input):
     compare(lambda m, t: t.mode(dim, keepdim), array, transposed)
 
 
+def test_unique_and_weighted_bincount_are_recorded_without_a_derivative():
+    """torch records them (grad_fn=<Unique2Backward0>, <UniqueDimBackward0>, <NotImplemented>)
+    and fails in backward, each with its own message."""
+    calls = [lambda m, x: m.unique(x), lambda m, x: m.unique(x.reshape(3, 1), dim=0),
+             lambda m, x: m.bincount(m.tensor([0, 2, 2]), x)]
+    for call in calls:
+        got, expected = (call(m, m.tensor([1.0, 2.0, 1.0], requires_grad=True)) for m in (tinytorch, torch))
+        assert got.grad_fn.name().rsplit("::", 1)[-1] == expected.grad_fn.name().rsplit("::", 1)[-1]
+        oracle.assert_same_error(lambda: got.sum().backward(), lambda: expected.sum().backward())
+
+
 @SETTINGS
 @given(data=st.data(), given_input=inputs(("int64", "float32", "uint8", "bool"), distinct=False))
 def test_counting(data, given_input):
@@ -192,8 +203,11 @@ def test_counting(data, given_input):
     elif name == "bincount":
         if array.dtype.kind in "iu" and data.draw(st.booleans()):
             array = np.abs(array).reshape(-1) if data.draw(st.integers(0, 4)) else array
-        minlength, weighted = data.draw(st.integers(0, 6)), data.draw(st.booleans())
-        call = lambda m, t: t.bincount(t.double() * 0.5 if weighted else None, minlength)  # noqa: E731
+        minlength = data.draw(st.integers(0, 6))
+        weights = data.draw(st.sampled_from([None, "float64", "float32", "float16", "int32"]))
+        # (float32 weights add up in float32, one by one; the others in float64)
+        call = lambda m, t: t.bincount(None if weights is None else (t.double() * 0.37).to(getattr(m, weights)),  # noqa: E731
+                                       minlength)
     else:
         if array.dtype.kind == "b" or array.dtype == np.uint8:
             # torch 2.13 fails inside its own kernels here ("linspace_cpu" not implemented

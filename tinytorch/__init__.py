@@ -47,8 +47,8 @@ from .ops import (
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
     log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
     mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, round, rsqrt, select,
-    sigmoid, sign, sin, sinh, sqrt, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten, unsqueeze,
-    where,
+    sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten,
+    unsqueeze, where,
 )
 from .ops import (
     atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diagonal, dstack, flip, fliplr, flipud, gather, hstack,
@@ -120,7 +120,8 @@ _WITH_OUT = (
     "div", "dot", "eq", "erf", "exp", "expm1", "floor", "fmod", "gather", "ge", "gt", "index_select", "kron", "le",
     "lerp", "log", "log10", "log1p", "log2", "logsumexp", "lt", "masked_select", "matmul", "max", "maximum", "mean",
     "median", "min", "minimum", "mm", "mode", "mul", "mv", "nanmean", "nansum", "ne", "neg", "outer", "pow", "prod",
-    "reciprocal", "remainder", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "sqrt", "stack", "std",
+    "reciprocal", "remainder", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "sqrt", "square", "stack",
+    "std",
     "sub", "sum", "take", "tan", "tanh", "topk", "trace", "trunc", "var", "vstack", "hstack", "dstack", "kthvalue",
     "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
     "arange", "linspace", "logspace", "full", "tensordot", "inverse", "det", "norm", "dist", "argsort", "tril",

@@ -135,10 +135,12 @@ class TensorOps:
     def gt(self, other): return ops.gt(self, other)
     def ge(self, other): return ops.ge(self, other)
     def logical_not(self): return ops.logical_not(self)
+    def logical_not_(self): return ops.inplace(ops.logical_not, self)
     def bitwise_and(self, other): return ops.bitwise_and(self, other)
     def bitwise_or(self, other): return ops.bitwise_or(self, other)
     def bitwise_xor(self, other): return ops.bitwise_xor(self, other)
     def bitwise_not(self): return ops.bitwise_not(self)
+    def bitwise_not_(self): return ops.inplace(ops.bitwise_not, self)
     def logical_and(self, other): return ops.logical_and(self, other)
     def logical_or(self, other): return ops.logical_or(self, other)
     def equal(self, other): return ops.equal(self, other)
@@ -191,7 +193,7 @@ class TensorOps:
     def sign_(self): return ops.inplace(ops.sign, self)
     def reciprocal_(self): return ops.inplace(ops.reciprocal, self)
     def neg_(self): return ops.inplace(ops.neg, self)
-    def square_(self): return ops.inplace(ops.pow, self, 2)
+    def square_(self): return ops.inplace(ops.square, self)
     def log1p_(self): return ops.inplace(ops.log1p, self)
     def expm1_(self): return ops.inplace(ops.expm1, self)
     def log2_(self): return ops.inplace(ops.log2, self)
@@ -208,9 +210,11 @@ class TensorOps:
     def ceil_(self): return ops.inplace(ops.ceil, self)
     def trunc_(self): return ops.inplace(ops.trunc, self)
     def round_(self, *, decimals=None): return ops.inplace(ops.round, self, decimals=decimals)
+    arcsin_, arccos_, arctan_, arctan2_ = asin_, acos_, atan_, atan2_
+    absolute_, negative_ = abs_, neg_
     def maximum(self, other): return ops.maximum(self, other)
     def minimum(self, other): return ops.minimum(self, other)
-    def square(self): return ops.pow(self, 2)
+    def square(self): return ops.square(self)
     def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
     def where(self, condition, other): return ops.where(condition, self, other)
 
@@ -357,6 +361,7 @@ class TensorOps:
     def div_(self, other): return ops.div_(self, other)
     def pow_(self, other): return ops.pow_(self, other)
     def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
+    clip_ = clamp_
     def zero_(self): return ops.zero_(self)
     def fill_(self, value): return ops.fill_(self, value)
     def copy_(self, src): return ops.copy_(self, src)

@@ -27,7 +27,8 @@
 """
 from .copying import clone, to
 from .arithmetic import (
-    add, atan2, div, div_by_number, floor_divide, fmod, mul, mul_by_number, neg, pow, rdiv, reciprocal, remainder, rsub, sub,
+    add, atan2, div, div_by_number, floor_divide, fmod, mul, mul_by_number, neg, pow, rdiv, reciprocal, remainder, rsub,
+    square, sub,
 )
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, isclose, isfinite, isinf, isnan,

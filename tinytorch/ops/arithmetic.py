@@ -527,6 +527,11 @@ class Atan2Backward0(Node):
         return (grad * b * recip if needs_a else None), (grad * -a * recip if needs_b else None)
 
 
+def square(a):
+    """a * a, computed as PyTorch computes it: pow(a, 2) (PowBackward0)."""
+    return pow(a, 2)
+
+
 def pow(a, b):
     """a ** b: PowBackward0 for a number exponent, PowBackward1 for a tensor
     exponent, PowBackward2 for a number base."""

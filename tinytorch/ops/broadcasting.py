@@ -28,11 +28,12 @@ def broadcast_to(t, shape):
 
 
 def broadcast_tensors(*tensors):
-    """Every tensor expanded (a view, no copy) to the shape they broadcast to together."""
+    """Every tensor expanded (a view, no copy) to the shape they broadcast to together;
+    one that has that shape already is returned itself, as PyTorch does."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     shape = S.broadcast_shapes(*(t._shape for t in tensors))
-    return tuple(expand(t, shape) for t in tensors)
+    return tuple(t if t._shape == shape else expand(t, shape) for t in tensors)  # (one of that shape as it is)
 
 
 def meshgrid(*tensors, indexing=None):

@@ -11,6 +11,7 @@ from ..autograd.graph import Node
 from ..dtypes import type_name
 from .base import dtypes, from_array, needs_grad, record, xp_of, zeros_for
 from .comparison import isnan, where
+from .arithmetic import NotImplemented_
 from .reduction import ReturnTypes
 from .selecting import scatter
 
@@ -223,11 +224,29 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
             distinct, inverse, counts = xp.unique(a._data, return_inverse=True, return_counts=True, axis=d)
         inverse = inverse.reshape(-1)
     results = [from_array(xp.asarray(distinct, order="C"), a.dtype, a.device)]
+    if needs_grad(a):  # recorded, with no derivative: backward through it fails, as in PyTorch
+        record(Unique2Backward0() if dim is None else UniqueDimBackward0(), results[0], (a,))
     if return_inverse:
         results.append(from_array(inverse.astype(xp.int64), dtypes.int64, a.device))
     if return_counts:
         results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
     return results[0] if len(results) == 1 else tuple(results)
+
+
+class _NoDerivative(Node):
+    """The node of an op PyTorch records but cannot differentiate: backward raises."""
+    op = ""
+
+    def backward(self, grad):
+        raise NotImplementedError(f"the derivative for '{self.op}' is not implemented.")
+
+
+class Unique2Backward0(_NoDerivative):
+    op = "_unique2"
+
+
+class UniqueDimBackward0(_NoDerivative):
+    op = "unique_dim"
 
 
 def bincount(a, weights=None, minlength=0):
@@ -244,10 +263,17 @@ def bincount(a, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and weights._shape != a._shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
-    counts = xp.bincount(a._data.astype(xp.int64), None if weights is None else weights._data, minlength)
-    # Weighted counts are float64, as in PyTorch, except for empty input (its int64 zeros).
-    d = dtypes.int64 if weights is None or a.numel() == 0 else dtypes.float64
-    return from_array(counts.astype(d.numpy), d, a.device)
+    positions = a._data.astype(xp.int64)
+    if weights is None or a.numel() == 0:  # counts (and empty input's zeros, even when weighted) are int64
+        return from_array(xp.bincount(positions, minlength=minlength), dtypes.int64, a.device)
+    # Weights add up in float32 if they are float32 (one by one, as PyTorch's loop adds), else in float64.
+    d = dtypes.float32 if weights.dtype is dtypes.float32 else dtypes.float64
+    sums = xp.zeros(max(minlength, int(positions.max()) + 1), d.numpy)
+    xp.add.at(sums, positions, weights._data.astype(d.numpy))
+    out = from_array(sums, d, a.device)
+    if needs_grad(weights):
+        record(NotImplemented_("bincount"), out, (weights,))
+    return out
 
 
 
