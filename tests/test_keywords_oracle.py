@@ -113,7 +113,66 @@ def test_out_writes_into_the_given_tensor(name, out_shape):
 OUT_ERRORS = {
     "requires grad": lambda m: m.add(m.ones(2, requires_grad=True), 1, out=m.empty(2)),
     "cannot cast": lambda m: m.add(m.ones(2), 0.5, out=m.empty(2, dtype=m.int64)),
+    "flip takes no out": lambda m: m.flip(m.ones(2), [0], out=m.empty(2)),
+    "roll takes no out": lambda m: m.roll(m.ones(2), 1, 0, out=m.empty(2)),
+    "trace takes no out": lambda m: m.trace(m.ones(2, 2), out=m.empty(())),
+    "det takes no out": lambda m: m.det(m.eye(2), out=m.empty(())),
+    "dist takes no out": lambda m: m.dist(m.ones(2), m.ones(2), out=m.empty(())),
 }
+
+
+MORE_OUT_CALLS = {
+    "sort, a named pair": lambda m: m.sort(m.tensor([3.0, 1.0, 2.0]), out=(m.empty(3), m.empty(3, dtype=m.int64))),
+    "max(dim)": lambda m: m.max(m.ones(2, 2), 1, out=(m.empty(2), m.empty(2, dtype=m.int64))),
+    "topk": lambda m: m.topk(m.tensor([3.0, 1.0, 2.0]), 2, out=(m.empty(2), m.empty(2, dtype=m.int64))),
+    "where": lambda m: m.where(m.tensor([True, False]), m.ones(2), m.zeros(2), out=m.empty(2)),
+    "nonzero": lambda m: m.nonzero(m.tensor([0, 1, 1]), out=m.empty(0, dtype=m.int64)),
+    "eye": lambda m: m.eye(2, out=m.empty(2, 2)),
+    "randperm": lambda m: (m.manual_seed(0), m.randperm(5, out=m.empty(5, dtype=m.int64)))[1],
+    "normal": lambda m: (m.manual_seed(0), m.normal(0.0, 1.0, (3,), out=m.empty(3)))[1],
+    "multinomial": lambda m: (m.manual_seed(0), m.multinomial(m.tensor([0.2, 0.8]), 2, True,
+                                                              out=m.empty(2, dtype=m.int64)))[1],
+    "norm (no NumPy names, but out=)": lambda m: m.norm(m.ones(3), out=m.empty(())),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_OUT_CALLS))
+def test_more_functions_take_out_as_torch_does(name):
+    """The result, its repr (sort's is torch.return_types.sort_out), and where it went."""
+    got = MORE_OUT_CALLS[name](tinytorch)
+    expected = MORE_OUT_CALLS[name](torch)
+    assert repr(got).replace("tinytorch", "torch") == repr(expected)
+
+
+NOT_NUMPY_NAMED = {  # torch writes these in Python, so its parser's axis=/keepdims= do not reach them
+    "Tensor.norm(axis=)": lambda m: m.ones(2, 3).norm(axis=0),
+    "norm(keepdims=)": lambda m: m.norm(m.ones(2, 3), dim=0, keepdims=True),
+    "split(axis=)": lambda m: m.split(m.ones(2, 3), 1, axis=0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_NUMPY_NAMED))
+def test_numpy_names_are_refused_where_torch_refuses_them(name):
+    with pytest.raises(TypeError):
+        NOT_NUMPY_NAMED[name](torch)
+    with pytest.raises(TypeError):
+        NOT_NUMPY_NAMED[name](tinytorch)
+
+
+SEQUENCE_KEYWORDS = {
+    "permute(dims=)": lambda m: m.ones(2, 3).permute(dims=(1, 0)).shape,
+    "flip(dims=)": lambda m: m.arange(3).flip(dims=[0]),
+    "new_zeros(size=)": lambda m: m.ones(2).new_zeros(size=(2, 1)),
+    "new_ones(size=)": lambda m: m.ones(2).new_ones(size=[3]),
+    "new_empty(size=)": lambda m: m.ones(2).new_empty(size=(2,)).shape,
+    "new_zeros size twice": lambda m: m.ones(2).new_zeros(2, size=(3,)),
+    "flip dims twice": lambda m: m.ones(2).flip(0, dims=[0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCE_KEYWORDS))
+def test_a_sequence_by_its_keyword(name):
+    oracle.assert_same_outcome(lambda: SEQUENCE_KEYWORDS[name](tinytorch), lambda: SEQUENCE_KEYWORDS[name](torch))
 
 
 @pytest.mark.parametrize("name", sorted(OUT_ERRORS))

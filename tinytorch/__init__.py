@@ -121,23 +121,25 @@ _WITH_OUT = (
     "lerp", "log", "log10", "log1p", "log2", "logsumexp", "lt", "masked_select", "matmul", "max", "maximum", "mean",
     "median", "min", "minimum", "mm", "mode", "mul", "mv", "nanmean", "nansum", "ne", "neg", "outer", "pow", "prod",
     "reciprocal", "remainder", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "sqrt", "square", "stack",
-    "std",
-    "sub", "sum", "take", "tan", "tanh", "topk", "trace", "trunc", "var", "vstack", "hstack", "dstack", "kthvalue",
+    "std", "sub", "sum", "take", "tan", "tanh", "topk", "trunc", "var", "vstack", "hstack", "dstack", "kthvalue",
     "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
-    "arange", "linspace", "logspace", "full", "tensordot", "inverse", "det", "norm", "dist", "argsort", "tril",
-    "triu", "flip", "roll", "diag", "histc", "index_add", "scatter", "scatter_add",
+    "arange", "linspace", "logspace", "full", "tensordot", "inverse", "norm", "tril",
+    "triu", "diag", "histc", "index_add", "scatter", "scatter_add", "where", "nonzero", "eye", "randperm", "normal",
+    "multinomial",
 )
 _NUMPY_NAMED = (
-    "squeeze", "unsqueeze", "split", "chunk", "unbind", "narrow", "select", "transpose", "diagonal", "movedim",
-    "flatten", "unique", "bincount", "index_fill", "repeat_interleave",
+    "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select", "transpose", "movedim", "index_fill",
+    "repeat_interleave",
 )
+# Functions torch writes in Python (torch/functional.py), where its parser's NumPy names do not apply.
+_PYTHON_DEFINED = ("norm",)
 
 
 def _accept_keywords():
     from .exact.keywords import RANDOM_SIZE_SIGNATURES, numpy_names, refusing_unknown_keywords, size_keyword, with_out
     namespace = globals()
     for name in _WITH_OUT:
-        namespace[name] = with_out(namespace[name])
+        namespace[name] = with_out(namespace[name], numpy_aliases=name not in _PYTHON_DEFINED)
     for name in _NUMPY_NAMED:
         namespace[name] = numpy_names(namespace[name])
     for name in ("zeros", "ones", "empty", "rand", "randn"):

@@ -141,7 +141,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
         raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
     shape = _data_shape(data)
     d = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
-    array = np.array(_flatten_data(data, shape, d), dtype=d.numpy).reshape(shape)
+    with np.errstate(over="ignore"):  # tensor([1e300], dtype=float32) is inf, silently, as in PyTorch
+        array = np.array(_flatten_data(data, shape, d), dtype=d.numpy).reshape(shape)
     return _make(array, d, device, requires_grad)
 
 

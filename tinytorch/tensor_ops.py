@@ -11,7 +11,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from .device import CPU
-from .exact.keywords import numpy_names
+from .exact.keywords import numpy_names, sequence_keyword
 
 # tinytorch.ops, bound by tensor.py once Tensor exists (ops import Tensor, and Tensor
 # is made from this class); the methods look it up when they run.
@@ -264,6 +264,7 @@ class TensorOps:
     def reshape_as(self, other): return ops.reshape(self, other.shape)
     def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
     def t(self): return ops.t(self)
+    @sequence_keyword("dims", fixed=1)
     def permute(self, *dims): return ops.permute(self, *dims)
     def expand(self, *sizes): return ops.expand(self, *sizes)
     def expand_as(self, other): return ops.expand(self, other.shape)
@@ -325,6 +326,7 @@ class TensorOps:
     def swapaxes(self, axis0, axis1): return ops.transpose(self, axis0, axis1)
     def repeat(self, *sizes): return ops.repeat(self, *sizes)
     def tile(self, *dims): return ops.tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+    @sequence_keyword("dims", fixed=1)
     def flip(self, *dims): return ops.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
     def fliplr(self): return ops.fliplr(self)
     def flipud(self): return ops.flipud(self)
@@ -408,6 +410,7 @@ class TensorOps:
         from .creation import _legacy
         return _legacy(args, kwargs.pop("device", self.device), kwargs, self.dtype, typed=False)
 
+    @sequence_keyword("size", fixed=1)
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
@@ -416,10 +419,12 @@ class TensorOps:
         return creation.full(size, fill_value, dtype=dtype or self.dtype, device=self.device if device is None else device,
                              requires_grad=requires_grad)
 
+    @sequence_keyword("size", fixed=1)
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.zeros(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
 
+    @sequence_keyword("size", fixed=1)
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.ones(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
@@ -432,10 +437,10 @@ class TensorOps:
 # PyTorch's argument parser also takes NumPy's names (axis=, keepdims=) for these
 # methods' dim and keepdim (exact/keywords.py).
 _NUMPY_NAMED = (
-    "sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std", "norm", "logsumexp", "amax",
+    "sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std", "logsumexp", "amax",
     "amin", "nansum", "nanmean", "cumsum", "cumprod", "cummax", "cummin", "sort", "argsort", "topk", "kthvalue",
-    "median", "mode", "squeeze", "unsqueeze", "split", "chunk", "unbind", "flip", "roll", "gather", "scatter",
-    "index_select", "index_add", "index_fill", "repeat_interleave", "diagonal", "select", "narrow", "softmax",
+    "median", "mode", "squeeze", "unsqueeze", "chunk", "unbind", "gather", "scatter",
+    "index_select", "index_add", "index_fill", "repeat_interleave", "select", "narrow", "softmax",
 )
 for _name in _NUMPY_NAMED:
     setattr(TensorOps, _name, numpy_names(getattr(TensorOps, _name)))

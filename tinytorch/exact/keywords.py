@@ -2,8 +2,11 @@
 
 Mirrors torch/csrc/utils/python_arg_parser.cpp (tests: test_keywords_oracle.py):
 - NumPy's names, for code written against NumPy: axis= for dim=, keepdims= for
-  keepdim= (t.sum(axis=0, keepdims=True)); size= for the creation functions
-  that otherwise take sizes one by one (tinytorch.zeros(size=(2, 3)));
+  keepdim= (t.sum(axis=0, keepdims=True)), on the functions torch's C++ parser
+  reads (not on those torch writes in Python: norm, split, unique);
+- a sequence given by its keyword where it is otherwise given value by value:
+  size= for the creation functions (tinytorch.zeros(size=(2, 3))), dims= for
+  permute and flip;
 - out=, on the functions of the tinytorch namespace (not on methods): the result
   is written into the given tensor, which is resized when its shape differs
   (with PyTorch's deprecation warning if it held elements), and returned. Like
@@ -35,21 +38,27 @@ def numpy_names(fn):
     return accepting
 
 
-def size_keyword(fn):
-    """fn(*size), also accepting size=(2, 3)."""
-    @functools.wraps(fn)
-    def accepting(*args, **kwargs):
-        if "size" in kwargs:
-            if args:
-                raise TypeError(f"{fn.__name__}() got multiple values for argument 'size'")
-            args = (kwargs.pop("size"),)
-        return fn(*args, **kwargs)
-    return accepting
+def sequence_keyword(name, fixed=0):
+    """A decorator: fn(*fixed_args, *values), also accepting the values as one keyword,
+    name=(...): zeros(size=(2, 3)), t.permute(dims=(1, 0)), t.new_zeros(size=(2,))."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def accepting(*args, **kwargs):
+            if name in kwargs:
+                if len(args) > fixed:
+                    raise TypeError(f"{fn.__name__}() got multiple values for argument '{name}'")
+                args = args + (kwargs.pop(name),)
+            return fn(*args, **kwargs)
+        return accepting
+    return wrap
 
 
-def with_out(fn):
-    """fn, also accepting out= (and NumPy's names)."""
-    fn = numpy_names(fn)
+size_keyword = sequence_keyword("size")
+
+
+def with_out(fn, numpy_aliases=True):
+    """fn, also accepting out= (and NumPy's names, unless numpy_aliases=False)."""
+    fn = numpy_names(fn) if numpy_aliases else fn
 
     @functools.wraps(fn)
     def accepting(*args, out=None, **kwargs):
@@ -89,6 +98,8 @@ def write_out(name, fn, args, kwargs, out):
                         "elements with t.resize_(0).", UserWarning, stacklevel=4)
                 target.resize_(value.shape)
             target.copy_(value)
+    if hasattr(result, "indices") and isinstance(out, (tuple, list)):  # max(dim), sort ...: a named pair
+        return type(result)(result._name + "_out", *out)
     return out
 
 

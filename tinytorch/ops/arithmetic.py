@@ -306,14 +306,16 @@ def _rounded_quotient(a, b, rounding_mode):
     if isinstance(a, Tensor):
         x, y = opmath_operands(x, y, d, b)
     try:
-        if d.category == FLOATING:
-            q = _float_floor_divide(xp, x, y) if rounding_mode == "floor" else xp.trunc(xp.true_divide(x, y))
-        elif rounding_mode == "floor":
-            q = xp.floor_divide(x, y)
-        else:
-            q = xp.floor_divide(x, y)
-            # Floor and trunc differ by one where the exact quotient is negative and not whole.
-            q = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
+        # (An integer divisor of 0 is refused below; a float one gives inf or nan silently, as in PyTorch.)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if d.category == FLOATING:
+                q = _float_floor_divide(xp, x, y) if rounding_mode == "floor" else xp.trunc(xp.true_divide(x, y))
+            elif rounding_mode == "floor":
+                q = xp.floor_divide(x, y)
+            else:
+                q = xp.floor_divide(x, y)
+                # Floor and trunc differ by one where the exact quotient is negative and not whole.
+                q = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
     except ValueError as error:
         broadcast_error(a, b, error)
     _check_integer_divisor(xp, q, y, d)
