@@ -81,8 +81,8 @@ def test_cross(data, seed):
     other = list(shape)
     if data.draw(st.booleans()):
         other[data.draw(st.integers(0, len(shape) - 1))] = 1  # broadcasts
-    compare(lambda m, a, b: m.linalg.cross(a, b, dim=dim), values(shape, seed), values(other, seed + 1))
-    compare(lambda m, a, b: m.cross(a, b, dim), values(shape, seed), values(other, seed + 1))
+    compare(lambda m, a, b: m.linalg.cross(a, b, dim=dim), values(shape, seed), values(other, seed + 1), layout=True)
+    compare(lambda m, a, b: m.cross(a, b, dim), values(shape, seed), values(other, seed + 1), layout=True)
 
 
 EQUATIONS = [
@@ -124,14 +124,14 @@ def test_det_inverse_solve(a, dtype):
     compare(lambda m, t: t.inverse(), a, layout=True)
     compare(lambda m, t: m.linalg.inv(t), a, layout=True)
     b = values(a.shape[:-1] + (2,), 5, dtype)
-    compare(lambda m, t, u: m.linalg.solve(t, u), a, b)
-    compare(lambda m, t, u: m.linalg.solve(t, u[..., 0]), a, b)
+    compare(lambda m, t, u: m.linalg.solve(t, u), a, b, layout=True)  # column by column, as LAPACK leaves it
+    compare(lambda m, t, u: m.linalg.solve(t, u[..., 0]), a, b, layout=True)
     c = values(a.shape[:-2] + (2, a.shape[-1]), 6, dtype)
     compare(lambda m, t, u: m.linalg.solve(t, u, left=False), a, c, layout=True)
     compare(lambda m, t, u: m.linalg.solve(t, u[..., :1, :], left=False), a, c, layout=True)
 
 
-SOLVE_SHAPE_ERRORS = {
+LINALG_SHAPE_ERRORS = {
     "vector too long": lambda m: m.linalg.solve(m.eye(3), m.ones(4)),
     "rows do not fit": lambda m: m.linalg.solve(m.eye(3), m.ones(2, 4)),
     "columns do not fit (left=False)": lambda m: m.linalg.solve(m.eye(3), m.ones(2, 4), left=False),
@@ -139,12 +139,13 @@ SOLVE_SHAPE_ERRORS = {
     "batched vector on the right": lambda m: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(2, 3), left=False),
     "batch dims that do not broadcast": lambda m: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(3, 3, 2)),
     "not square": lambda m: m.linalg.solve(m.ones(2, 3), m.ones(2)),
+    "cross with no dim of size 3": lambda m: m.cross(m.ones(2, 2), m.ones(2, 2)),
 }
 
 
-@pytest.mark.parametrize("name", sorted(SOLVE_SHAPE_ERRORS))
-def test_solve_shape_errors_match_torch(name):
-    oracle.assert_same_error(lambda: SOLVE_SHAPE_ERRORS[name](tinytorch), lambda: SOLVE_SHAPE_ERRORS[name](torch))
+@pytest.mark.parametrize("name", sorted(LINALG_SHAPE_ERRORS))
+def test_solve_and_cross_shape_errors_match_torch(name):
+    oracle.assert_same_error(lambda: LINALG_SHAPE_ERRORS[name](tinytorch), lambda: LINALG_SHAPE_ERRORS[name](torch))
 
 
 def test_singular_matrices_raise_torchs_linalg_error():

@@ -159,7 +159,9 @@ def cross(a, b, dim=None):
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
                       "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
                       "with that of linalg.cross in a future release.", UserWarning, stacklevel=3)
-        dim = next((d for d, size in enumerate(shape) if size == 3), -1)
+        dim = next((d for d, size in enumerate(shape) if size == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
     d = S.normalize_dim(dim, len(shape))
     size_a, size_b = ((1,) * (len(shape) - t.dim()) + t._shape for t in (a, b))
     if size_a[d] != 3 or size_b[d] != 3:
@@ -168,7 +170,7 @@ def cross(a, b, dim=None):
     result_dtype = dtypes.promote_types(a.dtype, b.dtype)
     xp = xp_of(a)
     values = xp.cross(xp.broadcast_to(a._data, shape), xp.broadcast_to(b._data, shape), axis=d)
-    out = from_array(xp.asarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
+    out = from_array(xp.ascontiguousarray(values, dtype=result_dtype.numpy), result_dtype, a.device)  # whatever dim
     if needs_grad(a, b):
         record(LinalgCrossBackward0(dim), out, (a, b), saved=(a, b))
     return out
@@ -281,11 +283,16 @@ def inverse(a):
     xp = xp_of(a)
     _check_invertible(xp, a._data, "linalg.inv")
     values = xp.linalg.inv(a._data) if a.numel() else a._data.copy()
-    out = from_array(values, a.dtype, a.device, S.contiguous_strides(a._shape)[:-2] + (1, a._shape[-1])
-                     if a.dim() >= 2 and a.numel() else None)
+    out = from_array(values, a.dtype, a.device, _lapack_strides(a._shape) if a.numel() else None)
     if needs_grad(a):
         record(LinalgInvExBackward0(), out, (a,), saved=(out,))
     return out
+
+
+def _lapack_strides(shape):
+    """How PyTorch lays out what LAPACK computed: each matrix column by column
+    (column-major, as LAPACK works), the batch of matrices row-major."""
+    return S.contiguous_strides(shape)[:-2] + (1, shape[-2])
 
 
 def _check_invertible(xp, matrices, name):
@@ -405,7 +412,11 @@ def solve(a, b, *, left=True):
         values = xp.linalg.solve(matrix, rhs)
         values = values if left else values.swapaxes(-1, -2)
     result_dtype = dtypes.promote_types(a.dtype, b.dtype)
-    out = from_array(xp.ascontiguousarray(values, dtype=result_dtype.numpy), result_dtype, a.device)
+    # Column by column as LAPACK leaves it (a batch of vectors too: its last batch dim then
+    # steps by 1); X @ A = B, solved transposed, comes back row-major.
+    layout = _lapack_strides(values.shape) if left and values.ndim >= 2 and values.size else None
+    values = xp.asarray(values, dtype=result_dtype.numpy) if layout else xp.ascontiguousarray(values, result_dtype.numpy)
+    out = from_array(values, result_dtype, a.device, layout)
     if needs_grad(a, b):
         record(LinalgSolveExBackward0(vector, left), out, (a, b), saved=(a, out))
     return out
