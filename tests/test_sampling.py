@@ -72,3 +72,26 @@ ERRORS = {
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_errors_match_torch(name):
     oracle.assert_same_error(lambda: ERRORS[name](tinytorch), lambda: ERRORS[name](torch))
+
+
+@pytest.mark.parametrize("form", ["mean tensor", "std tensor", "both", "both broadcast"])
+def test_normal_of_tensors_is_recorded_with_zero_gradients(form):
+    """torch records normal(mean, std) (NormalBackward1, 2 or 3) and gives mean and std
+    gradients of 0s: a draw does not move with them. The same numbers, too."""
+    results = []
+    for lib in (tinytorch, torch):
+        lib.manual_seed(5)
+        mean = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        std = lib.tensor([1.0, 0.5, 2.0], requires_grad=True)
+        args = {"mean tensor": (mean, 1.5), "std tensor": (0.5, std), "both": (mean, std),
+                "both broadcast": (mean, std[:1])}[form]
+        drawn = lib.normal(*args)
+        drawn.sum().backward()
+        results.append((drawn, drawn.grad_fn.name(), [t.grad for t in (mean, std)]))
+    (got, got_name, got_grads), (expected, expected_name, expected_grads) = results
+    oracle.assert_same(got.detach(), expected.detach())
+    assert got_name == expected_name
+    for g, e in zip(got_grads, expected_grads):
+        assert (g is None) == (e is None)
+        if e is not None:
+            oracle.assert_same(g, e)

@@ -14,7 +14,9 @@ from . import strides as S
 from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
 from .exact.layout import memory_order
-from .ops.base import Tensor, from_array, xp_of
+from .autograd import grad_mode
+from .autograd.graph import Node
+from .ops.base import Tensor, from_array, needs_grad, record, xp_of, zeros_for
 from .random import generator as _generator
 
 
@@ -87,16 +89,64 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         like = mean if isinstance(mean, Tensor) else std
         shape = S.broadcast_shapes(mean._shape if isinstance(mean, Tensor) else (),
                                    std._shape if isinstance(std, Tensor) else ())
-        out = like.new_empty(shape)
-        # as torch: draw N(0, 1) (or N(0, std) for a number std), then scale and shift in out's dtype
-        if isinstance(std, Tensor):
-            return normal_(out, 0.0, 1.0, generator).mul_(std).add_(mean)
-        return normal_(out, 0.0, std, generator).add_(mean)
+        with grad_mode.no_grad():
+            out = like.new_empty(shape)
+            # as torch: draw N(0, 1) (or N(0, std) for a number std), then scale and shift in out's dtype
+            if isinstance(std, Tensor):
+                normal_(out, 0.0, 1.0, generator).mul_(std).add_(mean)
+            else:
+                normal_(out, 0.0, std, generator).add_(mean)
+        inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
+        if needs_grad(*inputs):  # recorded, but a draw moves with neither: their gradients are 0, as in PyTorch
+            node = NormalBackward3() if len(inputs) == 2 else NormalBackward1() if inputs[0] is mean \
+                else NormalBackward2()
+            record(node, out, inputs)
+        return out
     if size is None:
         raise TypeError("normal() missing 1 required positional argument: \"size\"")
     d = _random_dtype(dtype, "normal_kernel_cpu")
     out = _make(np.empty(tuple(size), dtype=d.numpy), d, device, False)
     return normal_(out, mean, std, generator).requires_grad_(requires_grad)
+
+
+class NormalBackward1(Node):
+    """normal(mean tensor, std number): mean gets a gradient of 0s."""
+    saved_settings = ("mean_sym_sizes",)
+
+    @property
+    def mean_sym_sizes(self):
+        return self.input_meta[0][0]
+
+    def backward(self, grad):
+        return zeros_for(grad, self.input_meta[0][0])
+
+
+class NormalBackward2(Node):
+    """normal(mean number, std tensor): std gets a gradient of 0s."""
+    saved_settings = ("std_sym_sizes",)
+
+    @property
+    def std_sym_sizes(self):
+        return self.input_meta[0][0]
+
+    def backward(self, grad):
+        return zeros_for(grad, self.input_meta[0][0])
+
+
+class NormalBackward3(Node):
+    """normal(mean tensor, std tensor): both get gradients of 0s."""
+    saved_settings = ("mean_sym_sizes", "std_sym_sizes")
+
+    @property
+    def mean_sym_sizes(self):
+        return self.input_meta[0][0]
+
+    @property
+    def std_sym_sizes(self):
+        return self.input_meta[1][0]
+
+    def backward(self, grad):
+        return zeros_for(grad, self.input_meta[0][0]), zeros_for(grad, self.input_meta[1][0])
 
 
 def bernoulli(input, p=None, *, generator=None):
