@@ -39,6 +39,10 @@ def make_inputs(case, seed=0):
     return arrays
 
 
+# The in-place unary ops whose inputs must be positive (logs and roots).
+_POSITIVE = ("log2", "log10", "log", "sqrt")
+
+
 def _inplace(method, *args):
     """An in-place op applied to a non-leaf copy of the first input."""
     def fn(m, a, *rest):
@@ -249,7 +253,32 @@ CASES = [
     Case("contiguous", lambda m, a: a.t().contiguous(), ((2, 3),)),
     Case("to_float", lambda m, a: a.float() * 2, ((3,),)),
     Case("reuse", lambda m, a: (a * a.exp()).sum(0) * a[0], ((2, 3),)),
-    # in place, on non-leaves
+    # in place, on non-leaves: each unary op's in-place form, and the other in-place ops
+    *(Case(f"{name}_", _inplace(f"{name}_"), ((2, 3),), positive=name in _POSITIVE)
+      for name in ("ceil", "round", "trunc", "expm1", "log2", "log10", "sinh", "cosh", "tan", "atan", "erf",
+                   "square", "log", "sqrt", "cos", "tanh", "abs", "neg", "relu", "sign", "reciprocal", "absolute",
+                   "negative")),
+    *(Case(f"{name}_", lambda m, a, name=name: getattr(a * 0.5, f"{name}_")(), ((2, 3),))  # inside (-1, 1)
+      for name in ("asin", "acos", "arcsin")),
+    Case("fmod_", lambda m, a, b: (a * 3).fmod_(b.abs() + 0.5), ((2, 3), (3,))),
+    Case("atan2_", _inplace("atan2_"), ((2, 3), (2, 1))),
+    Case("lerp_", lambda m, a, b: (a * 1).lerp_(b, 0.3), ((2, 3), (3,))),
+    Case("masked_fill", lambda m, a, b: a.masked_fill(b > 0, -2.0), ((2, 3), (3,))),
+    Case("masked_fill_tensor_", lambda m, a, b, c: (a * 1).masked_fill_(b > 0, c.sum()), ((2, 3), (3,), (2,))),
+    Case("index_fill_", lambda m, a: (a * 1).index_fill_(1, m.tensor([0, 2]), -1.0), ((2, 3),)),
+    Case("mv", lambda m, a, b: m.mv(a, b), ((2, 3), (3,))),
+    Case("bmm", lambda m, a, b: m.bmm(a, b), ((2, 2, 3), (2, 3, 4))),
+    Case("linalg_det", lambda m, a: m.linalg.det(a + 3 * m.eye(3, dtype=m.float64)), ((2, 3, 3),)),
+    Case("type_as", lambda m, a, b: a.type_as(b) * 2, ((2, 3), (3,))),
+    Case("broadcast_tensors", lambda m, a, b: m.broadcast_tensors(a, b)[1] * m.broadcast_tensors(a, b)[0],
+         ((2, 3), (3,))),
+    Case("meshgrid", lambda m, a, b: m.meshgrid(a, b, indexing="ij")[0] * m.meshgrid(a, b, indexing="xy")[1].mT,
+         ((2,), (3,))),
+    Case("unsqueeze_", lambda m, a: (a * 1).unsqueeze_(1) * 2, ((2, 3),)),
+    Case("t_", lambda m, a: (a * 1).t_() * 2, ((2, 3),)),
+    Case("transpose_", lambda m, a: (a * 1).transpose_(0, 1) * 2, ((2, 3),)),
+    Case("squeeze_", lambda m, a: (a * 1).squeeze_(0) * 2, ((1, 3),)),
+    Case("swapaxes_", lambda m, a: (a * 1).swapaxes_(0, 1) * 2, ((2, 3),)),
     Case("mul_", _inplace("mul_"), ((2, 3), (3,))),
     Case("add_", _inplace("add_"), ((2, 3), (2, 3))),
     Case("sub_alpha_", lambda m, a, b: (a * 1).sub_(b, alpha=2), ((2, 3), (3,))),
