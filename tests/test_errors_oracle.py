@@ -140,6 +140,14 @@ SAME_MESSAGE = {
     # set-up
     "set_num_threads(0)": lambda L: L.set_num_threads(0),
     "set_num_threads(1.5)": lambda L: L.set_num_threads(1.5),
+    # found by the issue-12 review
+    "t_ of a 3-d tensor": lambda L: L.ones(2, 3, 4).t_(),
+    "tensordot sizes, dims as a number": lambda L: L.tensordot(L.ones(2, 3), L.ones(4, 2), dims=1),
+    "einsum sizes across operands": lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(2, 2)),
+    "einsum repeated subscript": lambda L: L.einsum("ii->i", L.ones(2, 3)),
+    "normal std -1": lambda L: L.normal(0.0, -1.0, (2,)),
+    "randint_like without high": lambda L: L.randint_like(L.ones(2)),
+    "can_cast of a number": lambda L: L.can_cast(1, L.float32),
 }
 
 # name -> expression; the exception type must match (torch's message is its argument parser's).

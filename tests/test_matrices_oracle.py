@@ -158,6 +158,7 @@ def test_singular_matrices_raise_torchs_linalg_error():
         with pytest.raises(tinytorch.linalg.LinAlgError) as got:
             call(tinytorch, tinytorch.tensor(singular))
         assert str(got.value) == oracle.tinytorch_message(expected.value)
+        assert type(got.value).__name__ == type(expected.value).__name__  # _LinAlgError, in a traceback
         assert isinstance(got.value, RuntimeError) and isinstance(expected.value, RuntimeError)
 
 

@@ -13,6 +13,7 @@ from . import dtypes
 from . import strides as S
 from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
+from .exact.arguments import invalid_combination
 from .exact.layout import memory_order
 from .autograd import grad_mode
 from .autograd.graph import Node
@@ -41,7 +42,7 @@ def uniform_(t, a=0.0, b=1.0, generator=None):
 def normal_(t, mean=0.0, std=1.0, generator=None):
     """Fill t with numbers drawn from a normal distribution."""
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")  # C++'s way: -1, not -1.0
     _random_dtype(t.dtype, "normal_kernel_cpu")
     in_blocks = t.numel() >= 16 and t.is_contiguous()
     return _fill(t, lambda n: _generator(t.device, generator).normal(n, t.dtype, mean, std, in_blocks))
@@ -198,8 +199,19 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return from_array(values, dtypes.int64, input.device)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
-    """randint with input's shape (and dtype, unless given)."""
+_LIKE_OPTIONS = ("tinytorch.memory_format memory_format = None, tinytorch.dtype dtype = None, tinytorch.layout layout = "
+                 "None, tinytorch.device device = None, bool pin_memory = False, bool requires_grad = False")
+_RANDINT_LIKE_SIGNATURES = [
+    f"(Tensor input, {bounds}, *, {generator}{_LIKE_OPTIONS})"
+    for bounds in ("int low, int high", "Tensor high", "int high")
+    for generator in ("tinytorch.Generator generator, ", "")
+]
+
+
+def randint_like(input, low=None, high=None, *, dtype=None, device=None, requires_grad=False):
+    """randint with input's shape (and dtype, unless given): randint_like(x, high) or (x, low, high)."""
+    if low is None:
+        raise TypeError(invalid_combination("randint_like", ["Tensor"], _RANDINT_LIKE_SIGNATURES))
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input._shape), dtype=input.dtype if dtype is None else dtype,

@@ -69,7 +69,7 @@ def squeeze_(t, dim=None):
 
 
 def t_(t):
-    return _take_header(t, views.t)
+    return _take_header(t, views.t, "t_")
 
 
 def transpose_(t, dim0, dim1):

@@ -22,8 +22,12 @@ from .linalg import _column_major, _unsafe_view, mm
 from .views import diagonal, embed
 
 
-class LinAlgError(RuntimeError):
-    """PyTorch's torch.linalg.LinAlgError: a matrix that cannot be inverted or solved."""
+class _LinAlgError(RuntimeError):
+    """PyTorch's torch.linalg.LinAlgError (its class is named _LinAlgError, which is what
+    a traceback shows): a matrix that cannot be inverted or solved."""
+
+
+LinAlgError = _LinAlgError
 
 
 # -- outer, addmm, kron, tensordot --------------------------------------------------------
@@ -108,17 +112,17 @@ def tensordot(a, b, dims=2):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        dims_a, dims_b = list(range(a.dim() - dims, a.dim())), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))  # as torch lists them
     else:
-        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
-    if len(dims_a) != len(dims_b):
+        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(given_a) != len(given_b):
         raise RuntimeError("both dimension lists should have same length")
-    dims_a = [S.normalize_dim(d, a.dim()) for d in dims_a]
-    dims_b = [S.normalize_dim(d, b.dim()) for d in dims_b]
-    for da, db in zip(dims_a, dims_b):
+    dims_a = [S.normalize_dim(d, a.dim()) for d in given_a]
+    dims_b = [S.normalize_dim(d, b.dim()) for d in given_b]
+    for da, db, shown_a, shown_b in zip(dims_a, dims_b, given_a, given_b):
         if a._shape[da] != b._shape[db] and a._shape[da] != 1 and b._shape[db] != 1:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a._shape[da]} in dim {da} "
-                               f"and second has size {b._shape[db]} in dim {db}")
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a._shape[da]} in dim "
+                               f"{shown_a} and second has size {b._shape[db]} in dim {shown_b}")
     free_a = [d for d in range(a.dim()) if d not in dims_a]
     free_b = [d for d in range(b.dim()) if d not in dims_b]
     size = math.prod(a._shape[d] for d in dims_a)
@@ -216,6 +220,7 @@ def einsum(equation, *operands):
     width = max((t.dim() - (len(term) - 3) for term, t in zip(terms, operands) if "..." in term), default=0)
     spare = [chr(0x100 + i) for i in range(width)]
     terms = [term.replace("...", "".join(spare[width - (t.dim() - (len(term) - 3)):])) for term, t in zip(terms, operands)]
+    _check_subscript_sizes(terms, operands, spare)
     if arrow:
         output = output.replace("...", "".join(spare))
     else:  # the broadcast dims, then every letter used once, in alphabetical order
@@ -234,6 +239,28 @@ def einsum(equation, *operands):
         product = t if product is None else product * t
     summed = tuple(i for i, letter in enumerate(letters) if letter not in output)
     return product.sum(summed) if summed else product
+
+
+def _check_subscript_sizes(terms, operands, spare):
+    """PyTorch's checks that one letter names one size: within an operand (a diagonal
+    needs a square), and across operands (equal, or 1 to broadcast)."""
+    seen = {}
+    for i, (term, t) in enumerate(zip(terms, operands)):
+        own = {}
+        for letter, size in zip(term, t._shape):
+            if letter in spare:
+                continue
+            if letter in own:
+                if own[letter] != size:
+                    raise RuntimeError(f"einsum(): subscript {letter} is repeated for operand {i} but the sizes don't "
+                                       f"match, {size} != {own[letter]}")
+                continue
+            own[letter] = size
+            if seen.get(letter, size) != size and 1 not in (seen[letter], size):
+                raise RuntimeError(f"einsum(): subscript {letter} has size {size} for operand {i} which does not "
+                                   f"broadcast with previously seen size {seen[letter]}")
+            if seen.get(letter, 1) == 1:
+                seen[letter] = size
 
 
 def _take_diagonals(t, term):

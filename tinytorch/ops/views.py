@@ -192,9 +192,9 @@ class TransposeBackward0(Node):
         return grad.transpose(self.dim0, self.dim1)
 
 
-def t(a):
+def t(a, name="t"):
     if a.dim() > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
+        raise RuntimeError(f"{name}() expects a tensor with <= 2 dimensions, but self is {a.dim()}D")
     shape, stride = a._shape[::-1], a._stride[::-1]
     return make_view(a, shape, stride, a._offset, TBackward0())
 
