@@ -28,9 +28,11 @@ dtypes, shapes, strides, views and copies, reprs, errors, gradients and `grad_fn
 names), except where the last section says otherwise. Write `import tinytorch as torch`
 and the names below are where PyTorch has them.
 
-The functions of the `tinytorch` namespace also accept `out=`, and those with a
-`dim` or `keepdim` NumPy's `axis=` and `keepdims=`, as PyTorch's do; the creation
-functions accept `size=`.
+Keywords are PyTorch's too: `out=` where PyTorch takes it (most functions of the
+`tinytorch` and `tinytorch.linalg` namespaces); NumPy's `axis=` and `keepdims=` for
+`dim` and `keepdim` where PyTorch's argument parser reads the call (not `norm` or
+`split`, which PyTorch writes in Python); `size=` on the creation functions and
+`new_zeros`/`new_ones`/`new_empty`; `dims=` on `permute` and `flip`.
 """
 
 
@@ -83,6 +85,8 @@ def page():
     modules = public(tinytorch.nn, lambda name, obj: isinstance(obj, type))
     lines = INTRO.split("\n") + [""]
     lines += section("Functions: `tinytorch`", public(tinytorch, lambda n, o: is_function(n, o) and n not in dtypes))
+    lines += section("Classes: `tinytorch`", public(tinytorch, lambda n, o: isinstance(o, type)
+                                                    and o.__module__.startswith("tinytorch")))
     lines += ["## dtypes", "", ", ".join(f"`{name}`" for name in sorted(dtypes)), ""]
     lines += section("Tensor methods and attributes: `tinytorch.Tensor`",
                      [(name, obj) for name, obj in tensor_members])

@@ -133,6 +133,9 @@ MORE_OUT_CALLS = {
     "multinomial": lambda m: (m.manual_seed(0), m.multinomial(m.tensor([0.2, 0.8]), 2, True,
                                                               out=m.empty(2, dtype=m.int64)))[1],
     "norm (no NumPy names, but out=)": lambda m: m.norm(m.ones(3), out=m.empty(())),
+    "linalg.inv": lambda m: m.linalg.inv(m.eye(2) * 2, out=m.empty(0)),
+    "linalg.norm": lambda m: m.linalg.norm(m.ones(2, 2), out=m.empty(0)),
+    "linalg.vector_norm axis=": lambda m: m.linalg.vector_norm(m.ones(2, 2), axis=0, out=m.empty(2)),
 }
 
 

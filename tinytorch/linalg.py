@@ -34,4 +34,14 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
 
+def _accept_keywords():
+    """out= (and NumPy's axis=/keepdims=) on every function here, as torch.linalg's take them."""
+    from .exact.keywords import with_out
+    namespace = globals()
+    for name in ("cross", "det", "inv", "matrix_norm", "norm", "solve", "svdvals", "vector_norm"):
+        namespace[name] = with_out(namespace[name])
+
+
+_accept_keywords()
+
 __all__ = ["LinAlgError", "cross", "det", "inv", "matrix_norm", "norm", "solve", "svdvals", "vector_norm"]

@@ -166,5 +166,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 __all__ = [
     "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "Function",
     "once_differentiable", "gradcheck", "gradgradcheck", "GradcheckError", "Node", "AccumulateGrad",
-    "backward_steps", "run_backward", "gradient_edge", "Step", "function", "graph",
+    "backward_steps", "run_backward", "gradient_edge", "Step", "function", "graph", "Variable",
 ]

@@ -9,6 +9,8 @@ from ..tensor import Tensor
 
 
 class Parameter(Tensor):
+    """A tensor a Module learns: assigned to a Module's attribute, it is registered as one
+    of its parameters. A leaf that requires grad by default; shares memory with its data."""
     __module__ = "tinytorch.nn.parameter"  # where PyTorch's lives: <class 'torch.nn.parameter.Parameter'>
     __slots__ = ()
 
