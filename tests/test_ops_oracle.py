@@ -591,3 +591,21 @@ def test_lerp_of_half_rounds_once():
         return m.lerp(start, end, m.tensor(-2.0, dtype=m.float16)), m.lerp(start, end, -2.0)
     for got, expected in zip(call(tinytorch), call(torch)):
         np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+IN_PLACE_FUNCTIONS = ["abs_", "acos_", "arccos_", "arcsin_", "arctan_", "asin_", "atan_", "ceil_", "cos_", "cosh_",
+                      "erf_", "exp_", "expm1_", "floor_", "log10_", "log1p_", "log2_", "log_", "neg_", "negative_",
+                      "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_",
+                      "tan_", "tanh_", "trunc_", "zero_"]
+
+
+@pytest.mark.parametrize("name", IN_PLACE_FUNCTIONS)
+def test_in_place_functions_of_the_namespace(name):
+    """torch.exp_(t) and the like: t.exp_(), returning t; anything but a tensor is refused."""
+    results = []
+    for lib in (tinytorch, torch):
+        t = lib.tensor([0.25, 0.75, 0.5])
+        results.append((getattr(lib, name)(t) is t, t))
+    assert results[0][0] and results[1][0]
+    oracle.assert_same_values(results[0][1], results[1][1], rtol=1e-6, atol=1e-6)
+    oracle.assert_same_error(lambda: getattr(tinytorch, name)(2), lambda: getattr(torch, name)(2))

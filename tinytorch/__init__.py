@@ -87,6 +87,24 @@ ger = outer
 multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
 
 
+def _in_place_function(name):
+    """PyTorch's function form of an in-place method: torch.exp_(t) is t.exp_()."""
+    def function(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"input.{name}(...), as a function."
+    return function
+
+
+for _name in ("abs_", "acos_", "arccos_", "arcsin_", "arctan_", "as_strided_", "asin_", "atan_", "ceil_", "clip_",
+              "cos_", "cosh_", "detach_", "erf_", "exp_", "expm1_", "fill_", "floor_", "index_put_", "log10_", "log1p_",
+              "log2_", "log_", "neg_", "negative_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_",
+              "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "zero_"):
+    globals()[_name] = _in_place_function(_name)
+
+
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
