@@ -148,6 +148,12 @@ SAME_MESSAGE = {
     "normal std -1": lambda L: L.normal(0.0, -1.0, (2,)),
     "randint_like without high": lambda L: L.randint_like(L.ones(2)),
     "can_cast of a number": lambda L: L.can_cast(1, L.float32),
+    "einsum repeated output subscript": lambda L: L.einsum("ij->ii", L.zeros(2, 3)),
+    "einsum output subscript of no input": lambda L: L.einsum("ij->k", L.zeros(2, 3)),
+    "einsum stray dot in the output": lambda L: L.einsum("ij->i.", L.zeros(2, 3)),
+    "repeat_interleave method without repeats": lambda L: L.tensor([2, 0, 3]).repeat_interleave(),
+    "repeat_interleave of float counts": lambda L: L.repeat_interleave(L.tensor([1.5])),
+    "Tensor.norm(axis=), named as Tensor's": lambda L: L.ones(2, 3).norm(axis=1),
 }
 
 # name -> expression; the exception type must match (torch's message is its argument parser's).

@@ -139,6 +139,25 @@ MORE_OUT_CALLS = {
 }
 
 
+RESIZED_OUT = {  # a resized out takes the result's layout, as torch's does
+    "add of a transposed tensor": lambda m: m.add(m.ones(2, 3).t(), 1, out=m.empty(0)),
+    "neg into an out of another size": lambda m: m.neg(m.ones(2, 3).t(), out=m.empty(5)),
+    "linalg.inv": lambda m: m.linalg.inv(m.eye(3), out=m.empty(0)),
+    "linalg.solve": lambda m: m.linalg.solve(m.eye(3) * 2, m.ones(3, 2), out=m.empty(0)),
+    "nonzero": lambda m: m.nonzero(m.tensor([[1, 0], [2, 3]]), out=m.empty(0, dtype=m.int64)),
+    "an out of the right shape keeps its own": lambda m: m.add(m.ones(2, 3).t(), 1, out=m.empty(3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESIZED_OUT))
+def test_a_resized_out_takes_the_layout_of_the_result(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got, expected = RESIZED_OUT[name](tinytorch), RESIZED_OUT[name](torch)
+    oracle.assert_same(got, expected)
+    assert got.stride() == expected.stride()
+
+
 @pytest.mark.parametrize("name", sorted(MORE_OUT_CALLS))
 def test_more_functions_take_out_as_torch_does(name):
     """The result, its repr (sort's is torch.return_types.sort_out), and where it went."""
@@ -170,6 +189,7 @@ SEQUENCE_KEYWORDS = {
     "new_empty(size=)": lambda m: m.ones(2).new_empty(size=(2,)).shape,
     "new_zeros size twice": lambda m: m.ones(2).new_zeros(2, size=(3,)),
     "flip dims twice": lambda m: m.ones(2).flip(0, dims=[0]),
+    "torch.permute(dims=)": lambda m: m.permute(m.zeros(2, 3, 4), dims=(2, 0, 1)).shape,
 }
 
 

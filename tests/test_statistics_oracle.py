@@ -180,6 +180,31 @@ def test_mode(data, given_input):
     compare(lambda m, t: t.mode(dim, keepdim), array, transposed)
 
 
+def test_median_of_a_nan_is_nan_at_its_first_place():
+    values = np.array([[1.0, np.nan, 2.0, np.nan], [3.0, 1.0, 2.0, 0.0]])
+    for call in (lambda m, t: m.median(t), lambda m, t: m.median(t, 1), lambda m, t: t.median(0)):
+        got, expected = call(tinytorch, tinytorch.tensor(values)), call(torch, torch.tensor(values))
+        assert repr(got).replace("tinytorch", "torch") == repr(expected)
+
+
+def test_repeat_interleave_of_counts_alone():
+    for counts in ([2, 0, 3], [1], []):
+        for dtype in ("int64", "int32"):
+            got = tinytorch.repeat_interleave(tinytorch.tensor(counts, dtype=getattr(tinytorch, dtype)))
+            expected = torch.repeat_interleave(torch.tensor(counts, dtype=getattr(torch, dtype)))
+            oracle.assert_same(got, expected)
+
+
+def test_the_gradient_of_a_zero_2_norm_is_plus_zero():
+    for call in (lambda m, t: t.norm(), lambda m, t: m.linalg.vector_norm(t), lambda m, t: m.linalg.vector_norm(t, 3)):
+        grads = []
+        for lib in (tinytorch, torch):
+            x = lib.tensor([-1.0, 1.0], requires_grad=True)
+            call(lib, x * 0).backward()
+            grads.append(x.grad.numpy())
+        assert grads[0].tobytes() == grads[1].tobytes()
+
+
 def test_unique_and_weighted_bincount_are_recorded_without_a_derivative():
     """torch records them (grad_fn=<Unique2Backward0>, <UniqueDimBackward0>, <NotImplemented>)
     and fails in backward, each with its own message."""

@@ -84,3 +84,8 @@ def test_numpy_shares_or_copies_as_with_torch(make):
         shares.append(t[0].item() == 5)
     assert shares[0] == shares[1] == (make is np.asarray)
 
+
+
+def test_layout_is_strided():
+    assert repr(tinytorch.ones(2).layout) == repr(torch.ones(2).layout).replace("torch", "tinytorch")
+    assert tinytorch.ones(2).t().layout is tinytorch.strided

@@ -65,7 +65,7 @@ from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .storage import Storage
-from .tensor import Size, Tensor
+from .tensor import Size, Tensor, layout, strided
 from .threads import get_num_threads, set_num_threads
 from . import linalg, nn, optim  # noqa: E402  (they are built on everything above)
 from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
@@ -154,7 +154,9 @@ _PYTHON_DEFINED = ("norm",)
 
 
 def _accept_keywords():
-    from .exact.keywords import RANDOM_SIZE_SIGNATURES, numpy_names, refusing_unknown_keywords, size_keyword, with_out
+    from .exact.keywords import (
+        RANDOM_SIZE_SIGNATURES, numpy_names, refusing_unknown_keywords, sequence_keyword, size_keyword, with_out,
+    )
     namespace = globals()
     for name in _WITH_OUT:
         namespace[name] = with_out(namespace[name], numpy_aliases=name not in _PYTHON_DEFINED)
@@ -162,6 +164,7 @@ def _accept_keywords():
         namespace[name] = numpy_names(namespace[name])
     for name in ("zeros", "ones", "empty", "rand", "randn"):
         namespace[name] = size_keyword(with_out(namespace[name]))
+    namespace["permute"] = sequence_keyword("dims", fixed=1)(namespace["permute"])
     for name in ("rand", "randn"):
         namespace[name] = refusing_unknown_keywords(namespace[name], RANDOM_SIZE_SIGNATURES)
 

@@ -156,6 +156,10 @@ class Tensor(TensorOps):
         return self._storage.device
 
     @property
+    def layout(self):
+        return strided  # every tinytorch tensor is a header of strides over a storage
+
+    @property
     def is_cuda(self):
         return self._storage.device.type == "cuda"
 
@@ -452,6 +456,20 @@ class Tensor(TensorOps):
         )
 
     __str__ = __repr__
+
+
+class layout:
+    """How a tensor's elements are kept: tinytorch has only PyTorch's default, `strided`
+    (a header of strides over a flat storage); PyTorch also has sparse layouts."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"tinytorch.{self.name}"
+
+
+strided = layout("strided")
 
 
 def from_array(array, dtype, device=CPU, stride=None):

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from .device import CPU
+from .exact.arguments import invalid_combination
 from .exact.keywords import numpy_names, sequence_keyword
 
 # tinytorch.ops, bound by tensor.py once Tensor exists (ops import Tensor, and Tensor
@@ -338,6 +339,10 @@ class TensorOps:
     def triu_(self, diagonal=0): return ops.inplace(ops.triu, self, diagonal, meta=ops.check_target)
     def diag(self, diagonal=0): return ops.diag(self, diagonal)
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        if repeats is None:  # (only the function takes a tensor of counts alone)
+            raise TypeError(invalid_combination("repeat_interleave", [], [
+                "(Tensor repeats, int dim = None, *, int output_size = None)",
+                "(int repeats, int dim = None, *, int output_size = None)"]))
         return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
     moveaxis, swapdims = movedim, swapaxes
 
@@ -444,3 +449,10 @@ _NUMPY_NAMED = (
 )
 for _name in _NUMPY_NAMED:
     setattr(TensorOps, _name, numpy_names(getattr(TensorOps, _name)))
+
+# Python names a method by its class in its own errors ("Tensor.norm() got an unexpected
+# keyword argument 'axis'"); these are the Tensor's methods, as in PyTorch, not the mixin's.
+for _name, _member in vars(TensorOps).items():
+    while callable(_member) and hasattr(_member, "__qualname__"):  # (and what a keyword wrapper wraps)
+        _member.__qualname__ = f"Tensor.{_name}"
+        _member = getattr(_member, "__wrapped__", None)

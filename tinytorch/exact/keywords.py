@@ -70,6 +70,7 @@ def with_out(fn, numpy_aliases=True):
 
 def write_out(name, fn, args, kwargs, out):
     from ..autograd import grad_mode
+    from ..exact.layout import is_non_overlapping_and_dense
     from ..ops.inplace import check_cast
     from ..tensor import Tensor
     outs = out if isinstance(out, (tuple, list)) else (out,)
@@ -97,6 +98,8 @@ def write_out(name, fn, args, kwargs, out):
                         "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                         "elements with t.resize_(0).", UserWarning, stacklevel=4)
                 target.resize_(value.shape)
+                if is_non_overlapping_and_dense(value._shape, value._stride):
+                    target.as_strided_(value.shape, value.stride())  # a resized out takes the result's layout
             target.copy_(value)
     if hasattr(result, "indices") and isinstance(out, (tuple, list)):  # max(dim), sort ...: a named pair
         return type(result)(result._name + "_out", *out)

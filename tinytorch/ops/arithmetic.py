@@ -409,6 +409,9 @@ class NotImplemented_(Node):
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
 
 
+NotImplemented_.__name__ = NotImplemented_.__qualname__ = "NotImplemented"  # torch's class name (not Python's constant)
+
+
 def remainder(a, b):
     """a % b with the sign of b, as in Python (-7 % 2 is 1); either side may be a number."""
     out = _modulo(a, b, "remainder_cpu",

@@ -222,6 +222,14 @@ def einsum(equation, *operands):
     terms = [term.replace("...", "".join(spare[width - (t.dim() - (len(term) - 3)):])) for term, t in zip(terms, operands)]
     _check_subscript_sizes(terms, operands, spare)
     if arrow:
+        if "." in output.replace("...", ""):
+            raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis (...)")
+        for i, letter in enumerate(output.replace("...", "")):
+            if letter in output.replace("...", "")[:i]:
+                raise RuntimeError(f"einsum(): output subscript {letter} appears more than once in the output")
+            if letter not in inputs:
+                raise RuntimeError(f"einsum(): output subscript {letter} does not appear in the equation for any "
+                                   "input operand")
         output = output.replace("...", "".join(spare))
     else:  # the broadcast dims, then every letter used once, in alphabetical order
         letters = "".join(terms)

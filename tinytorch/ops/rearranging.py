@@ -12,6 +12,7 @@ from .. import strides as S
 from ..autograd.graph import Node
 from ..exact.arguments import shape_arg
 from ..exact.layout import copy_strides
+from ..dtypes import type_name
 from .base import Tensor, from_array, needs_grad, record, xp_of, zeros_for
 from .copying import clone
 from .views import diagonal as diagonal_view, embed
@@ -284,7 +285,17 @@ def repeat_interleave(a, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along dim) repeated in place: [1, 2] -> [1, 1, 2, 2].
     With a number, PyTorch builds it from views and one copy (unsqueeze, expand,
     clone, flatten), and so does this; with a tensor of counts, it picks each
-    slice as often as its count says (index_select). With no dim, a is flattened first."""
+    slice as often as its count says (index_select). With no dim, a is flattened first.
+    Given only counts, repeat_interleave(counts): each index as often as its count."""
+    if repeats is None and isinstance(a, Tensor):  # repeat_interleave(tensor([2, 0, 3])): [0, 0, 2, 2, 2]
+        if a.dim() > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if a.dtype.name not in ("int64", "int32"):
+            raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{type_name(a.dtype)}'")
+        if bool((a._data < 0).any()):
+            raise RuntimeError("repeats can not be negative")
+        xp = xp_of(a)
+        return from_array(xp.repeat(xp.arange(a.numel(), dtype=a.dtype.numpy), a._data), a.dtype, a.device)
     if dim is None:
         a, dim = a.flatten(), 0
     if isinstance(repeats, Tensor):

@@ -110,12 +110,16 @@ def kthvalue(a, k, dim=-1, keepdim=False):
     return _pick_along(a, dim, d, keepdim, k - 1, KthvalueBackward0, "kthvalue")
 
 
-def _pick_along(a, dim, d, keepdim, position, node_type, name):
-    """(values, indices) of the value at `position` of each sorted line along dim."""
+def _pick_along(a, dim, d, keepdim, position, node_type, name, nan_wins=False):
+    """(values, indices) of the value at `position` of each sorted line along dim;
+    with nan_wins (median), a line's first nan instead, wherever it has one."""
     order = sort(a.detach(), d)[1]
     xp = xp_of(a)
     if a.dim():
         index = xp.take(order._data, [position], axis=d)
+        if nan_wins and a.dtype.is_floating_point:
+            nans = xp.isnan(a._data)
+            index = xp.where(nans.any(axis=d, keepdims=True), xp.argmax(nans, axis=d, keepdims=True), index)
         values = xp.take_along_axis(a._data, index, d)
         if not keepdim:
             index, values = index.squeeze(d), values.squeeze(d)
@@ -141,6 +145,8 @@ def median(a, dim=None, keepdim=False):
         xp = xp_of(a)
         if a.numel() == 0:  # no middle value: nan, or the smallest integer, as PyTorch answers
             value = xp.nan if a.dtype.is_floating_point else xp.iinfo(a.dtype.numpy).min
+        elif a.dtype.is_floating_point and xp.isnan(a._data).any():
+            value = xp.nan
         else:
             value = xp.sort(a._data.reshape(-1), kind="stable")[(a.numel() - 1) // 2]
         out = from_array(xp.asarray(value, dtype=a.dtype.numpy), a.dtype, a.device)
@@ -151,7 +157,7 @@ def median(a, dim=None, keepdim=False):
     size = a._shape[d] if a.dim() else 1
     if size == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
-    return _pick_along(a, dim, d, keepdim, (size - 1) // 2, MedianBackward1, "median")
+    return _pick_along(a, dim, d, keepdim, (size - 1) // 2, MedianBackward1, "median", nan_wins=True)
 
 
 class MedianBackward0(Node):

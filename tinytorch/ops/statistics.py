@@ -200,8 +200,8 @@ def _norm_gradient(a, grad, result, ord, axes):
         return a * 0
     if ord == 1:
         return a.sign() * grad
-    if ord == 2:
-        return a * (grad / result).masked_fill(result == 0, 0)
+    if ord == 2:  # as torch writes it: 0, not -0.0, for a -0.0 of a zero norm
+        return grad * (a / result).masked_fill(result == 0, 0)
     if math.isinf(ord):  # the elements that reached the max (or min) share the gradient
         hits = a.abs() == result
         counts = hits.sum(axes, keepdim=True) if axes else hits.to(grad.dtype)
