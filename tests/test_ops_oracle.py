@@ -609,3 +609,13 @@ def test_in_place_functions_of_the_namespace(name):
     assert results[0][0] and results[1][0]
     oracle.assert_same_values(results[0][1], results[1][1], rtol=1e-6, atol=1e-6)
     oracle.assert_same_error(lambda: getattr(tinytorch, name)(2), lambda: getattr(torch, name)(2))
+
+
+def test_float32_math_rounds_once_from_float64():
+    """log10(100) is 2, not NumPy's float32 2.0000002, as torch prints it; exp(1) is e
+    rounded to float32. (tinytorch computes float32 math in float64 and rounds once.)"""
+    for name, values in [("log10", [10.0, 100.0, 1000.0]), ("log2", [2.0, 8.0, 1024.0]), ("exp", [0.0, 1.0, -1.0])]:
+        got = getattr(tinytorch, name)(tinytorch.tensor(values))
+        expected = np.asarray(getattr(np, name)(np.array(values, dtype=np.float64)), dtype=np.float32)
+        assert got.numpy().tobytes() == expected.tobytes()
+        assert repr(got) == repr(getattr(torch, name)(torch.tensor(values))).replace("torch", "tinytorch")
