@@ -248,3 +248,15 @@ def test_var_warns_about_degrees_of_freedom_as_torch_does():
     for m in (tinytorch, torch):
         with pytest.warns(UserWarning, match=r"var\(\): degrees of freedom is <= 0"):
             m.tensor([1.0]).var()
+
+
+def test_named_pairs_are_classes_of_return_types():
+    """torch.return_types.sort and the like: real classes, as torch's (sort_out for out=)."""
+    for lib in (tinytorch, torch):
+        a = lib.tensor([3.0, 1.0, 2.0])
+        pairs = {"sort": lib.sort(a), "max": lib.max(a.reshape(1, 3), 1), "topk": lib.topk(a, 2),
+                 "median": a.reshape(1, 3).median(1), "kthvalue": a.kthvalue(1), "mode": a.mode(),
+                 "cummax": a.cummax(0), "sort_out": lib.sort(a, out=(lib.empty(3), lib.empty(3, dtype=lib.int64)))}
+        for name, pair in pairs.items():
+            assert type(pair).__name__ == name and isinstance(pair, getattr(lib.return_types, name))
+            assert type(pair).__module__ == f"{lib.__name__}.return_types"

@@ -67,7 +67,7 @@ from .serialization import load, save
 from .storage import Storage
 from .tensor import Size, Tensor, layout, strided
 from .threads import get_num_threads, set_num_threads
-from . import linalg, nn, optim  # noqa: E402  (they are built on everything above)
+from . import linalg, nn, optim, return_types  # noqa: E402  (they are built on everything above)
 from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.

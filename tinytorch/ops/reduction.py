@@ -244,10 +244,12 @@ def _product_of_others(a, dims):
 
 # -- max / min --------------------------------------------------------------------
 class ReturnTypes(tuple):
-    """(values, indices) as returned by max(dim) and min(dim), printing like PyTorch's."""
+    """(values, indices) as returned by max(dim), sort, topk ..., printing like PyTorch's.
+    ReturnTypes("max", values, indices) is an instance of the class named max in
+    tinytorch.return_types, as PyTorch's is a torch.return_types.max."""
 
     def __new__(cls, name, values, indices):
-        self = super().__new__(cls, (values, indices))
+        self = super().__new__(return_type(name), (values, indices))
         self._name = name
         return self
 
@@ -261,6 +263,17 @@ class ReturnTypes(tuple):
 
     def __repr__(self):
         return f"tinytorch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+_RETURN_TYPES = {}
+
+
+def return_type(name):
+    """The class tinytorch.return_types.<name>, made the first time it is asked for."""
+    if name not in _RETURN_TYPES:
+        _RETURN_TYPES[name] = type(name, (ReturnTypes,), {"__module__": "tinytorch.return_types",
+                                                          "__qualname__": name})
+    return _RETURN_TYPES[name]
 
 
 def max(a, dim=None, keepdim=False):
