@@ -409,7 +409,7 @@ class NotImplemented_(Node):
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
 
 
-NotImplemented_.__name__ = NotImplemented_.__qualname__ = "NotImplemented"  # torch's class name (not Python's constant)
+NotImplemented_.__name__ = "NotImplemented"  # torch's class name (__qualname__ stays: inspect finds the source by it)
 
 
 def remainder(a, b):
