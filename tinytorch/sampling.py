@@ -110,44 +110,36 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     return normal_(out, mean, std, generator).requires_grad_(requires_grad)
 
 
-class NormalBackward1(Node):
-    """normal(mean tensor, std number): mean gets a gradient of 0s."""
+class _NormalBackward(Node):
+    """normal's node: a draw does not move with mean or std, so each gets a gradient of 0s."""
+
+    def backward(self, grad):
+        zeros = tuple(zeros_for(grad, meta[0]) for meta in self.input_meta)
+        return zeros if len(zeros) > 1 else zeros[0]
+
+
+class NormalBackward1(_NormalBackward):  # normal(mean tensor, std number)
     saved_settings = ("mean_sym_sizes",)
 
     @property
     def mean_sym_sizes(self):
         return self.input_meta[0][0]
 
-    def backward(self, grad):
-        return zeros_for(grad, self.input_meta[0][0])
 
-
-class NormalBackward2(Node):
-    """normal(mean number, std tensor): std gets a gradient of 0s."""
+class NormalBackward2(_NormalBackward):  # normal(mean number, std tensor)
     saved_settings = ("std_sym_sizes",)
 
     @property
     def std_sym_sizes(self):
         return self.input_meta[0][0]
 
-    def backward(self, grad):
-        return zeros_for(grad, self.input_meta[0][0])
 
-
-class NormalBackward3(Node):
-    """normal(mean tensor, std tensor): both get gradients of 0s."""
+class NormalBackward3(NormalBackward1):  # normal(mean tensor, std tensor)
     saved_settings = ("mean_sym_sizes", "std_sym_sizes")
-
-    @property
-    def mean_sym_sizes(self):
-        return self.input_meta[0][0]
 
     @property
     def std_sym_sizes(self):
         return self.input_meta[1][0]
-
-    def backward(self, grad):
-        return zeros_for(grad, self.input_meta[0][0]), zeros_for(grad, self.input_meta[1][0])
 
 
 def bernoulli(input, p=None, *, generator=None):
