@@ -190,6 +190,8 @@ SEQUENCE_KEYWORDS = {
     "new_zeros size twice": lambda m: m.ones(2).new_zeros(2, size=(3,)),
     "flip dims twice": lambda m: m.ones(2).flip(0, dims=[0]),
     "torch.permute(dims=)": lambda m: m.permute(m.zeros(2, 3, 4), dims=(2, 0, 1)).shape,
+    "concat and concatenate, cat's other names": lambda m: (m.concat([m.ones(1), m.zeros(2)]),
+                                                             m.concatenate((m.ones(2, 1), m.ones(2, 1)), 1)),
 }
 
 

@@ -234,11 +234,12 @@ def test_numpy_numbers_act_like_python_numbers(number):
 UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
          "bitwise_not", "logical_not", "isnan", "isinf", "isfinite", "square",
          "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "arcsin", "arccos",
-         "arctan", "erf", "rsqrt", "floor", "ceil", "trunc", "round"]
+         "arctan", "erf", "rsqrt", "floor", "ceil", "trunc", "round", "asinh", "acosh", "atanh", "arcsinh",
+         "arccosh", "arctanh"]
 IN_PLACE_UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
                   "square", "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "erf",
                   "rsqrt", "floor", "ceil", "trunc", "round", "arcsin", "arccos", "arctan", "absolute", "negative",
-                  "logical_not", "bitwise_not"]
+                  "logical_not", "bitwise_not", "asinh", "acosh", "atanh", "arctanh"]
 
 
 @SETTINGS

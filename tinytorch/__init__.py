@@ -42,7 +42,8 @@ from .dtypes import (
     can_cast, promote_types, set_default_dtype, uint8,
 )
 from .ops import (
-    abs, acos, add, all, allclose, any, argmax, argmin, as_strided, asin, atan, atan2, bitwise_and, bitwise_not,
+    abs, acos, acosh, add, all, allclose, any, argmax, argmin, as_strided, asin, asinh, atan, atan2, atanh,
+    bitwise_and, bitwise_not,
     bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
     log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
@@ -72,6 +73,8 @@ from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+concat = concatenate = cat
 
 # PyTorch's aliases for dtypes.
 float = float32
@@ -133,7 +136,8 @@ __version__ = "0.1.0"
 # functions size= (exact/keywords.py). Wrapped here, at the namespace users call;
 # tinytorch's own code calls the ops directly.
 _WITH_OUT = (
-    "abs", "acos", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any", "argmax", "argmin", "asin",
+    "abs", "acos", "acosh", "asinh", "atanh", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any",
+    "argmax", "argmin", "asin",
     "atan", "atan2", "bmm", "cat", "ceil", "clamp", "cos", "cosh", "cross", "cummax", "cummin", "cumprod", "cumsum",
     "div", "dot", "eq", "erf", "exp", "expm1", "floor", "fmod", "gather", "ge", "gt", "index_select", "kron", "le",
     "lerp", "log", "log10", "log1p", "log2", "logsumexp", "lt", "masked_select", "matmul", "max", "maximum", "mean",

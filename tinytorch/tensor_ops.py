@@ -179,7 +179,11 @@ class TensorOps:
     def ceil(self): return ops.ceil(self)
     def trunc(self): return ops.trunc(self)
     def round(self, *, decimals=None): return ops.round(self, decimals=decimals)
+    def asinh(self): return ops.asinh(self)
+    def acosh(self): return ops.acosh(self)
+    def atanh(self): return ops.atanh(self)
     arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
     # in place: the op's result written back (ops/inplace.py checks it fits)
     def exp_(self): return ops.inplace(ops.exp, self)
@@ -211,7 +215,11 @@ class TensorOps:
     def ceil_(self): return ops.inplace(ops.ceil, self)
     def trunc_(self): return ops.inplace(ops.trunc, self)
     def round_(self, *, decimals=None): return ops.inplace(ops.round, self, decimals=decimals)
+    def asinh_(self): return ops.inplace(ops.asinh, self)
+    def acosh_(self): return ops.inplace(ops.acosh, self)
+    def atanh_(self): return ops.inplace(ops.atanh, self)
     arcsin_, arccos_, arctan_, arctan2_ = asin_, acos_, atan_, atan2_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
     absolute_, negative_ = abs_, neg_
     def maximum(self, other): return ops.maximum(self, other)
     def minimum(self, other): return ops.minimum(self, other)

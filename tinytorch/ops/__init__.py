@@ -3,7 +3,7 @@
     arithmetic      + - * / // % ** and negation; fmod, atan2
     fused           lerp, addcmul, addcdiv: several steps, rounded as one
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
-                    log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, erf,
+                    log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, asinh, acosh, atanh, erf,
                     rsqrt, floor, ceil, trunc, round
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
@@ -35,7 +35,8 @@ from .comparison import (
     le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,
 )
 from .math_functions import (
-    abs, acos, asin, atan, ceil, clamp, cos, cosh, erf, exp, expm1, floor, log, log1p, log2, log10, relu, round,
+    abs, acos, acosh, asin, asinh, atan, atanh, ceil, clamp, cos, cosh, erf, exp, expm1, floor, log, log1p, log2,
+    log10, relu, round,
     rsqrt, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
 )
 from .indexing import getitem, index_put, setitem

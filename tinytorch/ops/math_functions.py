@@ -1,6 +1,6 @@
 """Math functions of one tensor: exp, log, sqrt, sin, cos, tanh, sigmoid, relu,
 abs, sign, clamp; log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan,
-erf, rsqrt; and the rounding ones, floor, ceil, trunc and round.
+asinh, acosh, atanh, erf, rsqrt; and the rounding ones, floor, ceil, trunc and round.
 
 Each op is a forward function followed by its backward node. Forward computes
 on arrays with NumPy (or CuPy); backward is written with tinytorch ops on
@@ -511,6 +511,54 @@ class AtanBackward0(Node):
     def backward(self, grad):
         (a,) = self.saved_tensors
         return grad / (a * a + 1)
+
+
+def asinh(a):
+    out = _unary_float(a, "arcsinh")
+    if needs_grad(a):
+        record(AsinhBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AsinhBackward0(Node):
+    """d asinh(x) = 1 / sqrt(x^2 + 1)."""
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * rsqrt(a * a + 1)
+
+
+def acosh(a):
+    out = _unary_float(a, "arccosh")
+    if needs_grad(a):
+        record(AcoshBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AcoshBackward0(Node):
+    """d acosh(x) = 1 / sqrt(x^2 - 1)."""
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * rsqrt(a * a - 1)
+
+
+def atanh(a):
+    out = _unary_float(a, "arctanh")
+    if needs_grad(a):
+        record(AtanhBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class AtanhBackward0(Node):
+    """d atanh(x) = 1 / (1 - x^2)."""
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (1 - a * a)
 
 
 def erf(a):
