@@ -190,6 +190,10 @@ SEQUENCE_KEYWORDS = {
     "new_zeros size twice": lambda m: m.ones(2).new_zeros(2, size=(3,)),
     "flip dims twice": lambda m: m.ones(2).flip(0, dims=[0]),
     "torch.permute(dims=)": lambda m: m.permute(m.zeros(2, 3, 4), dims=(2, 0, 1)).shape,
+    "count_nonzero": lambda m: (m.count_nonzero(m.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]]), 0),
+                                m.tensor([True, False]).count_nonzero(), m.count_nonzero(m.eye(3), dim=(0, 1))),
+    "torch.softmax and log_softmax": lambda m: (m.softmax(m.tensor([1.0, 2.0, 3.0]), 0),
+                                                m.log_softmax(m.tensor([[1.0, 2.0]]), dim=1)),
     "concat and concatenate, cat's other names": lambda m: (m.concat([m.ones(1), m.zeros(2)]),
                                                              m.concatenate((m.ones(2, 1), m.ones(2, 1)), 1)),
 }

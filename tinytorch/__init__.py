@@ -43,7 +43,7 @@ from .dtypes import (
 )
 from .ops import (
     abs, acos, acosh, add, all, allclose, any, argmax, argmin, as_strided, asin, asinh, atan, atan2, atanh,
-    bitwise_and, bitwise_not,
+    bitwise_and, bitwise_not, count_nonzero,
     bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
     log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
@@ -69,6 +69,16 @@ from .storage import Storage
 from .tensor import Size, Tensor, layout, strided
 from .threads import get_num_threads, set_num_threads
 from . import linalg, nn, optim, return_types  # noqa: E402  (they are built on everything above)
+
+
+def softmax(input, dim, dtype=None):
+    """nn.functional.softmax, as torch.softmax (dim is required here)."""
+    return nn.functional.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    """nn.functional.log_softmax, as torch.log_softmax (dim is required here)."""
+    return nn.functional.log_softmax(input, dim, dtype)
 from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.
@@ -150,7 +160,7 @@ _WITH_OUT = (
     "multinomial",
 )
 _NUMPY_NAMED = (
-    "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select", "transpose", "movedim", "index_fill",
+    "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select", "transpose", "movedim", "index_fill",
     "repeat_interleave",
 )
 # Functions torch writes in Python (torch/functional.py), where its parser's NumPy names do not apply.

@@ -232,6 +232,7 @@ class TensorOps:
 
     # reductions
     def sum(self, dim=None, keepdim=False, *, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    def count_nonzero(self, dim=None): return ops.count_nonzero(self, dim)
     def mean(self, dim=None, keepdim=False, *, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
     def prod(self, dim=None, keepdim=False, *, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)
     def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
@@ -453,7 +454,7 @@ _NUMPY_NAMED = (
     "sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std", "logsumexp", "amax",
     "amin", "nansum", "nanmean", "cumsum", "cumprod", "cummax", "cummin", "sort", "argsort", "topk", "kthvalue",
     "median", "mode", "squeeze", "unsqueeze", "chunk", "unbind", "gather", "scatter",
-    "index_select", "index_add", "index_fill", "repeat_interleave", "select", "narrow", "softmax",
+    "index_select", "index_add", "index_fill", "repeat_interleave", "select", "narrow", "softmax", "count_nonzero",
 )
 for _name in _NUMPY_NAMED:
     setattr(TensorOps, _name, numpy_names(getattr(TensorOps, _name)))

@@ -66,8 +66,11 @@ def _exp_normalized(x, dim, log):
             values = data.copy()
         else:
             shifted = data - xp.max(data, axis=axis, keepdims=True)
-            total = xp.sum(xp.exp(shifted), axis=axis, keepdims=True)
-            values = shifted - xp.log(total) if log else xp.exp(shifted) / total
+            # exp and log of float32 rounded once from float64, as ops.math_functions computes them
+            wide = np.float64 if shifted.dtype == np.float32 else shifted.dtype
+            powers = xp.exp(shifted.astype(wide)).astype(shifted.dtype)
+            total = xp.sum(powers, axis=axis, keepdims=True)
+            values = shifted - xp.log(total.astype(wide)).astype(shifted.dtype) if log else powers * (1 / total)
     return from_array(xp.asarray(values, dtype=x.dtype.numpy), x.dtype, x.device)
 
 

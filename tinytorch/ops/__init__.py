@@ -44,7 +44,7 @@ from .masking import masked_fill, masked_fill_
 from .inplace import add_, check_target, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import atleast_1d, atleast_2d, atleast_3d, cat, column_stack, dstack, hstack, stack, vstack
 from .linalg import bmm, dot, matmul, mm, mv
-from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
+from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
 from .views import (
     alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, reshape, select, squeeze, swapaxes, t,
     transpose, unflatten, unfold, unsqueeze, view,

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, prod, max/min, argmax/argmin, all/any.
+"""Reductions: sum, mean, prod, max/min, argmax/argmin, all/any, count_nonzero.
 
 `dim` may be None (everything), an int or a tuple; `keepdim=True` leaves the
 reduced dims in place with size 1. Backward spreads the gradient back over the
@@ -390,6 +390,13 @@ def _arg(a, dim, keepdim, name):
     if a._shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     return from_array(getattr(xp, name)(a._data, axis=d, keepdims=keepdim), dtypes.int64, a.device)
+
+
+def count_nonzero(a, dim=None):
+    """How many elements are not 0 (False), over dim (every dim by default): an int64 tensor."""
+    xp = xp_of(a)
+    counts = xp.count_nonzero(a._data, axis=_dims(a, dim))
+    return from_array(xp.asarray(counts, dtype=xp.int64), dtypes.int64, a.device)
 
 
 def all(a, dim=None, keepdim=False):
