@@ -43,7 +43,7 @@ from .dtypes import (
 )
 from .ops import (
     abs, acos, acosh, add, all, allclose, any, argmax, argmin, as_strided, asin, asinh, atan, atan2, atanh,
-    bitwise_and, bitwise_not, count_nonzero,
+    bitwise_and, bitwise_not, count_nonzero, erfc, exp2, frac,
     bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
     log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
@@ -146,7 +146,7 @@ __version__ = "0.1.0"
 # functions size= (exact/keywords.py). Wrapped here, at the namespace users call;
 # tinytorch's own code calls the ops directly.
 _WITH_OUT = (
-    "abs", "acos", "acosh", "asinh", "atanh", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any",
+    "abs", "acos", "acosh", "asinh", "atanh", "erfc", "exp2", "frac", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any",
     "argmax", "argmin", "asin",
     "atan", "atan2", "bmm", "cat", "ceil", "clamp", "cos", "cosh", "cross", "cummax", "cummin", "cumprod", "cumsum",
     "div", "dot", "eq", "erf", "exp", "expm1", "floor", "fmod", "gather", "ge", "gt", "index_select", "kron", "le",

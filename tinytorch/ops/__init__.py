@@ -35,8 +35,8 @@ from .comparison import (
     le, logical_and, logical_not, logical_or, lt, maximum, minimum, ne, nonzero, where,
 )
 from .math_functions import (
-    abs, acos, acosh, asin, asinh, atan, atanh, ceil, clamp, cos, cosh, erf, exp, expm1, floor, log, log1p, log2,
-    log10, relu, round,
+    abs, acos, acosh, asin, asinh, atan, atanh, ceil, clamp, cos, cosh, erf, erfc, exp, exp2, expm1, floor, frac,
+    log, log1p, log2, log10, relu, round,
     rsqrt, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
 )
 from .indexing import getitem, index_put, setitem

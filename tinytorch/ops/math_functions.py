@@ -1,6 +1,6 @@
 """Math functions of one tensor: exp, log, sqrt, sin, cos, tanh, sigmoid, relu,
 abs, sign, clamp; log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan,
-asinh, acosh, atanh, erf, rsqrt; and the rounding ones, floor, ceil, trunc and round.
+asinh, acosh, atanh, erf, erfc, exp2, frac, rsqrt; and the rounding ones, floor, ceil, trunc and round.
 
 Each op is a forward function followed by its backward node. Forward computes
 on arrays with NumPy (or CuPy); backward is written with tinytorch ops on
@@ -562,21 +562,21 @@ class AtanhBackward0(Node):
 
 
 def erf(a):
-    out = _unary_float(a, _erf)
+    out = _unary_float(a, lambda x: _from_libm(x, "erf"))
     if needs_grad(a):
         record(ErfBackward0(), out, (a,), saved=(a,))
     return out
 
 
-def _erf(x):
-    """NumPy has no erf: the C library's (math.erf, in double precision), element
+def _from_libm(x, name):
+    """NumPy has no erf or erfc: the C library's (math.erf, in double precision), element
     by element, rounded to float32 for half precision (which PyTorch computes in
     float32) and then to the tensor's dtype; CuPy has its own."""
     if not isinstance(x, np.ndarray):
-        from cupyx.scipy.special import erf as cupy_erf
-        return cupy_erf(x)
+        from cupyx.scipy import special
+        return getattr(special, name)(x)
     compute = np.float32 if x.dtype == np.float16 else x.dtype
-    return np.vectorize(math.erf, otypes=[compute])(x).astype(x.dtype)
+    return np.vectorize(getattr(math, name), otypes=[compute])(x).astype(x.dtype)
 
 
 class ErfBackward0(Node):
@@ -585,6 +585,54 @@ class ErfBackward0(Node):
     def backward(self, grad):
         (a,) = self.saved_tensors
         return 2.0 / math.sqrt(math.pi) * exp(-(a ** 2)) * grad
+
+
+def erfc(a):
+    """1 - erf(a), without the loss of digits of that subtraction for large a."""
+    out = _unary_float(a, lambda x: _from_libm(x, "erfc"))
+    if needs_grad(a):
+        record(ErfcBackward0(), out, (a,), saved=(a,))
+    return out
+
+
+class ErfcBackward0(Node):
+    saved_names = ("self",)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return -2.0 / math.sqrt(math.pi) * exp(-(a ** 2)) * grad
+
+
+def exp2(a):
+    out = _unary_float(a, "exp2")
+    if needs_grad(a):
+        record(Exp2Backward0(), out, (a,), saved=(out,))
+    return out
+
+
+class Exp2Backward0(Node):
+    """d 2^x = 2^x ln 2."""
+    saved_names = ("result",)
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * math.log(2)
+
+
+def frac(a):
+    """The fractional part, a - trunc(a), with a's sign: frac(-1.5) is -0.5."""
+    if not a.dtype.is_floating_point:
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{type_name(a.dtype)}'")
+    x = a._data
+    out = elementwise_result(x - xp_of(a).trunc(x), a.dtype, a._storage.device, (a,))
+    if needs_grad(a):
+        record(FracBackward0(), out, (a,))
+    return out
+
+
+class FracBackward0(Node):
+    def backward(self, grad):
+        return grad
 
 
 def rsqrt(a):
