@@ -118,6 +118,8 @@ OUT_ERRORS = {
     "trace takes no out": lambda m: m.trace(m.ones(2, 2), out=m.empty(())),
     "det takes no out": lambda m: m.det(m.eye(2), out=m.empty(())),
     "dist takes no out": lambda m: m.dist(m.ones(2), m.ones(2), out=m.empty(())),
+    "amax into an out of another dtype": lambda m: m.amax(m.ones(3), 0, out=m.empty(0, dtype=m.float64)),
+    "mean into an int64 out": lambda m: m.mean(m.ones(3), 0, out=m.empty(0, dtype=m.int64)),
 }
 
 
@@ -136,6 +138,11 @@ MORE_OUT_CALLS = {
     "linalg.inv": lambda m: m.linalg.inv(m.eye(2) * 2, out=m.empty(0)),
     "linalg.norm": lambda m: m.linalg.norm(m.ones(2, 2), out=m.empty(0)),
     "linalg.vector_norm axis=": lambda m: m.linalg.vector_norm(m.ones(2, 2), axis=0, out=m.empty(2)),
+    "sum into an int64 out: the input cast first": lambda m: m.sum(m.tensor([0.5, 0.7, 0.9]), 0,
+                                                                  out=m.empty(0, dtype=m.int64)),
+    "cumsum into a float16 out": lambda m: m.cumsum(m.tensor([0.5, 0.7, 0.9]), 0, out=m.empty(0, dtype=m.float16)),
+    "prod into a float64 out": lambda m: m.prod(m.tensor([0.5, 0.7, 0.9]), 0, out=m.empty(0, dtype=m.float64)),
+    "mean into a float16 out": lambda m: m.mean(m.tensor([0.5, 0.7, 0.9]), 0, out=m.empty(0, dtype=m.float16)),
 }
 
 

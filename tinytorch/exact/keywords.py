@@ -68,6 +68,12 @@ def with_out(fn, numpy_aliases=True):
     return accepting
 
 
+# torch's reductions that take out='s dtype as their dtype= (sum(x, 0, out=long) sums x cast to int64),
+# and those that insist on the input's dtype.
+_OUT_IS_DTYPE = ("sum", "nansum", "prod", "cumsum", "cumprod")
+_OUT_DTYPE_MUST_MATCH = ("amax", "amin")
+
+
 def write_out(name, fn, args, kwargs, out):
     from ..autograd import grad_mode
     from ..exact.layout import is_non_overlapping_and_dense
@@ -78,6 +84,13 @@ def write_out(name, fn, args, kwargs, out):
     if grad_mode.state.enabled and any(t.requires_grad for t in inputs + list(outs)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
+    target_dtype = outs[0].dtype
+    if name in _OUT_IS_DTYPE and "dtype" not in kwargs and inputs and inputs[0].dtype is not target_dtype:
+        kwargs = dict(kwargs, dtype=target_dtype)  # computed in out's dtype, the input cast first, as torch does
+    if name in _OUT_DTYPE_MUST_MATCH and inputs and inputs[0].dtype is not target_dtype:
+        from ..dtypes import type_name
+        raise RuntimeError(f"Expected the dtype for input and out to match, but got {type_name(inputs[0].dtype)} for "
+                           f"input's dtype and {type_name(target_dtype)} for out's dtype.")
     with grad_mode.no_grad():
         result = fn(*args, **kwargs)
         results = result if isinstance(result, tuple) else (result,)
