@@ -202,3 +202,26 @@ def test_deepcopy_refuses_non_leaves_like_torch():
         copy.deepcopy(torch.ones(2, requires_grad=True) * 2)
     # torch goes on about torch.nn's weight_norm, which tinytorch does not have.
     assert str(ours.value) == str(theirs.value).split("  ")[0]
+
+
+STORAGES_AS_DATA = {
+    "tensor(typed storage)": lambda m, t: m.tensor(t.storage()),
+    "tensor(typed storage, another dtype)": lambda m, t: m.tensor(t.storage(), dtype=m.float64),
+    "Tensor(untyped storage)": lambda m, t: m.Tensor(t.untyped_storage()),
+    "FloatTensor(untyped storage)": lambda m, t: m.FloatTensor(t.untyped_storage()),
+    "LongTensor(untyped storage): the bytes as int64": lambda m, t: m.LongTensor(t.untyped_storage()),
+    "IntTensor(untyped storage): the bytes as int32": lambda m, t: m.IntTensor(t.untyped_storage()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STORAGES_AS_DATA))
+def test_storages_as_data(name):
+    """torch.tensor copies a typed storage's elements; the legacy constructors read an
+    untyped storage's bytes as their dtype, over the same memory."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TypedStorage's deprecation
+        oracle.assert_same_outcome(lambda: STORAGES_AS_DATA[name](tinytorch, tinytorch.tensor([1.0, 2.0])),
+                                   lambda: STORAGES_AS_DATA[name](torch, torch.tensor([1.0, 2.0])))
+    t = tinytorch.tensor([1.0, 2.0])
+    tinytorch.Tensor(t.untyped_storage())[0] = 5.0
+    assert t.tolist() == [5.0, 2.0]

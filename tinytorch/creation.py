@@ -9,7 +9,7 @@ from . import strides as S
 from .exact.arguments import as_number, invalid_combination, python_type_name, size_arg
 from .device import CPU, to_device
 from . import random
-from .storage import Storage, TypedStorage
+from .storage import Storage, TypedStorage, UntypedStorage
 from .tensor import Size, Tensor, empty_strided, from_array, on_device
 
 
@@ -134,6 +134,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
         )
         out = data.detach().to(device=device or data.device, dtype=dtype or data.dtype, copy=True)
         return _finish(out, requires_grad)
+    if isinstance(data, TypedStorage):  # its elements, copied
+        d = dtypes.to_dtype(dtype) if dtype is not None else data.dtype
+        if d is not data.dtype:
+            raise RuntimeError(f"Expected a Storage of type {dtypes.type_name(d)} or an UntypedStorage, but got "
+                               f"{dtypes.type_name(data.dtype)}")  # (torch's words differ from Tensor(storage)'s)
+        whole = Tensor._make(data._storage, (len(data._storage),), (1,), 0)
+        return _finish(whole.to(device=device or whole.device, copy=True), requires_grad)
     if isinstance(data, np.ndarray):
         d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
         return _finish(on_device(_copy_of_array(data, d), to_device(device)), requires_grad)
@@ -218,6 +225,8 @@ def _legacy(args, device, kwargs, d, typed):
         data = args[0]
         if isinstance(data, TypedStorage):
             data = data._storage
+        if isinstance(data, UntypedStorage):  # bytes: read as d, over the same memory
+            data = data._storage if data._storage.dtype is d else _reinterpreted(data._storage, d)
         if isinstance(data, Storage):
             if data.dtype is not d:
                 raise RuntimeError(f"Expected a Storage of type {dtypes.type_name(d)} or an UntypedStorage, but got "
@@ -236,6 +245,14 @@ def _legacy(args, device, kwargs, d, typed):
         if not dtypes.is_int(data):
             raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
     return zeros(size_arg(args, "new"), dtype=d, device=device)
+
+
+def _reinterpreted(storage, d):
+    """The bytes of `storage` as a storage of dtype d, sharing its memory (what
+    Tensor(untyped_storage) of another dtype sees). It keeps a version counter of its own."""
+    raw = storage._array.view(np.uint8)
+    usable = raw[: len(raw) // d.itemsize * d.itemsize]
+    return Storage(usable.view(d.numpy), d, storage.device)
 
 
 def _options(d, device):
