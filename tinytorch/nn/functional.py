@@ -11,7 +11,7 @@ A loss takes `reduction`: 'mean' (the default), 'sum', or 'none' (one loss per e
 import math
 import warnings
 
-from .. import dtypes, ops
+from .. import dtypes, exact, ops
 from .. import sampling as _sampling
 from .. import strides as S
 from ..autograd import grad_mode
@@ -66,11 +66,10 @@ def _exp_normalized(x, dim, log):
             values = data.copy()
         else:
             shifted = data - xp.max(data, axis=axis, keepdims=True)
-            # exp and log of float32 rounded once from float64, as ops.math_functions computes them
-            wide = np.float64 if shifted.dtype == np.float32 else shifted.dtype
-            powers = xp.exp(shifted.astype(wide)).astype(shifted.dtype)
+            # exp and log rounded as ops.math_functions rounds them (float32 from float64)
+            powers = exact.rounding.via_float64(xp.exp, shifted)
             total = xp.sum(powers, axis=axis, keepdims=True)
-            values = shifted - xp.log(total.astype(wide)).astype(shifted.dtype) if log else powers * (1 / total)
+            values = shifted - exact.rounding.via_float64(xp.log, total) if log else powers * (1 / total)
     return from_array(xp.asarray(values, dtype=x.dtype.numpy), x.dtype, x.device)
 
 

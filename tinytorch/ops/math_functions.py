@@ -9,6 +9,7 @@ and can be differentiated again.
 """
 import math
 
+from .. import exact
 from ..autograd import grad_mode
 from ..autograd.graph import Node
 from ..exact.arguments import invalid_combination, python_type_name
@@ -25,19 +26,16 @@ from .operands import BOOL, cast, ufunc_of
 # -- math functions ---------------------------------------------------------------
 def _unary_float(a, fn):
     """Apply a float math function (a ufunc's name, or a function of an array);
-    integer input is computed in the default float type.
-
-    float32 is computed in float64 and rounded once. PyTorch's float32 math (SLEEF
-    and MKL's vector functions) is accurate to about an ulp and in most elements
-    correctly rounded, which this gives; NumPy's own float32 loops round differently
-    far more often (exp: 40% of values against 1%; log10(100) would be 2.0000002).
-    sqrt is exact either way, so it stays in float32."""
+    integer input is computed in the default float type. A ufunc of float32 is
+    computed in float64 and rounded once, as PyTorch's float32 math mostly rounds
+    (exact.rounding.via_float64); sqrt, exact either way, stays in float32."""
     d = to_float_dtype(a.dtype)
-    f = ufunc_of(a, fn) if isinstance(fn, str) else fn
     x = cast(a, d)
-    if d is dtypes.float32 and isinstance(fn, str) and fn != "sqrt":
-        x = x.astype(np.float64)
-    return elementwise_result(f(x), d, a._storage.device, (a,), d)
+    if not isinstance(fn, str):
+        return elementwise_result(fn(x), d, a._storage.device, (a,), d)
+    f = ufunc_of(a, fn)
+    values = f(x) if fn == "sqrt" else exact.rounding.via_float64(f, x)
+    return elementwise_result(values, d, a._storage.device, (a,), d)
 
 
 def exp(a):
@@ -139,10 +137,7 @@ def sigmoid(a):
     # precision (2e-9 for x = -20). float16 computes in float32, rounded once.
     compute = np.float32 if d is dtypes.float16 else d.numpy
     y = xp.negative(x, dtype=compute, out=xp.empty(x.shape, compute))  # out= keeps a 0-d result an array
-    if compute == np.float32:  # e^-x rounded once from float64, as torch's float32 exp mostly is (_unary_float)
-        y[...] = xp.exp(y.astype(np.float64))
-    else:
-        xp.exp(y, out=y)
+    y[...] = exact.rounding.via_float64(xp.exp, y)  # e^-x as _unary_float's exp computes it
     y += 1
     xp.reciprocal(y, out=y)
     out = elementwise_result(y, d, a._storage.device, (a,), d)

@@ -283,12 +283,18 @@ def _take_diagonals(t, term):
 
 
 # -- det, inverse, solve ---------------------------------------------------------------------------
-def _check_square(a, name):
+def check_matrices(a, name, square=False):
+    """PyTorch's linear-algebra checks of A, in its order and words: a (batch of)
+    matrix, square if asked, of a floating-point dtype. `name` opens each message."""
     if a.dim() < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if a._shape[-1] != a._shape[-2]:
+    if square and a._shape[-1] != a._shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {a._shape[-2]} by "
                            f"{a._shape[-1]} matrices")
+    check_floating(a, name)
+
+
+def check_floating(a, name):
     if not a.dtype.is_floating_point:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{type_name(a.dtype)}")
@@ -296,7 +302,7 @@ def _check_square(a, name):
 
 def det(a):
     """The determinant of each (batched) square matrix."""
-    _check_square(a, "linalg.det")
+    check_matrices(a, "linalg.det", square=True)
     xp = xp_of(a)
     out = from_array(xp.asarray(xp.linalg.det(a._data), dtype=a.dtype.numpy), a.dtype, a.device)
     if needs_grad(a):
@@ -314,7 +320,7 @@ class LinalgDetBackward0(Node):
 
 def inverse(a):
     """The inverse of each (batched) square matrix: inverse(A) @ A is the identity."""
-    _check_square(a, "linalg.inv")
+    check_matrices(a, "linalg.inv", square=True)
     xp = xp_of(a)
     _check_invertible(xp, a._data, "linalg.inv")
     values = xp.linalg.inv(a._data) if a.numel() else a._data.copy()
@@ -370,11 +376,7 @@ def svdvals(a):
     space along its principal directions (numpy.linalg.svd computes them). Their gradient
     needs the singular vectors, so PyTorch's node, LinalgSvdBackward0, makes U and Vh too
     and keeps them; the values are its output 1."""
-    if a.dim() < 2:
-        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-    if not a.dtype.is_floating_point:
-        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype)}")
+    check_matrices(a, "linalg.svd")
     xp = xp_of(a)
     u, s, vh = xp.linalg.svd(a._data, full_matrices=False)
     values = from_array(xp.ascontiguousarray(s, dtype=a.dtype.numpy), a.dtype, a.device)
@@ -430,7 +432,7 @@ class LinalgSvdBackward0(Node):
 def solve(a, b, *, left=True):
     """X with A @ X = B (B a matrix or a vector), without forming inverse(A).
     left=False solves X @ A = B instead: the transposed system, A^T @ X^T = B^T."""
-    _check_square(a, "linalg.solve")
+    check_matrices(a, "linalg.solve", square=True)
     vector = b.dim() == 1 or (b.dim() == a.dim() - 1 and b._shape == a._shape[:-1])
     rows, columns = (b._shape[-1], 1) if vector else b._shape[-2:]  # a vector is one column
     if (a._shape[-1] != rows) if left else (a._shape[-1] != columns):

@@ -16,7 +16,7 @@ from ..dtypes import type_name
 from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, logical_not, where
 from .joining import cat
-from .matrices import svdvals
+from .matrices import check_floating, check_matrices, svdvals
 from .reduction import ReturnTypes, _as_given, _contiguous, _count, _dims, _expand_back
 from .selecting import scatter_add
 
@@ -106,9 +106,7 @@ class StdBackward0(VarBackward0):
 def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
     """(sum |x|^ord)^(1/ord): ord=2 is the length of a vector, 1 the sum of absolute
     values, inf the largest absolute value, 0 the count of non-zeros."""
-    if not a.dtype.is_floating_point:
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype)}")
+    check_floating(a, "linalg.vector_norm")
     if dtype is not None:
         a = a.to(dtypes.to_dtype(dtype))
     if ord < 0 or ord == math.inf:  # a max, or a sum of 1/x, of nothing has no value to start from
@@ -167,11 +165,7 @@ def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if ord not in ("fro", "nuc") and (isinstance(ord, str) or abs(ord) not in (1, 2, math.inf)):
         shown = ord if isinstance(ord, str) else f"{ord:g}"
         raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
-    if a.dim() < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    if not a.dtype.is_floating_point:
-        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype)}")
+    check_matrices(a, "linalg.matrix_norm")
     dim = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
