@@ -69,16 +69,6 @@ from .storage import Storage
 from .tensor import Size, Tensor, layout, strided
 from .threads import get_num_threads, set_num_threads
 from . import linalg, nn, optim, return_types  # noqa: E402  (they are built on everything above)
-
-
-def softmax(input, dim, dtype=None):
-    """nn.functional.softmax, as torch.softmax (dim is required here)."""
-    return nn.functional.softmax(input, dim, dtype)
-
-
-def log_softmax(input, dim, dtype=None):
-    """nn.functional.log_softmax, as torch.log_softmax (dim is required here)."""
-    return nn.functional.log_softmax(input, dim, dtype)
 from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 
 # PyTorch's NumPy-style names for the inverse trigonometric functions.
@@ -98,6 +88,16 @@ clip = clamp
 moveaxis, swapdims = movedim, swapaxes
 ger = outer
 multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+
+
+def softmax(input, dim, dtype=None):
+    """nn.functional.softmax, as torch.softmax (dim is required here)."""
+    return nn.functional.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    """nn.functional.log_softmax, as torch.log_softmax (dim is required here)."""
+    return nn.functional.log_softmax(input, dim, dtype)
 
 
 def _in_place_function(name):
@@ -146,22 +146,21 @@ __version__ = "0.1.0"
 # functions size= (exact/keywords.py). Wrapped here, at the namespace users call;
 # tinytorch's own code calls the ops directly.
 _WITH_OUT = (
-    "abs", "acos", "acosh", "asinh", "atanh", "erfc", "exp2", "frac", "add", "addcdiv", "addcmul", "addmm", "all", "amax", "amin", "any",
-    "argmax", "argmin", "asin",
-    "atan", "atan2", "bmm", "cat", "ceil", "clamp", "cos", "cosh", "cross", "cummax", "cummin", "cumprod", "cumsum",
+    "abs", "acos", "acosh", "asinh", "atanh", "erfc", "exp2", "frac", "add", "addcdiv", "addcmul", "addmm", "all",
+    "amax", "amin", "any", "argmax", "argmin", "asin", "atan", "atan2", "bmm", "cat", "ceil", "clamp", "cos", "cosh",
+    "cross", "cummax", "cummin", "cumprod", "cumsum",
     "div", "dot", "eq", "erf", "exp", "expm1", "floor", "fmod", "gather", "ge", "gt", "index_select", "kron", "le",
     "lerp", "log", "log10", "log1p", "log2", "logsumexp", "lt", "masked_select", "matmul", "max", "maximum", "mean",
     "median", "min", "minimum", "mm", "mode", "mul", "mv", "nanmean", "nansum", "ne", "neg", "outer", "pow", "prod",
     "reciprocal", "remainder", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "sqrt", "square", "stack",
     "std", "sub", "sum", "take", "tan", "tanh", "topk", "trunc", "var", "vstack", "hstack", "dstack", "kthvalue",
     "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
-    "arange", "linspace", "logspace", "full", "tensordot", "inverse", "norm", "tril",
-    "triu", "diag", "histc", "index_add", "scatter", "scatter_add", "where", "nonzero", "eye", "randperm", "normal",
-    "multinomial",
+    "arange", "linspace", "logspace", "full", "tensordot", "inverse", "norm", "tril", "triu", "diag", "histc",
+    "index_add", "scatter", "scatter_add", "where", "nonzero", "eye", "randperm", "normal", "multinomial",
 )
 _NUMPY_NAMED = (
-    "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select", "transpose", "movedim", "index_fill",
-    "repeat_interleave",
+    "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select",
+    "transpose", "movedim", "index_fill", "repeat_interleave",
 )
 # Functions torch writes in Python (torch/functional.py), where its parser's NumPy names do not apply.
 _PYTHON_DEFINED = ("norm",)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import dtypes, exact
 from . import strides as S
-from .exact.arguments import as_number, invalid_combination, python_type_name, size_arg
+from .exact.arguments import TENSOR_OPTIONS, as_number, invalid_combination, python_type_name, size_arg
 from .device import CPU, to_device
 from . import random
 from .storage import Storage, TypedStorage, UntypedStorage
@@ -447,9 +447,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     if not dtypes.is_int(steps):
         got = [python_type_name(v) for v in (start, end, steps)]
         raise TypeError(invalid_combination("linspace", got, [
-            f"({a} start, {b} end, int steps, *, Tensor out = None, tinytorch.dtype dtype = None, "
-            "tinytorch.layout layout = None, tinytorch.device device = None, bool pin_memory = False, "
-            "bool requires_grad = False)"
+            f"({a} start, {b} end, int steps, *, Tensor out = None, {TENSOR_OPTIONS})"
             for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
         ]))
     if steps < 0:

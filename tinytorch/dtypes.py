@@ -187,8 +187,9 @@ def can_cast(from_, to):
     to a lower category (float to int, int to bool), within a category always."""
     for position, (name, value) in enumerate((("from_", from_), ("to", to)), 1):
         if not isinstance(value, dtype) and value not in (bool, int, float):  # (Python's types stand for dtypes)
-            kind = "numpy." + type(value).__name__ if type(value).__module__ == "numpy" else type(value).__name__
-            raise TypeError(f"can_cast(): argument '{name}' (position {position}) must be tinytorch.dtype, not {kind}")
+            from .exact.arguments import python_type_name  # (exact.arguments reads this module)
+            raise TypeError(f"can_cast(): argument '{name}' (position {position}) must be tinytorch.dtype, not "
+                            f"{python_type_name(value)}")
     return to_dtype(from_).category <= to_dtype(to).category
 
 

@@ -13,7 +13,7 @@ from . import dtypes
 from . import strides as S
 from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
-from .exact.arguments import invalid_combination
+from .exact.arguments import TENSOR_OPTIONS, invalid_combination
 from .exact.layout import memory_order
 from .autograd import grad_mode
 from .autograd.graph import Node
@@ -191,10 +191,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return from_array(values, dtypes.int64, input.device)
 
 
-_LIKE_OPTIONS = ("tinytorch.memory_format memory_format = None, tinytorch.dtype dtype = None, tinytorch.layout layout = "
-                 "None, tinytorch.device device = None, bool pin_memory = False, bool requires_grad = False")
 _RANDINT_LIKE_SIGNATURES = [
-    f"(Tensor input, {bounds}, *, {generator}{_LIKE_OPTIONS})"
+    f"(Tensor input, {bounds}, *, {generator}tinytorch.memory_format memory_format = None, {TENSOR_OPTIONS})"
     for bounds in ("int low, int high", "Tensor high", "int high")
     for generator in ("tinytorch.Generator generator, ", "")
 ]

@@ -9,7 +9,7 @@ mistaken `zeros(2.5)` behave exactly as in torch.
 - size_arg / shape_arg: a shape given as separate ints, as one tuple or list,
   or (size_arg) with a 0-d integer tensor among the ints;
 - as_number: a range bound (arange, linspace) as a Python number;
-- python_type_name: how the parser names a value's type;
+- python_type_name, parser_type_name: how the parser names a value's type;
 - invalid_combination: the message for arguments that fit none of a
   function's signatures; not_tensor_then_number, the one binary ops share.
 
@@ -28,6 +28,22 @@ def python_type_name(obj):
     """A Python object's type as PyTorch names it in messages: list, numpy.float32, ..."""
     name = type(obj).__name__
     return "numpy." + name if type(obj).__module__ == "numpy" else name
+
+
+def parser_type_name(value):
+    """An argument's type as the parser names it in "got (...)" of invalid_combination:
+    python_type_name, but Tensor for a tensor and tinytorch's own types by their names."""
+    if hasattr(value, "_storage"):
+        return "Tensor"
+    name = type(value).__name__
+    if type(value).__module__.startswith("tinytorch"):
+        return "tinytorch._C.Generator" if name == "Generator" else f"tinytorch.{name}"
+    return python_type_name(value)
+
+
+# The keyword options of PyTorch's creation functions, as its parser lists them in a signature.
+TENSOR_OPTIONS = ("tinytorch.dtype dtype = None, tinytorch.layout layout = None, tinytorch.device device = None, "
+                  "bool pin_memory = False, bool requires_grad = False")
 
 
 def invalid_combination(function, got, signatures):

@@ -19,7 +19,9 @@ import functools
 import inspect
 import warnings
 
-from .arguments import invalid_combination, python_type_name
+from ..dtypes import type_name
+from .arguments import TENSOR_OPTIONS, invalid_combination, parser_type_name
+from .layout import is_non_overlapping_and_dense
 
 ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
 
@@ -76,7 +78,6 @@ _OUT_DTYPE_MUST_MATCH = ("amax", "amin")
 
 def write_out(name, fn, args, kwargs, out):
     from ..autograd import grad_mode
-    from ..exact.layout import is_non_overlapping_and_dense
     from ..ops.inplace import check_cast
     from ..tensor import Tensor
     outs = out if isinstance(out, (tuple, list)) else (out,)
@@ -88,7 +89,6 @@ def write_out(name, fn, args, kwargs, out):
     if name in _OUT_IS_DTYPE and "dtype" not in kwargs and inputs and inputs[0].dtype is not target_dtype:
         kwargs = dict(kwargs, dtype=target_dtype)  # computed in out's dtype, the input cast first, as torch does
     if name in _OUT_DTYPE_MUST_MATCH and inputs and inputs[0].dtype is not target_dtype:
-        from ..dtypes import type_name
         raise RuntimeError(f"Expected the dtype for input and out to match, but got {type_name(inputs[0].dtype)} for "
                            f"input's dtype and {type_name(target_dtype)} for out's dtype.")
     with grad_mode.no_grad():
@@ -120,11 +120,9 @@ def write_out(name, fn, args, kwargs, out):
 
 
 # PyTorch's signatures of rand and randn, as its parser lists them (torch.* renamed tinytorch.*).
-_RANDOM_OPTIONS = ("tinytorch.dtype dtype = None, tinytorch.layout layout = None, tinytorch.device device = None, "
-                   "bool pin_memory = False, bool requires_grad = False")
 RANDOM_SIZE_SIGNATURES = (
-    f"(tuple of ints size, *, tinytorch.Generator generator, Tensor out = None, {_RANDOM_OPTIONS})",
-    f"(tuple of ints size, *, Tensor out = None, {_RANDOM_OPTIONS})",
+    f"(tuple of ints size, *, tinytorch.Generator generator, Tensor out = None, {TENSOR_OPTIONS})",
+    f"(tuple of ints size, *, Tensor out = None, {TENSOR_OPTIONS})",
 )
 
 
@@ -144,13 +142,3 @@ def refusing_unknown_keywords(fn, signatures):
             raise TypeError(invalid_combination(fn.__name__, got, signatures))
         return fn(*args, **kwargs)
     return accepting
-
-
-def parser_type_name(value):
-    """An argument's type as the parser names it in "got (...)"."""
-    if hasattr(value, "_storage"):
-        return "Tensor"
-    name = type(value).__name__
-    if type(value).__module__.startswith("tinytorch"):
-        return "tinytorch._C.Generator" if name == "Generator" else f"tinytorch.{name}"
-    return python_type_name(value)

@@ -458,13 +458,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 1 if input.dim() >= 2 else 0
     log_probabilities = log_softmax(input, class_dim)
+    r = _reduction(reduction, size_average, reduce)
     if target.dtype.is_floating_point:
         if target._shape != input._shape:
             raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
         if label_smoothing:  # a little of every class in every target
             target = target * (1 - label_smoothing) + label_smoothing / input.shape[class_dim]
         products = log_probabilities * target if weight is None else log_probabilities * target * weight
-        r = _reduction(reduction, size_average, reduce)
         if r == 0:
             return -products.sum(class_dim)
         total = -products.sum()
@@ -472,8 +472,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     loss = nll_loss(log_probabilities, target, weight, size_average, ignore_index, reduce, reduction)
     if not label_smoothing:
         return loss
-    uniform = _uniform_target_loss(log_probabilities, target, weight, ignore_index,
-                                   _reduction(reduction, size_average, reduce), class_dim)
+    uniform = _uniform_target_loss(log_probabilities, target, weight, ignore_index, r, class_dim)
     return (ops.mul_by_number(loss, 1 - label_smoothing)
             + ops.mul_by_number(uniform, label_smoothing / input.shape[class_dim]))
 

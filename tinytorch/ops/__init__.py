@@ -4,10 +4,10 @@
     fused           lerp, addcmul, addcdiv: several steps, rounded as one
     math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
                     log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, asinh, acosh, atanh, erf,
-                    rsqrt, floor, ceil, trunc, round
+                    erfc, exp2, frac, rsqrt, floor, ceil, trunc, round
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
-    reduction    sum, mean, prod, max/min, argmax/argmin, all/any
+    reduction    sum, mean, prod, max/min, argmax/argmin, all/any, count_nonzero
     statistics   var, std, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod, cummax/cummin
     sorting      sort, argsort, topk, kthvalue, median, mode; unique, bincount, histc
     views        view, reshape, transpose, permute, expand, squeeze, select, slice,

@@ -452,8 +452,8 @@ def solve(a, b, *, left=True):
     # Column by column as LAPACK leaves it (a batch of vectors too: its last batch dim then
     # steps by 1); X @ A = B, solved transposed, comes back row-major.
     layout = _lapack_strides(values.shape) if left and values.ndim >= 2 and values.size else None
-    values = xp.asarray(values, dtype=result_dtype.numpy) if layout else xp.ascontiguousarray(values, result_dtype.numpy)
-    out = from_array(values, result_dtype, a.device, layout)
+    as_array = xp.asarray if layout else xp.ascontiguousarray  # (from_array lays it out by `layout`)
+    out = from_array(as_array(values, dtype=result_dtype.numpy), result_dtype, a.device, layout)
     if needs_grad(a, b):
         record(LinalgSolveExBackward0(vector, left), out, (a, b), saved=(a, out))
     return out
