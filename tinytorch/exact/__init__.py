@@ -25,4 +25,5 @@ result and the wording of an error are PyTorch's own choices.
 
 Each module says which PyTorch behaviour it mirrors and which oracle tests pin it.
 """
-from . import alpha, arguments, layout, messages, normal_blocks, ranges, rounding, scalars  # so that callers can write exact.ranges.arange_values(...)
+# So that callers can write exact.ranges.arange_values(...):
+from . import alpha, arguments, layout, messages, normal_blocks, ranges, rounding, scalars
