@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import oracle
 import tinytorch
@@ -71,6 +73,31 @@ UNKNOWN_KEYWORDS = {
 @pytest.mark.parametrize("name", sorted(UNKNOWN_KEYWORDS))
 def test_unknown_keywords_get_the_parsers_type_error(name):
     oracle.assert_same_error(lambda: UNKNOWN_KEYWORDS[name](tinytorch), lambda: UNKNOWN_KEYWORDS[name](torch))
+
+
+# Values a learner might give where a shape is expected, made by each library.
+SHAPE_VALUES = [
+    lambda m: 2, lambda m: 1, lambda m: 0, lambda m: -1, lambda m: True, lambda m: False, lambda m: 1.5,
+    lambda m: None, lambda m: "a", lambda m: m.tensor(2), lambda m: m.tensor(2.5), lambda m: np.int64(2),
+    lambda m: m.tensor([[2]]), lambda m: m.tensor([2, 3]),
+    lambda m: (2,), lambda m: [True, 2], lambda m: (2, 1.5), lambda m: [], lambda m: (1, True), lambda m: [1.5],
+]
+SHAPE_TAKERS = {
+    "zeros": lambda m, *a: m.zeros(*a), "ones": lambda m, *a: m.ones(*a), "empty": lambda m, *a: m.empty(*a).zero_(),
+    "rand": lambda m, *a: m.rand(*a).shape, "randn": lambda m, *a: m.randn(*a).shape,
+    "view": lambda m, *a: m.ones(2).view(*a), "reshape": lambda m, *a: m.ones(2).reshape(*a),
+    "expand": lambda m, *a: m.ones(1).expand(*a), "repeat": lambda m, *a: m.ones(1).repeat(*a),
+    "Tensor": lambda m, *a: m.Tensor(*a).zero_(),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(SHAPE_TAKERS)), st.lists(st.sampled_from(SHAPE_VALUES), max_size=3))
+def test_shapes_are_read_as_torchs_parser_reads_them(name, values):
+    """zeros(2, True) is (2, 1), zeros(True, 2) and view(1.5, 2) are TypeErrors...: the form is
+    decided by the first value, the rest unpacked as ints, and each refusal worded as torch words it."""
+    oracle.assert_same_outcome(lambda: SHAPE_TAKERS[name](tinytorch, *[v(tinytorch) for v in values]),
+                               lambda: SHAPE_TAKERS[name](torch, *[v(torch) for v in values]))
 
 
 def test_meshgrid_without_indexing_warns():

@@ -225,3 +225,104 @@ def test_storages_as_data(name):
     t = tinytorch.tensor([1.0, 2.0])
     tinytorch.Tensor(t.untyped_storage())[0] = 5.0
     assert t.tolist() == [5.0, 2.0]
+
+
+# -- what a TypedStorage offers beyond its values ------------------------------------------
+CONVERSIONS = ["bool", "byte", "char", "short", "int", "long", "half", "float", "double", "clone"]
+STORAGE_SOURCES = [
+    lambda m: m.tensor([1.5, -2.5, 0.0, 300.0, -0.0]), lambda m: m.tensor([True, False]),
+    lambda m: m.tensor([-1, 2, 255, 70000]), lambda m: m.arange(6, dtype=m.int8), lambda m: m.tensor([], dtype=m.float16),
+]
+
+
+@pytest.mark.parametrize("conversion", CONVERSIONS)
+@pytest.mark.parametrize("source", STORAGE_SOURCES)
+def test_typed_storage_conversions_copy_with_torchs_values(conversion, source):
+    """s.float(), s.long() ... convert the values as Tensor.to does, always into new memory."""
+    tt_storage, torch_s = torch_storage(source(tinytorch)), torch_storage(source(torch))
+    got, expected = getattr(tt_storage, conversion)(), getattr(torch_s, conversion)()
+    assert repr(got).replace("tinytorch", "torch") == repr(expected)
+    assert (got.data_ptr() == tt_storage.data_ptr()) == (expected.data_ptr() == torch_s.data_ptr()) or not len(got)
+
+
+@pytest.mark.parametrize("source", STORAGE_SOURCES)
+def test_typed_storage_facts(source):
+    for name in ("type", "is_shared", "is_pinned", "get_device", "element_size", "nbytes"):
+        got, expected = getattr(torch_storage(source(tinytorch)), name)(), getattr(torch_storage(source(torch)), name)()
+        assert str(got).replace("tinytorch", "torch") == str(expected), name
+    for name in ("is_cuda", "is_sparse"):
+        assert getattr(torch_storage(source(tinytorch)), name) == getattr(torch_storage(source(torch)), name)
+    for m in (tinytorch, torch):
+        untyped = source(m).untyped_storage()
+        assert m.is_storage(untyped) and m.is_storage(torch_storage(source(m))) and not m.is_storage(source(m))
+        assert isinstance(untyped, m.UntypedStorage) and isinstance(torch_storage(source(m)), m.TypedStorage)
+    assert tinytorch.arange(2).untyped_storage().type() == "tinytorch.storage.UntypedStorage"
+
+
+@pytest.mark.parametrize("target, source", [
+    ("int32", lambda m: m.arange(6.0).storage()), ("int64", lambda m: m.arange(6.0).storage()),
+    ("float32", lambda m: m.tensor([1, -2, 3], dtype=m.int32).untyped_storage()),
+    ("float64", lambda m: m.arange(3.0, dtype=m.float64).storage()),
+])
+def test_typed_storage_fill_and_copy_write_in_place(target, source):
+    """fill_ sets every element; copy_ copies bytes (torch's rule), refusing another size in bytes."""
+    def run(m):
+        t = m.zeros(6, dtype=getattr(m, target))
+        s = torch_storage(t)
+        assert s.fill_(3) is s
+        filled = t.clone()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            copied = s.copy_(source(m))
+        assert copied is s
+        return filled, t
+    tt, ref = oracle.outcome(lambda: run(tinytorch)), oracle.outcome(lambda: run(torch))
+    if ref[1] is not None:
+        assert_same_error(lambda: run(tinytorch), lambda: run(torch))
+    else:
+        for got, expected in zip(tt[0], ref[0]):
+            assert_same_values(got, expected)
+
+
+# -- set_: a tensor pointed at other memory ---------------------------------------------------
+SET_CALLS = {
+    "nothing": lambda m, t, src: t.set_(),
+    "storage": lambda m, t, src: t.set_(torch_storage(src)),
+    "untyped storage": lambda m, t, src: t.set_(src.untyped_storage()),
+    "storage part": lambda m, t, src: t.set_(torch_storage(src), 2, (2, 2)),
+    "storage part with strides": lambda m, t, src: t.set_(torch_storage(src), 1, (2, 2), (1, 2)),
+    "tensor": lambda m, t, src: t.set_(src),
+    "strided tensor": lambda m, t, src: t.set_(src[::2]),
+    "tensor part": lambda m, t, src: t.set_(src, 1, [3]),
+    "source keyword": lambda m, t, src: t.set_(source=src),
+    "storage of another dtype": lambda m, t, src: t.set_(torch_storage(src.long())),
+    "tensor of another dtype": lambda m, t, src: t.set_(src.long()),
+    "leaf that requires grad": lambda m, t, src: t.requires_grad_().set_(src),
+    "negative offset": lambda m, t, src: t.set_(torch_storage(src), -1, (2,)),
+    "offset only": lambda m, t, src: t.set_(torch_storage(src), 1),
+    "five arguments": lambda m, t, src: t.set_(torch_storage(src), 0, (2,), (1,), 5),
+    "a number": lambda m, t, src: t.set_(5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SET_CALLS))
+def test_set_points_a_tensor_at_other_memory(name):
+    """t.set_(...) keeps t itself but gives it the source's memory and the header asked for:
+    the same values, strides and offset as torch's, and a write through t is seen in the source."""
+    def run(m):
+        t, src = m.zeros(3), m.arange(6.0)
+        assert SET_CALLS[name](m, t, src) is t
+        header = (t.clone(), t.stride(), t.storage_offset())
+        with m.no_grad():
+            t.fill_(-7)
+        return header + (src,)
+    oracle.assert_same_outcome(lambda: run(tinytorch), lambda: run(torch))
+
+
+def test_set_records_a_node_without_a_derivative():
+    for m in (tinytorch, torch):
+        a = m.ones(3, requires_grad=True)
+        b = (a * 2).set_(m.zeros(3))
+        assert b.requires_grad and b.grad_fn.name().endswith("autograd::NotImplemented")
+        with pytest.raises(RuntimeError, match="derivative for set_ is not implemented"):
+            b.sum().backward()

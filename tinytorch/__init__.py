@@ -65,7 +65,7 @@ from .ops import addcdiv, addcmul, addmm, cross, det, einsum, inverse, kron, ler
 from .printing import get_printoptions, printoptions, set_printoptions
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
-from .storage import Storage
+from .storage import Storage, TypedStorage, UntypedStorage
 from .tensor import Size, Tensor, layout, strided
 from .threads import get_num_threads, set_num_threads
 from . import linalg, nn, optim, return_types  # noqa: E402  (they are built on everything above)
@@ -122,6 +122,10 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+def is_storage(obj):
+    return isinstance(obj, (TypedStorage, UntypedStorage))
+
+
 def numel(t):
     return t.numel()
 
@@ -143,7 +147,7 @@ __version__ = "0.1.0"
 
 
 # PyTorch's functions also take out= and NumPy's axis=/keepdims=, and its creation
-# functions size= (exact/keywords.py). Wrapped here, at the namespace users call;
+# functions size=, layout= and pin_memory= (exact/keywords.py). Wrapped here, at the namespace users call;
 # tinytorch's own code calls the ops directly.
 _WITH_OUT = (
     "abs", "acos", "acosh", "asinh", "atanh", "erfc", "exp2", "frac", "add", "addcdiv", "addcmul", "addmm", "all",
@@ -162,15 +166,22 @@ _NUMPY_NAMED = (
     "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select",
     "transpose", "movedim", "index_fill", "repeat_interleave",
 )
+_CREATION = (
+    "zeros", "ones", "empty", "full", "eye", "arange", "linspace", "logspace", "rand", "randn", "randint", "randperm",
+    "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
+)
 # Functions torch writes in Python (torch/functional.py), where its parser's NumPy names do not apply.
 _PYTHON_DEFINED = ("norm",)
 
 
 def _accept_keywords():
     from .exact.keywords import (
-        RANDOM_SIZE_SIGNATURES, numpy_names, refusing_unknown_keywords, sequence_keyword, size_keyword, with_out,
+        RANDOM_SIZE_SIGNATURES, memory_options, numpy_names, overloaded, sequence_keyword, size_keyword, with_out,
     )
     namespace = globals()
+    for name in _CREATION:
+        namespace[name] = memory_options(namespace[name])
+    namespace["tensor"] = memory_options(namespace["tensor"], takes_layout=False)
     for name in _WITH_OUT:
         namespace[name] = with_out(namespace[name], numpy_aliases=name not in _PYTHON_DEFINED)
     for name in _NUMPY_NAMED:
@@ -179,7 +190,7 @@ def _accept_keywords():
         namespace[name] = size_keyword(with_out(namespace[name]))
     namespace["permute"] = sequence_keyword("dims", fixed=1)(namespace["permute"])
     for name in ("rand", "randn"):
-        namespace[name] = refusing_unknown_keywords(namespace[name], RANDOM_SIZE_SIGNATURES)
+        namespace[name] = overloaded(namespace[name], RANDOM_SIZE_SIGNATURES)
 
 
 _accept_keywords()

@@ -6,7 +6,10 @@ import numpy as np
 
 from . import dtypes, exact
 from . import strides as S
-from .exact.arguments import TENSOR_OPTIONS, as_number, invalid_combination, python_type_name, size_arg
+from .exact.arguments import (
+    TENSOR_OPTIONS, as_number, invalid_combination, is_index, parser_type_name, parser_value_name,
+    python_type_name, size_arg,
+)
 from .device import CPU, to_device
 from . import random
 from .storage import Storage, TypedStorage, UntypedStorage
@@ -219,6 +222,8 @@ def _legacy(args, device, kwargs, d, typed):
     its kin (typed=True: a tensor or storage given must already be of dtype d)."""
     if kwargs:
         raise TypeError(_legacy_signature_error(args, kwargs))
+    if len(args) > 1 and not is_index(args[0]):  # only a size comes as several values
+        raise TypeError(_legacy_signature_error(args))
     if not args:
         return zeros(0, dtype=d, device=device)
     if len(args) == 1:
@@ -226,7 +231,7 @@ def _legacy(args, device, kwargs, d, typed):
         if isinstance(data, TypedStorage):
             data = data._storage
         if isinstance(data, UntypedStorage):  # bytes: read as d, over the same memory
-            data = data._storage if data._storage.dtype is d else _reinterpreted(data._storage, d)
+            data = data._storage.as_dtype(d)
         if isinstance(data, Storage):
             if data.dtype is not d:
                 raise RuntimeError(f"Expected a Storage of type {dtypes.type_name(d)} or an UntypedStorage, but got "
@@ -245,14 +250,6 @@ def _legacy(args, device, kwargs, d, typed):
         if not dtypes.is_int(data):
             raise TypeError(f"new(): data must be a sequence (got {python_type_name(data)})")
     return zeros(size_arg(args, "new"), dtype=d, device=device)
-
-
-def _reinterpreted(storage, d):
-    """The bytes of `storage` as a storage of dtype d, sharing its memory (what
-    Tensor(untyped_storage) of another dtype sees). It keeps a version counter of its own."""
-    raw = storage._array.view(np.uint8)
-    usable = raw[: len(raw) // d.itemsize * d.itemsize]
-    return Storage(usable.view(d.numpy), d, storage.device)
 
 
 def _options(d, device):
@@ -307,17 +304,27 @@ def set_default_tensor_type(t):
     dtypes.set_default_dtype(t.dtype)
 
 
-def _legacy_signature_error(args, kwargs):
+def _legacy_signature_error(args, kwargs=None):
+    """The parser's TypeError for a legacy constructor given keywords it does not take,
+    or several arguments that are not a size."""
     got = [python_type_name(a) for a in args]
-    got += [f"{k}={'tinytorch.dtype' if isinstance(v, dtypes.dtype) else python_type_name(v)}" for k, v in kwargs.items()]
-    return invalid_combination("new", got, [
-        "(*, tinytorch.device device = None)\n"
-        f"      didn't match because some of the keywords were incorrect: {', '.join(kwargs)}",
+    if kwargs:
+        got += [f"{k}={'tinytorch.dtype' if isinstance(v, dtypes.dtype) else python_type_name(v)}"
+                for k, v in kwargs.items()]
+        why = f"some of the keywords were incorrect: {', '.join(kwargs)}"
+    else:
+        got = [parser_type_name(a) for a in args]
+        why = f"some of the arguments have invalid types: ({', '.join(f'!{parser_value_name(a)}!' for a in args)})"
+    # The parser explains each signature with as many items as arguments were given, counting the "*".
+    explained = lambda signature: (signature + f"\n      didn't match because {why}"
+                                   if signature.count(",") + 1 == len(args) + len(kwargs or ()) else signature)
+    return invalid_combination("new", got, [explained(signature) for signature in (
+        "(*, tinytorch.device device = None)",
         "(tinytorch.Storage storage)",
         "(Tensor other)",
         "(tuple of ints size, *, tinytorch.device device = None)",
         "(object data, *, tinytorch.device device = None)",
-    ])
+    )])
 
 
 # -- filled -----------------------------------------------------------------------
@@ -498,17 +505,43 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
 _RANDINT_CHECKED = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.uint8, dtypes.bool_, dtypes.float16)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Integers drawn uniformly from [low, high) (from [0, low) when high is not given)."""
-    if size is None:  # randint(high, size)
-        low, high, size = 0, low, high
-    if not isinstance(size, (tuple, list)):
-        raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {python_type_name(size)}")
+# randint's signatures, as torch's parser lists them.
+_RANDINT_SIGNATURES = [
+    f"({bounds}, tuple of ints size, *, {generator}Tensor out = None, {TENSOR_OPTIONS})"
+    for bounds in ("int high", "int low, int high") for generator in ("tinytorch.Generator generator, ", "")
+]
+
+
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, **bounds):
+    """Integers drawn uniformly from [low, high): randint(high, size) or randint(low, high, size)."""
+    low, high, size = _randint_arguments(args, bounds, size)
     shape = size_arg((size,), "randint")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     check_random_range(low, high, d)
     values = random.generator(to_device(device), generator).integers(math.prod(shape), low, high, d)
     return _make(values.astype(d.numpy).reshape(shape), d, device, requires_grad)
+
+
+def _randint_arguments(args, bounds, size):
+    """(low, high, size) from randint's two forms, or the parser's TypeError."""
+    given = list(args) + [bounds[name] for name in ("low", "high") if name in bounds]
+    size_keyword, position = size is not None, ""
+    if size is None and len(given) in (2, 3) and (len(given) == 2 or isinstance(given[2], (tuple, list))):
+        size, given, position = given[-1], given[:-1], f" (position {len(given)})"
+    if set(bounds) - {"low", "high"} or size is None or len(given) not in (1, 2):
+        got = [parser_type_name(value) for value in args]
+        got += [f"{name}={parser_type_name(value)}" for name, value in bounds.items()]
+        got += [f"size={parser_type_name(size)}"] if size_keyword else []
+        raise TypeError(invalid_combination("randint", got + [""] * (not args), _RANDINT_SIGNATURES))
+    names = ("high",) if len(given) == 1 else ("low", "high")
+    for number, (name, value) in enumerate(zip(names, given), 1):
+        if not is_index(value):
+            raise TypeError(f"randint(): argument '{name}' (position {number}) must be int, not "
+                            f"{python_type_name(value)}")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size'{position} must be tuple of ints, not {python_type_name(size)}")
+    given = [int(value) for value in given]
+    return (0, given[0], size) if len(given) == 1 else (given[0], given[1], size)
 
 
 def check_random_range(low, high, d):

@@ -31,9 +31,10 @@ KNOWN_DIFFERENCES = [
     ("Version",
      "tinytorch.__version__ is tinytorch's own version, not torch's ('2.13.0+cpu').",
      "It names this library's release; the behaviour it mirrors is torch 2.13's throughout."),
-    ("resize_",
+    ("resize_, set_",
      "When resize_ grows a tensor past its storage, only that tensor moves to a larger storage; in torch the "
-     "shared storage grows in place, for every tensor that uses it.",
+     "shared storage grows in place, for every tensor that uses it. set_ with a header that reaches past the end "
+     "of its storage raises RuntimeError, as as_strided does; torch grows the storage.",
      "tinytorch's views cache NumPy views of their storage's buffer, which a buffer that grows would leave behind."),
     ("einsum",
      "The values and gradients are torch's, but the recorded graph is not: tinytorch multiplies the broadcast "
@@ -52,6 +53,26 @@ KNOWN_DIFFERENCES = [
      "implemented for the dtype, or reduces every dim. The backward of nll_loss on a non-contiguous 4-D input fails "
      "in torch ('grad_input must be contiguous'); tinytorch computes the gradient.",
      "Those torch messages describe torch's implementation, not the learner's mistake."),
+    ("Pinned memory",
+     "pin_memory=True raises NotImplementedError on a machine with a GPU, where torch allocates page-locked memory.",
+     "Pinned memory only makes copies to a GPU faster; it changes no value. Without a GPU both raise torch's "
+     "RuntimeError."),
+    ("view(dtype)",
+     "t.view(tinytorch.int32) raises TypeError; torch reinterprets the tensor's bytes as the other dtype.",
+     "A tinytorch storage holds one dtype, with one version counter; a view of its bytes as another dtype would "
+     "need a second storage over the same memory, which autograd's in-place checks could not see."),
+    ("Missing arguments of methods",
+     "A Tensor method called without an argument it needs gets Python's TypeError (\"Tensor.cumsum() missing 1 "
+     "required positional argument: 'dim'\"), worded as Python words it rather than as torch's parser does "
+     "(\"cumsum() missing 1 required positional arguments: \"dim\"\"). meshgrid's error for a 2-D tensor "
+     "prints the tensor as Python does, not as torch's C++ does.",
+     "Same exception type and meaning; wrapping every method to reword Python's message would slow every call."),
+    ("Wrong option types",
+     "layout= or pin_memory= of a wrong type in arange, eye, linspace, logspace, rand, randn, randint or randperm: "
+     "the TypeError names the argument and the type it must have, where torch lists every signature of the "
+     "function. t.set_() with four arguments that fit none of its signatures does not say which argument did not "
+     "match.",
+     "Each of those functions has several signatures in torch's parser; the one a learner meant is the one named."),
     ("Strides of empty results",
      "An op that returns an empty tensor may give it other strides than torch (flip, roll, rot90, scatter ...).",
      "No element can be reached through them; torch's depend on which kernel made the result."),

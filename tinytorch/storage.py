@@ -43,6 +43,16 @@ class Storage:
     def tolist(self):
         return _device.backend_for(self.device).to_numpy(self._array).tolist()
 
+    def as_dtype(self, dtype):
+        """The same bytes read as elements of `dtype` (what Tensor(untyped_storage) and
+        set_ of another dtype see): itself for its own dtype, else a storage over the
+        same memory, with a version counter of its own."""
+        if dtype is self.dtype:
+            return self
+        raw = self._array.view("uint8")
+        usable = raw[: len(raw) // dtype.itemsize * dtype.itemsize]
+        return Storage(usable.view(dtype.numpy), dtype, self.device)
+
     def untyped(self):
         """This memory as bytes: one UntypedStorage object for the storage's lifetime."""
         if self._untyped is None:
@@ -129,7 +139,35 @@ class Storage:
 
 
 # -- what tensor.storage() and tensor.untyped_storage() return -------------------------
-class UntypedStorage:
+class _StorageFacts:
+    """What both of torch's storage classes answer about the memory they show."""
+    __slots__ = ()
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    def data_ptr(self):
+        return self._storage.data_ptr()
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    is_sparse = False
+
+    def get_device(self):
+        return None if self.device.type == "cpu" else self.device.index  # (torch 2.13's answer on the CPU)
+
+    # Memory tinytorch never shares between processes nor pins.
+    def is_shared(self):
+        return False
+
+    def is_pinned(self):
+        return False
+
+
+class UntypedStorage(_StorageFacts):
     """tensor.untyped_storage(): the shared memory seen as bytes, as PyTorch 2 shows it.
     Every tensor over the same memory returns the same object, so `a.untyped_storage()
     is b.untyped_storage()` and equal data_ptr()s both tell that a and b share it."""
@@ -151,12 +189,8 @@ class UntypedStorage:
     def element_size(self):
         return 1
 
-    def data_ptr(self):
-        return self._storage.data_ptr()
-
-    @property
-    def device(self):
-        return self._storage.device
+    def type(self):
+        return "tinytorch.storage.UntypedStorage"
 
     def tolist(self):
         return self._bytes().tolist()
@@ -177,7 +211,7 @@ class UntypedStorage:
         self._storage.remove_listener(callback)
 
 
-class TypedStorage:
+class TypedStorage(_StorageFacts):
     """tensor.storage(): PyTorch 2's deprecated typed storage, a new wrapper at every
     call around the shared memory, counted in elements of the tensor's dtype. Being
     new each time, `a.storage() is b.storage()` is False even for views of one
@@ -192,10 +226,6 @@ class TypedStorage:
     def dtype(self):
         return self._storage.dtype
 
-    @property
-    def device(self):
-        return self._storage.device
-
     def size(self):
         return len(self._storage)
 
@@ -207,9 +237,6 @@ class TypedStorage:
 
     def nbytes(self):
         return self._storage.nbytes()
-
-    def data_ptr(self):
-        return self._storage.data_ptr()
 
     def untyped(self):
         return self._storage.untyped()
@@ -225,6 +252,50 @@ class TypedStorage:
 
     def __setitem__(self, index, value):
         self._storage[index] = value
+
+    def type(self):
+        """Its legacy class name: 'tinytorch.LongStorage', 'tinytorch.cuda.FloatStorage'."""
+        where = "tinytorch" if self.device.type == "cpu" else "tinytorch.cuda"
+        return f"{where}.{self.dtype.storage_name}"
+
+    def clone(self):
+        """A copy in new memory."""
+        return self._converted(self.dtype)
+
+    def fill_(self, value):
+        self._storage._array[...] = _dtypes.checked_scalar(value, self.dtype)
+        self._storage.bump_version()
+        return self
+
+    def copy_(self, source):
+        """Copies the bytes of another storage (typed or untyped) of the same size in bytes,
+        as torch does: a float32 storage copied into an int32 one keeps its bits."""
+        if source.nbytes() != self.nbytes():
+            raise RuntimeError(f"size does not match, self was {self.nbytes()} bytes but src was "
+                               f"{source.nbytes()} bytes")
+        data = source._storage._array
+        if source.device is not self.device:
+            data = _device.backend_for(self.device).from_numpy(_device.backend_for(source.device).to_numpy(data))
+        self._storage._array.view("uint8")[...] = data.view("uint8")
+        self._storage.bump_version()
+        return self
+
+    def _converted(self, dtype):
+        """A copy with its values converted to dtype, as Tensor.to converts them."""
+        from .tensor import Tensor
+        values = Tensor._make(self._storage, (len(self),), (1,), 0).to(dtype, copy=True)
+        return TypedStorage(values._storage)
+
+    # The conversions of the legacy storages: each a copy, even to the same dtype (as in torch).
+    def bool(self): return self._converted(_dtypes.bool_)
+    def byte(self): return self._converted(_dtypes.uint8)
+    def char(self): return self._converted(_dtypes.int8)
+    def short(self): return self._converted(_dtypes.int16)
+    def int(self): return self._converted(_dtypes.int32)
+    def long(self): return self._converted(_dtypes.int64)
+    def half(self): return self._converted(_dtypes.float16)
+    def float(self): return self._converted(_dtypes.float32)
+    def double(self): return self._converted(_dtypes.float64)
 
     def cpu(self):
         return TypedStorage(self._storage.cpu())

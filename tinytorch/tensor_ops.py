@@ -298,6 +298,7 @@ class TensorOps:
     def as_strided_(self, size, stride, storage_offset=None): return ops.as_strided_(self, size, stride, storage_offset)
     def resize_(self, *sizes): return ops.resize_(self, *sizes)
     def resize_as_(self, other): return ops.resize_(self, other.shape)
+    def set_(self, *args, **kwargs): return ops.set_(self, *args, **kwargs)
     swapdims_ = swapaxes_ = transpose_
     def contiguous(self): return self if self.is_contiguous() else ops.clone(self, contiguous=True)
     def clone(self): return ops.clone(self)

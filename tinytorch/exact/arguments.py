@@ -6,17 +6,18 @@ accepts a few more spellings and words its TypeErrors its own way. A learner
 may skip this module: it only makes `zeros(2, 3)`, `zeros((2, 3))` and a
 mistaken `zeros(2.5)` behave exactly as in torch.
 
-- size_arg / shape_arg: a shape given as separate ints, as one tuple or list,
-  or (size_arg) with a 0-d integer tensor among the ints;
+- int_list, size_arg, shape_arg: a shape given as separate ints, or as one
+  tuple or list, read as the parser reads it (bools and 0-d integer tensors
+  included where it takes them);
 - as_number: a range bound (arange, linspace) as a Python number;
-- python_type_name, parser_type_name: how the parser names a value's type;
+- python_type_name, parser_type_name, parser_value_name: how the parser names
+  a value's type;
 - invalid_combination: the message for arguments that fit none of a
   function's signatures; not_tensor_then_number, the one binary ops share.
 
 Pinned by tests/test_errors_oracle.py and tests/test_creation_oracle.py,
 which compare the exception type and text with torch's.
 """
-import operator
 
 import numpy as np
 
@@ -33,12 +34,26 @@ def python_type_name(obj):
 def parser_type_name(value):
     """An argument's type as the parser names it in "got (...)" of invalid_combination:
     python_type_name, but Tensor for a tensor and tinytorch's own types by their names."""
+    name = type(value).__name__
+    if type(value).__module__ == "tinytorch.storage":  # torch's storage classes live in torch.storage
+        return f"tinytorch.storage.{name}"
     if hasattr(value, "_storage"):
         return "Tensor"
-    name = type(value).__name__
     if type(value).__module__.startswith("tinytorch"):
         return "tinytorch._C.Generator" if name == "Generator" else f"tinytorch.{name}"
     return python_type_name(value)
+
+
+def parser_value_name(value):
+    """An argument as the parser marks it in "didn't match because some of the arguments
+    have invalid types: (!list of [int, float]!, !int!)": a sequence with its items' types."""
+    items = ", ".join(parser_type_name(item) for item in value) if isinstance(value, (tuple, list)) else None
+    if isinstance(value, list):
+        return f"list of [{items}]"
+    if isinstance(value, tuple):  # written as Python writes a tuple: (int,) for one item
+        items += "," if len(value) == 1 else ""
+        return f"{'tinytorch.Size' if type(value).__name__ == 'Size' else 'tuple'} of ({items})"
+    return parser_type_name(value)
 
 
 # The keyword options of PyTorch's creation functions, as its parser lists them in a signature.
@@ -70,29 +85,43 @@ def not_tensor_then_number(function, args):
         "(Tensor input, Tensor other, *, Tensor out = None)", "(Tensor input, Number other, *, Tensor out = None)"]))
 
 
-def _is_int_tensor_scalar(value):
-    """A 0-d integer tensor, which the parser accepts where an int is expected."""
-    return callable(getattr(value, "dim", None)) and value.dim() == 0 and not value.dtype.is_floating_point
+def is_index(value):
+    """What the parser takes as an int: a Python or NumPy int (not a bool), or an integer
+    tensor of one element (of any number of dims), as Python's __index__ takes it."""
+    if dtypes.is_int(value):
+        return True
+    return (callable(getattr(value, "numel", None)) and value.numel() == 1
+            and not value.dtype.is_floating_point and value.dtype.name != "bool")
+
+
+def int_list(values, function, name="size"):
+    """The ints of a shape given as f(2, 3), f((2, 3)) or f([2, 3]), read as PyTorch's parser
+    reads a `tuple of ints` argument. It decides the form by the first value alone (which
+    must be an int, not a bool) and then converts the rest as Python ints, bools included:
+    zeros(2, True) has shape (2, 1). Anything else gets the parser's TypeError."""
+    if not values:
+        raise TypeError(f'{function}() missing 1 required positional arguments: "{name}"')
+    first = values[0]
+    if len(values) == 1 and isinstance(first, (tuple, list)):
+        values = first
+        if values and not is_index(values[0]):
+            raise TypeError(f"{function}(): argument '{name}' (position 1) must be tuple of ints, but found element "
+                            f"of type {parser_type_name(values[0])} at pos 0")
+    elif not is_index(first):
+        if len(values) > 1:
+            raise TypeError(f"{function}() takes 1 positional argument but {len(values)} were given")
+        raise TypeError(f"{function}(): argument '{name}' (position 1) must be tuple of ints, not "
+                        f"{python_type_name(first)}")
+    for pos, value in enumerate(values, 1):
+        if not (is_index(value) or isinstance(value, (bool, np.bool_))):
+            raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {pos} with error "
+                            f"\"type must be tuple of ints,but got {python_type_name(value)}\"")
+    return tuple(int(value) for value in values)
 
 
 def size_arg(size, function):
-    """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3);
-    anything else gets the TypeError PyTorch's parser gives `function`."""
-    if not size:
-        raise TypeError(f'{function}() missing 1 required positional arguments: "size"')
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    elif len(size) == 1 and not dtypes.is_int(size[0]) and not callable(getattr(size[0], "dim", None)):
-        raise TypeError(
-            f"{function}(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size[0])}"
-        )
-    for pos, s in enumerate(size, 1):
-        if not dtypes.is_int(s) and not _is_int_tensor_scalar(s):
-            raise TypeError(
-                f"{function}(): argument 'size' failed to unpack the object at pos {pos} with error \"type must be "
-                f"tuple of ints,but got {python_type_name(s)}\""
-            )
-    size = tuple(int(s) for s in size)
+    """The shape of a new tensor (int_list), which may not have a negative size."""
+    size = int_list(size, function)
     if any(s < 0 for s in size):
         if function == "zeros":  # zeros checks its sizes itself, in its own words
             raise RuntimeError("zeros: Dimension size must be non-negative.")
@@ -101,16 +130,21 @@ def size_arg(size, function):
     return size
 
 
+VIEW_SIGNATURES = ("(tinytorch.dtype dtype)", "(tuple of ints size)")
+
+
 def shape_arg(shape, function="view", name="size"):
-    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same;
-    view() with nothing is an error (view(()) is the 0-d shape)."""
-    if not shape:
-        if function == "view":
-            raise TypeError(invalid_combination("view", [], ["(tinytorch.dtype dtype)", "(tuple of ints size)"]))
-        raise TypeError(f'{function}() missing 1 required positional arguments: "{name}"')
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    return tuple(operator.index(s) for s in shape)
+    """view(2, 3), view((2, 3)) and view(tinytorch.Size) all mean the same (int_list);
+    view() with nothing is an error (view(()) is the 0-d shape). view has a second
+    signature, view(dtype), so its parser lists both when the shape is not one."""
+    if function != "view" or (shape and is_index(shape[0])):
+        return int_list(shape, function, name)
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)) and (not shape[0] or is_index(shape[0][0])):
+        return int_list(shape, function, name)
+    got = [parser_type_name(value) for value in shape]
+    why = ("\n      didn't match because some of the arguments have invalid types: "
+           f"(!{parser_value_name(shape[0])}!)") if len(shape) == 1 else ""
+    raise TypeError(invalid_combination("view", got, [signature + why for signature in VIEW_SIGNATURES]))
 
 
 def as_number(value, function, name):

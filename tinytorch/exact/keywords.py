@@ -7,20 +7,23 @@ Mirrors torch/csrc/utils/python_arg_parser.cpp (tests: test_keywords_oracle.py):
 - a sequence given by its keyword where it is otherwise given value by value:
   size= for the creation functions (tinytorch.zeros(size=(2, 3))), dims= for
   permute and flip;
+- layout= and pin_memory=, which every creation function takes: tinytorch has
+  only the strided layout and no pinned memory, so these accept what changes
+  nothing and refuse the rest as torch does where it lacks them;
 - out=, on the functions of the tinytorch namespace (not on methods): the result
   is written into the given tensor, which is resized when its shape differs
   (with PyTorch's deprecation warning if it held elements), and returned. Like
   PyTorch, out= refuses to take part in autograd.
-And what the parser says about a keyword a function does not take, where that is
-not Python's own "got an unexpected keyword argument" (refusing_unknown_keywords:
-rand and randn, which the book calls with names=, a keyword torch 2.13 dropped).
+And what the parser says when arguments fit none of a function's several signatures
+(overloaded: rand and randn, which the book calls with names=, a keyword torch 2.13
+dropped), where Python would say "got an unexpected keyword argument".
 """
 import functools
 import inspect
 import warnings
 
 from ..dtypes import type_name
-from .arguments import TENSOR_OPTIONS, invalid_combination, parser_type_name
+from .arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_type_name
 from .layout import is_non_overlapping_and_dense
 
 ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
@@ -56,6 +59,33 @@ def sequence_keyword(name, fixed=0):
 
 
 size_keyword = sequence_keyword("size")
+
+
+def memory_options(fn, takes_layout=True):
+    """fn, also accepting layout= and pin_memory=, as PyTorch's creation functions do:
+    zeros(2, layout=tinytorch.strided). tensor() (takes_layout=False) takes no layout=,
+    and its pin_memory= must be a bool, where the others also take None."""
+    from ..tensor import layout as layout_type
+    from .. import cuda
+
+    @functools.wraps(fn)
+    def accepting(*args, pin_memory=False, **kwargs):
+        if not takes_layout and "layout" in kwargs:
+            raise TypeError(f"{fn.__name__}() got an unexpected keyword argument 'layout'")
+        layout = kwargs.pop("layout", None)
+        if pin_memory is None and takes_layout:
+            pin_memory = False
+        if layout is not None and not isinstance(layout, layout_type):
+            raise TypeError(f"{fn.__name__}(): argument 'layout' must be tinytorch.layout, not {parser_type_name(layout)}")
+        if not isinstance(pin_memory, bool):
+            raise TypeError(f"{fn.__name__}(): argument 'pin_memory' must be bool, not {parser_type_name(pin_memory)}")
+        if pin_memory:  # page-locked host memory only speeds up copies to a GPU
+            if cuda.is_available():
+                raise NotImplementedError("pin_memory=True: tinytorch does not allocate pinned memory")
+            raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                               "allocator is available on this system.")
+        return fn(*args, **kwargs)
+    return accepting
 
 
 def with_out(fn, numpy_aliases=True):
@@ -126,17 +156,20 @@ RANDOM_SIZE_SIGNATURES = (
 )
 
 
-def refusing_unknown_keywords(fn, signatures):
-    """fn, which answers a keyword it does not take with the parser's TypeError:
-    "randn() received an invalid combination of arguments - got (int, int,
-    names=tuple), but expected one of: ...". The parser lists the keywords in
-    the order of a C++ hash map; for two or three this is mostly the reverse of
-    the order given, which is the order used here."""
-    accepted = set(inspect.signature(fn).parameters) | {"out", "size"}
+def overloaded(fn, signatures):
+    """fn, which answers arguments that fit none of its `signatures` as the parser does
+    for a function with several: an unknown keyword, no size, or several values for a
+    size that do not start with an int. "randn() received an invalid combination of arguments -
+    got (int, int, names=tuple), but expected one of: ...". The parser lists the
+    keywords in the order of a C++ hash map; for two or three this is mostly the reverse
+    of the order given, which is the order used here."""
+    accepted = set(inspect.signature(fn).parameters) | {"out", "size", "layout", "pin_memory"}
 
     @functools.wraps(fn)
     def accepting(*args, **kwargs):
-        if not accepted.issuperset(kwargs):
+        unknown_keyword = not accepted.issuperset(kwargs)
+        no_size = not args and "size" not in kwargs
+        if unknown_keyword or no_size or (len(args) > 1 and not is_index(args[0])):
             got = [parser_type_name(value) for value in args]
             got += [f"{name}={parser_type_name(value)}" for name, value in reversed(kwargs.items())]
             raise TypeError(invalid_combination(fn.__name__, got, signatures))

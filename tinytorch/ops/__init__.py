@@ -23,7 +23,7 @@
     broadcasting broadcast_shapes, broadcast_to, broadcast_tensors, meshgrid
     copying      clone, to
     inplace      add_, mul_, copy_, fill_, ... and how history is rebased
-    header_in_place  resize_, unsqueeze_, squeeze_, t_, transpose_: a tensor's own header changed
+    header_in_place  resize_, set_, unsqueeze_, squeeze_, t_, transpose_: a tensor's own header changed
 """
 from .copying import clone, to
 from .arithmetic import (
@@ -60,5 +60,5 @@ from .statistics import (
 from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique
 from .matrices import addmm, cross, det, einsum, inverse, kron, outer, solve, tensordot, trace
 from .fused import addcdiv, addcmul, lerp
-from .header_in_place import as_strided_, resize_, squeeze_, t_, transpose_, unsqueeze_
+from .header_in_place import as_strided_, resize_, set_, squeeze_, t_, transpose_, unsqueeze_
 from .broadcasting import broadcast_shapes, broadcast_tensors, broadcast_to, meshgrid

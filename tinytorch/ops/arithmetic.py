@@ -390,13 +390,14 @@ def floor_divide(a, b):
     """a // b, rounded down as in Python (-7 // 2 is -4); either side may be a number."""
     out = _rounded_quotient(a, b, "floor")
     if needs_grad(a, b):
-        record(NotImplemented_("floor_divide"), out, tuple(x for x in (a, b) if isinstance(x, Tensor)))
+        record(NotImplemented_("aten::floor_divide"), out, tuple(x for x in (a, b) if isinstance(x, Tensor)))
     return out
 
 
 class NotImplemented_(Node):
     """PyTorch records an op it has no derivative for (floor division, scatter with
-    reduce=) with a node literally named NotImplemented, which fails in backward."""
+    reduce=, set_) with a node literally named NotImplemented, which fails in backward
+    naming the op ("aten::floor_divide", or plain "set_" for the ops torch writes by hand)."""
 
     def __init__(self, op):
         super().__init__()
@@ -406,7 +407,7 @@ class NotImplemented_(Node):
         return "tinytorch::autograd::NotImplemented"
 
     def backward(self, grad):
-        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+        raise RuntimeError(f"derivative for {self.op} is not implemented")
 
 
 NotImplemented_.__name__ = "NotImplemented"  # torch's class name (__qualname__ stays: inspect finds the source by it)
@@ -418,7 +419,7 @@ def remainder(a, b):
                   lambda xp, x, y, d: _float_remainder(xp, x, y) if d.category == FLOATING else xp.remainder(x, y))
     if needs_grad(a, b):
         if not isinstance(a, Tensor):
-            record(NotImplemented_("remainder"), out, (b,))  # PyTorch has no derivative for number % tensor
+            record(NotImplemented_("aten::remainder"), out, (b,))  # PyTorch has no derivative for number % tensor
         elif isinstance(b, Tensor):
             # Both are needed for b's gradient only (a's is grad itself): saved only then, as in PyTorch.
             keep = gets_gradient(b)

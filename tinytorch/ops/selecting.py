@@ -146,7 +146,7 @@ def _scatter_reduce(a, dim, index, src, value, reduce, op):
         else:
             out = _scatter(a, dim, index, src, value, add=False, combine="multiply")
     if needs_grad(a, src):
-        record(NotImplemented_(op), out, (a,) if src is None else (a, src))
+        record(NotImplemented_(f"aten::{op}"), out, (a,) if src is None else (a, src))
     return out
 
 

@@ -278,7 +278,7 @@ def bincount(a, weights=None, minlength=0):
     xp.add.at(sums, positions, weights._data.astype(d.numpy))
     out = from_array(sums, d, a.device)
     if needs_grad(weights):
-        record(NotImplemented_("bincount"), out, (weights,))
+        record(NotImplemented_("aten::bincount"), out, (weights,))
     return out
 
 

@@ -10,6 +10,7 @@ import math
 import weakref
 
 from .. import strides as S
+from ..dtypes import dtype
 from ..autograd.graph import Node
 from ..exact.arguments import shape_arg
 from .base import Tensor, backend_for, from_array, needs_grad, record, sum_to, grad_mode, xp_of, zeros_for
@@ -86,7 +87,7 @@ def live_views(base):
 
 # -- view / reshape / flatten -------------------------------------------------------
 def view(a, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and hasattr(shape[0], "is_floating_point"):
+    if len(shape) == 1 and isinstance(shape[0], dtype):  # torch's view(dtype) reinterprets the bytes
         raise TypeError("view(dtype) is not supported; use .to(dtype) to convert values")
     shape = S.infer_size(shape_arg(shape), a.numel())
     stride = S.view_strides(a._shape, a._stride, shape)
