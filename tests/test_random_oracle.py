@@ -153,6 +153,19 @@ def test_random_programs_draw_what_torch_draws(seed, data):
     assert bytes(tinytorch.get_rng_state().numpy()) == bytes(torch.get_rng_state().numpy())
 
 
+@pytest.mark.parametrize("dtype, low, high", [("float16", 0, 1), ("float16", -1, 3), ("float32", 1, 1.0000001)])
+def test_a_uniform_value_that_rounds_up_to_its_bound_becomes_the_low_bound(dtype, low, high):
+    """In float16 about one value in 4000 of rand() rounds up to 1.0; torch's kernel gives
+    the low bound there, so that the result stays in [low, high)."""
+    draws = []
+    for m in (tinytorch, torch):
+        m.manual_seed(0)
+        draws.append(oracle.to_numpy(m.empty(100000, dtype=getattr(m, dtype)).uniform_(low, high)))
+    assert (draws[1] == np.asarray(low, dtype)).any()  # the case occurs
+    np.testing.assert_array_equal(*draws)
+    assert draws[0].max() < np.asarray(high, dtype)
+
+
 def test_the_numbers_every_pytorch_tutorial_shows():
     tinytorch.manual_seed(0)
     assert str(tinytorch.rand(3)) == "tensor([0.4963, 0.7682, 0.0885])"

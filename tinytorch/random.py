@@ -80,14 +80,17 @@ class Generator:
     def uniform(self, n, dtype, low=0.0, high=1.0):
         """n floats of `dtype` in [low, high): as many bits as the dtype's mantissa holds, scaled.
         torch computes units * (high - low) + low in float64 (its CPU "accumulate
-        type"), with high - low taken in the dtype itself."""
+        type"), with high - low taken in the dtype itself. A value that rounds up to
+        `high` (a float16 close to 1, say) becomes `low`, as torch's kernel keeps it below."""
         if dtype.numpy == np.float64:
             units = (self.words64(n) & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
-            return exact.rounding.fma(units, high - low, low)  # rounded once, as a fused multiply-add
-        # float32 and float16 alike: 24 bits, computed as for float32 (float16 rounds the result)
-        units = (self.words(n) & np.uint64(2**24 - 1)).astype(np.float32) * np.float32(2.0**-24)
-        low, high = np.float32(low), np.float32(high)
-        return exact.rounding.fma32(units, high - low, low)
+            values = exact.rounding.fma(units, high - low, low)  # rounded once, as a fused multiply-add
+        else:  # float32 and float16 alike: 24 bits, computed as for float32 (float16 rounds the result)
+            units = (self.words(n) & np.uint64(2**24 - 1)).astype(np.float32) * np.float32(2.0**-24)
+            values = exact.rounding.fma32(units, np.float32(high) - np.float32(low), np.float32(low))
+            values = values.astype(dtype.numpy)
+        low, high = dtype.numpy.type(low), dtype.numpy.type(high)
+        return np.where(values == high, low, values)
 
     def integers(self, n, low, high, dtype):
         """n integers in [low, high): a word modulo the range, plus low. A range of
