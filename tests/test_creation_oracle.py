@@ -352,7 +352,7 @@ def test_creation_functions_take_torchs_memory_options(name, options):
     tt, ref = outcome(lambda: make(tinytorch)), outcome(lambda: make(torch))
     if ref[1] is not None and "invalid combination" in str(ref[1]):
         # Overloaded functions (arange, eye, rand ...) list all their signatures; tinytorch names the
-        # argument only (docs/api.md, "Wrong option types").
+        # argument only (docs/api.md, "TypeErrors of overloaded functions").
         key = next(key for key, value in options.items() if not isinstance(value, (str, bool, type(None))))
         assert type(tt[1]) is type(ref[1]) and f"argument '{key}' must be" in str(tt[1])
     elif ref[1] is not None:

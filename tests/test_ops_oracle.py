@@ -235,11 +235,12 @@ UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "
          "bitwise_not", "logical_not", "isnan", "isinf", "isfinite", "square",
          "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "arcsin", "arccos",
          "arctan", "erf", "rsqrt", "floor", "ceil", "trunc", "round", "asinh", "acosh", "atanh", "arcsinh",
-         "arccosh", "arctanh", "erfc", "exp2", "frac"]
+         "arccosh", "arctanh", "erfc", "exp2", "frac", "sgn", "logit"]
 IN_PLACE_UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "reciprocal", "neg",
                   "square", "log1p", "expm1", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "erf",
                   "rsqrt", "floor", "ceil", "trunc", "round", "arcsin", "arccos", "arctan", "absolute", "negative",
-                  "logical_not", "bitwise_not", "asinh", "acosh", "atanh", "arctanh", "erfc", "exp2", "frac"]
+                  "logical_not", "bitwise_not", "asinh", "acosh", "atanh", "arctanh", "erfc", "exp2", "frac", "sgn",
+                  "logit"]
 
 
 @SETTINGS

@@ -1,7 +1,7 @@
 """Pieces, rearrangements and index-driven selection against PyTorch:
 split, chunk, unbind, diagonal, unfold, movedim, swapaxes, repeat, tile, flip,
-roll, rot90, tril/triu, diag, repeat_interleave, hstack/vstack/dstack/column_stack,
-gather, scatter, scatter_add, index_select, index_add, index_fill, masked_select, take.
+roll, rot90, tril/triu, diag, diag_embed, diagflat, repeat_interleave, hstack/vstack/dstack/column_stack,
+gather, scatter, scatter_add, index_select, index_add, index_fill, masked_select, take, take_along_dim.
 
 Hypothesis draws the input (its shape, and whether it is a transposed or sliced
 view, so that layouts vary), the op and its arguments, valid or not. Both
@@ -128,6 +128,14 @@ def make_diag(data, shape):
     return lambda m, t: m.diag(t, diagonal)
 
 
+def make_diag_embed(data, shape):
+    offset, dims = data.draw(st.integers(-3, 3)), st.integers(-len(shape) - 2, len(shape) + 1)
+    if data.draw(st.booleans()):
+        return lambda m, t: t.diagflat(offset)
+    dim1, dim2 = data.draw(dims), data.draw(dims)
+    return lambda m, t: m.diag_embed(t, offset, dim1, dim2)
+
+
 def make_repeat_interleave(data, shape):
     dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), max(len(shape) - 1, 0))))
     if data.draw(st.booleans()):
@@ -242,6 +250,23 @@ def make_take(data, shape):
     values = np.array(_ints(data, data.draw(st.integers(0, 5)), -n - 1, n), dtype=np.int64)
     values = values.reshape(data.draw(st.sampled_from([values.shape, (1, -1)])))
     return lambda m, t: t.take(index_tensor(m, values))
+
+
+def make_take_along_dim(data, shape):
+    """An index of t's rank whose sizes broadcast against t's (1, equal, or a clash) away from dim."""
+    if data.draw(st.integers(0, 4)) == 0:  # flattened
+        n = int(np.prod(shape))
+        values = np.array(_ints(data, data.draw(st.integers(0, 4)), 0, max(n - 1, 0)), dtype=np.int64)
+        return lambda m, t: m.take_along_dim(t, index_tensor(m, values))
+    dim = dim_of(data, len(shape), 0)
+    full, d = shape or (1,), _line_dim(shape, dim)
+    # (Picking from an empty dim fails inside torch 2.13 with "ZeroDivisionError": docs/api.md, "Errors inside
+    # torch's kernels". The index is empty along such a dim here.)
+    index_shape = [data.draw(st.integers(0, 3 if full[k] else 0)) if k == d
+                   else data.draw(st.sampled_from([1, full[k], full[k] + 1])) for k in range(len(full))]
+    values = np.array(_ints(data, int(np.prod(index_shape)), 0, max(full[d] - 1, 0)), dtype=np.int64)
+    values = values.reshape(() if not shape and values.size == 1 else index_shape)
+    return lambda m, t: t.take_along_dim(index_tensor(m, values), dim)
 
 
 MAKERS = {name[len("make_"):]: fn for name, fn in globals().items() if name.startswith("make_")}

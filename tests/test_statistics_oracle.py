@@ -1,6 +1,7 @@
 """Statistics, norms, running reductions, sorting and counting against PyTorch:
 var, std, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod,
-cummax/cummin, sort, argsort, topk, kthvalue, median, mode, unique, bincount, histc.
+cummax/cummin, sort, argsort, topk, kthvalue, median, nanmedian, mode, unique, unique_consecutive, bincount,
+histc, tril_indices/triu_indices.
 
 Hypothesis draws the input (dtype, shape, values, a transposed layout now and
 then) and the op's arguments, valid or not. Both libraries run the same call
@@ -105,6 +106,26 @@ def test_var_and_std(data, given_input):
 
 
 @SETTINGS
+@given(data=st.data(), given_input=inputs(("float32", "float64", "float16", "int64")))
+def test_var_mean_and_std_mean(data, given_input):
+    """(var, mean) and (std, mean) in one call, as torch's: both values, or the same error."""
+    array, transposed = given_input
+    name = data.draw(st.sampled_from(["var_mean", "std_mean"]))
+    dim, keepdim = data.draw(dim_lists(array.ndim)), data.draw(st.booleans())
+    form = data.draw(st.sampled_from(["correction", "unbiased", "plain", "axis"]))
+    value = data.draw(st.sampled_from([0, 1, 2]))
+    if form == "correction":
+        call = lambda m, t: getattr(m, name)(t, dim, keepdim=keepdim, correction=value)  # noqa: E731
+    elif form == "unbiased":
+        call = lambda m, t: getattr(m, name)(t, dim, bool(value), keepdim)  # noqa: E731
+    elif form == "axis":
+        call = lambda m, t: getattr(m, name)(t, axis=dim, keepdims=keepdim)  # noqa: E731
+    else:
+        call = lambda m, t: getattr(m, name)(t)  # noqa: E731
+    compare(quiet(call), array, transposed)
+
+
+@SETTINGS
 @given(data=st.data(), given_input=inputs(("float32", "float64", "int64")))
 def test_norms(data, given_input):
     array, transposed = given_input
@@ -203,6 +224,42 @@ def test_the_gradient_of_a_zero_2_norm_is_plus_zero():
             call(lib, x * 0).backward()
             grads.append(x.grad.numpy())
         assert grads[0].tobytes() == grads[1].tobytes()
+
+
+@SETTINGS
+@given(data=st.data(), given_input=inputs(("float32", "float64", "int64", "bool"), distinct=False))
+def test_nanmedian(data, given_input):
+    """The median of the numbers, nans left out (a line of nans gives nan at its first place)."""
+    array, transposed = given_input
+    if array.dtype.kind == "f" and array.size:
+        holes = np.array(data.draw(st.lists(st.booleans(), min_size=array.size, max_size=array.size)))
+        array = np.where(holes.reshape(array.shape), np.nan, array).astype(array.dtype)
+    dim, keepdim = data.draw(st.one_of(st.none(), dims(array.ndim))), data.draw(st.booleans())
+    if dim is None and array.dtype == bool and not array.size:
+        return  # torch answers with uninitialised memory, tinytorch with its error for bool
+    call = (lambda m, t: m.nanmedian(t)) if dim is None else (lambda m, t: t.nanmedian(dim, keepdim))  # noqa: E731
+    compare(call, array, transposed)
+
+
+@SETTINGS
+@given(data=st.data(), given_input=inputs(("int64", "float32", "bool"), distinct=False))
+def test_unique_consecutive(data, given_input):
+    array, transposed = given_input
+    if array.dtype.kind == "f" and array.size and data.draw(st.booleans()):
+        array = np.where(array > 1, np.nan, array).astype(array.dtype)  # nan is never equal to its neighbour
+    inverse, counts = data.draw(st.booleans()), data.draw(st.booleans())
+    dim = data.draw(st.one_of(st.none(), st.integers(-max(array.ndim, 1) - 1, max(array.ndim, 1))))
+    call = lambda m, t: m.unique_consecutive(t, return_inverse=inverse, return_counts=counts, dim=dim)  # noqa: E731
+    compare(call, array, transposed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["tril_indices", "triu_indices"]), st.integers(-1, 5), st.integers(-1, 5), st.integers(-6, 6),
+       st.sampled_from([None, "int32", "int64", "float32", "uint8"]))
+def test_triangle_indices(name, row, col, offset, dtype):
+    def call(m):
+        return getattr(m, name)(row, col, offset, **({} if dtype is None else {"dtype": getattr(m, dtype)}))
+    oracle.assert_same_outcome(lambda: call(tinytorch), lambda: call(torch))
 
 
 def test_unique_and_weighted_bincount_are_recorded_without_a_derivative():

@@ -34,7 +34,8 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, ones, ones_like, rand,
-    rand_like, randint, randn, randn_like, randperm, set_default_tensor_type, tensor, zeros, zeros_like,
+    rand_like, randint, randn, randn_like, randperm, set_default_tensor_type, tensor, tril_indices, triu_indices, zeros,
+    zeros_like,
 )
 from .device import device
 from .dtypes import (
@@ -46,19 +47,19 @@ from .ops import (
     bitwise_and, bitwise_not, count_nonzero, erfc, exp2, frac,
     bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
-    log2, logical_and, logical_not, logical_or, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
+    log2, logical_and, logical_not, logical_or, logit, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
     mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, round, rsqrt, select,
-    sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten,
+    sgn, sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten,
     unsqueeze, where,
 )
 from .ops import (
-    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diagonal, dstack, flip, fliplr, flipud, gather, hstack,
+    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diag_embed, diagflat, diagonal, dstack, flip, fliplr, flipud, gather, hstack,
     index_add, index_fill, index_select, masked_select, movedim, repeat_interleave, roll, rot90, scatter,
-    scatter_add, split, swapaxes, take, tile, tril, triu, unbind, vstack,
+    scatter_add, split, swapaxes, take, take_along_dim, tile, tril, triu, unbind, vstack,
 )
 from .ops import (
     amax, amin, argsort, bincount, cummax, cummin, cumprod, cumsum, dist, histc, kthvalue, logsumexp, median, mode,
-    nanmean, nansum, norm, sort, std, topk, unique, var,
+    nanmean, nanmedian, nansum, norm, sort, std, std_mean, topk, unique, unique_consecutive, var, var_mean,
 )
 from .ops import broadcast_shapes, broadcast_tensors, broadcast_to, meshgrid
 from .ops import addcdiv, addcmul, addmm, cross, det, einsum, inverse, kron, lerp, outer, tensordot, trace
@@ -113,7 +114,7 @@ def _in_place_function(name):
 
 for _name in ("abs_", "acos_", "arccos_", "arcsin_", "arctan_", "as_strided_", "asin_", "atan_", "ceil_", "clip_",
               "cos_", "cosh_", "detach_", "erf_", "exp_", "expm1_", "fill_", "floor_", "index_put_", "log10_", "log1p_",
-              "log2_", "log_", "neg_", "negative_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_",
+              "log2_", "log_", "logit_", "neg_", "negative_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_",
               "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "zero_"):
     globals()[_name] = _in_place_function(_name)
 
@@ -161,14 +162,16 @@ _WITH_OUT = (
     "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
     "arange", "linspace", "logspace", "full", "tensordot", "inverse", "norm", "tril", "triu", "diag", "histc",
     "index_add", "scatter", "scatter_add", "where", "nonzero", "eye", "randperm", "normal", "multinomial",
+    "logit", "sgn", "take_along_dim", "nanmedian",
 )
 _NUMPY_NAMED = (
     "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select",
-    "transpose", "movedim", "index_fill", "repeat_interleave",
+    "transpose", "movedim", "index_fill", "repeat_interleave", "var_mean", "std_mean",
 )
 _CREATION = (
     "zeros", "ones", "empty", "full", "eye", "arange", "linspace", "logspace", "rand", "randn", "randint", "randperm",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
+    "tril_indices", "triu_indices",
 )
 # Functions torch writes in Python (torch/functional.py), where its parser's NumPy names do not apply.
 _PYTHON_DEFINED = ("norm",)

@@ -585,3 +585,31 @@ __all__ = [
     "rand_like", "randn_like", "randperm", "logspace", "set_default_tensor_type", "FloatTensor", "DoubleTensor", "HalfTensor", "ByteTensor", "CharTensor",
     "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]
+
+
+# -- positions of a triangle ----------------------------------------------------------------
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, requires_grad=False):
+    """The (row, column) positions of a row x col matrix's lower triangle (on or below
+    the diagonal `offset`), as a 2 x N tensor in reading order: m[tuple(idx)] picks them."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device, requires_grad)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, requires_grad=False):
+    """The positions of the upper triangle (on or above the diagonal `offset`), as tril_indices."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device, requires_grad)
+
+
+def _triangle_indices(name, row, col, offset, dtype, device, requires_grad):
+    for position, (argument, value) in enumerate((("row", row), ("col", col), ("offset", offset)), 1):
+        if not dtypes.is_int(value):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be int, not "
+                            f"{python_type_name(value)}")
+    for argument, value in (("row", row), ("col", col)):
+        if value < 0:
+            raise RuntimeError(f"{argument} must be non-negative, got{value}")
+    d = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    if d not in (dtypes.int64, dtypes.int32):
+        raise NotImplementedError(f"\"{name}\" not implemented for '{dtypes.type_name(d)}'")
+    rows, cols = np.indices((row, col)).reshape(2, -1)
+    keep = cols - rows <= offset if name == "tril_indices" else cols - rows >= offset
+    return _make(np.stack([rows[keep], cols[keep]]).astype(d.numpy), d, device, requires_grad)

@@ -25,6 +25,12 @@ KNOWN_DIFFERENCES = [
      "element in six. So may Adam's steps, which take a square root: a few elements in a hundred after some steps.",
      "torch's CPU build computes them with Intel MKL's vector math and SLEEF, accurate to about one unit in the "
      "last place but not always correctly rounded, and depending on the CPU; tinytorch uses NumPy's."),
+    ("Sums in the last bit",
+     "sum, mean, var, std, var_mean, norms and the other reductions of float32 or float64 values may differ from "
+     "torch's in the last bits (var and std, and the mean var_mean returns, more often than sum).",
+     "Rounding depends on the order of the additions: torch adds in vectorized, cascaded blocks and computes var "
+     "and std in one pass (Welford's), tinytorch uses NumPy's pairwise sums and two passes. The tests compare "
+     "reductions within a few units in the last place."),
     ("dtypes",
      "No complex dtypes, no bfloat16, no unsigned types wider than uint8, no quantized types.",
      "They do not appear in the course; NumPy has no bfloat16."),
@@ -51,7 +57,8 @@ KNOWN_DIFFERENCES = [
      "index_fill into a dim of size 0, histc of bool or uint8 with min = max = 0, and logsumexp(dim=()) fail inside "
      "torch 2.13 with messages about its internals; tinytorch raises its usual out-of-range error, says histc is not "
      "implemented for the dtype, or reduces every dim. The backward of nll_loss on a non-contiguous 4-D input fails "
-     "in torch ('grad_input must be contiguous'); tinytorch computes the gradient.",
+     "in torch ('grad_input must be contiguous'); tinytorch computes the gradient. take_along_dim picking from a "
+     "dim of size 0 fails in torch with 'ZeroDivisionError'; tinytorch says the index is out of bounds.",
      "Those torch messages describe torch's implementation, not the learner's mistake."),
     ("Pinned memory",
      "pin_memory=True raises NotImplementedError on a machine with a GPU, where torch allocates page-locked memory.",
@@ -67,11 +74,12 @@ KNOWN_DIFFERENCES = [
      "(\"cumsum() missing 1 required positional arguments: \"dim\"\"). meshgrid's error for a 2-D tensor "
      "prints the tensor as Python does, not as torch's C++ does.",
      "Same exception type and meaning; wrapping every method to reword Python's message would slow every call."),
-    ("Wrong option types",
+    ("TypeErrors of overloaded functions",
      "layout= or pin_memory= of a wrong type in arange, eye, linspace, logspace, rand, randn, randint or randperm: "
      "the TypeError names the argument and the type it must have, where torch lists every signature of the "
      "function. t.set_() with four arguments that fit none of its signatures does not say which argument did not "
-     "match.",
+     "match. var_mean and std_mean given both unbiased= and correction= raise var's RuntimeError (\"cannot "
+     "specify both\"), where torch's parser raises a TypeError listing their signatures.",
      "Each of those functions has several signatures in torch's parser; the one a learner meant is the one named."),
     ("Strides of empty results",
      "An op that returns an empty tensor may give it other strides than torch (flip, roll, rot90, scatter ...).",

@@ -162,6 +162,8 @@ class TensorOps:
     def sigmoid(self): return ops.sigmoid(self)
     def relu(self): return ops.relu(self)
     def sign(self): return ops.sign(self)
+    def sgn(self): return ops.sgn(self)
+    def logit(self, eps=None): return ops.logit(self, eps)
     def reciprocal(self): return ops.reciprocal(self)
     def log1p(self): return ops.log1p(self)
     def expm1(self): return ops.expm1(self)
@@ -199,6 +201,8 @@ class TensorOps:
     def sigmoid_(self): return ops.inplace(ops.sigmoid, self)
     def relu_(self): return ops.inplace(ops.relu, self)
     def sign_(self): return ops.inplace(ops.sign, self)
+    def sgn_(self): return ops.inplace(ops.sgn, self)
+    def logit_(self, eps=None): return ops.inplace(ops.logit, self, eps)
     def reciprocal_(self): return ops.inplace(ops.reciprocal, self)
     def neg_(self): return ops.inplace(ops.neg, self)
     def square_(self): return ops.inplace(ops.square, self)
@@ -267,9 +271,12 @@ class TensorOps:
     def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
     def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
     def median(self, dim=None, keepdim=False): return ops.median(self, dim, keepdim)
+    def nanmedian(self, dim=None, keepdim=False): return ops.nanmedian(self, dim, keepdim)
     def mode(self, dim=-1, keepdim=False): return ops.mode(self, dim, keepdim)
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
         return ops.unique(self, sorted, return_inverse, return_counts, dim)
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return ops.unique_consecutive(self, return_inverse, return_counts, dim)
     def bincount(self, weights=None, minlength=0): return ops.bincount(self, weights, minlength)
     def histc(self, bins=100, min=0, max=0): return ops.histc(self, bins, min, max)
 
@@ -314,6 +321,7 @@ class TensorOps:
     def masked_fill_(self, mask, value): return ops.masked_fill_(self, mask, value)
     def masked_select(self, mask): return ops.masked_select(self, mask)
     def take(self, index): return ops.take(self, index)
+    def take_along_dim(self, indices, dim=None): return ops.take_along_dim(self, indices, dim)
     def gather(self, dim, index, *, sparse_grad=False): return ops.gather(self, dim, index, sparse_grad=sparse_grad)
     def index_select(self, dim, index): return ops.index_select(self, dim, index)
     def scatter(self, dim, index, src=None, *, value=None, reduce=None):
@@ -354,6 +362,8 @@ class TensorOps:
     def tril_(self, diagonal=0): return ops.inplace(ops.tril, self, diagonal, meta=ops.check_target)
     def triu_(self, diagonal=0): return ops.inplace(ops.triu, self, diagonal, meta=ops.check_target)
     def diag(self, diagonal=0): return ops.diag(self, diagonal)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
+    def diagflat(self, offset=0): return ops.diagflat(self, offset)
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         if repeats is None:  # (only the function takes a tensor of counts alone)
             raise TypeError(invalid_combination("repeat_interleave", [], [
@@ -460,7 +470,7 @@ class TensorOps:
 _NUMPY_NAMED = (
     "sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std", "logsumexp", "amax",
     "amin", "nansum", "nanmean", "cumsum", "cumprod", "cummax", "cummin", "sort", "argsort", "topk", "kthvalue",
-    "median", "mode", "squeeze", "unsqueeze", "chunk", "unbind", "gather", "scatter",
+    "median", "nanmedian", "take_along_dim", "mode", "squeeze", "unsqueeze", "chunk", "unbind", "gather", "scatter",
     "index_select", "index_add", "index_fill", "repeat_interleave", "select", "narrow", "softmax", "count_nonzero",
 )
 for _name in _NUMPY_NAMED:

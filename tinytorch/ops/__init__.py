@@ -2,20 +2,21 @@
 
     arithmetic      + - * / // % ** and negation; fmod, atan2
     fused           lerp, addcmul, addcdiv: several steps, rounded as one
-    math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, clamp, and more:
+    math_functions  exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sign, sgn, clamp, logit, and more:
                     log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan, asinh, acosh, atanh, erf,
                     erfc, exp2, frac, rsqrt, floor, ceil, trunc, round
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
     reduction    sum, mean, prod, max/min, argmax/argmin, all/any, count_nonzero
-    statistics   var, std, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod, cummax/cummin
-    sorting      sort, argsort, topk, kthvalue, median, mode; unique, bincount, histc
+    statistics   var, std, var_mean, std_mean, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod, cummax/cummin
+    sorting      sort, argsort, topk, kthvalue, median, nanmedian, mode; unique, unique_consecutive,
+                 bincount, histc
     views        view, reshape, transpose, permute, expand, squeeze, select, slice,
                  diagonal, unfold, movedim
     indexing     [] with ints, slices, masks and index tensors; index_put
-    selecting    gather/scatter, index_select/index_add/index_fill, masked_select, take
+    selecting    gather/scatter, index_select/index_add/index_fill, masked_select, take, take_along_dim
     splitting    split, chunk, unbind: many views from one node
-    rearranging  copies in a new order: repeat, tile, flip, roll, rot90, tril/triu, diag
+    rearranging  copies in a new order: repeat, tile, flip, roll, rot90, tril/triu, diag, diag_embed, diagflat
     masking      masked_fill: one value where a bool mask is True
     linalg       matmul (@) and the products it is built from: dot, mv, mm, bmm
     matrices     outer, addmm, kron, tensordot, trace, cross, einsum; det, inverse, solve
@@ -36,8 +37,8 @@ from .comparison import (
 )
 from .math_functions import (
     abs, acos, acosh, asin, asinh, atan, atanh, ceil, clamp, cos, cosh, erf, erfc, exp, exp2, expm1, floor, frac,
-    log, log1p, log2, log10, relu, round,
-    rsqrt, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
+    log, log1p, log2, log10, logit, relu, round,
+    rsqrt, sgn, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc,
 )
 from .indexing import getitem, index_put, setitem
 from .masking import masked_fill, masked_fill_
@@ -51,13 +52,17 @@ from .views import (
 )
 from .selecting import (
     gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, scatter_reducing_, take,
+    take_along_dim,
 )
 from .splitting import chunk, split, unbind
-from .rearranging import diag, flip, fliplr, flipud, repeat, repeat_interleave, roll, rot90, tile, tril, triu
+from .rearranging import diag, diag_embed, diagflat, flip, fliplr, flipud, repeat, repeat_interleave, roll, rot90, tile, tril, triu
 from .statistics import (
-    amax, amin, cummax, cummin, cumprod, cumsum, dist, logsumexp, nanmean, nansum, norm, std, var, vector_norm,
+    amax, amin, cummax, cummin, cumprod, cumsum, dist, logsumexp, nanmean, nansum, norm, std, std_mean, var, var_mean,
+    vector_norm,
 )
-from .sorting import argsort, bincount, histc, kthvalue, median, mode, sort, topk, unique
+from .sorting import (
+    argsort, bincount, histc, kthvalue, median, mode, nanmedian, sort, topk, unique, unique_consecutive,
+)
 from .matrices import addmm, cross, det, einsum, inverse, kron, outer, solve, tensordot, trace
 from .fused import addcdiv, addcmul, lerp
 from .header_in_place import as_strided_, resize_, set_, squeeze_, t_, transpose_, unsqueeze_

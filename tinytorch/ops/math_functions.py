@@ -1,5 +1,5 @@
 """Math functions of one tensor: exp, log, sqrt, sin, cos, tanh, sigmoid, relu,
-abs, sign, clamp; log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan,
+abs, sign, sgn, clamp, logit; log1p, expm1, log2, log10, sinh, cosh, tan, asin, acos, atan,
 asinh, acosh, atanh, erf, erfc, exp2, frac, rsqrt; and the rounding ones, floor, ceil, trunc and round.
 
 Each op is a forward function followed by its backward node. Forward computes
@@ -233,6 +233,49 @@ def sign(a):
 class SignBackward0(Node):
     def backward(self, grad):
         return zeros_like_grad(grad)
+
+
+def sgn(a):
+    """sign under the name that also covers complex numbers (z / |z|); for real ones the same."""
+    out = sign(a.detach())
+    if needs_grad(a):
+        record(SgnBackward0(), out, (a,))
+    return out
+
+
+class SgnBackward0(SignBackward0):
+    pass
+
+
+def logit(a, eps=None):
+    """log(p / (1 - p)), the inverse of sigmoid: a probability's log-odds. With eps,
+    p is first clamped to [eps, 1 - eps], so 0 and 1 give finite values."""
+    def log_odds(p):  # as torch's kernel: each step rounded to p's dtype, the log as our log rounds
+        if eps is not None:
+            p = p.clip(p.dtype.type(eps), p.dtype.type(1 - eps))
+        return exact.rounding.via_float64(xp_of(a).log, p / (1 - p))
+    out = _unary_float(a, log_odds)
+    if needs_grad(a):
+        record(LogitBackward0(eps), out, (a,), saved=(a,))
+    return out
+
+
+class LogitBackward0(Node):
+    """d logit / dp = 1 / (p (1 - p)); outside [eps, 1 - eps] the clamp makes it 0
+    (without eps, outside [0, 1], where logit is nan, it is nan)."""
+    saved_names = ("self",)
+    saved_settings = ("eps",)
+
+    def __init__(self, eps):
+        super().__init__()
+        self.eps = eps
+
+    def backward(self, grad):
+        (p,) = self.saved_tensors
+        slope = grad / (p * (1 - p))
+        if self.eps is None:
+            return where((p < 0) | (p > 1), float("nan"), slope)
+        return where((p < self.eps) | (p > 1 - self.eps), 0.0, slope)
 
 
 def clamp(a, min=None, max=None):

@@ -1,5 +1,5 @@
 """Ops that copy elements into a new arrangement: repeat and tile, flip, roll,
-rot90, tril and triu, diag, repeat_interleave.
+rot90, tril and triu, diag, diag_embed and diagflat, repeat_interleave.
 
 Unlike a view, each result owns new memory: its elements could not be reached
 from the input's by a stride (flip would need a negative one, which PyTorch
@@ -240,12 +240,7 @@ def diag(a, diagonal=0):
     """A vector becomes a square matrix with it on `diagonal`; a matrix gives its
     `diagonal` as a new vector (a copy, unlike Tensor.diagonal, which is a view)."""
     if a.dim() == 1:
-        n = a._shape[0] + abs(diagonal)
-        xp = xp_of(a)
-        out = _new(a, xp.diag(a._data, diagonal) if n else xp.zeros((0, 0), a.dtype.numpy))
-        if needs_grad(a):
-            record(DiagEmbedBackward0(diagonal), out, (a,))
-        return out
+        return diag_embed(a, diagonal)
     if a.dim() != 2:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{a.dim()}D")
     out = _new(a, xp_of(a).diagonal(a._data, diagonal))
@@ -256,16 +251,38 @@ def diag(a, diagonal=0):
     return out
 
 
+def diag_embed(a, offset=0, dim1=-2, dim2=-1):
+    """Each vector along a's last dim laid on the diagonal of a new (dim1, dim2) plane
+    of zeros (offset above or below it): the inverse of Tensor.diagonal."""
+    n = a.dim() + 1
+    d1, d2 = S.normalize_dim(dim1, n), S.normalize_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    size = a._shape[-1] + abs(offset)
+    others = iter(a._shape[:-1])
+    shape = tuple(size if d in (d1, d2) else next(others) for d in range(n))
+    out = _new(a, xp_of(a).zeros(shape, a.dtype.numpy))
+    diagonal_view(out, offset, d1, d2)._data[...] = a._data  # the diagonal is a view of out: write through it
+    if needs_grad(a):
+        record(DiagEmbedBackward0(offset, dim1, dim2), out, (a,))
+    return out
+
+
 class DiagEmbedBackward0(Node):
-    """diag of a vector: the gradient is the matrix gradient's diagonal."""
+    """The gradient of the vectors is the plane gradient's diagonal."""
     saved_settings = ("offset", "dim1", "dim2")
 
-    def __init__(self, offset):
+    def __init__(self, offset, dim1, dim2):
         super().__init__()
-        self.offset, self.dim1, self.dim2 = offset, -2, -1
+        self.offset, self.dim1, self.dim2 = offset, dim1, dim2
 
     def backward(self, grad):
-        return grad.diagonal(self.offset, 0, 1)
+        return grad.diagonal(self.offset, self.dim1, self.dim2)
+
+
+def diagflat(a, offset=0):
+    """a's elements, flattened, on the diagonal of a square matrix."""
+    return diag_embed(a.contiguous().view(-1), offset)
 
 
 class DiagonalBackward0_copy(Node):  # noqa: N801  (PyTorch's name)

@@ -1,5 +1,5 @@
 """Picking and placing elements by index tensors: gather and scatter,
-index_select, index_add and index_fill, masked_select, take.
+index_select, index_add and index_fill, masked_select, take, take_along_dim.
 
 gather and scatter are each other's mirror image. Along dim, gather reads
 out[i][j] = a[i][index[i][j]] (for dim=1); scatter writes out[i][index[i][j]] = src[i][j].
@@ -91,6 +91,24 @@ def gather(a, dim, index, *, sparse_grad=False):
     if needs_grad(a):
         record(GatherBackward0(dim, d, sparse_grad), out, (a,), saved=(a, index))
     return out
+
+
+def take_along_dim(a, indices, dim=None):
+    """gather after broadcasting a and indices against each other (except along dim):
+    what NumPy's take_along_axis does. Without dim, both are flattened first."""
+    if dim is None:
+        return gather(a.view(-1), 0, indices.view(-1))
+    if indices.dtype is not dtypes.int64:
+        raise RuntimeError(f"tinytorch.take_along_dim(): dtype of indices should be Long but got {type_name(indices.dtype)}")
+    if a.dim() != indices.dim():
+        raise RuntimeError("tinytorch.take_along_dim(): input and indices should have the same number of dimensions, but "
+                           f"got {a.dim()} dimensions for input, and {indices.dim()} dimensions for indices")
+    d = S.normalize_dim(dim, a.dim())
+    if a.dim() == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    shape = list(S.broadcast_shapes(a._shape[:d] + indices._shape[d:d + 1] + a._shape[d + 1:], indices._shape))
+    a_shape = shape[:d] + [a._shape[d]] + shape[d + 1:]
+    return gather(a.expand(a_shape), d, indices.expand(shape))
 
 
 class GatherBackward0(Node):

@@ -111,12 +111,14 @@ def kthvalue(a, k, dim=-1, keepdim=False):
 
 
 def _pick_along(a, dim, d, keepdim, position, node_type, name, nan_wins=False):
-    """(values, indices) of the value at `position` of each sorted line along dim;
-    with nan_wins (median), a line's first nan instead, wherever it has one."""
+    """(values, indices) of the value at `position` of each sorted line along dim (an int,
+    or an array of one position per line); with nan_wins (median), a line's first nan
+    instead, wherever it has one."""
     order = sort(a.detach(), d)[1]
     xp = xp_of(a)
     if a.dim():
-        index = xp.take(order._data, [position], axis=d)
+        index = (xp.take(order._data, [position], axis=d) if isinstance(position, int)
+                 else xp.take_along_axis(order._data, position, axis=d))  # a position per line
         if nan_wins and a.dtype.is_floating_point:
             nans = xp.isnan(a._data)
             index = xp.where(nans.any(axis=d, keepdims=True), xp.argmax(nans, axis=d, keepdims=True), index)
@@ -139,9 +141,9 @@ class KthvalueBackward0(_PickedBackward):
 def median(a, dim=None, keepdim=False):
     """The middle value (the lower of the two middle ones for an even count, as in
     PyTorch; nan if there is a nan). With dim: (values, indices) along it."""
-    if a.dtype is dtypes.bool_:
-        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
     if dim is None:
+        if a.dtype is dtypes.bool_:
+            raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
         xp = xp_of(a)
         if a.numel() == 0:  # no middle value: nan, or the smallest integer, as PyTorch answers
             value = xp.nan if a.dtype.is_floating_point else xp.iinfo(a.dtype.numpy).min
@@ -157,6 +159,8 @@ def median(a, dim=None, keepdim=False):
     size = a._shape[d] if a.dim() else 1
     if size == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if a.dtype is dtypes.bool_:
+        raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     return _pick_along(a, dim, d, keepdim, (size - 1) // 2, MedianBackward1, "median", nan_wins=True)
 
 
@@ -171,6 +175,38 @@ class MedianBackward0(Node):
 
 
 class MedianBackward1(KthvalueBackward0):
+    pass
+
+
+def nanmedian(a, dim=None, keepdim=False):
+    """median of the numbers, ignoring nans: the lower middle of each line's numbers
+    (nan only where a line has nothing else)."""
+    if not a.dtype.is_floating_point:  # no nans to leave out: median, under this name
+        result = median(a, dim, keepdim)
+        return result if dim is None else ReturnTypes("nanmedian", *result)
+    xp = xp_of(a)
+    if dim is None:
+        values = a._data.reshape(-1)
+        values = xp.sort(values[~xp.isnan(values)], kind="stable")
+        value = values[(len(values) - 1) // 2] if len(values) else xp.nan  # nothing but nans (or nothing): nan
+        out = from_array(xp.asarray(value, dtype=a.dtype.numpy), a.dtype, a.device)
+        if needs_grad(a):
+            record(NanmedianBackward0(), out, (a,), saved=(a, out))
+        return out
+    d = S.normalize_dim(dim, a.dim())
+    if a.dim() and a._shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    # sort puts the nans last, so each line's numbers come first: pick the middle of those.
+    numbers = (~xp.isnan(a._data)).sum(axis=d, keepdims=True) if a.dim() else 1
+    position = xp.maximum(numbers - 1, 0) // 2 if a.dim() else 0  # all nans: position 0, the first nan
+    return _pick_along(a, dim, d, keepdim, position, NanmedianBackward1, "nanmedian")
+
+
+class NanmedianBackward0(MedianBackward0):
+    pass
+
+
+class NanmedianBackward1(KthvalueBackward0):
     pass
 
 
@@ -216,15 +252,8 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
         distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True)
         inverse = inverse.reshape(a._shape)
     else:  # the distinct slices along dim, in lexicographic order
-        d = S.normalize_dim(dim, a.dim())
-        if a.dim() == 0:  # (unique words it with the dim as given, unlike unbind)
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _slices_dim(a, dim)
         if a.numel() == 0:
-            if a._shape[d] != 0:
-                raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be "
-                                   "applied")
-            if sum(size == 0 for size in a._shape) > 1:
-                raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
             distinct, inverse, counts = a._data.copy(), xp.zeros(0, xp.int64), xp.zeros(0, xp.int64)
         else:
             distinct, inverse, counts = xp.unique(a._data, return_inverse=True, return_counts=True, axis=d)
@@ -234,6 +263,46 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
         record(Unique2Backward0() if dim is None else UniqueDimBackward0(), results[0], (a,))
     if return_inverse:
         results.append(from_array(inverse.astype(xp.int64), dtypes.int64, a.device))
+    if return_counts:
+        results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def _slices_dim(a, dim):
+    """The dim along which unique compares slices, refused as PyTorch refuses it."""
+    if a.dim() == 0:  # (unique words it with the dim as given, unlike unbind)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = S.normalize_dim(dim, a.dim())
+    if a.numel() == 0:
+        if a._shape[d] != 0:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if sum(size == 0 for size in a._shape) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+    return d
+
+
+def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    """unique without sorting: each run of equal neighbours (elements, or slices along
+    dim) becomes one, so [1, 1, 2, 1] gives [1, 2, 1]. Not differentiable."""
+    xp = xp_of(a)
+    if dim is None:
+        lines = a._data.reshape(-1, 1)
+    else:
+        d = _slices_dim(a, dim)
+        lines = xp.moveaxis(a._data, d, 0).reshape(a._shape[d], a.numel() // max(a._shape[d], 1))
+    # A run starts where a line differs from the line before it (nan differs from everything).
+    starts = xp.ones(len(lines), dtype=bool)
+    starts[1:] = (lines[1:] != lines[:-1]).any(axis=1)
+    first = xp.flatnonzero(starts)
+    distinct = lines[first, 0] if dim is None else xp.take(a._data, first, axis=d)
+    counts = xp.diff(xp.append(first, len(lines)))
+    results = [from_array(xp.ascontiguousarray(distinct), a.dtype, a.device)]
+    if needs_grad(a):
+        record(UniqueConsecutiveBackward0(), results[0], (a,))
+    if return_inverse:
+        inverse = xp.cumsum(starts) - 1
+        results.append(from_array(inverse.reshape(a._shape if dim is None else -1).astype(xp.int64), dtypes.int64,
+                                  a.device))
     if return_counts:
         results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
     return results[0] if len(results) == 1 else tuple(results)
@@ -253,6 +322,10 @@ class Unique2Backward0(_NoDerivative):
 
 class UniqueDimBackward0(_NoDerivative):
     op = "unique_dim"
+
+
+class UniqueConsecutiveBackward0(_NoDerivative):
+    op = "unique_consecutive"
 
 
 def bincount(a, weights=None, minlength=0):

@@ -1,4 +1,5 @@
-"""Reductions that describe a distribution of values: var and std, norms and
+"""Reductions that describe a distribution of values: var and std (and var_mean,
+std_mean, which also give the mean), norms and
 dist, logsumexp, amax/amin, nansum/nanmean, and the running (cumulative) sum,
 product, max and min.
 
@@ -38,13 +39,25 @@ def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _spread(a, dim, unbiased, keepdim, correction, "std")
 
 
-def _spread(a, dim, unbiased, keepdim, correction, name):
+def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(var, mean) from one pass, recorded as one node with two outputs."""
+    return _spread(a, dim, unbiased, keepdim, correction, "var", with_mean=True)
+
+
+def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(std, mean) from one pass, recorded as one node with two outputs."""
+    return _spread(a, dim, unbiased, keepdim, correction, "std", with_mean=True)
+
+
+def _spread(a, dim, unbiased, keepdim, correction, name, with_mean=False):
     if isinstance(dim, bool):  # var(False): the old (unbiased) signature
         dim, unbiased = None, dim
+    function = f"{name}_mean" if with_mean else name
     if unbiased is not None and correction is not None:
-        raise RuntimeError(f"{name}: cannot specify both unbiased and correction")
+        raise RuntimeError(f"{function}: cannot specify both unbiased and correction")
     if not a.dtype.is_floating_point:
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        raise RuntimeError(f"{function if with_mean else 'std and var'} only support floating point and complex "
+                           "dtypes")
     # What PyTorch's node reads back: None when nothing chose a correction.
     if correction is not None:
         saved = correction
@@ -57,22 +70,29 @@ def _spread(a, dim, unbiased, keepdim, correction, name):
     n = _count(a._shape, range(a.dim()) if dims is None else dims)
     divisor = max(n - c, 0)  # PyTorch's: never negative, so too large a correction gives inf or nan
     if divisor == 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+        warnings.warn(f"{function}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                       "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     xp = xp_of(a)
     compute = dtypes.float32 if a.dtype is dtypes.float16 else a.dtype
     with np.errstate(all="ignore"):
         x = a._data.astype(compute.numpy, copy=False)
         axes = tuple(range(a.dim())) if dims is None else dims
-        deviations = x - xp.mean(x, axis=axes, keepdims=True) if x.size else x
+        mean = xp.true_divide(xp.sum(x, axis=axes, keepdims=True), n)  # (as NumPy's mean, without its warning)
+        deviations = x - mean
         result = xp.sum(deviations * deviations, axis=axes, keepdims=keepdim) / xp.asarray(divisor, x.dtype)
         if name == "std":
             result = xp.sqrt(result)
     out = from_array(_contiguous(xp, result.astype(a.dtype.numpy)), a.dtype, a.device)
+    outputs = out
+    if with_mean:
+        mean = mean if keepdim else mean.reshape(result.shape)
+        outputs = (out, from_array(_contiguous(xp, mean.astype(a.dtype.numpy)), a.dtype, a.device))
     if needs_grad(a):
-        node = (StdBackward0 if name == "std" else VarBackward0)(dims, keepdim, saved, _as_given_or_none(dim), divisor)
-        record(node, out, (a,), saved=(a, out) if name == "std" else (a,))
-    return out
+        node_type = {("var", False): VarBackward0, ("std", False): StdBackward0,
+                     ("var", True): VarMeanBackward0, ("std", True): StdMeanBackward0}[name, with_mean]
+        node = node_type(dims, keepdim, saved, _as_given_or_none(dim), divisor)
+        record(node, outputs, (a,), saved=(a, out) if name == "std" else (a,))
+    return outputs
 
 
 class VarBackward0(Node):
@@ -99,7 +119,35 @@ class StdBackward0(VarBackward0):
 
     def backward(self, grad):
         a, result = self.saved_tensors
+        return self.std_gradient(a, result, grad)
+
+    def std_gradient(self, a, result, grad):
         return self.var_gradient(a, (grad / (result * 2)).masked_fill(result == 0, 0))
+
+
+class VarMeanBackward0(VarBackward0):
+    """Two outputs: var's gradient as VarBackward0's, plus the mean's, spread evenly."""
+    num_outputs = 2
+
+    def backward(self, grad_var, grad_mean):
+        (a,) = self.saved_tensors
+        return self.with_mean_gradient(a, None if grad_var is None else self.var_gradient(a, grad_var), grad_mean)
+
+    def with_mean_gradient(self, a, grad, grad_mean):
+        if grad_mean is None:
+            return grad
+        axes = range(a.dim()) if self.dims is None else self.dims
+        spread = _expand_back(grad_mean, a._shape, self.dims, self.keepdim) / _count(a._shape, axes)
+        return spread if grad is None else grad + spread
+
+
+class StdMeanBackward0(VarMeanBackward0):
+    saved_names = ("self", "result0")
+
+    def backward(self, grad_std, grad_mean):
+        a, std = self.saved_tensors
+        grad = None if grad_std is None else StdBackward0.std_gradient(self, a, std, grad_std)
+        return self.with_mean_gradient(a, grad, grad_mean)
 
 
 # -- norms ----------------------------------------------------------------------------
