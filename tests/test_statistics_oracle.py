@@ -317,3 +317,22 @@ def test_named_pairs_are_classes_of_return_types():
         for name, pair in pairs.items():
             assert type(pair).__name__ == name and isinstance(pair, getattr(lib.return_types, name))
             assert type(pair).__module__ == f"{lib.__name__}.return_types"
+
+
+@SETTINGS
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3),
+       name=st.sampled_from(["amax", "amin"]))
+def test_amax_gradient_is_laid_out_as_torchs(data, shape, name):
+    """The gradient of amax/amin of a transposed tensor has torch's strides, also along its
+    dims of size 1 (torch divides the reduced gradient by the counts before broadcasting)."""
+    values = np.array(data.draw(st.lists(st.integers(-2, 2), min_size=int(np.prod(shape)),
+                                         max_size=int(np.prod(shape)))), dtype=np.float64).reshape(shape)
+    dim = data.draw(st.one_of(st.none(), st.integers(0, len(shape) - 1)))
+    grads = []
+    for m in (tinytorch, torch):
+        leaf = m.tensor(values, requires_grad=True)
+        viewed = leaf.transpose(0, -1)
+        reduced = getattr(viewed, name)() if dim is None else getattr(viewed, name)(dim)
+        reduced.sum().backward()
+        grads.append(leaf.grad)
+    oracle.assert_same(*grads)

@@ -39,10 +39,15 @@ def _dims(a, dim, empty_means_all=True):
 
 def _expand_back(grad, shape, dims, keepdim):
     """Broadcast a reduced gradient back over the input's `shape`."""
+    return _restore_reduced_dims(grad, dims, keepdim).expand(shape)  # (a full reduction's 0-d one as it is)
+
+
+def _restore_reduced_dims(grad, dims, keepdim):
+    """A reduced gradient with its reduced dims back, of size 1 (as keepdim=True leaves them)."""
     if dims is not None and not keepdim:
         for d in dims:
             grad = grad.unsqueeze(d)
-    return grad.expand(shape)  # (a 0-d gradient of a full reduction expands as it is)
+    return grad
 
 
 def sum(a, dim=None, keepdim=False, *, dtype=None):

@@ -18,7 +18,7 @@ from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, logical_not, where
 from .joining import cat
 from .matrices import check_floating, check_matrices, svdvals
-from .reduction import ReturnTypes, _as_given, _contiguous, _count, _dims, _expand_back
+from .reduction import ReturnTypes, _as_given, _contiguous, _count, _dims, _expand_back, _restore_reduced_dims
 from .selecting import scatter_add
 
 
@@ -382,7 +382,8 @@ class AmaxBackward0(Node):
         axes = tuple(range(a.dim())) if self.dims is None else self.dims
         hits = _expand_back(result, a._shape, self.dims, self.keepdim) == a
         counts = hits.sum(axes, keepdim=True) if axes else hits.to(grad.dtype)
-        return _expand_back(grad, a._shape, self.dims, self.keepdim) / counts * hits
+        # (grad / counts) broadcasts over hits only at the end, so the gradient is laid out as a is, as in torch
+        return _restore_reduced_dims(grad, self.dims, self.keepdim) / counts * hits
 
 
 class AminBackward0(AmaxBackward0):
