@@ -331,6 +331,10 @@ CREATION_CALLS = {
     "randn_like": lambda lib, **kw: lib.randn_like(lib.ones(2), **kw).shape,
     "randint_like": lambda lib, **kw: lib.randint_like(lib.ones(2), 5, **kw).shape,
     "tensor": lambda lib, **kw: lib.tensor([1, 2], **kw),
+    "new_zeros": lambda lib, **kw: lib.ones(1).new_zeros((2, 3), **kw),
+    "new_ones": lambda lib, **kw: lib.ones(1).new_ones(2, **kw),
+    "new_empty": lambda lib, **kw: lib.ones(1).new_empty(2, **kw).zero_(),
+    "new_full": lambda lib, **kw: lib.ones(1).new_full((2,), 7, **kw),
 }
 
 

@@ -44,6 +44,17 @@ CALLS = {
     "can_cast": lambda m, t: [m.can_cast(a, b) for a in (m.float32, m.int64, m.bool, m.uint8)
                               for b in (m.float16, m.int8, m.bool)],
     "result_type": lambda m, t: oracle.dtype_name(m.result_type(t.int(), 2.5)),
+    "promote_types with Python's float": lambda m, t: oracle.dtype_name(m.promote_types(float, m.int32)),
+    "promote_types of a number": lambda m, t: m.promote_types(1, m.float32),
+    "can_cast of a number": lambda m, t: m.can_cast(m.int32, 2),
+    "meshgrid of two dtypes": lambda m, t: m.meshgrid(t[0], t[0].long(), indexing="ij"),
+    "meshgrid of nothing": lambda m, t: m.meshgrid(indexing="ij"),
+    "where by keywords": lambda m, t: m.where(condition=t > 0, input=t, other=-t),
+    "where without other": lambda m, t: m.where(t > 0, t),
+    "where with other by keyword": lambda m, t: m.where(t > 0, other=t),
+    "new of another dtype": lambda m, t: t.long().new(t),
+    "resize_ to its own shape": lambda m, t: t.t().resize_(3, 2).stride(),
+    "kron of a transposed matrix": lambda m, t: m.kron(t.t(), t),
 }
 
 
@@ -98,6 +109,83 @@ def test_shapes_are_read_as_torchs_parser_reads_them(name, values):
     decided by the first value, the rest unpacked as ints, and each refusal worded as torch words it."""
     oracle.assert_same_outcome(lambda: SHAPE_TAKERS[name](tinytorch, *[v(tinytorch) for v in values]),
                                lambda: SHAPE_TAKERS[name](torch, *[v(torch) for v in values]))
+
+
+IN_PLACE_HEADER_OPS = {
+    "unsqueeze_": lambda t: t.unsqueeze_(0), "t_": lambda t: t.t_(), "squeeze_": lambda t: t.squeeze_(),
+    "transpose_": lambda t: t.transpose_(0, 1), "as_strided_": lambda t: t.as_strided_((2,), (1,)),
+    "resize_": lambda t: t.resize_(3), "resize_ to its own shape": lambda t: t.resize_(2, 1),
+    "resize_as_": lambda t: t.resize_as_(t.new_zeros(2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_HEADER_OPS))
+def test_in_place_header_ops_count_as_writes(name):
+    """unsqueeze_, t_, resize_ ... bump the version, as any in-place op does (resize_ to the
+    shape a tensor has changes nothing), so backward refuses a value saved before them, and
+    other views of the memory take a new history."""
+    def run(m):
+        plain = m.tensor([[1.0], [2.0]])
+        before = plain._version
+        IN_PLACE_HEADER_OPS[name](plain)
+        if name.startswith("resize"):  # (refused on a tensor that requires grad)
+            return plain._version - before
+        x = m.tensor([[1.0], [2.0]], requires_grad=True)
+        y = x.exp()  # saves its result
+        other_view = y[1:]
+        with m.no_grad():
+            IN_PLACE_HEADER_OPS[name](y)
+        refused = oracle.outcome(lambda: y.sum().backward())[1]
+        return plain._version - before, other_view.grad_fn.name().rsplit("::", 1)[-1], type(refused).__name__
+    assert run(tinytorch) == run(torch)
+
+
+def test_writes_through_a_storage_are_not_versioned():
+    """torch's storages carry no version counter: s[0] = ..., s.fill_ and s.copy_ are not
+    seen by autograd, as writes through .data are not."""
+    def run(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = y.storage()
+            s[0] = 3.0
+            s.fill_(1.0)
+            s.copy_(m.ones(2).storage())
+        y.sum().backward()
+        return y._version, x.grad
+    got, expected = run(tinytorch), run(torch)
+    assert got[0] == expected[0]
+    oracle.assert_same(got[1], expected[1])
+
+
+@pytest.mark.parametrize("python_type", [float, int, bool])
+def test_python_types_as_dtypes(python_type):
+    """dtype=float is float64 (a Python float is a double), int is int64, bool is bool."""
+    for make in (lambda m: m.ones(2, dtype=python_type), lambda m: m.tensor([1], dtype=python_type),
+                 lambda m: m.arange(2, dtype=python_type), lambda m: m.ones(2).sum(dtype=python_type),
+                 lambda m: m.ones(1).new_zeros(2, dtype=python_type), lambda m: m.full((2,), 1, dtype=python_type)):
+        got, expected = oracle.outcome(lambda: make(tinytorch)), oracle.outcome(lambda: make(torch))
+        if expected[1] is None:
+            assert oracle.dtype_name(got[0].dtype) == oracle.dtype_name(expected[0].dtype)
+        else:
+            assert type(got[1]) is type(expected[1])
+
+
+def test_transposing_a_tensor_that_is_not_2d_warns_once_as_torch_does():
+    from tinytorch import tensor_ops
+    tensor_ops._WARNED_ONCE.discard("T")  # (once per process: as if this were the first .T of a 3-D tensor)
+    caught = {}
+    for m in (tinytorch, torch):
+        with warnings.catch_warnings(record=True) as caught[m]:
+            warnings.simplefilter("always")
+            m.ones(2, 3, 4).T
+            m.ones(3).T
+            m.ones(2, 2).T
+    got = [str(w.message) for w in caught[tinytorch]]
+    assert len(got) == 1 and "`x.T` on tensors of dimension other than 2" in got[0]
+    for w in caught[torch]:  # (torch warns only if no earlier test in this process made it warn)
+        assert str(w.message).split(" (Triggered")[0].replace("torch.", "tinytorch.") == got[0]
 
 
 def test_meshgrid_without_indexing_warns():

@@ -218,8 +218,8 @@ def legacy_tensor(*args, device=None, **kwargs):
 
 
 def _legacy(args, device, kwargs, d, typed):
-    """The legacy constructors: Tensor(...) (typed=False), or FloatTensor(...) and
-    its kin (typed=True: a tensor or storage given must already be of dtype d)."""
+    """The legacy constructors: Tensor(...) (typed=False), or FloatTensor(...), its kin
+    and t.new(...) (typed=True: a tensor or storage given must already be of dtype d)."""
     if kwargs:
         raise TypeError(_legacy_signature_error(args, kwargs))
     if len(args) > 1 and not is_index(args[0]):  # only a size comes as several values
@@ -331,33 +331,42 @@ def _legacy_signature_error(args, kwargs=None):
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of `size` with every element `fill_value`; its dtype follows the
     value's kind (bool, int64 or the default float) unless given."""
+    return filled("full", size, fill_value, dtype, device, requires_grad)
+
+
+def filled(name, size, fill_value, dtype, device, requires_grad):
+    """full() under the name its errors give: full, or Tensor.new_full."""
     if not isinstance(fill_value, (bool, int, float, np.bool_, np.number)):
-        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {python_type_name(fill_value)}")
+        raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{python_type_name(fill_value)}")
     if not isinstance(size, (tuple, list)):
-        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size)}")
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {python_type_name(size)}")
     if dtype is not None:
         d = dtypes.to_dtype(dtype)
     else:  # only a Python bool makes bool, and only an integer makes int64
         d = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, (int, np.integer))
              else dtypes.get_default_dtype())
     value = dtypes.checked_scalar(fill_value, d)
-    return _make(np.full(size_arg((size,), "full"), value, dtype=d.numpy), d, device, requires_grad)
+    return _make(np.full(size_arg((size,), name), value, dtype=d.numpy), d, device, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.zeros(size_arg(size, "zeros"), dtype=d.numpy), d, device, requires_grad)
+    return constant("zeros", size, 0, dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.ones(size_arg(size, "ones"), dtype=d.numpy), d, device, requires_grad)
+    return constant("ones", size, 1, dtype, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
     # Zero-filled: "uninitialized" memory would make lessons print different numbers on every run.
+    return constant("empty", size, 0, dtype, device, requires_grad)
+
+
+def constant(name, size, value, dtype, device, requires_grad):
+    """zeros(), ones() or empty() (value 0, 1, 0) under the name their errors give (new_zeros ...)."""
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return _make(np.zeros(size_arg(size, "empty"), dtype=d.numpy), d, device, requires_grad)
+    return _make(np.full(size_arg(size, name), value, dtype=d.numpy), d, device, requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):

@@ -81,8 +81,8 @@ def to_dtype(value):
     """Accept a tinytorch dtype, a NumPy dtype, or a Python type (float, int, bool) as PyTorch does."""
     if isinstance(value, dtype):
         return value
-    if value is float:
-        return get_default_dtype()
+    if value is float:  # a Python float is a double, whatever the default dtype
+        return float64
     if value is int:
         return int64
     if value is bool:
@@ -185,12 +185,18 @@ def checked_scalar(value, d, name=None):
 def can_cast(from_, to):
     """Whether PyTorch casts from_ to `to` silently in an in-place op or out=: never
     to a lower category (float to int, int to bool), within a category always."""
-    for position, (name, value) in enumerate((("from_", from_), ("to", to)), 1):
-        if not isinstance(value, dtype) and value not in (bool, int, float):  # (Python's types stand for dtypes)
-            from .exact.arguments import python_type_name  # (exact.arguments reads this module)
-            raise TypeError(f"can_cast(): argument '{name}' (position {position}) must be tinytorch.dtype, not "
-                            f"{python_type_name(value)}")
-    return to_dtype(from_).category <= to_dtype(to).category
+    from_, to = dtype_argument("can_cast", "from_", 1, from_), dtype_argument("can_cast", "to", 2, to)
+    return from_.category <= to.category
+
+
+def dtype_argument(function, name, position, value):
+    """A dtype argument of a function of dtypes, read as torch's parser reads it: a dtype,
+    or a Python type standing for one (float is float64); anything else is a TypeError."""
+    if not isinstance(value, dtype) and value not in (bool, int, float):
+        from .exact.arguments import python_type_name  # (exact.arguments reads this module)
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be tinytorch.dtype, not "
+                        f"{python_type_name(value)}")
+    return to_dtype(value)
 
 
 def promote_types(a, b):
@@ -199,6 +205,8 @@ def promote_types(a, b):
     and uint8 with int8 needs int16, which NumPy already gets right."""
     if a is b:
         return a
+    if not (isinstance(a, dtype) and isinstance(b, dtype)):
+        a, b = dtype_argument("promote_types", "type1", 1, a), dtype_argument("promote_types", "type2", 2, b)
     if a.category != b.category:
         return a if a.category > b.category else b
     return _BY_NUMPY[np.promote_types(a.numpy, b.numpy)]

@@ -90,7 +90,7 @@ class Storage:
         if not -n <= index < n:  # PyTorch words this one as tensor indexing does
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {n}")
         self._array[index] = _dtypes.checked_scalar(value, self.dtype)
-        self.bump_version()
+        self.changed()  # torch's storages carry no version: autograd does not see this write
 
     def _check_index(self, index):
         if isinstance(index, slice):
@@ -264,7 +264,7 @@ class TypedStorage(_StorageFacts):
 
     def fill_(self, value):
         self._storage._array[...] = _dtypes.checked_scalar(value, self.dtype)
-        self._storage.bump_version()
+        self._storage.changed()  # (unversioned, as a write through __setitem__)
         return self
 
     def copy_(self, source):
@@ -277,7 +277,7 @@ class TypedStorage(_StorageFacts):
         if source.device is not self.device:
             data = _device.backend_for(self.device).from_numpy(_device.backend_for(source.device).to_numpy(data))
         self._storage._array.view("uint8")[...] = data.view("uint8")
-        self._storage.bump_version()
+        self._storage.changed()  # (unversioned, as a write through __setitem__)
         return self
 
     def _converted(self, dtype):

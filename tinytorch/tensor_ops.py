@@ -12,7 +12,7 @@ import numpy as np
 from . import dtypes as _dtypes
 from .device import CPU
 from .exact.arguments import invalid_combination
-from .exact.keywords import numpy_names, sequence_keyword
+from .exact.keywords import memory_options, numpy_names, sequence_keyword
 
 # tinytorch.ops, bound by tensor.py once Tensor exists (ops import Tensor, and Tensor
 # is made from this class); the methods look it up when they run.
@@ -27,13 +27,23 @@ def _is_operand(x):
 _WARNED_ONCE = set()
 
 
+def _warn_once(key, message):
+    """A deprecation warning PyTorch gives once per process (TORCH_WARN_ONCE), from the caller's line."""
+    if key not in _WARNED_ONCE:
+        _WARNED_ONCE.add(key)
+        warnings.warn(message, UserWarning, stacklevel=4)
+
+
 def _warn_identity_on_0d(name):
-    """PyTorch's warning for t.T and t.mT of a 0-d tensor, which it still allows,
-    given once per process as PyTorch gives it (TORCH_WARN_ONCE)."""
-    if name not in _WARNED_ONCE:
-        _WARNED_ONCE.add(name)
-        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. This function is the identity in these cases.",
-                      UserWarning, stacklevel=3)
+    """t.T and t.mT of a 0-d tensor, which PyTorch still allows."""
+    _warn_once(f"{name} of 0-D", f"Tensor.{name} is deprecated on 0-D tensors. This function is the identity in these cases.")
+
+
+def _warn_reversing_dims():
+    """t.T of a tensor that is not 2-D, which PyTorch still allows."""
+    _warn_once("T", "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+               "and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+               "or `x.permute(*tinytorch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
 
 
 def _functional():
@@ -376,6 +386,8 @@ class TensorOps:
     def T(self):
         if self.dim() == 0:
             _warn_identity_on_0d("T")
+        elif self.dim() != 2:  # (.T of a matrix is its transpose; of anything else, all dims reversed)
+            _warn_reversing_dims()
         return ops.permute(self, tuple(range(self.dim() - 1, -1, -1)))  # 0-d: an empty permutation, a view
 
     @property
@@ -439,26 +451,29 @@ class TensorOps:
     def new(self, *args, **kwargs):
         """The legacy constructor with this tensor's dtype and device: t.new(2, 3), t.new([1, 2])."""
         from .creation import _legacy
-        return _legacy(args, kwargs.pop("device", self.device), kwargs, self.dtype, typed=False)
+        return _legacy(args, kwargs.pop("device", self.device), kwargs, self.dtype, typed=True)
 
     @sequence_keyword("size", fixed=1)
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+        return self._new_constant("new_empty", size, 0, dtype, device, requires_grad)
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
         from . import creation
-        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=self.device if device is None else device,
-                             requires_grad=requires_grad)
+        return creation.filled("new_full", size, fill_value, dtype or self.dtype,
+                               self.device if device is None else device, requires_grad)
 
     @sequence_keyword("size", fixed=1)
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        from . import creation
-        return creation.zeros(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+        return self._new_constant("new_zeros", size, 0, dtype, device, requires_grad)
 
     @sequence_keyword("size", fixed=1)
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_constant("new_ones", size, 1, dtype, device, requires_grad)
+
+    def _new_constant(self, name, size, value, dtype, device, requires_grad):
         from . import creation
-        return creation.ones(*size, dtype=dtype or self.dtype, device=self.device if device is None else device, requires_grad=requires_grad)
+        return creation.constant(name, size, value, dtype or self.dtype, self.device if device is None else device,
+                                 requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from . import creation
@@ -475,6 +490,8 @@ _NUMPY_NAMED = (
 )
 for _name in _NUMPY_NAMED:
     setattr(TensorOps, _name, numpy_names(getattr(TensorOps, _name)))
+for _name in ("new_empty", "new_full", "new_zeros", "new_ones"):  # their layout= and pin_memory=
+    setattr(TensorOps, _name, memory_options(getattr(TensorOps, _name)))
 
 # Python names a method by its class in its own errors ("Tensor.norm() got an unexpected
 # keyword argument 'axis'"); these are the Tensor's methods, as in PyTorch, not the mixin's.

@@ -65,9 +65,6 @@ def memory_options(fn, takes_layout=True):
     """fn, also accepting layout= and pin_memory=, as PyTorch's creation functions do:
     zeros(2, layout=tinytorch.strided). tensor() (takes_layout=False) takes no layout=,
     and its pin_memory= must be a bool, where the others also take None."""
-    from ..tensor import layout as layout_type
-    from .. import cuda
-
     @functools.wraps(fn)
     def accepting(*args, pin_memory=False, **kwargs):
         if not takes_layout and "layout" in kwargs:
@@ -75,11 +72,13 @@ def memory_options(fn, takes_layout=True):
         layout = kwargs.pop("layout", None)
         if pin_memory is None and takes_layout:
             pin_memory = False
+        from ..tensor import layout as layout_type  # (here: the Tensor class itself uses this decorator)
         if layout is not None and not isinstance(layout, layout_type):
             raise TypeError(f"{fn.__name__}(): argument 'layout' must be tinytorch.layout, not {parser_type_name(layout)}")
         if not isinstance(pin_memory, bool):
             raise TypeError(f"{fn.__name__}(): argument 'pin_memory' must be bool, not {parser_type_name(pin_memory)}")
         if pin_memory:  # page-locked host memory only speeds up copies to a GPU
+            from .. import cuda
             if cuda.is_available():
                 raise NotImplementedError("pin_memory=True: tinytorch does not allocate pinned memory")
             raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "

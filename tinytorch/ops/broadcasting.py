@@ -42,6 +42,11 @@ def meshgrid(*tensors, indexing=None):
     first two, as NumPy's meshgrid does. Each grid is a view of its input."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for what in ("dtype", "device"):
+        if len({getattr(t, what) for t in tensors}) > 1:
+            raise RuntimeError(f"meshgrid expects all tensors to have the same {what}")
     if indexing is None:
         warnings.warn("tinytorch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
                       UserWarning, stacklevel=2)

@@ -6,7 +6,7 @@ Each op is a forward function followed by its backward node.
 import warnings
 
 from ..autograd.graph import Node
-from ..exact.arguments import is_tensor_or_number, not_tensor_then_number
+from ..exact.arguments import invalid_combination, is_tensor_or_number, not_tensor_then_number, parser_type_name
 from ..exact.layout import copy_strides, elementwise_strides
 from ..exact.scalars import as_scalar
 from ..strides import broadcast_shapes, contiguous_strides
@@ -136,13 +136,23 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 _NOT_GIVEN = object()
 
 
-def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN):
-    """x where condition is True, else y; x and y may be numbers. With the
+_WHERE_SIGNATURES = (
+    "(Tensor condition)", "(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+    "(Tensor condition, Number self, Tensor other)", "(Tensor condition, Tensor input, Number other)",
+    "(Tensor condition, Number self, Number other)",
+)
+
+
+def where(condition, input=_NOT_GIVEN, other=_NOT_GIVEN):
+    """input where condition is True, else other; either may be a number. With the
     condition alone: where it holds, as nonzero(condition, as_tuple=True)."""
+    x, y = input, other
     if x is _NOT_GIVEN and y is _NOT_GIVEN:
         return nonzero(condition, as_tuple=True)
     if x is _NOT_GIVEN or y is _NOT_GIVEN:
-        raise TypeError("where() takes a condition alone, or a condition, an input and an other")
+        got = [parser_type_name(v) for v in (condition, x) if v is not _NOT_GIVEN]  # (other only by keyword here)
+        got += [] if y is _NOT_GIVEN else [f"other={parser_type_name(y)}"]
+        raise TypeError(invalid_combination("where", got, _WHERE_SIGNATURES))
     condition = _where_condition(condition)
     like = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else condition
     for t in (x, y):

@@ -32,7 +32,16 @@ def _take_header(t, make_view, *args):
     if node is not None:
         node.__class__ = _IN_PLACE_NAMES[type(node)]
         t._grad_fn = node
+    _count_as_written(t)
     return t
+
+
+def _count_as_written(t):
+    """An in-place op on t's header counts as a write, as in PyTorch: the version goes up,
+    so a value saved for backward before it is refused, and other views of the same
+    memory take a new history. t itself keeps the one just recorded."""
+    t._storage.bump_version()
+    t._grad_fn_version = t._storage._version
 
 
 class UnsqueezeBackward1(UnsqueezeBackward0):
@@ -85,11 +94,13 @@ def as_strided_(t, size, stride, storage_offset=None):
     check_inplace(t)
     view = views.as_strided(t, size, stride, storage_offset)
     t._shape, t._stride, t._offset, t._data = view._shape, view._stride, view._offset, view._data
+    _count_as_written(t)
     return t
 
 
 def resize_(t, *sizes):
-    """t with the given shape, contiguous from its offset. Its storage stays when it
+    """t with the given shape, contiguous from its offset (unless the shape is t's own).
+    Its storage stays when it
     is large enough; otherwise t moves to a larger one that starts with the old
     values (zeros after them: PyTorch leaves them uninitialised). Unlike PyTorch,
     whose storage grows in place for every tensor sharing it, only t moves."""
@@ -98,6 +109,8 @@ def resize_(t, *sizes):
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {S.list_repr(shape)}")
+    if shape == t._shape:  # nothing to do: t keeps its strides (a transposed t stays transposed)
+        return t
     needed = t._offset + math.prod(shape)
     storage = t._storage
     if needed > len(storage):
@@ -108,6 +121,7 @@ def resize_(t, *sizes):
         t._base = None
     t._shape, t._stride = shape, S.contiguous_strides(shape)
     t._data = backend_for(t.device).as_strided(t._storage._array, t._shape, t._stride, t._offset)
+    _count_as_written(t)
     return t
 
 
@@ -148,6 +162,7 @@ def set_(t, *args, **kwargs):
     views.as_strided(Tensor._make(storage, (len(storage),), (1,), 0), shape, stride, offset)
     old = Tensor._make(t._storage, t._shape, t._stride, t._offset)  # t before, for the node's first edge
     old._grad_fn, old._requires_grad = t._grad_fn, t._requires_grad
+    t._storage.bump_version()  # (the memory t leaves; the source's version stays, as in torch)
     t._storage, t._shape, t._stride, t._offset, t._base = storage, tuple(shape), tuple(stride), offset, None
     t._data = backend_for(t.device).as_strided(storage._array, t._shape, t._stride, t._offset)
     if grad_mode.state.enabled and needs_grad(old, source if isinstance(source, Tensor) else None):

@@ -18,7 +18,7 @@ from .base import (
     Tensor, dtypes, from_array, gets_gradient, needs_grad, record, refuse_integer_history, require_tensor, same_device,
     type_name, xp_of,
 )
-from .views import UnsafeViewBackward0, ViewBackward0
+from .views import UnsafeViewBackward0, ViewBackward0, view
 
 
 def _check_tensors(name, a, b, other="other"):
@@ -306,7 +306,10 @@ def _unsafe_view(t, shape):
     if S.is_contiguous(t._shape, t._stride):
         out = Tensor._make(t._storage, shape, S.contiguous_strides(shape), t._offset, t._data.reshape(shape))
     else:
-        out = Tensor._make(t._storage, shape, S.view_strides(t._shape, t._stride, shape), t._offset)
+        stride = S.view_strides(t._shape, t._stride, shape)
+        if stride is None:  # view's error, as torch's (torch 2.13's kron of a transposed matrix ends here too)
+            view(t, shape)
+        out = Tensor._make(t._storage, shape, stride, t._offset)
     if needs_grad(t):
         record(UnsafeViewBackward0(t._shape), out, (t,))
     return out

@@ -95,7 +95,9 @@ def gather(a, dim, index, *, sparse_grad=False):
 
 def take_along_dim(a, indices, dim=None):
     """gather after broadcasting a and indices against each other (except along dim):
-    what NumPy's take_along_axis does. Without dim, both are flattened first."""
+    what NumPy's take_along_axis does. Along a dim, torch 2.13 reads each index modulo
+    the dim's size (-1 is the last, 3 of 3 the first; a dim of size 0 fails dividing by
+    it). Without dim, both are flattened first, and indices are not wrapped."""
     if dim is None:
         return gather(a.view(-1), 0, indices.view(-1))
     if indices.dtype is not dtypes.int64:
@@ -108,7 +110,7 @@ def take_along_dim(a, indices, dim=None):
         raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     shape = list(S.broadcast_shapes(a._shape[:d] + indices._shape[d:d + 1] + a._shape[d + 1:], indices._shape))
     a_shape = shape[:d] + [a._shape[d]] + shape[d + 1:]
-    return gather(a.expand(a_shape), d, indices.expand(shape))
+    return gather(a.expand(a_shape), d, indices.expand(shape).remainder(a._shape[d]))
 
 
 class GatherBackward0(Node):

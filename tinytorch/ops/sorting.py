@@ -9,7 +9,7 @@ largest value, as in PyTorch.
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
-from .base import dtypes, from_array, needs_grad, record, xp_of, zeros_for
+from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, where
 from .arithmetic import NotImplemented_
 from .reduction import ReturnTypes
@@ -249,7 +249,8 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
     each occurs (counts). Not differentiable."""
     xp = xp_of(a)
     if dim is None:
-        distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True)
+        distinct, inverse, counts = xp.unique(a._data.reshape(-1), return_inverse=True, return_counts=True,
+                                              equal_nan=False)  # every nan is distinct, as in torch
         inverse = inverse.reshape(a._shape)
     else:  # the distinct slices along dim, in lexicographic order
         d = _slices_dim(a, dim)
@@ -358,19 +359,32 @@ def bincount(a, weights=None, minlength=0):
 
 def histc(a, bins=100, min=0, max=0):
     """Counts of a's values in `bins` equal bins from min to max (a's own range
-    when both are 0); values outside are ignored."""
+    when both are 0); values outside are ignored. An element's bin is
+    (x - min) * bins / (max - min), rounded down, computed in a's dtype as torch's
+    kernel computes it (so a value on a bin's edge lands where torch puts it)."""
     if bins <= 0:
-        raise RuntimeError("tinytorch.histc: bins must be > 0")
+        raise RuntimeError(f"tinytorch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     if min > max:
         raise RuntimeError("tinytorch.histc: max must be larger than min")
     if not a.dtype.is_floating_point:
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{type_name(a.dtype)}'")
-    xp = xp_of(a)
-    low, high = float(min), float(max)
-    if low == high and a.numel():
-        low, high = float(a._data.min()), float(a._data.max())
+    xp, number = xp_of(a), a.dtype.numpy.type
+    x = a._data.reshape(-1)
+    low, high = number(min), number(max)
+    if low == high and x.size:  # torch's aminmax starts from the largest finite values, so [inf] gives [max, inf]
+        finite = xp.finfo(a.dtype.numpy)
+        low, high = xp.minimum(x.min(), finite.max), xp.maximum(x.max(), finite.min)
     if low == high:
-        low, high = low - 1, high + 1
-    counts, _ = xp.histogram(a._data.astype(xp.float64).reshape(-1), bins, (low, high))
-    return from_array(counts.astype(a.dtype.numpy), a.dtype, a.device)
+        low, high = low - number(1), high + number(1)
+    if not (xp.isfinite(low) and xp.isfinite(high)):
+        raise RuntimeError(f"tinytorch.histc: range of [{_cpp_number(low)}, {_cpp_number(high)}] is not finite")
+    inside = x[(x >= low) & (x <= high)]
+    positions = ((inside - low) * number(bins) / (high - low)).astype(xp.int64)
+    positions[positions == bins] = bins - 1  # max itself counts in the last bin
+    return from_array(xp.bincount(positions, minlength=bins).astype(a.dtype.numpy), a.dtype, a.device)
+
+
+def _cpp_number(value):
+    """A float as C++ prints it in torch's message: 6 significant digits, nan with its sign."""
+    return ("-nan" if np.signbit(value) else "nan") if np.isnan(value) else f"{float(value):g}"
 
