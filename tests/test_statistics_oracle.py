@@ -353,3 +353,45 @@ def test_amax_gradient_is_laid_out_as_torchs(data, shape, name):
         reduced.sum().backward()
         grads.append(leaf.grad)
     oracle.assert_same(*grads)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, b: b.trace(), lambda m, b: b.topk(1), lambda m, b: b.topk(5), lambda m, b: b.kthvalue(1),
+    lambda m, b: b.kthvalue(5), lambda m, b: m.linalg.cross(b[:, :1].expand(2, 3), b[:, :1].expand(2, 3)),
+    lambda m, b: b.median(0), lambda m, b: b.nanmedian(1), lambda m, b: b.sort(0), lambda m, b: b.mode(1),
+], ids=["trace", "topk", "topk k too large", "kthvalue", "kthvalue k too large", "cross", "median", "nanmedian",
+        "sort", "mode"])
+def test_bool_tensors_where_torch_takes_or_refuses_them(call):
+    """Ops whose kernels have no bool version refuse bool tensors with torch's error (after
+    checking their other arguments, as torch does); the others sort and pick booleans."""
+    oracle.assert_same_outcome(lambda: call(tinytorch, tinytorch.tensor([[True, False], [True, True]])),
+                               lambda: call(torch, torch.tensor([[True, False], [True, True]])))
+
+
+LAYOUT_CALLS = {
+    "sort": lambda m, t, d: t.sort(d), "argsort": lambda m, t, d: t.argsort(d), "topk": lambda m, t, d: t.topk(1, d),
+    "kthvalue": lambda m, t, d: t.kthvalue(1, d), "median": lambda m, t, d: t.median(d),
+    "nanmedian": lambda m, t, d: t.nanmedian(d), "mode": lambda m, t, d: t.mode(d),
+    "count_nonzero": lambda m, t, d: m.count_nonzero(t, d), "unique": lambda m, t, d: m.unique(t, dim=d),
+    "unique_consecutive": lambda m, t, d: m.unique_consecutive(t, dim=d), "cumsum": lambda m, t, d: t.cumsum(d),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.sampled_from(sorted(LAYOUT_CALLS)), shape=hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3),
+       order=st.permutations(range(3)), data=st.data())
+def test_results_are_laid_out_as_torchs(name, shape, order, data):
+    """The strides of sort's results follow the input's layout (a transposed input gives
+    transposed results, as a copy would), reductions' results are contiguous, unique
+    along a dim is contiguous with that dim first: each as torch lays it out."""
+    order = [k for k in order if k < len(shape)]
+    values = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape) % 3
+    d = data.draw(st.integers(0, len(shape) - 1))
+    results = []
+    for m in (tinytorch, torch):
+        t = m.tensor(values).permute(*order)
+        result = LAYOUT_CALLS[name](m, t, d)
+        results.append(result if isinstance(result, tuple) else (result,))
+    for got, expected in zip(*results):
+        if expected.numel():
+            assert got.stride() == expected.stride(), (name, got.stride(), expected.stride())

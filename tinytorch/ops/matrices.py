@@ -136,6 +136,8 @@ def trace(a):
     """The sum of a matrix's main diagonal."""
     if a.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.dim()}")
+    if a.dtype is dtypes.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     d = a.dtype if a.dtype.is_floating_point else dtypes.int64
     xp = xp_of(a)
     out = from_array(xp.asarray(xp.trace(a._data), dtype=d.numpy), d, a.device)
@@ -172,6 +174,8 @@ def cross(a, b, dim=None):
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {size_a[d]} and "
                            f"{size_b[d]}")
     result_dtype = dtypes.promote_types(a.dtype, b.dtype)
+    if result_dtype is dtypes.bool_:
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     xp = xp_of(a)
     values = xp.cross(xp.broadcast_to(a._data, shape), xp.broadcast_to(b._data, shape), axis=d)
     out = from_array(xp.ascontiguousarray(values, dtype=result_dtype.numpy), result_dtype, a.device)  # whatever dim

@@ -401,7 +401,7 @@ def count_nonzero(a, dim=None):
     """How many elements are not 0 (False), over dim (every dim by default): an int64 tensor."""
     xp = xp_of(a)
     counts = xp.count_nonzero(a._data, axis=_dims(a, dim))
-    return from_array(xp.asarray(counts, dtype=xp.int64), dtypes.int64, a.device)
+    return from_array(_contiguous(xp, xp.asarray(counts, dtype=xp.int64)), dtypes.int64, a.device)
 
 
 def all(a, dim=None, keepdim=False):

@@ -9,6 +9,7 @@ largest value, as in PyTorch.
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
+from ..exact.layout import copy_strides
 from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, where
 from .arithmetic import NotImplemented_
@@ -40,8 +41,9 @@ def sort(a, dim=-1, descending=False, stable=False):
     else:
         order = _order(xp, a._data, d, descending)
         values = xp.take_along_axis(a._data, order, d)
-    out = from_array(values, a.dtype, a.device)
-    indices = from_array(order.astype(xp.int64), dtypes.int64, a.device)
+    stride = copy_strides(a._shape, a._stride)  # laid out as a copy of a (a transposed a gives transposed results)
+    out = from_array(values, a.dtype, a.device, stride)
+    indices = from_array(order.astype(xp.int64), dtypes.int64, a.device, stride)
     if needs_grad(a):
         record(SortBackward0(dim, d), out, (a,), saved=(indices,))
     return ReturnTypes("sort", out, indices)
@@ -84,12 +86,14 @@ def topk(a, k, dim=-1, largest=True, sorted=True):
     size = a._shape[d] if a.dim() else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
+    if a.dtype is dtypes.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     order = sort(a.detach(), d, descending=largest)[1]
     indices = order.narrow(d, 0, k) if a.dim() else order
     xp = xp_of(a)
-    values = from_array(xp.take_along_axis(a._data, indices._data, d) if a.dim() else a._data.copy(),
-                        a.dtype, a.device)
-    indices = from_array(indices._data.copy(), dtypes.int64, a.device)
+    values = xp.take_along_axis(a._data, indices._data, d) if a.dim() else a._data
+    values = from_array(values.copy(order="C"), a.dtype, a.device)  # contiguous, whatever a's layout
+    indices = from_array(indices._data.copy(order="C"), dtypes.int64, a.device)
     if needs_grad(a):
         record(TopkBackward0(dim, d), values, (a,), saved=(indices,))
     return ReturnTypes("topk", values, indices)
@@ -107,6 +111,8 @@ def kthvalue(a, k, dim=-1, keepdim=False):
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if a.dtype is dtypes.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     return _pick_along(a, dim, d, keepdim, k - 1, KthvalueBackward0, "kthvalue")
 
 
@@ -123,6 +129,7 @@ def _pick_along(a, dim, d, keepdim, position, node_type, name, nan_wins=False):
             nans = xp.isnan(a._data)
             index = xp.where(nans.any(axis=d, keepdims=True), xp.argmax(nans, axis=d, keepdims=True), index)
         values = xp.take_along_axis(a._data, index, d)
+        index, values = xp.ascontiguousarray(index), xp.ascontiguousarray(values)  # (reductions are contiguous)
         if not keepdim:
             index, values = index.squeeze(d), values.squeeze(d)
     else:
@@ -259,7 +266,8 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
         else:
             distinct, inverse, counts = xp.unique(a._data, return_inverse=True, return_counts=True, axis=d)
         inverse = inverse.reshape(-1)
-    results = [from_array(xp.asarray(distinct, order="C"), a.dtype, a.device)]
+    stride = None if dim is None else _dim_first_strides(distinct.shape, d)
+    results = [from_array(distinct, a.dtype, a.device, stride)]
     if needs_grad(a):  # recorded, with no derivative: backward through it fails, as in PyTorch
         record(Unique2Backward0() if dim is None else UniqueDimBackward0(), results[0], (a,))
     if return_inverse:
@@ -267,6 +275,13 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
     if return_counts:
         results.append(from_array(counts.astype(xp.int64), dtypes.int64, a.device))
     return results[0] if len(results) == 1 else tuple(results)
+
+
+def _dim_first_strides(shape, d):
+    """unique's result along dim d, laid out as torch lays it out: computed with d first and
+    contiguous, then d moved back into place (unique(x, dim=1) of a matrix is transposed)."""
+    first = S.contiguous_strides((shape[d],) + shape[:d] + shape[d + 1:])
+    return first[1:d + 1] + first[:1] + first[d + 1:]
 
 
 def _slices_dim(a, dim):
@@ -297,7 +312,8 @@ def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
     first = xp.flatnonzero(starts)
     distinct = lines[first, 0] if dim is None else xp.take(a._data, first, axis=d)
     counts = xp.diff(xp.append(first, len(lines)))
-    results = [from_array(xp.ascontiguousarray(distinct), a.dtype, a.device)]
+    stride = None if dim is None else _dim_first_strides(distinct.shape, d)
+    results = [from_array(distinct, a.dtype, a.device, stride)]
     if needs_grad(a):
         record(UniqueConsecutiveBackward0(), results[0], (a,))
     if return_inverse:
