@@ -493,6 +493,14 @@ RANDINT_CALLS = [
     lambda m: m.randint(size=(2,)), lambda m: m.randint(1.5, (2,)), lambda m: m.randint(True, (2,)),
     lambda m: m.randint(m.tensor(5), (2,)), lambda m: m.randint(0, 5, (2,), seed=1),
     lambda m: m.randint(5, [2, 2], generator=None, dtype=m.int32),
+    lambda m: m.randint(low=3, size=(3,)), lambda m: m.randint(10, (3,), out=m.empty(3, dtype=m.long)),
+    lambda m: m.randint(2.0, 10.0, (3,)), lambda m: m.randint(2, 10.0, (3,)), lambda m: m.randint(10, (2.0,)),
+    lambda m: m.randint(10, size=(2.0,)), lambda m: m.randint(high=3, low=1, size=[2]),
+    lambda m: m.randint(3, size=(2,), low=1), lambda m: m.randperm(3.0), lambda m: m.randperm(m.tensor(3)),
+    lambda m: m.randint_like(m.zeros(3), high=10), lambda m: m.randint_like(m.zeros(3), low=2, high=10),
+    lambda m: m.randint_like(m.zeros(3), 10, low=2), lambda m: m.randint_like(m.zeros(3), low=2),
+    lambda m: m.randint_like(m.zeros(3), 2.5, 10), lambda m: m.randint_like(m.zeros(3, dtype=m.long), 10.5),
+    lambda m: m.randint_like(m.zeros(3), m.tensor(10)), lambda m: m.randint_like(m.zeros(2, 2), 3, 9),
 ]
 
 

@@ -162,7 +162,7 @@ _WITH_OUT = (
     "logical_and", "logical_or", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
     "arange", "linspace", "logspace", "full", "tensordot", "inverse", "norm", "tril", "triu", "diag", "histc",
     "index_add", "scatter", "scatter_add", "where", "nonzero", "eye", "randperm", "normal", "multinomial",
-    "logit", "sgn", "take_along_dim", "nanmedian",
+    "logit", "sgn", "take_along_dim", "nanmedian", "randint",
 )
 _NUMPY_NAMED = (
     "count_nonzero", "softmax", "log_softmax", "squeeze", "unsqueeze", "chunk", "unbind", "narrow", "select",

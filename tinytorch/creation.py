@@ -523,8 +523,7 @@ _RANDINT_SIGNATURES = [
 
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, **bounds):
     """Integers drawn uniformly from [low, high): randint(high, size) or randint(low, high, size)."""
-    low, high, size = _randint_arguments(args, bounds, size)
-    shape = size_arg((size,), "randint")
+    low, high, shape = _randint_arguments(args, bounds, size)
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     check_random_range(low, high, d)
     values = random.generator(to_device(device), generator).integers(math.prod(shape), low, high, d)
@@ -532,25 +531,32 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
 
 
 def _randint_arguments(args, bounds, size):
-    """(low, high, size) from randint's two forms, or the parser's TypeError."""
+    """(low, high, shape) from randint(high, size) or randint(low, high, size), by position
+    or keyword, read as torch's parser reads them, with its TypeErrors."""
+    if "low" in bounds and "high" not in bounds and not args:
+        raise TypeError('randint() missing 2 required positional argument: "high", "size"')  # (torch's words)
     given = list(args) + [bounds[name] for name in ("low", "high") if name in bounds]
-    size_keyword, position = size is not None, ""
+    size_position = None  # (a size given by keyword has no position in the messages)
     if size is None and len(given) in (2, 3) and (len(given) == 2 or isinstance(given[2], (tuple, list))):
-        size, given, position = given[-1], given[:-1], f" (position {len(given)})"
-    if set(bounds) - {"low", "high"} or size is None or len(given) not in (1, 2):
+        size, given, size_position = given[-1], given[:-1], len(given)
+    fits = (not set(bounds) - {"low", "high"} and size is not None and len(given) in (1, 2)
+            and not ("low" in bounds and args)  # (a positional value is low already)
+            and (len(given) == 1 or all(is_index(value) for value in given)))
+    if not fits:
         got = [parser_type_name(value) for value in args]
         got += [f"{name}={parser_type_name(value)}" for name, value in bounds.items()]
-        got += [f"size={parser_type_name(size)}"] if size_keyword else []
+        got += [f"size={parser_type_name(size)}"] if size is not None and size_position is None else []
         raise TypeError(invalid_combination("randint", got + [""] * (not args), _RANDINT_SIGNATURES))
-    names = ("high",) if len(given) == 1 else ("low", "high")
-    for number, (name, value) in enumerate(zip(names, given), 1):
-        if not is_index(value):
-            raise TypeError(f"randint(): argument '{name}' (position {number}) must be int, not "
-                            f"{python_type_name(value)}")
-    if not isinstance(size, (tuple, list)):
-        raise TypeError(f"randint(): argument 'size'{position} must be tuple of ints, not {python_type_name(size)}")
-    given = [int(value) for value in given]
-    return (0, given[0], size) if len(given) == 1 else (given[0], given[1], size)
+    if not is_index(given[0]):
+        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not {python_type_name(given[0])}")
+    sequence = isinstance(size, (tuple, list))
+    by_keyword_and_bad = sequence and size_position is None and size and not is_index(size[0])  # (torch names it)
+    if not sequence or by_keyword_and_bad:
+        where = "" if size_position is None else f" (position {size_position})"
+        raise TypeError(f"randint(): argument 'size'{where} must be tuple of ints, not {python_type_name(size)}")
+    shape = size_arg((size,), "randint", size_position)
+    bounds = [int(value) for value in given]
+    return (0, bounds[0], shape) if len(bounds) == 1 else (bounds[0], bounds[1], shape)
 
 
 def check_random_range(low, high, d):
@@ -582,6 +588,8 @@ def randn_like(t, *, dtype=None, device=None, requires_grad=False):
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """The integers 0 .. n-1 in a random order."""
+    if not is_index(n):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {python_type_name(n)}")
     shape = size_arg((n,), "randperm")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     values = random.generator(to_device(device), generator).permutation(shape[0])

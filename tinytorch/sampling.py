@@ -13,7 +13,7 @@ from . import dtypes
 from . import strides as S
 from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
-from .exact.arguments import TENSOR_OPTIONS, invalid_combination
+from .exact.arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_type_name
 from .exact.layout import memory_order
 from .autograd import grad_mode
 from .autograd.graph import Node
@@ -198,11 +198,18 @@ _RANDINT_LIKE_SIGNATURES = [
 ]
 
 
-def randint_like(input, low=None, high=None, *, dtype=None, device=None, requires_grad=False):
-    """randint with input's shape (and dtype, unless given): randint_like(x, high) or (x, low, high)."""
-    if low is None:
-        raise TypeError(invalid_combination("randint_like", ["Tensor"], _RANDINT_LIKE_SIGNATURES))
-    if high is None:
-        low, high = 0, low
-    return randint(low, high, tuple(input._shape), dtype=input.dtype if dtype is None else dtype,
+def randint_like(input, *args, dtype=None, device=None, requires_grad=False, **bounds):
+    """randint with input's shape (and dtype, unless given): randint_like(x, high) or (x, low, high),
+    by position or keyword (a one-element integer tensor may stand for high)."""
+    given = list(args) + [bounds[name] for name in ("low", "high") if name in bounds]
+    low_by_keyword_alone = "low" in bounds and "high" not in bounds
+    fits = (not set(bounds) - {"low", "high"} and len(given) in (1, 2) and not low_by_keyword_alone
+            and not ("low" in bounds and args)  # (a positional value is low already)
+            and all(is_index(value) for value in given))
+    if not fits:
+        got = ["Tensor"] + [parser_type_name(value) for value in args]
+        got += [f"{name}={parser_type_name(value)}" for name, value in bounds.items()]
+        raise TypeError(invalid_combination("randint_like", got, _RANDINT_LIKE_SIGNATURES))
+    low, high = (0, given[0]) if len(given) == 1 else given
+    return randint(int(low), int(high), tuple(input._shape), dtype=input.dtype if dtype is None else dtype,
                    device=input.device if device is None else device, requires_grad=requires_grad)

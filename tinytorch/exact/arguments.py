@@ -94,23 +94,24 @@ def is_index(value):
             and not value.dtype.is_floating_point and value.dtype.name != "bool")
 
 
-def int_list(values, function, name="size"):
+def int_list(values, function, name="size", position=1):
     """The ints of a shape given as f(2, 3), f((2, 3)) or f([2, 3]), read as PyTorch's parser
     reads a `tuple of ints` argument. It decides the form by the first value alone (which
     must be an int, not a bool) and then converts the rest as Python ints, bools included:
     zeros(2, True) has shape (2, 1). Anything else gets the parser's TypeError."""
     if not values:
         raise TypeError(f'{function}() missing 1 required positional arguments: "{name}"')
+    where = "" if position is None else f" (position {position})"  # (None: given by keyword)
     first = values[0]
     if len(values) == 1 and isinstance(first, (tuple, list)):
         values = first
         if values and not is_index(values[0]):
-            raise TypeError(f"{function}(): argument '{name}' (position 1) must be tuple of ints, but found element "
+            raise TypeError(f"{function}(): argument '{name}'{where} must be tuple of ints, but found element "
                             f"of type {parser_type_name(values[0])} at pos 0")
     elif not is_index(first):
         if len(values) > 1:
             raise TypeError(f"{function}() takes 1 positional argument but {len(values)} were given")
-        raise TypeError(f"{function}(): argument '{name}' (position 1) must be tuple of ints, not "
+        raise TypeError(f"{function}(): argument '{name}'{where} must be tuple of ints, not "
                         f"{python_type_name(first)}")
     for pos, value in enumerate(values, 1):
         if not (is_index(value) or isinstance(value, (bool, np.bool_))):
@@ -119,9 +120,9 @@ def int_list(values, function, name="size"):
     return tuple(int(value) for value in values)
 
 
-def size_arg(size, function):
+def size_arg(size, function, position=1):
     """The shape of a new tensor (int_list), which may not have a negative size."""
-    size = int_list(size, function)
+    size = int_list(size, function, position=position)
     if any(s < 0 for s in size):
         if function == "zeros":  # zeros checks its sizes itself, in its own words
             raise RuntimeError("zeros: Dimension size must be non-negative.")
