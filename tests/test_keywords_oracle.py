@@ -394,3 +394,20 @@ def test_set_default_tensor_type_sets_the_default_dtype_and_warns_once():
     finally:
         tinytorch.set_default_dtype(tinytorch.float32)
         torch.set_default_dtype(torch.float32)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, d: x.sum(d), lambda m, x, d: x.sum((0, d)), lambda m, x, d: x.argmax(d), lambda m, x, d: x.prod(d),
+    lambda m, x, d: x.max(d)[0], lambda m, x, d: x.std(d), lambda m, x, d: x.sort(d)[0], lambda m, x, d: x.flip(d),
+    lambda m, x, d: x.select(d, 0), lambda m, x, d: x.narrow(d, 0, 1), lambda m, x, d: x.transpose(d, 0),
+    lambda m, x, d: x.unsqueeze(d), lambda m, x, d: m.cat([x, x], d), lambda m, x, d: x.softmax(d),
+    lambda m, x, d: x.cumsum(d), lambda m, x, d: x.logsumexp(d), lambda m, x, d: m.linalg.vector_norm(x, dim=d),
+    lambda m, x, d: x.roll(1, d), lambda m, x, d: x.chunk(2, d)[0], lambda m, x, d: x.movedim(d, 0),
+])
+@pytest.mark.parametrize("kind", ["numpy int", "0-d tensor"])
+def test_a_dim_may_be_a_numpy_int_or_a_one_element_tensor(call, kind):
+    """What Python takes as an int (operator.index), torch's parser takes as a dim."""
+    def run(m):
+        d = np.int64(1) if kind == "numpy int" else m.tensor(1)
+        return call(m, m.arange(6.0).view(2, 3), d)
+    oracle.assert_same(run(tinytorch), run(torch), rtol=1e-6)  # (logsumexp: the last bit of exp and log)

@@ -11,6 +11,7 @@
 
 The ops themselves live in ops/statistics.py (norms) and ops/matrices.py.
 """
+from .exact.arguments import is_index
 from .ops.matrices import LinAlgError, det, inverse as inv, solve, svdvals
 from .ops.matrices import cross as _cross
 from .ops.statistics import matrix_norm, vector_norm
@@ -24,7 +25,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """The 2-norm of all elements (ord=None); with ord, a vector norm (of a 1-D tensor,
     or over one dim) or a matrix norm (of a 2-D tensor, or over two dims: matrix_norm)."""
     if dim is not None:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = (dim,) if is_index(dim) else tuple(dim)
         if len(dims) not in (1, 2):
             raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
     elif ord is not None and A.dim() not in (1, 2):

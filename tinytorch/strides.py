@@ -15,6 +15,7 @@ element size), and NumPy finds every element exactly so. `read_all` spells the
 same reading out in Python, one element at a time.
 """
 import itertools
+import operator
 
 
 def contiguous_strides(shape):
@@ -207,6 +208,7 @@ def slice_view(size, stride, offset, start, stop, step):
 def normalize_dim(dim, ndim):
     """A possibly negative dim as a non-negative one, with PyTorch's IndexError.
     A 0-d tensor accepts dims 0 and -1, as if it had one dimension."""
+    dim = operator.index(dim)  # an int, or what Python takes for one: a NumPy int, a one-element int tensor
     ndim = max(ndim, 1)
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")

@@ -8,6 +8,7 @@ import builtins
 
 from .. import strides as S
 from ..autograd.graph import Node
+from ..exact.arguments import is_index
 from ..exact.half_product import half_product
 from .base import Tensor, np, dtypes, from_array, needs_grad, record, refuse_integer_history, type_name, xp_of
 from .comparison import isnan, maximum, minimum, where
@@ -22,9 +23,9 @@ def _dims(a, dim, empty_means_all=True):
     if dim is None:
         return None
     n = a.dim()
-    if isinstance(dim, int) and not isinstance(dim, bool):
+    if is_index(dim):  # (an int, a NumPy int or a one-element int tensor, as torch's parser takes it)
         dims = (dim,)
-    elif isinstance(dim, (tuple, list)) and builtins.all(isinstance(d, int) for d in dim):
+    elif isinstance(dim, (tuple, list)) and builtins.all(is_index(d) for d in dim):
         dims = tuple(dim)
     else:
         raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
@@ -186,7 +187,7 @@ class MeanBackward1(Node):
 def prod(a, dim=None, keepdim=False, *, dtype=None):
     if dim is None and keepdim:
         raise TypeError("prod(): argument 'dim' (position 2) must be int, not NoneType")
-    if dim is not None and not isinstance(dim, int):
+    if dim is not None and not is_index(dim):
         raise TypeError(f"prod(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
     dims = _dims(a, dim)
     d = dtypes.to_dtype(dtype) if dtype is not None else (a.dtype if a.dtype.is_floating_point else dtypes.int64)
@@ -295,7 +296,7 @@ def min(a, dim=None, keepdim=False):
 
 def _extreme(a, dim, keepdim, name):
     xp = xp_of(a)
-    if (dim is None and keepdim) or not (dim is None or isinstance(dim, int)):
+    if (dim is None and keepdim) or not (dim is None or is_index(dim)):
         raise TypeError(f"{name}(): dim must be an int (keepdim needs a dim), not {type(dim).__name__}")
     if dim is None:
         if a.numel() == 0:
@@ -378,7 +379,7 @@ def argmin(a, dim=None, keepdim=False):
 
 def _arg(a, dim, keepdim, name):
     xp = xp_of(a)
-    if not (dim is None or isinstance(dim, int)):
+    if not (dim is None or is_index(dim)):
         raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
     if a.dtype is dtypes.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")

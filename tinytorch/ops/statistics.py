@@ -14,6 +14,7 @@ import warnings
 from .. import strides as S
 from ..autograd.graph import Node
 from ..dtypes import type_name
+from ..exact.arguments import is_index
 from .base import dtypes, from_array, needs_grad, np, record, xp_of, zeros_for
 from .comparison import isnan, logical_not, where
 from .joining import cat
@@ -194,7 +195,7 @@ def vector_norm(a, ord=2, dim=None, keepdim=False, *, dtype=None):
 def norm(a, p="fro", dim=None, keepdim=False, dtype=None):
     """Tensor.norm: the vector norm of order p (2 for 'fro') over dim (all by default);
     'nuc' is the matrix norm of that name."""
-    if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+    if p == "fro" and (dim is None or is_index(dim) or len(dim) <= 2):
         p = 2  # the Frobenius norm of a matrix is the 2-norm of its elements
     elif isinstance(p, str):
         return matrix_norm(a, p, tuple(range(a.dim())) if dim is None else dim, keepdim, dtype=dtype)
@@ -214,7 +215,7 @@ def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         shown = ord if isinstance(ord, str) else f"{ord:g}"
         raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
     check_matrices(a, "linalg.matrix_norm")
-    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    dim = (dim,) if is_index(dim) else tuple(dim)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
     first, second = (S.normalize_dim(d, a.dim()) for d in dim)
