@@ -90,7 +90,7 @@ def test_unknown_keywords_get_the_parsers_type_error(name):
 SHAPE_VALUES = [
     lambda m: 2, lambda m: 1, lambda m: 0, lambda m: -1, lambda m: True, lambda m: False, lambda m: 1.5,
     lambda m: None, lambda m: "a", lambda m: m.tensor(2), lambda m: m.tensor(2.5), lambda m: np.int64(2),
-    lambda m: m.tensor([[2]]), lambda m: m.tensor([2, 3]),
+    lambda m: m.tensor([[2]]), lambda m: m.tensor([2, 3]), lambda m: m.Size([2]), lambda m: m.Size([1, 2]),
     lambda m: (2,), lambda m: [True, 2], lambda m: (2, 1.5), lambda m: [], lambda m: (1, True), lambda m: [1.5],
 ]
 SHAPE_TAKERS = {

@@ -49,6 +49,11 @@ MODELS = {
     "sigmoid mlp": lambda nn: nn.Sequential(OrderedDict([("hidden", nn.Linear(4, 2)), ("act", nn.Sigmoid()),
                                                          ("out", nn.Linear(2, 3))])),
     "dropout in eval": lambda nn: nn.Sequential(nn.Linear(4, 3), nn.Dropout(0.5)).eval(),
+    "leaky relu": lambda nn: nn.Sequential(nn.Linear(4, 3), nn.LeakyReLU(0.2)),
+    "leaky relu in place": lambda nn: nn.Sequential(nn.Linear(4, 3), nn.LeakyReLU(inplace=True)),
+    "softmax": lambda nn: nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=-1)),
+    "log softmax": lambda nn: nn.Sequential(nn.Linear(4, 3), nn.LogSoftmax(dim=-1)),
+    "flatten": lambda nn: nn.Sequential(nn.Unflatten(-1, (2, 2)), nn.Linear(2, 3), nn.Flatten(-2)),
 }
 
 
@@ -114,6 +119,8 @@ FUNCTIONAL = {
     "log_softmax": lambda m, F, x, c: F.log_softmax(x, 1),
     "logsigmoid": lambda m, F, x, c: F.logsigmoid(x * 30),
     "softplus": lambda m, F, x, c: F.softplus(x * 30, beta=0.5, threshold=5),
+    "leaky_relu": lambda m, F, x, c: F.leaky_relu(x, 0.3),
+    "leaky_relu in place": lambda m, F, x, c: F.leaky_relu(x * 1, inplace=True),
     "linear": lambda m, F, x, c: F.linear(x, x[:3, :] * 2, x[0, :3]),
     "mse_loss": lambda m, F, x, c: F.mse_loss(x, c),
     "mse_loss sum": lambda m, F, x, c: F.mse_loss(x, c, reduction="sum"),
@@ -633,3 +640,56 @@ def test_adamw_and_optimizer_state_match_torch():
 def test_what_tinytorch_does_not_take_says_so():
     with pytest.raises(NotImplementedError, match="assign"):
         tinytorch.nn.Linear(2, 2).load_state_dict(tinytorch.nn.Linear(2, 2).state_dict(), assign=True)
+
+
+def test_more_layers_print_and_register_as_torchs():
+    """Flatten, Unflatten, Softmax, LogSoftmax, LeakyReLU and ModuleList: reprs (a ModuleList
+    prints a run of alike children once, as (0-2): 3 x ...), children, parameters and editing."""
+    def build(lib):
+        nn = lib.nn
+        lib.manual_seed(0)
+        layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU()])
+        layers.append(nn.Tanh())
+        layers += [nn.ReLU(), nn.ReLU()]
+        layers.insert(1, nn.Sigmoid())
+        popped = layers.pop(0)
+        del layers[-1]
+        model = nn.Sequential(nn.Flatten(), nn.Unflatten(1, (2, 1)), nn.Flatten(0, -1), nn.Softmax(dim=0),
+                              nn.LogSoftmax(1), nn.LeakyReLU(), nn.LeakyReLU(0.2, True), nn.Softmax())
+        holder = nn.Module()
+        holder.layers = layers
+        return (repr(layers), repr(layers[1:3]), repr(popped), len(layers), repr(model), repr(nn.ModuleList()),
+                [name for name, _ in holder.named_parameters()], list(holder.state_dict()))
+    assert build(tinytorch) == build(torch)
+
+
+ONE_HOT_CALLS = {
+    "classes from the data": lambda m: m.nn.functional.one_hot(m.tensor([0, 2, 1])),
+    "given classes": lambda m: m.nn.functional.one_hot(m.tensor([[0], [1]]), 3),
+    "float indices": lambda m: m.nn.functional.one_hot(m.tensor([0.0, 1.0])),
+    "too large": lambda m: m.nn.functional.one_hot(m.tensor([0, 3]), 2),
+    "negative": lambda m: m.nn.functional.one_hot(m.tensor([0, -1])),
+    "empty without classes": lambda m: m.nn.functional.one_hot(m.tensor([], dtype=m.long)),
+    "empty": lambda m: m.nn.functional.one_hot(m.tensor([], dtype=m.long), 3),
+    "int32": lambda m: m.nn.functional.one_hot(m.tensor([1, 2], dtype=m.int32)),
+    "leaky_relu of ints": lambda m: m.nn.functional.leaky_relu(m.tensor([1, -2])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_HOT_CALLS))
+def test_one_hot_matches_torch(name):
+    oracle.assert_same_outcome(lambda: ONE_HOT_CALLS[name](tinytorch), lambda: ONE_HOT_CALLS[name](torch))
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.MSELoss(size_average=False), lambda nn: nn.MSELoss(reduce=False), lambda nn: nn.NLLLoss(None, False),
+    lambda nn: nn.CrossEntropyLoss(None, True, -1, False), lambda nn: nn.BCELoss(size_average=False),
+    lambda nn: nn.BCEWithLogitsLoss(None, None, False), lambda nn: nn.CrossEntropyLoss(size_average=False,
+                                                                                   label_smoothing=0.1),
+])
+def test_loss_modules_take_the_old_size_average_and_reduce_arguments(make):
+    chosen = []
+    for lib in (tinytorch, torch):
+        with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+            chosen.append(make(lib.nn).reduction)
+    assert chosen[0] == chosen[1]

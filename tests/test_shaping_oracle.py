@@ -401,3 +401,29 @@ def test_copies_never_share_the_inputs_memory(make):
         before = out.clone()
         t.fill_(-7)
         assert m.equal(out, before)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, t: t.ravel(), lambda m, t: m.ravel(t.t()), lambda m, t: m.row_stack([t, t[:1]]),
+    lambda m, t: m.argwhere(t > 1), lambda m, t: (t > 1).argwhere(), lambda m, t: m.argwhere(m.tensor(3)),
+    lambda m, t: t.clone().cumsum_(1), lambda m, t: t.clone().cumprod_(0), lambda m, t: (t * 1).cumsum_(0),
+], ids=["ravel", "ravel of a transposed tensor", "row_stack", "argwhere", "argwhere method", "argwhere of 0-d",
+        "cumsum_", "cumprod_", "cumsum_ with history"])
+def test_more_everyday_functions_match_torch(call):
+    """Their values, layouts, views (ravel of a contiguous tensor is one) and graph nodes."""
+    results = []
+    for m in (tinytorch, torch):
+        t = m.arange(6.0).view(2, 3).requires_grad_()
+        results.append(call(m, t))
+    got, expected = results
+    oracle.assert_same(got, expected)
+    assert (got._base is not None) == (expected._base is not None)
+    if expected.grad_fn is not None:
+        assert got.grad_fn.name() == expected.grad_fn.name()
+
+
+def test_memory_tinytorch_never_pins_or_shares():
+    for m in (tinytorch, torch):
+        t = m.ones(2)
+        assert not t.is_pinned() and not t.is_shared()
+    oracle.assert_same_error(lambda: tinytorch.ones(2).pin_memory(), lambda: torch.ones(2).pin_memory())

@@ -47,15 +47,15 @@ from .ops import (
     bitwise_and, bitwise_not, count_nonzero, erfc, exp2, frac,
     bitwise_or, bitwise_xor, bmm, cat, ceil, clamp, clone, cos, cosh, div, dot, eq, equal, erf, exp, expand, expm1,
     flatten, floor, floor_divide, fmod, ge, gt, index_put, isclose, isfinite, isinf, isnan, le, log, log10, log1p,
-    log2, logical_and, logical_not, logical_or, logit, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul,
-    mv, narrow, ne, neg, nonzero, permute, pow, prod, reciprocal, relu, remainder, reshape, round, rsqrt, select,
-    sgn, sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc, unflatten,
-    unsqueeze, where,
+    log2, logical_and, logical_not, logical_or, logit, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm,
+    mul, mv, narrow, ne, neg, nonzero, permute, pow, prod, ravel, reciprocal, relu, remainder, reshape, round, rsqrt,
+    select, sgn, sigmoid, sign, sin, sinh, sqrt, square, squeeze, stack, sub, sum, t, tan, tanh, transpose, trunc,
+    unflatten, unsqueeze, where,
 )
 from .ops import (
-    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diag_embed, diagflat, diagonal, dstack, flip, fliplr, flipud, gather, hstack,
-    index_add, index_fill, index_select, masked_select, movedim, repeat_interleave, roll, rot90, scatter,
-    scatter_add, split, swapaxes, take, take_along_dim, tile, tril, triu, unbind, vstack,
+    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diag_embed, diagflat, diagonal, dstack, flip,
+    fliplr, flipud, gather, hstack, index_add, index_fill, index_select, masked_select, movedim, repeat_interleave,
+    roll, rot90, scatter, scatter_add, split, swapaxes, take, take_along_dim, tile, tril, triu, unbind, vstack,
 )
 from .ops import (
     amax, amin, argsort, bincount, cummax, cummin, cumprod, cumsum, dist, histc, kthvalue, logsumexp, median, mode,
@@ -76,6 +76,8 @@ from .sampling import bernoulli, multinomial, normal, randint_like  # noqa: E402
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 concat = concatenate = cat
+row_stack = vstack
+argwhere = nonzero  # (its first form: the positions as rows)
 
 # PyTorch's aliases for dtypes.
 float = float32
@@ -93,12 +95,12 @@ multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
 
 def softmax(input, dim, dtype=None):
     """nn.functional.softmax, as torch.softmax (dim is required here)."""
-    return nn.functional.softmax(input, dim, dtype)
+    return nn.functional.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim, dtype=None):
     """nn.functional.log_softmax, as torch.log_softmax (dim is required here)."""
-    return nn.functional.log_softmax(input, dim, dtype)
+    return nn.functional.log_softmax(input, dim, dtype=dtype)
 
 
 def _in_place_function(name):

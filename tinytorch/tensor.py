@@ -202,6 +202,19 @@ class Tensor(TensorOps):
     def is_floating_point(self):
         return self.dtype.is_floating_point
 
+    # Memory tinytorch never pins (page-locks for faster copies to a GPU) nor shares between processes.
+    def is_pinned(self):
+        return False
+
+    def is_shared(self):
+        return False
+
+    def pin_memory(self):
+        from . import cuda
+        if cuda.is_available():
+            raise NotImplementedError("pin_memory(): tinytorch does not allocate pinned memory")
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
     def type(self, dtype=None):
         """With no argument, the legacy type's name ('tinytorch.FloatTensor');
         with a dtype, a legacy type (tinytorch.LongTensor) or its name, converted."""

@@ -274,6 +274,8 @@ class TensorOps:
     def nanmean(self, dim=None, keepdim=False, *, dtype=None): return ops.nanmean(self, dim, keepdim, dtype=dtype)
     def cumsum(self, dim, *, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
     def cumprod(self, dim, *, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
+    def cumsum_(self, dim, *, dtype=None): return ops.inplace(ops.cumsum, self, dim, dtype=dtype)
+    def cumprod_(self, dim, *, dtype=None): return ops.inplace(ops.cumprod, self, dim, dtype=dtype)
     def cummax(self, dim): return ops.cummax(self, dim)
     def cummin(self, dim): return ops.cummin(self, dim)
     def sort(self, dim=-1, descending=False, *, stable=False): return ops.sort(self, dim, descending, stable)
@@ -304,6 +306,7 @@ class TensorOps:
     def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
     def squeeze(self, dim=None): return ops.squeeze(self, dim)
     def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def ravel(self): return ops.ravel(self)
     def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
     def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
     def select(self, dim, index): return ops.select(self, dim, index)
@@ -327,6 +330,7 @@ class TensorOps:
     def index_put(self, indices, values, accumulate=False):
         return ops.index_put(self, indices, values, accumulate, argument=0)
     def nonzero(self, *, as_tuple=False): return ops.nonzero(self, as_tuple=as_tuple)
+    def argwhere(self): return ops.nonzero(self)
     def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value, as_function=False)
     def masked_fill_(self, mask, value): return ops.masked_fill_(self, mask, value)
     def masked_select(self, mask): return ops.masked_select(self, mask)
@@ -442,8 +446,8 @@ class TensorOps:
     def random_(self, low=None, high=None, *, generator=None): return _sampling().random_(self, low, high, generator)
     def exponential_(self, lambd=1.0, *, generator=None): return _sampling().exponential_(self, lambd, generator)
     def bernoulli(self, p=None, *, generator=None): return _sampling().bernoulli(self, p, generator=generator)
-    def softmax(self, dim, dtype=None): return _functional().softmax(self, dim, dtype)
-    def log_softmax(self, dim, dtype=None): return _functional().log_softmax(self, dim, dtype)
+    def softmax(self, dim, dtype=None): return _functional().softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim, dtype=None): return _functional().log_softmax(self, dim, dtype=dtype)
     def multinomial(self, num_samples, replacement=False, *, generator=None):
         return _sampling().multinomial(self, num_samples, replacement, generator=generator)
 

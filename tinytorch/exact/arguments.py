@@ -90,7 +90,7 @@ def is_index(value):
     tensor of one element (of any number of dims), as Python's __index__ takes it."""
     if dtypes.is_int(value):
         return True
-    return (callable(getattr(value, "numel", None)) and value.numel() == 1
+    return (hasattr(value, "_storage") and hasattr(value, "numel") and value.numel() == 1  # (a tensor only)
             and not value.dtype.is_floating_point and value.dtype.name != "bool")
 
 
@@ -116,7 +116,7 @@ def int_list(values, function, name="size", position=1):
     for pos, value in enumerate(values, 1):
         if not (is_index(value) or isinstance(value, (bool, np.bool_))):
             raise TypeError(f"{function}(): argument '{name}' failed to unpack the object at pos {pos} with error "
-                            f"\"type must be tuple of ints,but got {python_type_name(value)}\"")
+                            f"\"type must be tuple of ints,but got {parser_type_name(value)}\"")
     return tuple(int(value) for value in values)
 
 

@@ -1,8 +1,8 @@
 """tinytorch.nn.functional: the functions behind the layers and losses, each an op
 like those of tinytorch.ops (forward and backward side by side, one `record`).
 
-    activations   relu, sigmoid, tanh, softmax, log_softmax, logsigmoid, softplus
-    layers        linear, dropout, embedding
+    activations   relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, logsigmoid, softplus
+    layers        linear, dropout, embedding, one_hot
     losses        mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
                   binary_cross_entropy_with_logits
 
@@ -24,18 +24,19 @@ relu, sigmoid, tanh = ops.relu, ops.sigmoid, ops.tanh
 
 
 # -- softmax and friends ------------------------------------------------------------------
-def _softmax_dim(input, dim, name):
+def _softmax_dim(input, dim, name, stacklevel):
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
-                      "as an argument.", UserWarning, stacklevel=3)
+                      "as an argument.", UserWarning, stacklevel=stacklevel + 1)
         dim = 0 if input.dim() in (0, 1, 3) else 1
     return dim
 
 
-def softmax(input, dim=None, dtype=None):
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along dim: positive values that add up to 1.
-    Computed as exp(x - max) so that no exp overflows."""
-    dim = _softmax_dim(input, dim, "softmax")
+    Computed as exp(x - max) so that no exp overflows. (_stacklevel: where the warning
+    for a missing dim points, as in torch, whose third argument it is too.)"""
+    dim = _softmax_dim(input, dim, "softmax", _stacklevel)
     x = input if dtype is None else input.to(dtype)
     probabilities = _exp_normalized(x, dim, log=False)
     if needs_grad(x):
@@ -43,10 +44,10 @@ def softmax(input, dim=None, dtype=None):
     return probabilities
 
 
-def log_softmax(input, dim=None, dtype=None):
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(x)), computed as x - max - log(sum(exp(x - max))): exact where
     softmax would round to 0 and its log to -inf."""
-    dim = _softmax_dim(input, dim, "log_softmax")
+    dim = _softmax_dim(input, dim, "log_softmax", _stacklevel)
     x = input if dtype is None else input.to(dtype)
     result = _exp_normalized(x, dim, log=True)
     if needs_grad(x):
@@ -102,6 +103,42 @@ class LogSoftmaxBackward0(SoftmaxBackward0):
         total = g.sum(axis=self.dim, keepdims=True, dtype=np.float32 if g.dtype == np.float16 else g.dtype)
         values = g - xp.exp(result._data) * total.astype(g.dtype, copy=False)
         return elementwise_result(values, grad.dtype, grad._storage.device, (grad, result))
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, else x * negative_slope: relu that keeps a small gradient below 0."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"leaky_relu_cpu\" not implemented for '{dtypes.type_name(input.dtype)}'")
+    if inplace:  # (recorded against the result, which has the sign of x: torch's LeakyReluBackward1)
+        return ops.inplace(lambda x, slope: _leaky_relu(x, slope, LeakyReluBackward1), input, negative_slope)
+    return _leaky_relu(input, negative_slope, LeakyReluBackward0)
+
+
+def _leaky_relu(input, negative_slope, node_class):
+    x = input._data
+    values = xp_of(input).where(x > 0, x, x * x.dtype.type(negative_slope))
+    out = elementwise_result(values, input.dtype, input.device, (input,))
+    if needs_grad(input):
+        record(node_class(negative_slope), out, (input,), saved=(out if node_class is LeakyReluBackward1 else input,))
+    return out
+
+
+class LeakyReluBackward0(Node):
+    """The slope: 1 where x > 0, negative_slope elsewhere."""
+    saved_names = ("self",)
+    saved_settings = ("negative_slope",)
+
+    def __init__(self, negative_slope):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return where(x > 0, grad, grad * self.negative_slope)
+
+
+class LeakyReluBackward1(LeakyReluBackward0):
+    saved_names = ("result",)
 
 
 def logsigmoid(input):
@@ -166,6 +203,24 @@ def linear(input, weight, bias=None):
         return ops.addmm(bias, rows, weight.t()).view(*leading, weight.shape[0])
     out = input.matmul(weight.t())
     return out if bias is None else out + bias
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices as rows of 0s with a 1 at each index: shape (..., num_classes), int64.
+    num_classes=-1 takes one more than the largest index."""
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    xp, indices = xp_of(tensor), tensor._data
+    if num_classes == -1:
+        if not indices.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(indices.max()) + 1
+    if indices.size and int(indices.min()) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if indices.size and int(indices.max()) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    rows = xp.arange(num_classes) == indices[..., None]
+    return from_array(rows.astype(xp.int64), dtypes.int64, tensor.device)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -261,14 +316,22 @@ def _reduction(reduction, size_average=None, reduce=None):
     """0, 1 or 2 for 'none', 'mean', 'sum'. The old size_average= and reduce= arguments
     still choose it when given, with PyTorch's deprecation warning."""
     if size_average is not None or reduce is not None:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        reduction = "none" if not reduce else "mean" if size_average else "sum"
-        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
-                      "instead.", UserWarning, stacklevel=3)
+        reduction = legacy_reduction(size_average, reduce)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _REDUCTIONS[reduction]
+
+
+def legacy_reduction(size_average, reduce):
+    """The reduction the old size_average= and reduce= arguments (either may be None)
+    stand for, with PyTorch's deprecation warning (from tinytorch's line, as torch's
+    comes from its own)."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  UserWarning, stacklevel=2)
+    return reduction
 
 
 def _reduce(xp, loss, reduction):

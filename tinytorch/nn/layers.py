@@ -1,6 +1,8 @@
-"""The layers: Linear, Embedding, the activations (ReLU, Sigmoid, Tanh), Dropout,
-and Sequential, which chains them. Each keeps its weights as Parameters and
-hands the computing to nn.functional."""
+"""The layers: Linear, Embedding, the activations (ReLU, LeakyReLU, Sigmoid, Tanh,
+Softmax, LogSoftmax), Dropout, Flatten and Unflatten; Sequential, which chains them,
+and ModuleList, which holds them. Each keeps its weights as Parameters and hands the
+computing to nn.functional."""
+import itertools
 import math
 from collections import OrderedDict
 
@@ -110,6 +112,69 @@ class ReLU(Module):
         return "inplace=True" if self.inplace else ""
 
 
+class LeakyReLU(Module):
+    """relu that lets a little through below 0: x * negative_slope there."""
+
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__()
+        self.negative_slope, self.inplace = negative_slope, inplace
+
+    def forward(self, input):
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class Softmax(Module):
+    """softmax along dim: each slice along it becomes positive numbers that sum to 1."""
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.softmax(input, self.dim, _stacklevel=4)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log of softmax along dim, computed without forming softmax."""
+
+    def forward(self, input):
+        return F.log_softmax(input, self.dim, _stacklevel=4)
+
+
+class Flatten(Module):
+    """Dims start_dim .. end_dim as one: (N, C, H, W) to (N, C*H*W) by default, a view."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """One dim split into several: Unflatten(1, (2, 5)) turns (N, 10) into (N, 2, 5)."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input):
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
 class Sigmoid(Module):
     def forward(self, input):
         return F.sigmoid(input)
@@ -213,3 +278,70 @@ class Sequential(Module):
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
         return Sequential(*self, *other)
+
+
+class ModuleList(Module):
+    """A list of modules, registered as children named '0', '1', ... so that their
+    parameters belong to the module that holds the list (a plain Python list would
+    hide them). It has no forward: the holder decides how to call them."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ModuleList(list(self)[index])
+        return list(self)[index]
+
+    def __setitem__(self, index, module):
+        setattr(self, list(self._modules)[index], module)
+
+    def __delitem__(self, index):
+        modules = list(self)
+        del modules[index]
+        self._modules.clear()
+        self.extend(modules)
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        modules = list(self)
+        modules.insert(index, module)
+        self._modules.clear()
+        self.extend(modules)
+
+    def pop(self, index=-1):
+        module = self[index]
+        del self[index]
+        return module
+
+    def __repr__(self):
+        """As torch prints it: a run of children that print alike shows once, as (0-2): 3 x Linear(...)."""
+        if not self._modules:
+            return "ModuleList()"
+        lines, start = [], 0
+        for text, run in itertools.groupby(repr(module) for module in self):
+            count = len(list(run))
+            span = f"{start}" if count == 1 else f"{start}-{start + count - 1}"
+            times = "" if count == 1 else f"{count} x "
+            lines.append(f"({span}): {times}" + text.replace("\n", "\n  "))
+            start += count
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"

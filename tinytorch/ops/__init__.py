@@ -47,8 +47,8 @@ from .joining import atleast_1d, atleast_2d, atleast_3d, cat, column_stack, dsta
 from .linalg import bmm, dot, matmul, mm, mv
 from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
 from .views import (
-    alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, reshape, select, squeeze, swapaxes, t,
-    transpose, unflatten, unfold, unsqueeze, view,
+    alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, ravel, reshape, select, squeeze, swapaxes,
+    t, transpose, unflatten, unfold, unsqueeze, view,
 )
 from .selecting import (
     gather, index_add, index_fill, index_select, masked_select, scatter, scatter_add, scatter_reducing_, take,

@@ -137,6 +137,12 @@ class UnsafeViewBackward0(ViewBackward0):
     """reshape's copy-then-view, named as PyTorch names it."""
 
 
+def ravel(a):
+    """All elements in one dim, in reading order: a view of a contiguous tensor, else a
+    contiguous copy viewed (torch's contiguous().view(-1), not reshape)."""
+    return view(a.contiguous(), -1)
+
+
 def flatten(a, start_dim=0, end_dim=-1):
     start = S.normalize_dim(start_dim, a.dim())
     end = S.normalize_dim(end_dim, a.dim())
