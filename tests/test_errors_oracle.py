@@ -154,6 +154,21 @@ SAME_MESSAGE = {
     "repeat_interleave method without repeats": lambda L: L.tensor([2, 0, 3]).repeat_interleave(),
     "repeat_interleave of float counts": lambda L: L.repeat_interleave(L.tensor([1.5])),
     "Tensor.norm(axis=), named as Tensor's": lambda L: L.ones(2, 3).norm(axis=1),
+    "broadcast_shapes of a negative size": lambda L: L.broadcast_shapes((1,), (-1,)),
+    "broadcast_shapes of a negative size that clashes": lambda L: L.broadcast_shapes((3,), (-1,)),
+    "broadcast_shapes of a negative size first": lambda L: L.broadcast_shapes((2, -1), (3,)),
+    "tensordot over more dims than a tensor has": lambda L: L.tensordot(L.ones(2, 2), L.ones(2), dims=2),
+    "tensordot of two dtypes": lambda L: L.tensordot(L.ones(2, 2), L.ones(3, 3, dtype=L.float64), dims=1),
+    "eye of a float": lambda L: L.eye(2.0),
+    "eye of a bool": lambda L: L.eye(True),
+    "eye with a float m": lambda L: L.eye(2, 2.5),
+    "repeat by a negative count": lambda L: L.ones(2, 3).repeat(-2, 1),
+    "repeat_interleave with counts of another length": lambda L: L.ones(2, 3).repeat_interleave(L.tensor([1, 2]), 1),
+    "index_select of a list": lambda L: L.ones(2).index_select(0, [1]),
+    "index_add of a list": lambda L: L.ones(2).index_add(0, [1], L.ones(1)),
+    "cross_entropy of float class indices": lambda L: L.nn.functional.cross_entropy(L.ones(1, 3), L.tensor([2.0])),
+    "cross_entropy of int probabilities": lambda L: L.nn.functional.cross_entropy(L.ones(2, 3), L.ones(2, 3).long()),
+    "cross_entropy of another batch size": lambda L: L.nn.functional.cross_entropy(L.ones(2, 3), L.ones(3, 3)),
 }
 
 # name -> expression; the exception type must match (torch's message is its argument parser's).
@@ -173,6 +188,7 @@ SAME_TYPE = {
     "cat of a tensor, not a list": lambda L: L.cat(L.ones(2, 2)),
     "stack of a tensor, not a list": lambda L: L.stack(L.ones(2, 2)),
     "invert of a float": lambda L: ~L.ones(3),
+    "index_fill of a list": lambda L: L.ones(2).index_fill(0, [1], 2.0),
 }
 
 

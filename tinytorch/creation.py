@@ -369,8 +369,17 @@ def constant(name, size, value, dtype, device, requires_grad):
     return _make(np.full(size_arg(size, name), value, dtype=d.numpy), d, device, requires_grad)
 
 
+_EYE_SIGNATURES = [f"(int n, *, Tensor out = None, {TENSOR_OPTIONS})",
+                   f"(int n, int m, *, Tensor out = None, {TENSOR_OPTIONS})"]
+
+
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (square when m is not given)."""
+    if not is_index(n):
+        raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {python_type_name(n)}")
+    if m is not None and not is_index(m):
+        raise TypeError(invalid_combination("eye", [parser_type_name(n), parser_type_name(m)], _EYE_SIGNATURES))
+    n, m = int(n), (None if m is None else int(m))
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:

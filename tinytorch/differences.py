@@ -56,7 +56,9 @@ KNOWN_DIFFERENCES = [
      "tinytorch's views cache NumPy views of their storage's buffer, which a buffer that grows would leave behind."),
     ("einsum",
      "The values and gradients are torch's, but the recorded graph is not: tinytorch multiplies the broadcast "
-     "operands and sums (Mul/Sum nodes), torch contracts pair by pair with bmm (Permute/View/Bmm nodes).",
+     "operands and sums (Mul/Sum nodes), torch contracts pair by pair with bmm (Permute/View/Bmm nodes). Operands "
+     "of different dtypes are promoted, where torch promotes them only when nothing is summed (an outer product) "
+     "and otherwise raises 'expected scalar type ...' from its bmm.",
      "The broadcast-multiply-sum form shows what einsum means; torch's contraction order is an optimisation."),
     ("det, inverse, solve",
      "Their nodes keep what the gradient needs (A, the result, the inverse), not LU factors and pivots "
@@ -101,6 +103,10 @@ KNOWN_DIFFERENCES = [
      "Where several elements hold the k-th value (or a line of nanmedian is all nan), the index returned may be "
      "another of them than torch's: tinytorch picks by a stable sort, torch by its quickselect.",
      "The value is the same; which of equal elements a quickselect lands on depends on its pivots."),
+    ("unique of slices with nans",
+     "unique(x, dim=d) merges slices that hold nans in the same places (and equal numbers elsewhere); torch keeps "
+     "each such slice apart, in an order its sort leaves them.",
+     "NumPy compares slices as whole rows; unique of elements keeps every nan apart, as torch does."),
     ("Strides of empty results",
      "An op that returns an empty tensor may give it other strides than torch (flip, roll, rot90, scatter ...).",
      "No element can be reached through them; torch's depend on which kernel made the result."),

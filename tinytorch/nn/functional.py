@@ -516,15 +516,16 @@ class NllLoss2DBackward0(NllLossBackward0):
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """nll_loss of log_softmax: how surprised the model is by the right class.
-    A float target of the input's shape gives class probabilities instead."""
+    A target of the input's shape gives class probabilities instead."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 1 if input.dim() >= 2 else 0
     log_probabilities = log_softmax(input, class_dim)
     r = _reduction(reduction, size_average, reduce)
-    if target.dtype.is_floating_point:
-        if target._shape != input._shape:
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target.shape)}")
+    if target._shape == input._shape:  # class probabilities, as torch decides: by the shape alone
+        if not target.dtype.is_floating_point:
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               f"{dtypes.type_name(target.dtype)}")
         if label_smoothing:  # a little of every class in every target
             target = target * (1 - label_smoothing) + label_smoothing / input.shape[class_dim]
         products = log_probabilities * target if weight is None else log_probabilities * target * weight

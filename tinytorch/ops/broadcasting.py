@@ -13,12 +13,15 @@ def broadcast_shapes(*shapes):
     result = ()
     for index, shape in enumerate(shapes):
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        for k in range(1, min(len(shape), len(result)) + 1):
-            if shape[-k] != result[-k] and shape[-k] != 1 and result[-k] != 1:
+        for k in range(1, len(shape) + 1):
+            current = result[-k] if k <= len(result) else 1
+            if shape[-k] != current and shape[-k] != 1 and current != 1:
                 raise RuntimeError(
                     f"Attempting to broadcast a dimension of length {shape[-k]} at {-k}! Mismatching argument at "
                     f"index {index} had {tuple(shape)}; but expected shape should be broadcastable to "
                     f"{S.list_repr(result)}")
+            if shape[-k] < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
         result = S.broadcast_shapes(result, shape)
     return Size(result)
 

@@ -112,9 +112,13 @@ def tensordot(a, b, dims=2):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.dim(), b.dim()):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         given_a, given_b = list(range(-dims, 0)), list(range(dims))  # as torch lists them
     else:
         given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if a.dtype is not b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     if len(given_a) != len(given_b):
         raise RuntimeError("both dimension lists should have same length")
     dims_a = [S.normalize_dim(d, a.dim()) for d in given_a]

@@ -39,9 +39,11 @@ def repeat(a, *sizes):
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
         )
-    if any(s < 0 for s in sizes):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {S.list_repr(sizes)}")
     padded = (1,) * (len(sizes) - a.dim()) + a._shape
+    target = tuple(size * times for size, times in zip(padded, sizes))
+    if any(n < 0 for n in target):  # (of the result's sizes, as torch words it: an empty dim times -1 is fine)
+        bad = next(n for n in target if n < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {S.list_repr(target)}")
     out = _new(a, xp_of(a).tile(a._data.reshape(padded), sizes))
     if needs_grad(a):
         record(RepeatBackward0(sizes, padded), out, (a,))
@@ -326,7 +328,8 @@ def repeat_interleave(a, repeats=None, dim=None, *, output_size=None):
         if counts.shape[0] == 1:  # one count for every slice
             counts = xp.broadcast_to(counts, (a._shape[d],))
         if counts.shape[0] != a._shape[d]:
-            raise RuntimeError("repeats must have the same size as input along dim")
+            raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{counts.shape[0]} and input.size({d}) = {a._shape[d]}")
         if bool((counts < 0).any()):
             raise RuntimeError("repeats can not be negative")
         picks = from_array(xp.repeat(xp.arange(counts.shape[0]), counts), repeats.dtype, repeats.device)

@@ -16,7 +16,9 @@ from ..autograd.graph import Node
 from ..dtypes import type_name
 from ..exact.layout import copy_strides
 from .arithmetic import NotImplemented_
-from .base import Tensor, dtypes, from_array, grad_mode, needs_grad, record, same_device, xp_of, zeros_for
+from .base import (
+    Tensor, dtypes, from_array, grad_mode, needs_grad, record, require_tensor, same_device, xp_of, zeros_for,
+)
 
 INDEX_DTYPES = ("int64", "int32")
 
@@ -243,6 +245,7 @@ class ScatterAddBackward0(ScatterBackward0):
 
 # -- index_select / index_add / index_fill -------------------------------------------------
 def _check_index_vector(index, name):
+    require_tensor(name.rstrip("_"), index, "index")  # (position 2: after dim, as the method is called)
     if index.dtype.name not in INDEX_DTYPES:
         raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
     if index.dim() > 1:
@@ -343,6 +346,7 @@ class IndexAddBackward0(Node):
 
 def index_fill(a, dim, index, value):
     """A copy of a with `value` (a number or a 0-d tensor) in every slice along dim at index's positions."""
+    require_tensor("index_fill", index, "index")
     if index.dtype.name != "int64":
         raise RuntimeError("index_fill_(): Expected dtype int64 for index.")
     if isinstance(value, Tensor) and value.dim():
