@@ -87,41 +87,24 @@ def quiet(call):
 
 
 @SETTINGS
-@given(data=st.data(), given_input=inputs(("float32", "float64", "int64")))
-def test_var_and_std(data, given_input):
-    array, transposed = given_input
-    name = data.draw(st.sampled_from(["var", "std"]))
-    dim, keepdim = data.draw(dim_lists(array.ndim)), data.draw(st.booleans())
-    form = data.draw(st.sampled_from(["correction", "unbiased", "plain", "positional bool"]))
-    value = data.draw(st.sampled_from([0, 1, 2]))
-    if form == "correction":
-        call = lambda m, t: getattr(t, name)(dim, keepdim=keepdim, correction=value)  # noqa: E731
-    elif form == "unbiased":
-        call = lambda m, t: getattr(m, name)(t, dim, bool(value), keepdim)  # noqa: E731
-    elif form == "positional bool":
-        call = lambda m, t: getattr(t, name)(bool(value))  # noqa: E731
-    else:
-        call = lambda m, t: getattr(t, name)(dim)  # noqa: E731
-    compare(quiet(call), array, transposed)
-
-
-@SETTINGS
 @given(data=st.data(), given_input=inputs(("float32", "float64", "float16", "int64")))
-def test_var_mean_and_std_mean(data, given_input):
-    """(var, mean) and (std, mean) in one call, as torch's: both values, or the same error."""
+def test_var_and_std(data, given_input):
+    """var, std, and var_mean/std_mean (which also give the mean), in each way of choosing the correction."""
     array, transposed = given_input
-    name = data.draw(st.sampled_from(["var_mean", "std_mean"]))
+    name = data.draw(st.sampled_from(["var", "std", "var_mean", "std_mean"]))
     dim, keepdim = data.draw(dim_lists(array.ndim)), data.draw(st.booleans())
-    form = data.draw(st.sampled_from(["correction", "unbiased", "plain", "axis"]))
+    form = data.draw(st.sampled_from(["correction", "unbiased", "plain", "positional bool", "axis"]))
     value = data.draw(st.sampled_from([0, 1, 2]))
     if form == "correction":
         call = lambda m, t: getattr(m, name)(t, dim, keepdim=keepdim, correction=value)  # noqa: E731
     elif form == "unbiased":
         call = lambda m, t: getattr(m, name)(t, dim, bool(value), keepdim)  # noqa: E731
+    elif form == "positional bool":
+        call = lambda m, t: getattr(m, name)(t, bool(value))  # noqa: E731
     elif form == "axis":
         call = lambda m, t: getattr(m, name)(t, axis=dim, keepdims=keepdim)  # noqa: E731
     else:
-        call = lambda m, t: getattr(m, name)(t)  # noqa: E731
+        call = lambda m, t: getattr(m, name)(t, dim)  # noqa: E731
     compare(quiet(call), array, transposed)
 
 
