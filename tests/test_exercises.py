@@ -9,6 +9,7 @@ import importlib
 import json
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,30 @@ def test_solution_passes(number, ex):
     feedback = ex(ex.solution())
     assert feedback.passed is True, feedback.message
     assert feedback.message.startswith("Correct!")
+
+
+RIGHT_ANSWERS = [(number, ex, make) for number, ex in EXERCISES for make in ex.right_answers]
+
+
+@pytest.mark.parametrize(("number", "ex", "make"), RIGHT_ANSWERS,
+                         ids=[f"lesson{n:02d}.{ex.name}-{i}" for i, (n, ex, _) in enumerate(RIGHT_ANSWERS)])
+def test_right_answers_written_other_ways_are_accepted(number, ex, make):
+    """np.array(t), m.norm(dim=1), torch.linalg.norm, einsum ...: what PyTorch allows is right."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (torch's own: np.asarray's copy= note, TypedStorage's deprecation)
+        feedback = ex(make())
+    assert feedback.passed is True, feedback.message
+
+
+def test_an_answer_that_needs_what_tinytorch_lacks_is_not_blamed():
+    """An AttributeError about tinytorch (not about the answer) says what is missing, and is not a 'Not quite'."""
+    from exercises import lesson09
+    for answer in (lambda m: m.hypot_of_rows(dim=1), lambda m: tinytorch.not_a_function(m)):
+        feedback = lesson09.vectorized_row_norms(answer)
+        assert feedback.passed is None and feedback.message.startswith("tinytorch has no ")
+        assert "Not quite" not in feedback.message
+    mistake = lesson09.vectorized_row_norms(lambda m: m.tolist().sum())  # the answer's own AttributeError
+    assert mistake.passed is False
 
 
 @pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)

@@ -42,13 +42,15 @@ class Exercise:
     """One exercise: call it with the learner's answer to get Feedback.
 
     check(answer) raises Wrong("what is wrong") or returns the success message.
-    solution() returns a correct answer, and each of wrong_answers() returns a typical
-    mistake; tests/test_exercises.py uses both, learners never see them in feedback."""
+    solution() returns a correct answer, each of right_answers() another one (written
+    other ways PyTorch allows), and each of wrong_answers() a typical mistake;
+    tests/test_exercises.py uses all three, learners never see them in feedback."""
 
-    def __init__(self, check, solution, wrong_answers, hint):
+    def __init__(self, check, solution, wrong_answers, hint, right_answers=()):
         self.name = check.__name__
         self.check = check
         self.solution = solution
+        self.right_answers = right_answers
         self.wrong_answers = wrong_answers
         self._hint = hint
         self.__doc__ = check.__doc__
@@ -62,6 +64,12 @@ class Exercise:
             return Feedback(None, NOT_ANSWERED)
         except Wrong as wrong:
             return Feedback(False, f"Not quite: {wrong}")
+        except AttributeError as error:
+            missing = _missing_in_tinytorch(error)
+            if missing:  # not the learner's fault when PyTorch has it
+                return Feedback(None, f"tinytorch has no {missing} yet. If PyTorch has it, your answer is fine "
+                                      "in PyTorch; here, try another way to write it.")
+            return Feedback(False, f"Not quite: this answer could not be checked ({type(error).__name__}: {error}).")
         except Exception as error:  # a check must never crash on an odd answer
             return Feedback(False, f"Not quite: this answer could not be checked ({type(error).__name__}: {error}).")
         return Feedback(True, f"Correct! {praise}")
@@ -74,11 +82,22 @@ class Exercise:
         return f"<exercise {self.name}: call it with your answer>"
 
 
-def exercise(*, solution, wrong_answers, hint):
+def exercise(*, solution, wrong_answers, hint, right_answers=()):
     """Decorator that turns a check function into an Exercise."""
     def make(check):
-        return Exercise(check, solution, wrong_answers, hint)
+        return Exercise(check, solution, wrong_answers, hint, right_answers)
     return make
+
+
+def _missing_in_tinytorch(error):
+    """The name of what tinytorch lacks and PyTorch has ('torch.hypot', 'Tensor.diff'), when
+    the AttributeError says so; None for any other AttributeError (the answer's own)."""
+    import re
+    found = re.fullmatch(r"(?:module '(tinytorch[\w.]*)'|'(Tensor)' object) has no attribute '(\w+)'", str(error))
+    if not found:
+        return None
+    owner = found.group(1).replace("tinytorch", "torch") if found.group(1) else "Tensor"
+    return f"{owner}.{found.group(3)}"
 
 
 # -- inspecting answers (tinytorch or torch) --------------------------------------

@@ -53,7 +53,10 @@ def _shares_memory_wrong():
 
 @exercise(
     solution=_solution,
-    wrong_answers=[_shares_memory_wrong, lambda: (lambda t: t.tolist()), lambda: (lambda t: np.zeros(t.shape))],
+    wrong_answers=[_shares_memory_wrong, lambda: (lambda t: t.tolist()), lambda: (lambda t: np.zeros(t.shape)),
+                   lambda: (lambda t: np.asarray(t))],
+    right_answers=[lambda: (lambda t: np.array(t)), lambda: (lambda t: t.clone().numpy()),
+                   lambda: (lambda t: t.detach().numpy().copy()), lambda: (lambda t: np.array(t.tolist()))],
     hint="numpy() gives a view of the tensor's memory; NumPy arrays have a method that makes a copy.",
 )
 def independent_array(answer):

@@ -1,6 +1,8 @@
 """Lesson 5 (inside a tensor): strides, offsets, shared storage."""
 import inspect
 
+import numpy as np
+
 import tinytorch
 import tinytorch.ops.views
 
@@ -57,6 +59,7 @@ _CASES = (
     ("a and a.view(2, 3)", lambda a: (a, a.view(2, 3)), True),
     ("a and a[2:]", lambda a: (a, a[2:]), True),
     ("a[1:] and a[4:]", lambda a: (a[1:], a[4:]), True),
+    ("a[:3] and a[3:]", lambda a: (a[:3], a[3:]), True),  # one storage, no element in common
     ("a and a.clone()", lambda a: (a, a.clone()), False),
     ("a and torch.zeros(6)", lambda a: (a, tinytorch.zeros(6)), False),
     ("a[:3] and a[3:].clone()", lambda a: (a[:3], a[3:].clone()), False),
@@ -69,6 +72,13 @@ _CASES = (
         lambda: (lambda x, y: id(x.storage) == id(y.storage)),
         lambda: (lambda x, y: x.data_ptr() == y.data_ptr()),
         lambda: (lambda x, y: x is y),
+        lambda: (lambda x, y: id(x.storage()) == id(y.storage())),
+        lambda: (lambda x, y: x.storage() is y.storage()),
+        lambda: (lambda x, y: bool(np.shares_memory(x.numpy(), y.numpy()))),
+    ],
+    right_answers=[
+        lambda: (lambda x, y: x.untyped_storage() is y.untyped_storage()),
+        lambda: (lambda x, y: x.storage().data_ptr() == y.storage().data_ptr()),
     ],
     hint="Compare something that belongs to the storage itself, not to a tensor's header or to a temporary object.",
 )

@@ -59,6 +59,11 @@ def _has_python_loop(function):
         lambda: (lambda m: (m * m).sum(dim=0).sqrt()),
         lambda: (lambda m: (m * m).sum(dim=1)),
     ],
+    right_answers=[
+        lambda: (lambda m: m.norm(dim=1)), lambda: (lambda m: tinytorch.linalg.norm(m, dim=1)),
+        lambda: (lambda m: tinytorch.linalg.vector_norm(m, dim=-1)),
+        lambda: (lambda m: tinytorch.einsum("ij,ij->i", m, m).sqrt()), lambda: (lambda m: m.pow(2).sum(1) ** 0.5),
+    ],
     hint="Square elementwise, reduce along the right dimension with sum(dim=...), then take the square root.",
 )
 def vectorized_row_norms(answer):
@@ -78,4 +83,4 @@ def vectorized_row_norms(answer):
     if _has_python_loop(answer):
         raise Wrong("the values are right, but your function has a Python loop (for or while). "
                     "Use whole-tensor operations instead.")
-    return "one multiply, one sum(dim=1) and one sqrt, each over the whole tensor."
+    return "every row's length at once, by operations on the whole tensor: no Python loop."

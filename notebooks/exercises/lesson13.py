@@ -59,6 +59,17 @@ class _SavesTheInput(torch.autograd.Function):
         return (1 - t * t) * grad_output
 
 
+class _KeepsOutputAsAttribute(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.output = torch.tanh(x)
+        return ctx.output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (1 - ctx.output * ctx.output) * grad_output
+
+
 class _WrongForward(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
@@ -81,6 +92,7 @@ POINTS = [[-2.0, -0.5, 0.1], [0.7, 1.5, 3.0]]
         lambda: _SigmoidDerivative,
         lambda: _NoGradOutput,
         lambda: _SavesTheInput,
+        lambda: _KeepsOutputAsAttribute,
         lambda: _WrongForward,
         lambda: _Tanh.apply,
     ],
@@ -110,6 +122,11 @@ def tanh_function(answer):
                         "the chain rule multiplies by the gradient that arrives.")
         raise Wrong("gradcheck disagrees with your backward: its gradient is not the derivative of tanh(x).")
     if saved is not None and not any(s is not None and close(s, out) for s in saved):
+        kept = getattr(out.grad_fn, "__dict__", {}).values()  # (what forward stored on ctx)
+        if any(lib.is_tensor(value) and close(value, out) for value in kept):
+            raise Wrong("the gradients are right, and backward uses the output, but you kept it as an "
+                        "attribute of ctx. Save it with ctx.save_for_backward(output): then autograd checks "
+                        "it was not changed in place before backward, and frees it after.")
         raise Wrong("the gradients are right, but your backward recomputes from x: save forward's output "
                     "and write the derivative in terms of it, as Sigmoid does.")
     return "saving the output makes backward one cheap formula: no exp, no tanh a second time."
