@@ -177,3 +177,14 @@ def test_any_answer_gets_feedback_not_a_crash(number, ex, answer):
     if feedback.passed is False:
         for text in _giveaways(ex.solution()):
             assert text not in feedback.message, f"feedback on {answer!r} reveals the solution: {feedback.message}"
+
+
+def test_feedback_shows_right_and_wrong_apart_in_the_notebook():
+    """In HTML a right answer gets a green ✓, a wrong one a red ✗, the rest a grey mark;
+    the prose wraps between words and is escaped; text/plain stays the plain message."""
+    from exercises import Feedback
+    looks = {passed: Feedback(passed, "Not quite: <b> & co")._repr_html_() for passed in (True, False, None)}
+    assert "✓" in looks[True] and "✗" in looks[False] and "…" in looks[None]
+    assert len({look.split("solid ")[1][:7] for look in looks.values()}) == 3  # three colours
+    assert all("&lt;b&gt; &amp; co" in look and "white-space: normal" in look for look in looks.values())
+    assert repr(Feedback(True, "Correct! x")) == "Correct! x"

@@ -5,6 +5,7 @@ A check accepts tinytorch tensors and real torch tensors alike (it only uses wha
 offer: shape, dtype, stride(), storage_offset(), tolist()), so a lesson runs unchanged
 after `import torch`.
 """
+import html
 import math
 import sys
 
@@ -33,6 +34,16 @@ class Feedback:
 
     def __repr__(self):
         return self.message
+
+    # How the notebook shows it: a mark and a colour that tell right from wrong at a glance,
+    # and prose that wraps between words (text/plain stays the message, for nbval and copying).
+    _LOOKS = {True: ("✓", "#1a7f37", "#e6f4ea"), False: ("✗", "#b42318", "#fdecea"), None: ("…", "#57606a", "#f3f4f6")}
+
+    def _repr_html_(self):
+        mark, colour, background = self._LOOKS[self.passed]
+        return (f'<div style="border-left: 4px solid {colour}; background: {background}; padding: 0.4em 0.7em; '
+                f'white-space: normal; overflow-wrap: normal; word-break: normal; font-family: sans-serif">'
+                f'<b style="color: {colour}">{mark}</b> {html.escape(self.message)}</div>')
 
     def __bool__(self):
         return bool(self.passed)
