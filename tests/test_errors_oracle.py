@@ -306,3 +306,17 @@ def test_in_place_ops_check_in_torchs_order(op):
                 oracle.assert_same_outcome(lambda: run(tinytorch), lambda: run(torch), rtol=0.0)
             except AssertionError as error:
                 raise AssertionError(f"{op} on {target} with {operand}: {error}") from None
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, a, b: a + b, lambda L, a, b: a * b, lambda L, a, b: a == b, lambda L, a, b: a ** b,
+    lambda L, a, b: L.maximum(a, b), lambda L, a, b: L.atan2(a, b), lambda L, a, b: L.where(a > 0, b, 0.0),
+    lambda L, a, b: a.lerp(b, 0.5), lambda L, a, b: a.lerp(a, b), lambda L, a, b: a.addcmul(b, a),
+    lambda L, a, b: a.addcdiv(a, b), lambda L, a, b: a.clamp(b),
+], ids=["add", "mul", "eq", "pow", "maximum", "atan2", "where", "lerp", "lerp weight", "addcmul", "addcdiv", "clamp"])
+def test_shapes_that_do_not_broadcast_give_one_error(call):
+    """PyTorch's RuntimeError, alone: NumPy's ValueError is neither raised nor chained to it,
+    so a learner's traceback shows one error."""
+    error = oracle.assert_same_error(lambda: call(tinytorch, tinytorch.ones(2, 3), tinytorch.ones(4)),
+                                     lambda: call(torch, torch.ones(2, 3), torch.ones(4)))
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)

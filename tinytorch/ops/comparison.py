@@ -160,11 +160,8 @@ def where(condition, input=_NOT_GIVEN, other=_NOT_GIVEN):
             same_device(condition, t)
     d = dtypes.result_type(x, y)
     values = [cast(t, d) if isinstance(t, Tensor) else as_scalar(t, d) for t in (x, y)]
-    try:
-        out = xp_of(like).where(condition._data, *values)
-    except ValueError:
-        broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if isinstance(t, Tensor)))
-        raise
+    broadcast_shapes(condition._shape, *(t._shape for t in (x, y) if isinstance(t, Tensor)))  # PyTorch's error
+    out = xp_of(like).where(condition._data, *values)
     out = elementwise_result(out, d, like._storage.device, (condition, x, y), (BOOL, d, d))
     if needs_grad(x, y):
         record(WhereBackward0(), out, (x, y), saved=(condition,))

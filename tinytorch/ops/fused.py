@@ -11,6 +11,7 @@ for bit by tests/test_float_rounding_oracle.py::test_addcmul_and_addcdiv_round_a
 non-contiguous ones) may round differently; tinytorch does not model it (see exact/alpha.py).
 """
 from .. import exact
+from .. import strides as S
 from ..autograd.graph import Node
 from .base import Tensor, dtypes, elementwise_result, needs_grad, np, record, xp_of
 
@@ -33,6 +34,7 @@ def lerp(start, end, weight):
     if not start.dtype.is_floating_point:
         raise NotImplementedError(f"\"lerp_kernel_{'tensor' if isinstance(weight, Tensor) else 'scalar'}\" not "
                                   f"implemented for '{dtypes.type_name(start.dtype)}'")
+    S.broadcast_shapes(*(t._shape for t in (start, end, weight) if isinstance(t, Tensor)))  # PyTorch's error
     xp = xp_of(start)
     compute = _compute_dtype(start.dtype).numpy
     x, y = (xp.asarray(t._data, dtype=compute) for t in (start, end))
@@ -93,6 +95,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 def _addc(input, tensor1, tensor2, value, name):
+    S.broadcast_shapes(input._shape, tensor1._shape, tensor2._shape)  # PyTorch's error for shapes that do not fit
     d = dtypes.promote_types(dtypes.promote_types(input.dtype, tensor1.dtype), tensor2.dtype)
     compute = _compute_dtype(d)
     xp = xp_of(input)

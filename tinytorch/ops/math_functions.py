@@ -342,16 +342,13 @@ def _clamp_by_tensors(a, min, max):
     d = dtypes.result_type(a, *bounds)
     if d is BOOL and len(bounds) == 2:
         raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
+    broadcast_shapes(*(t._shape for t in (a, *bounds)))  # PyTorch's error for shapes that do not fit
     xp = xp_of(a)
-    try:
-        x = cast(a, d)
-        if min is not None:
-            x = xp.maximum(x, cast(min, d))
-        if max is not None:
-            x = xp.minimum(x, cast(max, d))
-    except ValueError:
-        broadcast_shapes(*(t._shape for t in (a, *bounds)))
-        raise
+    x = cast(a, d)
+    if min is not None:
+        x = xp.maximum(x, cast(min, d))
+    if max is not None:
+        x = xp.minimum(x, cast(max, d))
     out = elementwise_result(x, d, a._storage.device, (a, *bounds), d)
     if needs_grad(a, *bounds):
         record(ClampBackward0(), out, (a, min, max), saved=(a, min, max))

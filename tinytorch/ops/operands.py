@@ -78,8 +78,12 @@ def check_shapes(a, b):
 
 def broadcast_error(a, b, error):
     """NumPy said ValueError: if a and b do not broadcast, raise PyTorch's RuntimeError
-    and wording instead (broadcast_shapes does); else it was another problem: `error`."""
-    broadcast_shapes(getattr(a, "_shape", ()), getattr(b, "_shape", ()))
+    and wording instead (broadcast_shapes does), alone: NumPy's error is not chained
+    to it, so a learner reads one error; else it was another problem: `error`."""
+    try:
+        broadcast_shapes(getattr(a, "_shape", ()), getattr(b, "_shape", ()))
+    except RuntimeError as mismatch:
+        raise mismatch from None
     raise error
 
 
