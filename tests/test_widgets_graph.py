@@ -280,3 +280,16 @@ def test_wide_layers_wrap_and_drawing_is_deterministic():
 def test_graph_view_accepts_only_tinytorch(bad):
     with pytest.raises(TypeError, match="GraphView accepts a tinytorch.Tensor"):
         GraphView(bad)
+
+
+def test_stepping_a_graph_backward_already_freed_says_how_to_step_again():
+    """After Run All, a later cell's backward() has freed the graph a GraphView shows:
+    its Step then says why it fails and what to re-run, not only torch's message."""
+    x = tinytorch.ones(2, requires_grad=True)
+    y = (x * x).sum()
+    gv = GraphView(y)
+    y.backward()  # what a later cell of the lesson does
+    gv.buttons[0].click()  # SumBackward0 saved nothing: it runs
+    gv.buttons[0].click()  # MulBackward0's saved x was freed
+    assert "Trying to backward through the graph a second time" in gv.status.value
+    assert "re-run the cell that computes this tensor" in gv.status.value and "retain_graph" in gv.status.value

@@ -146,7 +146,13 @@ class GraphView(Visualizer):
             action()
         except Exception as error:  # a button has no cell to raise into: show the error
             self.refresh()
-            self.show_status(f"{type(error).__name__}: {error}", error=True)
+            message = f"{type(error).__name__}: {error}"
+            if "backward through the graph a second time" in str(error):  # (after Run All, most often)
+                message = (f"{message} This graph was already used by a backward() that freed what its nodes "
+                           "saved (a later cell of the lesson, if you ran them all). To step it again, re-run "
+                           "the cell that computes this tensor and makes this widget, with retain_graph ticked "
+                           "if you want to step more than once.")
+            self.show_status(message, error=True)
 
     @property
     def visited(self):
