@@ -298,3 +298,13 @@ def test_torch_is_never_imported_for_tinytorch_or_numpy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_memory_shared_across_libraries_is_drawn_as_one_storage():
+    """A NumPy array, tinytorch.from_numpy of it, torch.from_numpy of it and a slice of it
+    are one block of memory, drawn once (lesson 3); tinytorch.tensor(a) copies: two blocks."""
+    a = np.arange(6.0, dtype=np.float32)
+    shared = StorageView(a, tinytorch.from_numpy(a), torch.from_numpy(a), a[2:])
+    assert "storage 1 of" not in shared.to_svg()
+    copied = StorageView(a, tinytorch.tensor(a))
+    assert "storage 1 of 2" in copied.to_svg() and "storage 2 of 2" in copied.to_svg()

@@ -24,7 +24,8 @@ class TensorInfo:
     dtype         the element type's name ("float32")
     itemsize      bytes per element
     storage_size  elements in the whole storage
-    storage_key   equal for tensors that share one storage (never drawn)
+    storage_key   equal for tensors over one block of memory (its address and size in bytes), whichever
+                  library made them: a tensor from_numpy(a) and a are drawn over one storage
     storage       the tinytorch Storage, whose version counter a widget can listen to (else None)
     """
 
@@ -91,7 +92,7 @@ def _from_tinytorch(t):
     size = storage.nbytes() // itemsize
     return TensorInfo(
         t, "tinytorch", t.shape, t.stride(), t.storage_offset(), t.dtype.name, itemsize,
-        size, storage, storage=storage,
+        size, (storage.data_ptr(), storage.nbytes()), storage=storage,
         read=lambda positions: t.detach().as_strided((size,), (1,), 0)[list(positions)].tolist(),
         storage_ptr=storage.data_ptr,
     )
@@ -127,7 +128,7 @@ def _from_numpy(array, who):
     flat = owner.ravel(order="K").view(np.uint8).view(array.dtype)
     return TensorInfo(
         array, "numpy", array.shape, [s // itemsize for s in array.strides], offset_bytes // itemsize,
-        array.dtype.name, itemsize, owner.nbytes // itemsize, ("numpy", start, owner.nbytes),
+        array.dtype.name, itemsize, owner.nbytes // itemsize, (start, owner.nbytes),
         read=lambda positions: flat[positions].tolist(),
         storage_ptr=lambda: start,
     )
@@ -140,7 +141,7 @@ def _from_torch(t):
     flat = t.detach().as_strided((size,), (1,), 0)  # the whole storage as a 1-D view
     return TensorInfo(
         t, "torch", tuple(t.shape), t.stride(), t.storage_offset(), str(t.dtype).removeprefix("torch."),
-        itemsize, size, ("torch", storage.data_ptr(), storage.nbytes()),
+        itemsize, size, (storage.data_ptr(), storage.nbytes()),
         read=lambda positions: flat[positions].tolist(),
         storage_ptr=storage.data_ptr,
     )
