@@ -21,6 +21,11 @@ def _clamped_probabilities(z, y):
     return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
 
 
+def _exp_of_any_sign(z, y):
+    # log(1 + exp(z)) - z*y is the loss, but exp(z) overflows for large z
+    return (torch.log(1 + torch.exp(z)) - z * y).mean()
+
+
 def _summed(z, y):
     return (torch.relu(z) - z * y + torch.log(1 + torch.exp(-torch.abs(z)))).sum()
 
@@ -38,12 +43,13 @@ def _reference(logits, labels):
     """The loss and its gradient with respect to each logit, in double precision."""
     n = len(logits)
     losses = [max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z))) for z, y in zip(logits, labels)]
-    grads = [(1 / (1 + math.exp(-z)) - y) / n for z, y in zip(logits, labels)]
+    sigmoid = [1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z)) for z in logits]  # (no overflow)
+    grads = [(s - y) / n for s, y in zip(sigmoid, labels)]
     return sum(losses) / n, grads
 
 
 MODERATE = ([-2.0, -0.5, 0.25, 1.5, 3.0], [1.0, 0.0, 1.0, 1.0, 0.0])
-EXTREME = ([-100.0, -30.0, 40.0, 100.0, 25.0, -60.0], [1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
+EXTREME = ([-100.0, -30.0, 40.0, 100.0, 25.0, -60.0, 1000.0, -1000.0], [1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0])
 
 
 def _run(function, lib, logits, labels):
@@ -70,6 +76,7 @@ def _finite(values):
     wrong_answers=[
         lambda: _through_probabilities,
         lambda: _clamped_probabilities,
+        lambda: _exp_of_any_sign,
         lambda: _summed,
         lambda: _sign_flipped,
         lambda: _through_python_floats,
@@ -102,14 +109,15 @@ def bce_with_logits(answer):
     loss, grad = _run(function, lib, logits, labels)
     expected_loss, expected_grad = _reference(logits, labels)
     if not _finite([loss]):
-        raise Wrong(f"for logits as large as +-100 your loss is {loss}: in float32, sigmoid(100) rounds to "
-                    "exactly 1, and a log of 0 follows. Avoid computing probabilities first.")
+        raise Wrong(f"for logits as large as +-100 your loss is {loss}. In float32, exp(z) overflows to inf "
+                    "for z above 88, and sigmoid(z) rounds to exactly 1 long before, so log(1 - p) is -inf: "
+                    "some step of yours meets one of the two. Let exp only ever see a number <= 0.")
     if not math.isclose(loss, expected_loss, rel_tol=1e-4):
-        raise Wrong(f"for logits as large as +-100 your loss is {loss:.4f}: confidently wrong logits should "
+        raise Wrong(f"for logits as large as +-1000 your loss is {loss:.4f}: confidently wrong logits should "
                     "cost about as much as the logit is large, and yours are capped or rounded.")
     if grad is None or not _finite(grad) or not all(math.isclose(g, e, rel_tol=1e-3, abs_tol=1e-6)
                                     for g, e in zip(grad, expected_grad)):
-        raise Wrong("for logits as large as +-100 your loss is right but its gradient is not finite "
+        raise Wrong("for logits as large as +-1000 your loss is right but its gradient is not finite "
                     "or not right: some step inside produces inf or nan.")
     return ("this is what torch.nn.functional.binary_cross_entropy_with_logits computes: the log-sum-exp "
             "trick keeps every exponent <= 0.")
