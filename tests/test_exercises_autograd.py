@@ -249,7 +249,11 @@ MISTAKES = [
         def answer(z, y):
             p = torch.sigmoid(z)
             return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-     """, "sigmoid(100) rounds to exactly 1"),
+     """, "sigmoid(z) rounds to exactly 1"),
+    (lesson14.bce_with_logits, """
+        def answer(z, y):
+            return (torch.log(1 + torch.exp(z)) - z * y).mean()
+     """, "exp(z) overflows to inf"),
     (lesson14.bce_with_logits, """
         def answer(z, y):
             p = torch.sigmoid(z).clamp(1e-7, 1 - 1e-7)
