@@ -26,11 +26,12 @@ INDEX   = $(if $(wildcard notebooks/00-index.ipynb),notebooks/00-index.ipynb,not
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) jupyter/ipython_kernel_config.py
 	@$(PYTHON) scripts/check_python.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(LOCKED) $(PY) $(PIP) --upgrade pip setuptools
 	$(LOCKED) $(PY) $(PIP) -e '.[course,test]'
+	mkdir -p $(VENV)/etc/ipython && cp jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
 	touch $(STAMP)
 
 # The browser test drives Debian's chromium; browser downloads do not work here.
