@@ -3,7 +3,7 @@ import numpy as np
 
 import tinytorch
 
-from .checking import Wrong, call_answer, exercise, expect_callable
+from .checking import Wrong, call_answer, exercise, expect_callable, library_of
 
 _CANDIDATES = {"A", "B", "C", "D", "E", "F"}
 # Why each wrong choice is wrong, said without naming the right set.
@@ -62,7 +62,8 @@ def _shares_memory_wrong():
 def independent_array(answer):
     "A function returning a NumPy array with t's values that does not share t's memory."
     expect_callable(answer, "lesson03.independent_array(to_independent_array)")
-    for t in (tinytorch.arange(6.0).reshape(2, 3), tinytorch.tensor([1, 2, 3]), tinytorch.arange(8.0)[::2]):
+    lib = library_of(answer)  # (tensors of the learner's library: tinytorch, or torch after `import torch`)
+    for t in (lib.arange(6.0).reshape(2, 3), lib.tensor([1, 2, 3]), lib.arange(8.0)[::2]):
         result = call_answer(answer, t)
         if not isinstance(result, np.ndarray):
             raise Wrong(f"your function returns a {type(result).__name__}, not a NumPy array.")

@@ -1,7 +1,7 @@
 """Lesson 7 (devices): moving tensors to the best device available."""
 import tinytorch
 
-from .checking import Wrong, call_answer, exercise, expect_callable, is_tensor
+from .checking import Wrong, call_answer, exercise, expect_callable, is_tensor, library_of
 
 
 def _solution():
@@ -23,8 +23,9 @@ def _solution():
 def gpu_if_possible(answer):
     "A function returning t on the GPU when there is one, else t itself."
     expect_callable(answer, "lesson07.gpu_if_possible(to_gpu_if_possible)")
-    gpu = tinytorch.cuda.is_available()
-    for t in (tinytorch.arange(4.0), tinytorch.ones(2, 3, dtype=tinytorch.int64)):
+    lib = library_of(answer)  # (tensors of the learner's library: tinytorch, or torch after `import torch`)
+    gpu = lib.cuda.is_available()
+    for t in (lib.arange(4.0), lib.ones(2, 3, dtype=lib.int64)):
         try:
             result = call_answer(answer, t)
         except RuntimeError as error:

@@ -6,7 +6,7 @@ import tokenize
 
 import tinytorch
 
-from .checking import Wrong, call_answer, exercise, expect_callable, is_tensor, same_values
+from .checking import Wrong, call_answer, exercise, expect_callable, is_tensor, library_of, same_values
 
 
 @exercise(
@@ -69,7 +69,8 @@ def _has_python_loop(function):
 def vectorized_row_norms(answer):
     "A function row_norms(m) with no Python loop: the Euclidean length of each row of m."
     expect_callable(answer, "lesson09.vectorized_row_norms(row_norms)")
-    for m in (tinytorch.tensor([[3.0, 4.0], [6.0, 8.0], [0.0, 0.0]]), tinytorch.arange(12.0).reshape(2, 6)):
+    lib = library_of(answer)  # (tensors of the learner's library: tinytorch, or torch after `import torch`)
+    for m in (lib.tensor([[3.0, 4.0], [6.0, 8.0], [0.0, 0.0]]), lib.arange(12.0).reshape(2, 6)):
         result = call_answer(answer, m)
         if not is_tensor(result):
             raise Wrong(f"your function returns a {type(result).__name__}, not a tensor.")
