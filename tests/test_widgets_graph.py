@@ -293,3 +293,13 @@ def test_stepping_a_graph_backward_already_freed_says_how_to_step_again():
     gv.buttons[0].click()  # MulBackward0's saved x was freed
     assert "Trying to backward through the graph a second time" in gv.status.value
     assert "re-run the cell that computes this tensor" in gv.status.value and "retain_graph" in gv.status.value
+
+
+def test_every_live_view_says_that_it_is_live():
+    """After Run All a live widget shows what later cells did; it says so under its picture."""
+    from widgets import BroadcastView, StorageView, ViewExplorer
+    t = tinytorch.arange(6.0).view(2, 3)
+    x = tinytorch.ones(2, requires_grad=True)
+    for view in (StorageView(t), ViewExplorer(t), BroadcastView(t, t[0]), GraphView((x * x).sum())):
+        note = view.children[-1].value
+        assert "Live view" in note and "Run All" in note

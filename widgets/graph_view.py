@@ -33,6 +33,9 @@ from .live import Visualizer, refresh_after_each_cell
 
 
 class GraphView(Visualizer):
+    live_note = ("Live view: after Run All it shows what the lesson's later cells did with this graph (their "
+                 "steps, their backward). Run this cell again to start from the beginning.")
+
     def __init__(self, tensor, labels=None, retain_graph=False, collapse=True):
         if not isinstance(tensor, tinytorch.Tensor):
             raise TypeError(f"GraphView accepts a tinytorch.Tensor, but got {type(tensor).__name__}")

@@ -66,14 +66,22 @@ class SvgCanvas(anywidget.AnyWidget):
 
 
 class Visualizer(ipywidgets.VBox):
-    """Base class: controls, the live canvas and a status line; subclasses
-    implement `to_svg()` and `__repr__`, and may handle `_clicked(target)`."""
+    """Base class: controls, the live canvas, a status line and a note that says the
+    view is live; subclasses implement `to_svg()` and `__repr__`, may handle
+    `_clicked(target)` and set `live_note`."""
+
+    # Said under the picture: the view follows its tensors, so after Run All it shows
+    # what the lesson's later cells did to them, not the state the text beside it describes.
+    live_note = ("Live view: it redraws whenever a cell writes into this memory, so after Run All it shows the "
+                 "values the lesson's last cell left. Run the cells one by one to watch them change.")
 
     def __init__(self, controls=()):
         super().__init__()
         self.canvas = SvgCanvas(self._clicked_safely)
         self.status = ipywidgets.HTML()
-        self.children = [*controls, self.canvas, self.status]
+        note = ipywidgets.HTML(f'<div style="color:#6b7280;font-size:11px;margin:2px 0">{html.escape(self.live_note)}'
+                               '</div>')
+        self.children = [*controls, self.canvas, self.status, note]
         self._drawn_at = float("-inf")
         self._redraw_pending = False
         self._listening = []  # the storages this widget listens to
