@@ -29,6 +29,9 @@ def test_deliberate_errors_are_told_from_bugs():
     with pytest.raises(TypeError) as bug:
         tinytorch.strides.view_strides(None, None, None)  # a crash inside tinytorch, not a raise
     assert not short_errors.is_deliberate(bug.value)
+    with pytest.raises(FileNotFoundError) as missing:
+        tinytorch.load("missing.pth")  # (the OS raises it, inside tinytorch: the learner's path is at fault)
+    assert short_errors.is_deliberate(missing.value)
     with pytest.raises(ZeroDivisionError) as elsewhere:
         1 / 0  # noqa: B018
     assert not short_errors.is_deliberate(elsewhere.value)

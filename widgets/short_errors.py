@@ -5,8 +5,9 @@ cannot be made) to show PyTorch's message. Live, the traceback would also list
 tinytorch's own frames, twenty lines of them, where PyTorch's error comes from C++
 and shows none. This IPython extension drops those frames when the error is one
 tinytorch raised deliberately (the last frame is a `raise` statement in tinytorch),
-so the learner sees the line of their cell and the message. Any other error (a bug,
-in tinytorch or elsewhere) keeps its whole traceback.
+so the learner sees the line of their cell and the message; a file error (loading a
+file that is not there) counts as deliberate too. Any other error (a bug, in
+tinytorch or elsewhere) keeps its whole traceback.
 
     %load_ext widgets.short_errors       (make lab loads it in every kernel it starts)
 
@@ -33,8 +34,11 @@ def _in_tinytorch(tb):
 
 def is_deliberate(error):
     """Did tinytorch raise this on purpose? True when the innermost frame of its
-    traceback is a `raise` statement in tinytorch's own code."""
+    traceback is a `raise` statement in tinytorch's own code, or for a file error
+    (an OSError, such as load() of a missing file) that reached tinytorch."""
     frames = list(_frames(error.__traceback__))
+    if isinstance(error, OSError) and any(_in_tinytorch(frame) for frame in frames):
+        return True  # the path the learner gave, not tinytorch, is at fault
     if not frames or not _in_tinytorch(frames[-1]):
         return False
     last = frames[-1]

@@ -1,0 +1,77 @@
+"""Every lesson, run as a learner runs it: JupyterLab in headless Chromium, Run All.
+
+For each lesson (copied, with the exercises package, into a scratch folder: the files in
+notebooks/ are never saved over) the run must finish with no error except in the cells
+tagged `raises-exception`, and then:
+- no widget failed to display ("Error displaying widget");
+- each deliberate error shows in a few lines (widgets.short_errors, which the course's
+  kernels load): the frames of the learner's cells and PyTorch's message, no frame of
+  tinytorch's or any library's, as the stored output shows it;
+- no cell writes to stderr unless its stored output does too (a lesson that warns says so
+  in its text, and its stored output shows the warning).
+A screenshot of each lesson goes to test-artifacts/lessons/ (a CI artifact, not in git).
+"""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lab import chromium_page, open_notebook, run_all_cells, running_lab
+
+REPO = Path(__file__).resolve().parent.parent.parent
+NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "test-artifacts" / "lessons"
+LESSONS = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def stored_stderr_cells(name):
+    """Indices of the code cells whose stored outputs write to stderr."""
+    cells = [c for c in json.loads((NOTEBOOKS / name).read_text())["cells"] if c["cell_type"] == "code"]
+    return {i for i, c in enumerate(cells)
+            if any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in c.get("outputs", []))}
+
+
+def live_outputs(page):
+    """[(code cell index, [output json])] of the notebook in Lab's main area, as run."""
+    return page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.widgets
+            .filter((cell) => cell.model.type === 'code')
+            .map((cell) => cell.model.outputs.toJSON())"""
+    )
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("lessons")
+    root = scratch / "notebooks"
+    shutil.copytree(NOTEBOOKS / "exercises", root / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in LESSONS:
+        shutil.copy(NOTEBOOKS / name, root / name)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_lab(scratch, root=root) as url, chromium_page() as page:
+        yield url, page
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_lesson_runs_all_in_jupyterlab_as_a_learner_sees_it(lab, name):
+    url, page = lab
+    open_notebook(page, f"{url}/lab/tree/{name}?reset")
+    try:
+        run_all_cells(page)
+        assert page.get_by_text("Error displaying widget").count() == 0
+        outputs = live_outputs(page)
+        for index, cell in enumerate(outputs):
+            for output in cell:
+                if output["output_type"] == "error":
+                    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output["traceback"]))
+                    frames = re.findall(r"^(?:Cell In\[\d+\]|File \S+)", text, re.MULTILINE)
+                    assert frames and all(f.startswith("Cell In[") for f in frames), f"code cell {index}: {text}"
+        live_stderr = {i for i, cell in enumerate(outputs)
+                       if any(o["output_type"] == "stream" and o["name"] == "stderr" for o in cell)}
+        unexpected = live_stderr - stored_stderr_cells(name)
+        assert not unexpected, f"code cells {sorted(unexpected)} wrote to stderr: " + "; ".join(
+            "".join(o["text"]) for i in unexpected for o in outputs[i] if o.get("name") == "stderr")
+    finally:
+        page.screenshot(path=str(ARTIFACTS / name.replace(".ipynb", ".png")), full_page=True)
