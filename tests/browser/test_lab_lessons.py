@@ -1,4 +1,5 @@
-"""Every lesson, run as a learner runs it: JupyterLab in headless Chromium, Run All.
+"""Every lesson, run as a learner runs it: JupyterLab in headless Chromium, Run All;
+and three of them in Notebook 7, the other front end lesson 1 mentions.
 
 For each lesson (copied, with the exercises package, into a scratch folder: the files in
 notebooks/ are never saved over) the run must finish with no error except in the cells
@@ -14,6 +15,7 @@ A screenshot of each lesson goes to test-artifacts/lessons/ (a CI artifact, not 
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,22 +44,45 @@ def live_outputs(page):
     )
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+NOTEBOOK7_LESSONS = ["02-tensor-basics.ipynb", "05-inside-a-tensor.ipynb", "10-autograd-basics.ipynb"]
+
+
+def _server(tmp_path_factory, command):
     scratch = tmp_path_factory.mktemp("lessons")
     root = scratch / "notebooks"
     shutil.copytree(NOTEBOOKS / "exercises", root / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     for name in LESSONS:
         shutil.copy(NOTEBOOKS / name, root / name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with running_lab(scratch, root=root) as url, chromium_page() as page:
+    with running_lab(scratch, root=root, command=command) as url, chromium_page() as page:
         yield url, page
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    yield from _server(tmp_path_factory, None)
+
+
+@pytest.fixture(scope="module")
+def notebook7(tmp_path_factory):
+    command = [sys.executable, "-m", "jupyter", "notebook", "--JupyterNotebookApp.expose_app_in_browser=True"]
+    yield from _server(tmp_path_factory, command)
 
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_a_lesson_runs_all_in_jupyterlab_as_a_learner_sees_it(lab, name):
     url, page = lab
-    open_notebook(page, f"{url}/lab/tree/{name}?reset")
+    check_a_run(page, f"{url}/lab/tree/{name}?reset", name, name)
+
+
+@pytest.mark.parametrize("name", NOTEBOOK7_LESSONS)
+def test_a_lesson_runs_all_in_notebook7(notebook7, name):
+    url, page = notebook7
+    check_a_run(page, f"{url}/notebooks/{name}", name, "notebook7-" + name)
+
+
+def check_a_run(page, address, name, shot):
+    open_notebook(page, address)
     try:
         run_all_cells(page)
         assert page.get_by_text("Error displaying widget").count() == 0
@@ -74,4 +99,4 @@ def test_a_lesson_runs_all_in_jupyterlab_as_a_learner_sees_it(lab, name):
         assert not unexpected, f"code cells {sorted(unexpected)} wrote to stderr: " + "; ".join(
             "".join(o["text"]) for i in unexpected for o in outputs[i] if o.get("name") == "stderr")
     finally:
-        page.screenshot(path=str(ARTIFACTS / name.replace(".ipynb", ".png")), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / shot.replace(".ipynb", ".png")), full_page=True)
