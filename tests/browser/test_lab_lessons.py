@@ -47,6 +47,13 @@ def live_outputs(page):
 NOTEBOOK7_LESSONS = ["02-tensor-basics.ipynb", "05-inside-a-tensor.ipynb", "10-autograd-basics.ipynb"]
 
 
+@pytest.fixture(scope="module")
+def page():
+    """One Chromium page for both front ends (Playwright's sync API allows one instance at a time)."""
+    with chromium_page() as page:
+        yield page
+
+
 def _server(tmp_path_factory, command):
     scratch = tmp_path_factory.mktemp("lessons")
     root = scratch / "notebooks"
@@ -54,8 +61,8 @@ def _server(tmp_path_factory, command):
     for name in LESSONS:
         shutil.copy(NOTEBOOKS / name, root / name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with running_lab(scratch, root=root, command=command) as url, chromium_page() as page:
-        yield url, page
+    with running_lab(scratch, root=root, command=command) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +77,13 @@ def notebook7(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_a_lesson_runs_all_in_jupyterlab_as_a_learner_sees_it(lab, name):
-    url, page = lab
-    check_a_run(page, f"{url}/lab/tree/{name}?reset", name, name)
+def test_a_lesson_runs_all_in_jupyterlab_as_a_learner_sees_it(page, lab, name):
+    check_a_run(page, f"{lab}/lab/tree/{name}?reset", name, name)
 
 
 @pytest.mark.parametrize("name", NOTEBOOK7_LESSONS)
-def test_a_lesson_runs_all_in_notebook7(notebook7, name):
-    url, page = notebook7
-    check_a_run(page, f"{url}/notebooks/{name}", name, "notebook7-" + name)
+def test_a_lesson_runs_all_in_notebook7(page, notebook7, name):
+    check_a_run(page, f"{notebook7}/notebooks/{name}", name, "notebook7-" + name)
 
 
 def check_a_run(page, address, name, shot):
