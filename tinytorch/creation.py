@@ -7,7 +7,7 @@ import numpy as np
 from . import dtypes, exact
 from . import strides as S
 from .exact.arguments import (
-    TENSOR_OPTIONS, as_number, invalid_combination, is_index, parser_type_name, parser_value_name,
+    TENSOR_OPTIONS, as_number, invalid_combination, is_index, parser_arguments, parser_type_name, parser_value_name,
     python_type_name, size_arg,
 )
 from .device import CPU, to_device
@@ -552,9 +552,8 @@ def _randint_arguments(args, bounds, size):
             and not ("low" in bounds and args)  # (a positional value is low already)
             and (len(given) == 1 or all(is_index(value) for value in given)))
     if not fits:
-        got = [parser_type_name(value) for value in args]
-        got += [f"{name}={parser_type_name(value)}" for name, value in bounds.items()]
-        got += [f"size={parser_type_name(size)}"] if size is not None and size_position is None else []
+        by_keyword = dict(bounds, **({"size": size} if size is not None and size_position is None else {}))
+        got = parser_arguments(args, by_keyword)
         raise TypeError(invalid_combination("randint", got + [""] * (not args), _RANDINT_SIGNATURES))
     if not is_index(given[0]):
         raise TypeError(f"randint(): argument 'high' (position 1) must be int, not {python_type_name(given[0])}")

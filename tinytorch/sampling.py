@@ -13,7 +13,7 @@ from . import dtypes
 from . import strides as S
 from .creation import _make, _random_dtype, check_random_range, randint
 from .device import to_device
-from .exact.arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_type_name
+from .exact.arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_arguments
 from .exact.layout import memory_order
 from .autograd import grad_mode
 from .autograd.graph import Node
@@ -207,8 +207,7 @@ def randint_like(input, *args, dtype=None, device=None, requires_grad=False, **b
             and not ("low" in bounds and args)  # (a positional value is low already)
             and all(is_index(value) for value in given))
     if not fits:
-        got = ["Tensor"] + [parser_type_name(value) for value in args]
-        got += [f"{name}={parser_type_name(value)}" for name, value in bounds.items()]
+        got = ["Tensor"] + parser_arguments(args, bounds)
         raise TypeError(invalid_combination("randint_like", got, _RANDINT_LIKE_SIGNATURES))
     low, high = (0, given[0]) if len(given) == 1 else given
     return randint(int(low), int(high), tuple(input._shape), dtype=input.dtype if dtype is None else dtype,

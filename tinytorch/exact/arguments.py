@@ -11,7 +11,7 @@ mistaken `zeros(2.5)` behave exactly as in torch.
   included where it takes them);
 - as_number: a range bound (arange, linspace) as a Python number;
 - python_type_name, parser_type_name, parser_value_name: how the parser names
-  a value's type;
+  a value's type; parser_arguments, the types of the arguments it was given;
 - invalid_combination: the message for arguments that fit none of a
   function's signatures; not_tensor_then_number, the one binary ops share.
 
@@ -54,6 +54,14 @@ def parser_value_name(value):
         items += "," if len(value) == 1 else ""
         return f"{'tinytorch.Size' if type(value).__name__ == 'Size' else 'tuple'} of ({items})"
     return parser_type_name(value)
+
+
+def parser_arguments(args, keywords=None):
+    """The "got (...)" list of invalid_combination: each positional argument's type,
+    then name=type for each keyword, in the order given."""
+    keywords = {} if keywords is None else keywords
+    return ([parser_type_name(value) for value in args]
+            + [f"{name}={parser_type_name(value)}" for name, value in keywords.items()])
 
 
 # The keyword options of PyTorch's creation functions, as its parser lists them in a signature.
@@ -142,7 +150,7 @@ def shape_arg(shape, function="view", name="size"):
         return int_list(shape, function, name)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)) and (not shape[0] or is_index(shape[0][0])):
         return int_list(shape, function, name)
-    got = [parser_type_name(value) for value in shape]
+    got = parser_arguments(shape)
     why = ("\n      didn't match because some of the arguments have invalid types: "
            f"(!{parser_value_name(shape[0])}!)") if len(shape) == 1 else ""
     raise TypeError(invalid_combination("view", got, [signature + why for signature in VIEW_SIGNATURES]))

@@ -23,7 +23,7 @@ import inspect
 import warnings
 
 from ..dtypes import type_name
-from .arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_type_name
+from .arguments import TENSOR_OPTIONS, invalid_combination, is_index, parser_arguments, parser_type_name
 from .layout import is_non_overlapping_and_dense
 
 ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
@@ -169,8 +169,7 @@ def overloaded(fn, signatures):
         unknown_keyword = not accepted.issuperset(kwargs)
         no_size = not args and "size" not in kwargs
         if unknown_keyword or no_size or (len(args) > 1 and not is_index(args[0])):
-            got = [parser_type_name(value) for value in args]
-            got += [f"{name}={parser_type_name(value)}" for name, value in reversed(kwargs.items())]
+            got = parser_arguments(args, dict(reversed(kwargs.items())))
             raise TypeError(invalid_combination(fn.__name__, got, signatures))
         return fn(*args, **kwargs)
     return accepting

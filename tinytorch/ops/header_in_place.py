@@ -10,11 +10,9 @@ set_ points the tensor at another storage (or another tensor's), header and all.
 import math
 
 from .. import strides as S
-from ..exact.arguments import shape_arg
-from ..storage import Storage
 from .. import dtypes
-from ..exact.arguments import invalid_combination, parser_type_name
-from ..storage import TypedStorage, UntypedStorage
+from ..exact.arguments import invalid_combination, parser_arguments, shape_arg
+from ..storage import Storage, TypedStorage, UntypedStorage
 from .arithmetic import NotImplemented_
 from .base import Tensor, backend_for, grad_mode, needs_grad, record, xp_of
 from .inplace import check_inplace
@@ -183,7 +181,7 @@ def _set_arguments(args, kwargs):
             and (source is None or isinstance(source, (Tensor, TypedStorage, UntypedStorage)))
             and (len(args) < 3 or (isinstance(args[1], int) and isinstance(args[2], (tuple, list)))))
     if not fits:
-        got = [parser_type_name(value) for value in args] + [f"{k}={parser_type_name(v)}" for k, v in kwargs.items()]
+        got = parser_arguments(args, kwargs)
         signatures = _SET_SIGNATURES
         if len(args) == 1 and not kwargs:  # the parser explains the signatures of one parameter (and "()")
             why = f"\n      didn't match because some of the arguments have invalid types: (!{got[0]}!)"
