@@ -37,6 +37,8 @@ def inputs(draw, dtypes=("float32", "float64"), distinct=True, nonempty=False):
         values = draw(st.permutations(range(n))) if n else []
         scale = draw(st.sampled_from([1.0, -1.0] if dtype[0] in "iu" else [1.0, -0.5, 0.25]))
         array = (np.array(values, dtype=np.float64) * scale - 1.5).reshape(shape)
+        if dtype[0] in "iu":  # rounded down, not toward 0 as astype would (-0.5 and 0.5 would tie at 0)
+            array = np.floor(array)
     else:
         array = np.array(draw(st.lists(st.integers(-2, 2), min_size=n, max_size=n)), dtype=np.float64).reshape(shape)
     return array.astype(dtype), draw(st.booleans())
