@@ -201,7 +201,35 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class Sequential(Module):
+class _NumberedModules(Module):
+    """What Sequential and ModuleList share: children kept in order, a new one named by
+    its position ('0', '1', ...), renumbered when one is inserted or removed."""
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __setitem__(self, index, module):
+        setattr(self, list(self._modules)[index], module)
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def _renumber(self, modules):
+        """`modules` as the children, named 0, 1, 2 ... (after one was inserted or removed)."""
+        self._modules.clear()
+        self.extend(modules)
+
+
+class Sequential(_NumberedModules):
     """Modules run one after another, each on the previous one's output. Children are
     named '0', '1', ... (or by the keys of an OrderedDict)."""
 
@@ -219,12 +247,6 @@ class Sequential(Module):
             input = module(input)
         return input
 
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __getitem__(self, index):
         if isinstance(index, slice):
             return Sequential(OrderedDict(list(self._modules.items())[index]))
@@ -233,30 +255,11 @@ class Sequential(Module):
             raise IndexError(f"index {index} is out of range")
         return modules[index]
 
-    def __setitem__(self, index, module):
-        name = list(self._modules)[index]
-        setattr(self, name, module)
-
     def __delitem__(self, index):
         names = list(self._modules)
         for name in (names[index] if isinstance(index, slice) else [names[index]]):
             del self._modules[name]
         self._renumber(list(self._modules.values()))
-
-    def _renumber(self, modules):
-        """`modules` as the children, named 0, 1, 2 ... (after one was inserted or removed)."""
-        self._modules.clear()
-        for i, module in enumerate(modules):
-            self._modules[str(i)] = module
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules):
-        for module in modules:
-            self.append(module)
-        return self
 
     def insert(self, index, module):
         if not isinstance(module, Module):
@@ -280,7 +283,7 @@ class Sequential(Module):
         return Sequential(*self, *other)
 
 
-class ModuleList(Module):
+class ModuleList(_NumberedModules):
     """A list of modules, registered as children named '0', '1', ... so that their
     parameters belong to the module that holds the list (a plain Python list would
     hide them). It has no forward: the holder decides how to call them."""
@@ -290,43 +293,23 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __getitem__(self, index):
         if isinstance(index, slice):
             return ModuleList(list(self)[index])
         return list(self)[index]
 
-    def __setitem__(self, index, module):
-        setattr(self, list(self._modules)[index], module)
-
     def __delitem__(self, index):
         modules = list(self)
         del modules[index]
-        self._modules.clear()
-        self.extend(modules)
+        self._renumber(modules)
 
     def __iadd__(self, modules):
         return self.extend(modules)
 
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules):
-        for module in modules:
-            self.append(module)
-        return self
-
     def insert(self, index, module):
         modules = list(self)
         modules.insert(index, module)
-        self._modules.clear()
-        self.extend(modules)
+        self._renumber(modules)
 
     def pop(self, index=-1):
         module = self[index]
