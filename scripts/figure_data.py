@@ -19,12 +19,19 @@ axis scale moves many points by many pixels or changes a text.
 `load_ipython_extension(shell)` makes a kernel record the description
 (scripts/refresh_notebooks.py starts every kernel with it); `Figure` compares two
 descriptions.
+
+A figure drawn into a widget is described the same way: an object that is not a Figure
+but stores a picture of one (widgets/static_picture.py's FigureBox, which saves a slider
+widget's picture as a PNG for readers without a kernel) names that figure with a method
+`_shown_figure_()`, and its output gets the figure's description too.
 Pinned by tests/test_figure_data.py.
 """
 import math
 import sys
 
 FIGURE_DATA = "application/vnd.tinytorch-course.figure+json"
+# The method by which an object that stores a picture of a Figure names it.
+SHOWN_FIGURE = "_shown_figure_"
 PIXEL_TOLERANCE = 0.5
 # Pixel positions are stored to this many decimals: far below the tolerance, and it keeps
 # the notebook files small.
@@ -170,9 +177,16 @@ def describe(fig):
     }
 
 
+def _shown_figure(obj):
+    """The Figure whose picture `obj` stores (see the module docstring), or None."""
+    shown = getattr(type(obj), SHOWN_FIGURE, None)
+    return shown(obj) if callable(shown) else None
+
+
 def load_ipython_extension(shell):
-    """Make every matplotlib Figure displayed in this IPython shell carry describe(fig)
-    under FIGURE_DATA (nbclient stores it beside the PNG). IPython calls this for
+    """Make every matplotlib Figure displayed in this IPython shell, and every object
+    that stores a picture of one, carry describe(fig) under FIGURE_DATA (nbclient stores
+    it beside the PNG). IPython calls this for
     `--IPKernelApp.extensions=figure_data` or `%load_ext figure_data`."""
     from IPython.core.formatters import BaseFormatter
     from traitlets import Unicode
@@ -184,10 +198,11 @@ def load_ipython_extension(shell):
 
         def __call__(self, obj):
             figure = sys.modules.get("matplotlib.figure")
-            if not (figure and isinstance(obj, figure.Figure)):
+            if not figure:
                 return None
             try:
-                return describe(obj)
+                shown = obj if isinstance(obj, figure.Figure) else _shown_figure(obj)
+                return describe(shown) if isinstance(shown, figure.Figure) else None
             except Exception:  # noqa: BLE001  (the figure still shows; tests/test_figure_data.py
                 return None    # then finds it stored without a description and fails)
 

@@ -16,14 +16,17 @@ notebook's folder, so `import tinytorch`,
 Normalizing keeps the stored files small and free of diff noise:
   - no widget state and no widget-view outputs (their model ids are random, and saved
     state does not render when a notebook is merely opened): a widget's stored output
-    is its plain-text repr and its static SVG picture; running the cell draws the live
-    widget;
+    is its plain-text repr and its static picture (an SVG, or the PNG of a matplotlib
+    figure drawn into a slider widget, widgets/static_picture.py, with the size it is
+    shown at); running the cell draws the live widget;
   - no execution timing, no UI state, no Python patch version in the metadata;
   - stream outputs merged; error outputs keep only their last line ("ValueError: ..."),
     so library line numbers do not leak into the lessons;
-  - a matplotlib figure keeps, beside its PNG, a description of what it shows (in the
-    output's metadata, see scripts/figure_data.py), and two runs' figures are compared
-    by that description, not by PNG bytes, which change with the CPU's rounding;
+  - a matplotlib figure (or a widget's picture of one) keeps, beside its PNG, a
+    description of what it shows (in the output's metadata, see scripts/figure_data.py),
+    and two runs' figures are compared by that description, not by PNG bytes, which
+    change with the CPU's rounding or the library (torch or tinytorch) that computed
+    the numbers;
   - where a fresh output differs from the stored one only in what notebooks/sanitize.cfg
     masks (memory addresses, %timeit figures), the stored output is kept, so refreshing
     an unchanged notebook changes no byte.
@@ -60,6 +63,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Cell metadata that records when or how a cell ran, or how Lab displayed it.
 VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# The only output metadata a refresh keeps besides a figure's description: the size a PNG
+# drawn for high-density screens is shown at (widgets/static_picture.py).
+KEPT_IMAGE_METADATA = ("width", "height")
 # Tag on a cell whose output depends on the machine (a GPU, the core count).
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 
@@ -151,9 +157,13 @@ def _normalize_output(out):
     if out.output_type == "error" and out.traceback:
         out.traceback = out.traceback[-1:]
     if "metadata" in out:
-        # Only the figure description is kept: in the metadata, where nbval and
-        # JupyterLab do not look, so a learner's run never has to reproduce it.
-        out.metadata = nbformat.from_dict({FIGURE_DATA: figure} if figure else {})
+        # The figure description is kept in the metadata, where nbval and JupyterLab do
+        # not look, so a learner's run never has to reproduce it; and the size a PNG is
+        # shown at, which JupyterLab and nbconvert (nbviewer) read from there.
+        size = {key: value for key, value in out.metadata.get("image/png", {}).items()
+                if key in KEPT_IMAGE_METADATA}
+        out.metadata = nbformat.from_dict({**({FIGURE_DATA: figure} if figure else {}),
+                                           **({"image/png": size} if size else {})})
     return out
 
 
@@ -189,8 +199,8 @@ def sanitize(text, patterns):
 def comparable_outputs(cell, patterns):
     """What must match between two runs of a cell: every output's type and text, the
     error's name and message, the execution count, and a figure's description in place
-    of its PNG bytes (figure_data.Figure compares what a learner sees); widget views are
-    never stored."""
+    of its PNG bytes (figure_data.Figure compares what a learner sees) with the size the
+    PNG is shown at; widget views are never stored."""
     outs = []
     for out in cell.get("outputs", []):
         out = _normalize_output(out)
@@ -203,6 +213,8 @@ def comparable_outputs(cell, patterns):
                     for mime, value in out.get("data", {}).items()}
             if FIGURE_DATA in out.metadata:
                 data["image/png"] = Figure(out.metadata[FIGURE_DATA])
+            if "image/png" in out.metadata:
+                data["image/png shown at"] = dict(out.metadata["image/png"])
             outs.append((out.output_type, sorted(data.items())))
     return cell.get("execution_count"), outs
 

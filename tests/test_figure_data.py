@@ -4,6 +4,9 @@ The comparison must accept the same figure drawn from numbers that drifted by a 
 (another CPU, PyTorch instead of tinytorch) and reject every change a learner would
 notice: a curve that moved, a missing series, another axis scale, a changed text or colour.
 """
+import base64
+import copy
+import struct
 import sys
 from pathlib import Path
 
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import figure_data  # noqa: E402
 import refresh_notebooks as refresh  # noqa: E402
 from figure_data import FIGURE_DATA, PIXEL_TOLERANCE, Figure, describe  # noqa: E402
+from widgets import FigureBox, FigureImage  # noqa: E402
 
 curves = hnp.arrays(np.float32, st.integers(2, 300),
                     elements=st.floats(-1e3, 1e3, width=32, allow_nan=False, allow_infinity=False))
@@ -152,13 +156,94 @@ def test_a_kernel_stores_the_description_where_nbval_and_lab_do_not_look():
 
 
 @pytest.mark.parametrize("path", [p for p in refresh.notebook_paths()], ids=lambda p: p.stem)
-def test_every_stored_figure_carries_its_description(path):
-    """A figure stored without its description would be compared by PNG bytes again."""
+def test_every_stored_picture_carries_its_description(path):
+    """A PNG stored without its description (a figure's, or a slider widget's picture of
+    one) would be compared by its bytes again, which differ between CPUs and between
+    tinytorch's and torch's runs. A picture drawn for high-density screens is shown at
+    its figure's size."""
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
-            if "image/png" in out.get("data", {}) and "Figure size" in out.data.get("text/plain", ""):
-                assert FIGURE_DATA in out.metadata, f"cell {i}: run scripts/refresh_notebooks.py"
+            if "image/png" in out.get("data", {}):
+                assert FIGURE_DATA in out.metadata, (
+                    f"cell {i}: a PNG without a description: display matplotlib figures with plt.show() or "
+                    "as a cell's value, and a widget's picture with widgets.FigureImage in a widgets.FigureBox "
+                    "(then run scripts/refresh_notebooks.py)")
+                if "image/png" in out.metadata:
+                    assert [out.metadata["image/png"][k] for k in ("width", "height")] == \
+                        out.metadata[FIGURE_DATA]["size"], f"cell {i}: shown at another size than its figure's"
+
+
+WIDGET_CELL = """
+import ipywidgets
+import numpy as np
+from matplotlib.figure import Figure
+from widgets import FigureBox, FigureImage
+
+def wave(a):
+    fig = Figure(figsize=(4, 2.5), dpi=80)
+    ax = fig.subplots()
+    xs = np.linspace(0, 3, 50, dtype=np.float32)
+    ax.plot(xs, np.sin(a * xs) * {scale}, label="sin")
+    ax.legend()
+    return fig
+
+slider = ipywidgets.FloatSlider(value=1.5, min=0, max=5)
+picture = FigureImage()
+picture.figure = wave(slider.value)
+slider.observe(lambda change: setattr(picture, "figure", wave(change.new)), names="value")
+FigureBox([slider, ipywidgets.Label("a sine"), picture])
+"""
+
+
+def _widget_run(scale):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WIDGET_CELL.format(scale=scale))])
+    return refresh.normalize(refresh.execute(nb))
+
+
+def test_a_slider_widget_stores_its_picture_and_its_description():
+    """A FigureBox's output holds, besides the live widget (never stored), the PNG of its
+    picture at the slider's value, drawn at twice the figure's resolution and shown at the
+    figure's size, with the figure's description; a refresh keeps all three, and two runs
+    compare by the description, as figures do."""
+    ran = _widget_run("np.float32(1)")
+    nbformat.validate(ran)
+    assert refresh.normalize(ran) == ran
+    (out,) = ran.cells[0].outputs
+    assert sorted(out.data) == ["image/png", "text/plain"]
+    assert out.data["text/plain"].startswith("FigureBox(children=(FloatSlider(value=1.5")
+    assert out.metadata["image/png"] == {"width": 320, "height": 200}
+    description = out.metadata[FIGURE_DATA]
+    assert description["size"] == [320, 200] and description["axes"][0]["legend"] == ["sin"]
+    png = base64.b64decode(out.data["image/png"])
+    assert png.startswith(b"\x89PNG") and struct.unpack(">II", png[16:24]) == (640, 400)
+
+    patterns = refresh.sanitize_patterns()
+    drifted = _widget_run("np.nextafter(np.nextafter(np.float32(1), np.float32(2)), np.float32(2))")
+    changed = _widget_run("np.float32(1.1)")
+    assert refresh.stale_cells(ran, drifted, patterns) == []
+    assert refresh.stale_cells(ran, changed, patterns) == [0]
+    unsized = copy.deepcopy(ran)
+    del unsized.cells[0].outputs[0].metadata["image/png"]
+    assert refresh.stale_cells(ran, unsized, patterns) == [0], "the size a picture is shown at is compared"
+
+
+def test_a_figure_image_follows_its_figure_live():
+    """Live, the Image widget holds the picture at twice the figure's resolution and says
+    the size to show it at; a new figure replaces both."""
+    picture = FigureImage()
+    assert picture.value == b"" and picture._repr_mimebundle_().keys() >= {"text/plain"}
+    for width, height in ((4, 2.5), (6, 3.6)):
+        fig = MplFigure(figsize=(width, height), dpi=80)
+        fig.subplots().plot([0, 1])
+        picture.figure = fig
+        assert (picture.width, picture.height) == (str(round(width * 80)), str(round(height * 80)))
+        assert struct.unpack(">II", picture.value[16:24]) == (round(width * 160), round(height * 160))
+    data, metadata = FigureBox([picture])._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]) == picture.value
+    assert metadata == {"image/png": {"width": 480, "height": 288}}
+    assert figure_data._shown_figure(FigureBox([picture])) is picture.figure
+    assert figure_data._shown_figure(FigureBox([])) is None and figure_data._shown_figure(object()) is None
 
 
 def plotted(draw):

@@ -9,6 +9,9 @@
                             through it one node at a time
     show_source(fn, ...)    tinytorch's code for fn, with PyTorch's details
                             (exact messages, corner cases) folded away
+    FigureBox([slider, FigureImage(fig)])
+                            a slider and a matplotlib figure it redraws, also
+                            saved as a picture for readers without a kernel
 
 Where to look:
     svg.py          the tiny SVG writer every picture is drawn with
@@ -18,11 +21,14 @@ Where to look:
     graph_model.py  the autograd graph GraphView shows, and the text of its boxes
     graph_picture.py  how GraphView lays out and draws that graph
     source_view.py  show_source: code with folds, as HTML and as text
+    static_picture.py  FigureBox and FigureImage: a figure in a widget, sharp and saved
 """
 from .broadcast_view import BroadcastView
 from .graph_view import GraphView
 from .source_view import SourceView, show_source
+from .static_picture import FigureBox, FigureImage
 from .storage_view import StorageView
 from .view_explorer import ViewExplorer
 
-__all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView", "SourceView", "show_source"]
+__all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView", "SourceView", "show_source",
+           "FigureBox", "FigureImage"]

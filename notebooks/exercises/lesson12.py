@@ -1,9 +1,94 @@
-"""Lesson 12 (higher-order derivatives): the n-th derivative through autograd."""
+"""Lesson 12 (higher-order derivatives): reading the slope and the curvature off the
+lesson's slider picture, and the n-th derivative through autograd."""
 import math
+import numbers
 
 import tinytorch as torch
 
-from .checking import Wrong, close, exercise, expect_function, expect_returned, expect_shape, library_of
+from .checking import (Wrong, close, exercise, expect_function, expect_returned, expect_shape, is_tensor,
+                       library_of)
+
+# -- Exercise 12.1: where the tangent is flat ---------------------------------------
+# The lesson's picture shows f(x) = sin(2x) + x**2 / 4 with a slider for x0 (step 0.05);
+# its derivatives, by hand: f'(x) = 2 cos(2x) + x / 2 and f''(x) = 0.5 - 4 sin(2x).
+SEARCHED = (0.0, 1.5)  # the stretch of the slider the exercise asks about
+# Accepted distance from the exact point: half a slider step, so exactly one slider
+# position (and any closer number the learner computes) is right.
+TOLERANCE = 0.025
+
+
+def _slope(x):
+    return 2 * math.cos(2 * x) + x / 2
+
+
+def _curvature(x):
+    return 0.5 - 4 * math.sin(2 * x)
+
+
+def _flat_point():
+    """Where f' = 0 in SEARCHED (f' falls from 2 to about -1.2 there, crossing 0 once), by bisection."""
+    low, high = SEARCHED
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if _slope(middle) > 0 else (low, middle)
+    return (low + high) / 2
+
+
+def _number(value):
+    """A plain float from a number or a one-element tensor; None for anything else."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if is_tensor(value) and math.prod(value.shape) == 1:
+        (item,) = value.reshape(-1).tolist()
+        return _number(item)
+    return None
+
+
+@exercise(
+    solution=lambda: (0.9, "maximum"),
+    right_answers=[
+        lambda: (0.90, "Maximum"),
+        lambda: [0.9, "maximum"],
+        lambda: (round(_flat_point(), 4), "maximum"),
+        lambda: (torch.tensor(0.9), "maximum"),
+    ],
+    wrong_answers=[
+        lambda: (0.85, "maximum"),   # one slider step early: f' is still clearly positive
+        lambda: (0.95, "maximum"),   # one step late
+        lambda: (0.9, "minimum"),    # the right place, the wrong kind of point
+        lambda: (-0.7, "minimum"),   # the flat point on the other side of 0
+        lambda: 0.9,                 # the place alone
+        lambda: ("0.9", "maximum"),
+        lambda: (0.9, "top"),
+    ],
+    hint="move the slider between 0 and 1.5 and watch the sign of f'(x0) in the readout: the tangent is "
+         "flat where it changes sign. There, f''(x0) (and the parabola in the picture) says which way the "
+         "curve bends.",
+)
+def flat_tangent(answer):
+    "A pair (x0, kind): where between 0 and 1.5 the tangent is flat, and whether f has a minimum or a maximum there."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise Wrong('answer with a pair in parentheses: the slider\'s x0, then "minimum" or "maximum".')
+    x0, kind = _number(answer[0]), answer[1]
+    if x0 is None or not math.isfinite(x0):
+        raise Wrong(f"the first part of your pair should be a number (the slider's x0), but it is "
+                    f"{type(answer[0]).__name__} {answer[0]!r}.")
+    low, high = SEARCHED
+    if not low <= x0 <= high:
+        raise Wrong(f"x0 = {x0:g} is outside the stretch the exercise asks about, x0 between {low:g} and {high:g}.")
+    if abs(x0 - _flat_point()) > TOLERANCE:
+        raise Wrong(f"at x0 = {x0:g}, f'(x0) is {_slope(x0):.3f}: the tangent is not flat there. Move the slider "
+                    "until the readout's f'(x0) is as close to 0 as it gets.")
+    if not (isinstance(kind, str) and kind.strip().lower() in ("minimum", "maximum")):
+        raise Wrong(f'the second part of your pair should be "minimum" or "maximum", but it is {kind!r}.')
+    if (kind.strip().lower() == "maximum") != (_curvature(x0) < 0):
+        raise Wrong("x0 is right, but not what f has there: look at f''(x0) in the readout and at which way "
+                    "the parabola opens in the picture.")
+    return ("f'(x0) = 0 and f''(x0) < 0: the parabola opens downwards, so the flat point is a (local) maximum. "
+            "With f''(x0) > 0 it would be a minimum: the second derivative tells the two apart.")
+
+
+# -- Exercise 12.2: the n-th derivative ----------------------------------------------
 
 
 def _solution(f, x, n):
