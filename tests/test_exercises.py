@@ -199,8 +199,6 @@ UNDER_TORCH = {
     "lesson05.shares_storage": (
         "def answer(x, y):\n    return x.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", True),
     "lesson05.shares_storage data_ptr": ("def answer(x, y):\n    return x.data_ptr() == y.data_ptr()", False),
-    "lesson07.gpu_if_possible": (
-        "def answer(t):\n    return t.to('cuda' if torch.cuda.is_available() else 'cpu')", True),
     "lesson09.vectorized_row_norms": ("def answer(m):\n    return torch.linalg.norm(m, dim=1)", True),
     "lesson09.vectorized_row_norms no sqrt": ("def answer(m):\n    return (m * m).sum(dim=1)", False),
 }

@@ -1,42 +1,92 @@
-"""Lesson 7 (devices): moving tensors to the best device available."""
-import tinytorch
+"""Lesson 7 (devices): what needs a GPU, and a tensor that did not move.
 
-from .checking import Wrong, call_answer, exercise, expect_callable, is_tensor, library_of
+Both answers are about code on a machine described in the question (without a GPU, or
+with one), not about the machine running the check, so the checks say the same on
+every machine."""
+from .checking import Wrong, exercise
+
+# -- 7.1: which lines raise on a machine without a GPU ------------------------------
+_LINES = {
+    "A": "torch.cuda.is_available()",
+    "B": "torch.cuda.device_count()",
+    "C": 'torch.device("cuda:1")',
+    "D": 'torch.zeros(2, device="cuda")',
+    "E": "torch.cuda.get_device_name()",
+    "F": 'torch.arange(3.0).to("cpu")',
+}
+_RAISE = {"D", "E"}
+# Why each line does or does not raise without a GPU, said without naming the right set.
+_RUNS = {
+    "A": "is_available() is the question you ask to avoid errors: without a GPU it answers False.",
+    "B": "device_count() does not raise: without a GPU it returns 0.",
+    "C": "torch.device(...) only names a device; making the name needs no GPU, only using it does.",
+    "F": "to(\"cpu\") on a CPU tensor returns the tensor itself: no GPU is involved.",
+}
 
 
-def _solution():
-    def to_gpu_if_possible(t):
-        return t.to("cuda" if tinytorch.cuda.is_available() else "cpu")
-    return to_gpu_if_possible
+def _letters(answer, choices):
+    if isinstance(answer, str):
+        raise Wrong("answer with a set of letters, like {\"A\", \"B\"}, not a string (use set() for none).")
+    if not isinstance(answer, (set, frozenset)):
+        raise Wrong(f"answer with a set of letters, like {{\"A\", \"B\"}}, not a value of type {type(answer).__name__}.")
+    letters = {str(x).strip().upper() for x in answer}
+    unknown = letters - set(choices)
+    if unknown:
+        raise Wrong(f"{sorted(unknown)} are not among the choices {min(choices)} to {max(choices)}.")
+    return letters
 
 
 @exercise(
-    solution=_solution,
-    wrong_answers=[
-        lambda: (lambda t: t.clone()),
-        lambda: (lambda t: t.cpu().clone()),
-        lambda: (lambda t: tinytorch.device("cuda" if tinytorch.cuda.is_available() else "cpu")),
-    ],
-    hint="Decide the device with torch.cuda.is_available(), then move with to(): it returns "
-         "the tensor itself when it is already there.",
+    solution=lambda: set(_RAISE),
+    wrong_answers=[lambda: {"B", "D", "E"}, lambda: {"C", "D", "E"}, lambda: {"E"}, lambda: {"A", "B", "C", "D", "E"},
+                   lambda: set(), lambda: "DE"],
+    right_answers=[lambda: {"d", "e"}, lambda: frozenset(_RAISE)],
+    hint="Asking whether there is a GPU, or how many, never fails, and neither does naming a device. What "
+         "fails is what needs a GPU to be there: memory on it, or facts about it.",
 )
-def gpu_if_possible(answer):
-    "A function returning t on the GPU when there is one, else t itself."
-    expect_callable(answer, "lesson07.gpu_if_possible(to_gpu_if_possible)")
-    lib = library_of(answer)  # (tensors of the learner's library: tinytorch, or torch after `import torch`)
-    gpu = lib.cuda.is_available()
-    for t in (lib.arange(4.0), lib.ones(2, 3, dtype=lib.int64)):
-        try:
-            result = call_answer(answer, t)
-        except RuntimeError as error:
-            raise Wrong(f"your function raised RuntimeError ({error}). Without a GPU it must keep the tensor on the CPU.")
-        if not is_tensor(result):
-            raise Wrong(f"your function returns a {type(result).__name__}, not a tensor.")
-        if result.tolist() != t.tolist() or result.dtype != t.dtype:
-            raise Wrong("the returned tensor should hold the same values, with the same dtype.")
-        if gpu and result.device.type != "cuda":
-            raise Wrong("this machine has a GPU, but the returned tensor is on the CPU.")
-        if not gpu and result is not t:
-            raise Wrong("on this machine (no GPU) the tensor is already where it should be: "
-                        "return it without copying.")
-    return "to() moves when it must and returns the same tensor when it need not."
+def needs_a_gpu(answer):
+    "The set of letters whose lines raise an error on a machine without a GPU."
+    letters = _letters(answer, _LINES)
+    extra = sorted(letters - _RAISE)
+    if extra:
+        raise Wrong(" ".join(f"{x} runs: {_RUNS[x]}" for x in extra))
+    missing = sorted(_RAISE - letters)
+    if missing:
+        raise Wrong(f"{len(missing)} of the lines that raise {'is' if len(missing) == 1 else 'are'} missing from "
+                    "your set. Which lines need a GPU to be there, not only named?")
+    return ("making a tensor on \"cuda\" needs GPU memory, and get_device_name() (like current_device()) needs "
+            "a GPU to describe. The other lines are safe anywhere, which is why programs ask is_available() first.")
+
+
+# -- 7.2: diagnose a tensor that stayed on the CPU ----------------------------------
+_FIXES = {"A", "B", "C", "D"}
+_WHY_NOT = {
+    "A": "data.cuda() returns a copy on the GPU, just as to() does, and nothing keeps that copy: data "
+         "itself stays on the CPU. (On a machine without a GPU, cuda() also raises.)",
+    "C": "it runs everywhere, but it moves the weights back to the CPU, so the multiplication runs on the CPU "
+         "and the GPU does nothing.",
+    "D": "to(\"cuda\") returns a new tensor just as to(device) did, and nothing keeps it: data stays on the CPU. "
+         "On a machine without a GPU it raises, too.",
+}
+
+
+@exercise(
+    solution=lambda: "B",
+    wrong_answers=[lambda: "A", lambda: "C", lambda: "D", lambda: {"A", "B"}, lambda: "cuda"],
+    right_answers=[lambda: "b", lambda: {"B"}],
+    hint="Does data.to(device) change data, or return something? Compare with x.add_(1) and x + 1 in lesson 2.",
+)
+def stayed_on_cpu(answer):
+    "Which change fixes the program whose `data.to(device)` leaves data on the CPU?"
+    if isinstance(answer, (set, frozenset, list, tuple)) and len(answer) == 1:
+        answer = next(iter(answer))
+    if not isinstance(answer, str):
+        raise Wrong(f"answer with one letter, as a string such as \"A\", not a value of type {type(answer).__name__}.")
+    letter = answer.strip().strip("()").upper()
+    if letter not in _FIXES:
+        raise Wrong(f"{answer!r} is not one of the choices A to D: answer with one letter.")
+    if letter in _WHY_NOT:
+        raise Wrong(_WHY_NOT[letter])
+    return ("to() never changes the tensor it is called on: it returns the tensor on the new device, and you keep "
+            "that. On a machine without a GPU, device is the CPU and data.to(device) returns data itself, "
+            "so the same line is right everywhere.")
