@@ -6,7 +6,7 @@ import numpy as np
 import tinytorch
 import tinytorch.ops.views
 
-from .checking import Wrong, call_answer, exercise, expect_callable, expect_int_tuple, library_of
+from .checking import Wrong, call_answer, exercise, expect_callable, expect_int_tuple, is_tensor, library_of
 
 
 @exercise(
@@ -96,7 +96,128 @@ def shares_storage(answer):
     return "the storage's data_ptr is the same for every view, whatever its offset."
 
 
-# -- exercise 5.4: read the source of view ------------------------------------------
+# -- exercise 5.4: read a view's storage indices in StorageView ---------------------------
+def _grid_and_q():
+    """The exercise's tensors: grid = arange(20.0, 32.0).view(3, 4) and q = grid.t()[1:, ::2]."""
+    grid = tinytorch.arange(20.0, 32.0).view(3, 4)
+    return grid, grid.t()[1:, ::2]
+
+
+def _positions(shape, stride, offset):
+    """Storage index of every element of a 2-d view, row by row: offset + i*stride0 + j*stride1."""
+    return [[offset + i * stride[0] + j * stride[1] for j in range(shape[1])] for i in range(shape[0])]
+
+
+def _indices_of(view):
+    return _positions(view.shape, view.stride(), view.storage_offset())
+
+
+def _whole_number(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _rows_of_indices(answer):
+    """The answer as a list of rows of whole numbers (a flat list counts as one row)."""
+    if is_tensor(answer):
+        answer = answer.tolist()
+    if not isinstance(answer, (list, tuple)) or not answer:
+        raise Wrong("answer with a list of q's rows, each a list of storage indices, like [[0, 1], [2, 3], [4, 5]].")
+    if all(_whole_number(x) for x in answer):
+        return [list(answer)]
+    if not all(isinstance(row, (list, tuple)) and all(_whole_number(x) for x in row) for row in answer):
+        raise Wrong("a storage index is a whole number: answer with a list of rows of whole numbers, "
+                    "like [[0, 1], [2, 3], [4, 5]].")
+    return [list(row) for row in answer]
+
+
+def _flat(rows):
+    return [x for row in rows for x in row]
+
+
+def _steps(rows):
+    """(offset, step down a column, step along a row) when the rows follow one such rule, else None."""
+    first = rows[0][0]
+    down = rows[1][0] - first if len(rows) > 1 else 0
+    along = rows[0][1] - first if len(rows[0]) > 1 else 0
+    if rows != _positions((len(rows), len(rows[0])), (down, along), first):
+        return None
+    return first, down, along
+
+
+@exercise(
+    solution=lambda: _indices_of(_grid_and_q()[1]),
+    wrong_answers=[
+        lambda: [[0, 1], [2, 3], [4, 5]],  # a fresh 3x2 tensor's positions
+        lambda: [[0, 8], [1, 9], [2, 10]],  # without the offset
+        lambda: [[21, 29], [22, 30], [23, 31]],  # the values, not where they live
+        lambda: [[1, 2, 3], [9, 10, 11]],  # q's columns
+        lambda: [[1, 2], [3, 9], [10, 11]],  # the right cells in storage order
+        lambda: [[1, 5], [2, 6], [3, 7]],  # forgot that ::2 doubles the step
+        lambda: [[0, 1], [4, 5], [8, 9]],  # grid's strides
+    ],
+    right_answers=[
+        lambda: [1, 9, 2, 10, 3, 11],
+        lambda: ((1, 9), (2, 10), (3, 11)),
+        lambda: tinytorch.tensor([[1, 9], [2, 10], [3, 11]]),
+    ],
+    hint="In the widget, every element of q is labelled with the storage index it reads (the number after @); "
+         "clicking it shows offset + i·stride0 + j·stride1. Read q's rows in order.",
+)
+def view_indices(answer):
+    "Storage indices of q = grid.t()[1:, ::2], row by row, with grid = torch.arange(20.0, 32.0).view(3, 4)."
+    grid, q = _grid_and_q()
+    rows, cols = q.shape
+    expected = _indices_of(q)
+    got = _rows_of_indices(answer)
+    if len(got) == 1 and len(got[0]) == rows * cols:  # a flat list, row by row
+        got = [got[0][i * cols:(i + 1) * cols] for i in range(rows)]
+    shape = (len(got), len(got[0])) if all(len(row) == len(got[0]) for row in got) else None
+    if shape == (cols, rows) and [list(column) for column in zip(*got)] == expected:
+        raise Wrong(f"each of your lists is a column of q. q has {rows} rows of {cols}: list its rows, "
+                    "one after another.")
+    if shape != (rows, cols):
+        raise Wrong(f"q has {rows} rows of {cols} elements: answer with {rows} lists of {cols} storage indices.")
+    if got == expected:
+        return ("each row of q runs down a column of grid, taking every other element (stride 8: two rows of "
+                "grid), one step down q moves one column right in grid (stride 1), and q[0, 0] is grid[0, 1] "
+                "(offset 1): offset + i·stride0 + j·stride1, read off the picture.")
+    if _flat(got) == [int(v) for v in _flat(q.tolist())]:
+        raise Wrong("those are the values q holds. The question asks where they live: the index of the storage "
+                    "cell each element reads (the number after @ in the widget).")
+    size = grid.numel()  # grid is fresh: its storage holds exactly its elements
+    outside = [x for x in _flat(got) if not 0 <= x < size]
+    if outside:
+        raise Wrong(f"the storage has {size} cells, numbered 0 to {size - 1}: {outside[0]} is not one of them.")
+    if _flat(got) == list(range(rows * cols)):
+        raise Wrong(f"those are the positions of a fresh {rows}x{cols} tensor, counted row by row. q is a view of "
+                    "grid: its elements stay where they are in grid's storage, and q's offset and strides say where.")
+    if sorted(_flat(got)) == sorted(_flat(expected)):
+        raise Wrong("those are the right storage cells, but not in q's order: your row i, place j should be "
+                    "the cell that q[i, j] reads. Click the elements of q in the widget to match them up.")
+    steps = _steps(got)
+    if steps is not None:
+        first, down, along = steps
+        if (down, along) == grid.stride():
+            raise Wrong("your indices step the way grid's do (a whole row of grid down a column, 1 along a row). "
+                        "q is a transposed view: its strides are not grid's.")
+        if (down, along) == q.stride():
+            raise Wrong(f"your indices step correctly along both dimensions, but they are all off by the same "
+                        f"amount: q[0, 0] does not read storage cell {first}. Check q's storage offset: "
+                        "where does its first element sit?")
+        if along != q.stride(1):
+            raise Wrong(f"along a row of q your indices step by {along}. Moving one column right in q moves two "
+                        "columns right in grid.t() (that is the ::2), and each column of grid.t() is a row of grid.")
+        if down != q.stride(0):
+            raise Wrong(f"down a column of q your indices step by {down}. One step down q is one step down "
+                        "grid.t(), which is one step along a row of grid.")
+    wrong = [f"q[{i}, {j}]" for i in range(rows) for j in range(cols) if got[i][j] != expected[i][j]]
+    one = len(wrong) == 1
+    raise Wrong(f"{', '.join(wrong)} {'does' if one else 'do'} not read the storage index you gave. Click "
+                f"{'it' if one else 'each'} in the widget to see the cell it reads, and how "
+                "offset + i·stride0 + j·stride1 gets there.")
+
+
+# -- exercise 5.5: read the source of view ------------------------------------------
 def _view_refuses_bt():
     """What strides.view_strides answers for bt.view(6), bt = arange(6.0).view(2, 3).t()."""
     bt = tinytorch.arange(6.0).view(2, 3).t()

@@ -4,7 +4,94 @@ import warnings
 import tinytorch as torch
 
 from .checking import (Wrong, apply_function, backward_of, close, exercise, expect_function_class, expect_returned,
-                       expect_shape, library_of)
+                       expect_shape, is_tensor, library_of)
+
+
+# -- exercise 13.1: step the custom sigmoid's node in GraphView ------------------------------
+class _Sigmoid(torch.autograd.Function):
+    """The lesson's Sigmoid."""
+
+    @staticmethod
+    def forward(ctx, x):
+        output = 1 / (1 + torch.exp(-x))
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (output,) = ctx.saved_tensors
+        return output * (1 - output) * grad_output
+
+
+def _sigmoid_flows():
+    """What flows in the exercise's graph, y = Sigmoid.apply(2 * x), loss = (3 * y).sum(), x = [0., 1.]:
+    {"received": what SigmoidBackward receives, "sent": what it sends to the MulBackward0 of 2 * x,
+    "x.grad", "slope": y * (1 - y), "y"}."""
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    doubled = 2 * x
+    y = _Sigmoid.apply(doubled)
+    loss = (3 * y).sum()
+    received, sent = torch.autograd.grad(loss, (y, doubled), retain_graph=True)
+    (x_grad,) = torch.autograd.grad(loss, x)
+    y = y.detach()
+    return {"received": received, "sent": sent, "x.grad": x_grad, "slope": y * (1 - y), "y": y}
+
+
+def _two_numbers(answer):
+    if is_tensor(answer):
+        answer = answer.detach().reshape(-1).tolist()
+    if not (isinstance(answer, (list, tuple))
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in answer)):
+        raise Wrong("answer with a list of 2 numbers, one per element of x, like [0.5, 1.0].")
+    if len(answer) != 2:
+        raise Wrong(f"x has 2 elements, so the gradient SigmoidBackward sends has 2: your answer has {len(answer)}.")
+    return [float(v) for v in answer]
+
+
+def _near(numbers, t, rel):
+    """Equal to t's values within rel (the widget shows 3 or 4 significant digits)."""
+    return all(abs(a - b) <= rel * abs(b) + 1e-4 for a, b in zip(numbers, t.tolist()))
+
+
+@exercise(
+    solution=lambda: _sigmoid_flows()["sent"].tolist(),
+    wrong_answers=[
+        lambda: _sigmoid_flows()["received"].tolist(),  # before the node, not after
+        lambda: _sigmoid_flows()["x.grad"].tolist(),  # after the node below it too
+        lambda: _sigmoid_flows()["slope"].tolist(),  # the derivative without grad_output
+        lambda: _sigmoid_flows()["y"].tolist(),  # the output it saved
+        lambda: [0.75, 0.3],  # rounded too far
+    ],
+    right_answers=[
+        lambda: [round(v, 3) for v in _sigmoid_flows()["sent"].tolist()],  # as the widget shows it
+        lambda: _sigmoid_flows()["sent"],
+    ],
+    hint="Press Step until SigmoidBackward is the node that ran; the lines under the picture list what it "
+         "received and what it sent, and the edge it sent along is labelled in the picture.",
+)
+def sigmoid_node_gradient(answer):
+    "What SigmoidBackward sends to the node below it, for y = Sigmoid.apply(2 * x), (3 * y).sum(), x = [0., 1.]."
+    got = _two_numbers(answer)
+    flows = _sigmoid_flows()
+    if _near(got, flows["sent"], 5e-3):
+        return ("SigmoidBackward multiplied the 3s it received by output * (1 - output), computed from the "
+                "output it saved: no exp, and no x. The MulBackward0 below it then doubles that for x.grad.")
+    if _near(got, flows["received"], 5e-3):
+        raise Wrong("that is what SigmoidBackward received from the MulBackward0 above it (of 3 * y): the gradient "
+                    "before the node. What did its backward send on?")
+    if _near(got, flows["x.grad"], 5e-3):
+        raise Wrong("that is x.grad: the gradient after the MulBackward0 below SigmoidBackward too, which "
+                    "multiplies by 2 (the derivative of 2 * x). The question asks what SigmoidBackward itself sent.")
+    if _near(got, flows["slope"], 5e-3):
+        raise Wrong("that is output * (1 - output), the sigmoid's derivative, alone: backward multiplies it by "
+                    "grad_output, what the node received (the chain rule).")
+    if _near(got, flows["y"], 5e-3):
+        raise Wrong("that is the sigmoid's output, the tensor its node saved: backward computes from it, but "
+                    "what it sends is a gradient.")
+    if _near(got, flows["sent"], 5e-2):
+        raise Wrong("close, but not to the digits the widget shows: copy its values as they are written.")
+    raise Wrong("that is not what SigmoidBackward sent. Step until it has run, then read its edge to the node "
+                "below it.")
 
 
 class _Tanh(torch.autograd.Function):
@@ -140,7 +227,7 @@ def _saved_tensors(output):
         return None
 
 
-# -- exercise 13.2: read the source of MulBackward0 and the broadcast fit ----------------
+# -- exercise 13.3: read the source of MulBackward0 and the broadcast fit ----------------
 def _mul_gradient_shapes():
     """(shape of what MulBackward0 returns for x, shape of x.grad), for z = (x * w).sum()
     with x of shape (3, 1) and w of shape (4,): asked of the node and of the engine."""
