@@ -156,6 +156,12 @@ def test_sanitizers_cover_only_addresses_timings_and_cell_files():
         timeit_line = f"715 {unit} ± 19.3 {unit} per loop (mean ± std. dev. of 7 runs, 10 loops each)"
         assert refresh.sanitize(timeit_line, patterns) == "TIMEIT"
         assert refresh.sanitize(warning + timeit_line, patterns) == "TIMEIT"
+    # Every result IPython's own %timeit prints, including the exponent form of a time
+    # that rounds up to 1000 of its unit ("1e+03 µs").
+    from IPython.core.magics.execution import TimeitResult
+    for seconds in (3e-9, 999.6e-9, 0.0009996, 0.0123, 2.5):
+        result = str(TimeitResult(10, 7, seconds, seconds, [seconds * 10 * 0.9999] + [seconds * 10] * 5 + [seconds * 10 * 1.0001], 0, 3))
+        assert refresh.sanitize(result, patterns) == "TIMEIT", result
     assert refresh.sanitize("at 0x7f3a2b4c5d60>", patterns) != "at 0x7f3a2b4c5d60>"
     for text in ("tensor([1., 2.])", "0x10", "(3, 1)", "1.0000e+08", "16777217"):
         assert refresh.sanitize(text, patterns) == text
