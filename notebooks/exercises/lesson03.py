@@ -72,3 +72,81 @@ def independent_array(answer):
         if np.shares_memory(result, t.numpy()):
             raise Wrong("your array shares memory with the tensor: writing into one would change the other.")
     return "numpy().copy() (or np.array(t)) gives an array with memory of its own."
+
+
+# -- exercise 3.3: shared cells, found with StorageView ---------------------------------------------
+def _layout():
+    """The storage positions (in grid's memory) of diagonal_array's elements, for the exercise's
+    grid = np.arange(12.0).reshape(3, 4), diagonal = torch.from_numpy(grid).view(-1)[::5] and
+    diagonal_array = diagonal.numpy(): computed from the arrays' addresses."""
+    grid = np.arange(12.0).reshape(3, 4)
+    diagonal = tinytorch.from_numpy(grid).view(-1)[::5]
+    start, itemsize = grid.__array_interface__["data"][0], grid.itemsize
+    array = diagonal.numpy()
+    positions = [(array.__array_interface__["data"][0] - start + k * array.strides[0]) // itemsize
+                 for k in range(array.shape[0])]
+    return positions
+
+
+def _element_at(position):
+    """The (row, col) of grid (3 rows of 4, row-major) stored at a position."""
+    return divmod(position, 4)
+
+
+def _element_changed():
+    return (_element_at(_layout()[2]), None)
+
+
+def _element_text(element):
+    return f"grid[{element[0]}, {element[1]}]"
+
+
+@exercise(
+    solution=_element_changed,
+    wrong_answers=[
+        lambda: ((0, 2), None),
+        lambda: ((2, 2), (2, 2)),
+        lambda: (None, None),
+        lambda: ((2, 2), (0, 2)),
+        lambda: (2, 2),
+    ],
+    right_answers=[lambda: [[2, 2], None]],
+    hint="Click diagonal_array's element 2 and read its storage position; then find grid's element at that "
+         "position. Check which storage each tensor is drawn over.",
+)
+def which_element_changes(answer):
+    "(the element of grid that `diagonal_array[2] = -1` changes, the one `picked[2] = -1` changes), None for none."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise Wrong("answer with a pair: (the element diagonal_array[2] = -1 changes, the element picked[2] = -1 "
+                    "changes), each written (row, col), or None.")
+    through_view, through_copy = (_as_element(part) for part in answer)
+    positions = _layout()
+    expected = _element_at(positions[2])
+    if through_view is None:
+        raise Wrong("diagonal_array does share grid's memory: from_numpy and view and slicing and numpy() all "
+                    "keep the same buffer, and the widget draws it over grid's storage.")
+    if through_view != expected:
+        position = through_view[0] * 4 + through_view[1]
+        readers = [k for k, p in enumerate(positions) if p == position]
+        who = (f"which is diagonal_array[{readers[0]}]" if readers else "which diagonal_array does not read")
+        raise Wrong(f"{_element_text(through_view)} sits at storage position {position}, {who}. "
+                    "Select diagonal_array's element 2 in the widget to see its position.")
+    if through_copy is not None:
+        raise Wrong("the first part is right. picked was made by indexing with a list of positions, which copies: "
+                    "the widget draws it over a storage of its own, so a write into picked changes no element "
+                    "of grid.")
+    return ("diagonal_array reads grid's storage every 5 cells, so its element 2 is grid's element at "
+            "position 10; picked has memory of its own.")
+
+
+def _as_element(part):
+    """None, or a (row, col) pair of grid, or Wrong."""
+    if part is None:
+        return None
+    if not (isinstance(part, (tuple, list)) and len(part) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in part)):
+        raise Wrong("write each element of grid as (row, col), like (0, 1), or None when no element changes.")
+    row, col = part
+    if not (0 <= row < 3 and 0 <= col < 4):
+        raise Wrong(f"grid has 3 rows and 4 columns, so it has no element ({row}, {col}).")
+    return (row, col)

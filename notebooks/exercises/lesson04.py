@@ -61,3 +61,60 @@ def repeated_rows(answer):
         raise Wrong(f"your tensor has strides {tuple(answer.stride())}: each row has memory of its own, "
                     "so the data was copied. A view that repeats rows never moves through memory between rows.")
     return "expand makes the row stride 0: four rows, one row of memory."
+
+
+# -- exercise 4.4: which elements feed a result element, found with BroadcastView ---------------------
+_P_SHAPE, _Q_SHAPE = (2, 1, 3), (4, 1)
+_RESULT_INDEX = (1, 2, 0)
+
+
+def _feeding_positions():
+    """The storage positions of p and of q that (p + q)[1, 2, 0] reads: from the strides of
+    p and q expanded to the result's shape (stride 0 where broadcasting stretches)."""
+    p = tinytorch.arange(10.0, 70.0, 10).view(*_P_SHAPE)
+    q = tinytorch.arange(100.0, 500.0, 100).view(*_Q_SHAPE)
+    shape = tinytorch.broadcast_shapes(p.shape, q.shape)
+    found = []
+    for t in (p, q):
+        e = t.expand(shape)
+        found.append(e.storage_offset() + sum(i * s for i, s in zip(_RESULT_INDEX, e.stride())))
+    return tuple(found)
+
+
+def _p_feeds(position):
+    """The result elements p's storage cell `position` feeds, as text: p[i, 0, k] feeds [i, :, k]."""
+    i, k = divmod(position, _P_SHAPE[2])
+    return f"p's cell {position} is p[{i}, 0, {k}], which feeds the result elements [{i}, :, {k}]"
+
+
+def _q_feeds(position):
+    return f"q's cell {position} is q[{position}, 0], which feeds the result elements [:, {position}, :]"
+
+
+@exercise(
+    solution=_feeding_positions,
+    wrong_answers=[lambda: (0, 2), lambda: (3, 1), lambda: (18, 18), lambda: (3, 6), lambda: (2, 3)],
+    right_answers=[lambda: list(_feeding_positions())],
+    hint="In the widget, find block [1, :, :] of p.expand(2, 4, 3) and of q.expand(2, 4, 3), row 2, column 0: "
+         "the small @ number under a value is the storage cell it reads.",
+)
+def feeding_cells(answer):
+    "(p's storage position, q's storage position) that (p + q)[1, 2, 0] reads."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in answer)):
+        raise Wrong("answer with a pair of whole numbers: (position in p's storage, position in q's storage).")
+    p_cell, q_cell = answer
+    p_size, q_size = 6, 4
+    if p_cell >= p_size or q_cell >= q_size or p_cell < 0 or q_cell < 0:
+        raise Wrong(f"p's storage has {p_size} cells (0 to {p_size - 1}) and q's has {q_size} (0 to {q_size - 1}): "
+                    "broadcasting makes no new memory, and the result's own cells are not asked for.")
+    expected_p, expected_q = _feeding_positions()
+    problems = []
+    if p_cell != expected_p:
+        problems.append(_p_feeds(p_cell))
+    if q_cell != expected_q:
+        problems.append(_q_feeds(q_cell))
+    if problems:
+        raise Wrong("; ".join(problems) + f", not [{', '.join(map(str, _RESULT_INDEX))}].")
+    return ("p is stretched along dim 1 (stride 0) and q along dims 0 and 2, so p's cell depends only on the "
+            "result's indices 0 and 2, and q's only on index 1.")

@@ -86,3 +86,109 @@ def slice_view_header(answer):
     if offset != expected_offset:
         raise Wrong("the offset moves to the storage position of the first element the slice keeps.")
     return "3 elements (2, 5, 8), stride 1 * 3, offset 0 + 2 * 1: no element was copied."
+
+
+# -- exercise 6.4: predict a gather -----------------------------------------------------------
+_GATHER_SOURCE = [[10, 11, 12], [20, 21, 22], [30, 31, 32]]
+_GATHER_INDEX = [[2, 0], [1, 1], [0, 2]]
+
+
+def _gathered(dim):
+    """What gather(dim, index) gives for the exercise's tensors, computed by tinytorch."""
+    return tinytorch.tensor(_GATHER_SOURCE).gather(dim, tinytorch.tensor(_GATHER_INDEX)).tolist()
+
+
+def _nested_ints(answer):
+    """The answer as a list of lists of ints (a tensor's tolist() counts too), or Wrong."""
+    if hasattr(answer, "tolist") and not isinstance(answer, (list, tuple)):
+        answer = answer.tolist()
+    if not (isinstance(answer, (list, tuple)) and all(isinstance(row, (list, tuple)) for row in answer)):
+        raise Wrong("answer with a nested list, one inner list per row, like [[1, 2], [3, 4]].")
+    rows = [list(row) for row in answer]
+    for row in rows:
+        for v in row:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
+                raise Wrong("every element should be a whole number taken from src.")
+    return [[int(v) for v in row] for row in rows]
+
+
+@exercise(
+    solution=lambda: _gathered(1),
+    wrong_answers=[
+        lambda: _gathered(0),
+        lambda: [[30, 21, 12]],
+        lambda: [[12, 10], [21, 21], [32, 30]],
+        lambda: [[12, 21, 30], [10, 21, 32]],
+    ],
+    right_answers=[lambda: tinytorch.tensor(_gathered(1))],
+    hint="gather(1, index) keeps the row: out[i][j] = src[i][index[i][j]]. The result has index's shape.",
+)
+def predict_gather(answer):
+    "src.gather(1, index) for src = [[10, 11, 12], [20, 21, 22], [30, 31, 32]], index = [[2, 0], [1, 1], [0, 2]]."
+    rows = _nested_ints(answer)
+    shape = (len(rows), len(rows[0]) if rows else 0)
+    if any(len(row) != shape[1] for row in rows):
+        raise Wrong("your rows have different lengths; a tensor's rows all have the same length.")
+    if shape != (3, 2):
+        raise Wrong(f"your answer has shape {shape}, but gather's result always has the shape of index: "
+                    "one output element per index element.")
+    if rows == _gathered(0):
+        raise Wrong("you read each index value as a row number, which is gather(0, index): out[i][j] = "
+                    "src[index[i][j]][j]. With dim=1 the value is a column number and the row stays i.")
+    expected = _gathered(1)
+    wrong = [i for i in range(3) if rows[i] != expected[i]]
+    if wrong and all(v // 10 == i + 1 for i in wrong for v in rows[i]):
+        raise Wrong(f"row{'s' if len(wrong) > 1 else ''} {', '.join(map(str, wrong))} of your answer "
+                    f"take{'' if len(wrong) > 1 else 's'} values from the right row of src, but not from the right "
+                    "columns: an index value is the column to read, counted from 0.")
+    if wrong:
+        raise Wrong(f"row{'s' if len(wrong) > 1 else ''} {', '.join(map(str, wrong))} of your answer "
+                    f"{'are' if len(wrong) > 1 else 'is'} not right. Row i is src's row i, read at the columns "
+                    "that index's row i names.")
+    return "each output element src[i][index[i][j]]: row i of the result reads row i of src at the named columns."
+
+
+# -- exercise 6.5: a view's cells, found with the explorer ----------------------------------------
+def _contiguous_order():
+    """The storage positions a[1::2, ::3].t() covers, in the row-major order contiguous() reads them."""
+    a = tinytorch.arange(0, 25.0).view(5, 5)
+    v = a[1::2, ::3].t()
+    return [v.storage_offset() + i * v.stride(0) + j * v.stride(1) for i in range(v.shape[0])
+            for j in range(v.shape[1])]
+
+
+@exercise(
+    solution=_contiguous_order,
+    wrong_answers=[
+        lambda: sorted(_contiguous_order()),
+        lambda: set(_contiguous_order()),
+        lambda: [0, 15, 3, 18],
+        lambda: [5, 15],
+    ],
+    right_answers=[lambda: tuple(_contiguous_order())],
+    hint="In the explorer, dim 0 gets start 1 and step 2, dim 1 step 3, and permute reads 1, 0. "
+         "The line about contiguous() lists what it reads.",
+)
+def contiguous_reads(answer):
+    "The storage positions a[1::2, ::3].t() covers, in the order contiguous() reads them."
+    if isinstance(answer, (set, frozenset)):
+        raise Wrong("a set has no order, and the order is half of the question: answer with a list.")
+    if not (isinstance(answer, (list, tuple)) and all(isinstance(p, int) and not isinstance(p, bool)
+                                                      for p in answer)):
+        raise Wrong("answer with a list of storage positions (whole numbers), like [0, 1, 2].")
+    expected = _contiguous_order()
+    extra = sorted(set(answer) - set(expected))
+    if extra:
+        raise Wrong(f"the view does not cover position{'s' if len(extra) > 1 else ''} "
+                    f"{', '.join(map(str, extra))}. Set the explorer's controls and look at which storage "
+                    "cells get the view's colour.")
+    if len(answer) != len(expected) or set(answer) != set(expected):
+        raise Wrong(f"your list has {len(answer)} position(s); the view has {len(expected)} elements, and each "
+                    "sits at a position of its own.")
+    if list(answer) == sorted(expected):
+        raise Wrong("these are the right cells, in storage order. contiguous() reads the view row by row, and "
+                    "after .t() a row of the view is a column of a[1::2, ::3].")
+    if list(answer) != expected:
+        raise Wrong("these are the right cells, but not in the order contiguous() reads them: it reads the "
+                    "view's row 0 from left to right, then row 1.")
+    return "the transposed view's rows are the slice's columns, so contiguous() jumps back and forth in storage."

@@ -1,4 +1,6 @@
 """Lesson 8 (saving and loading): views survive a checkpoint, with their whole storage."""
+import tinytorch
+
 from .checking import Wrong, exercise
 
 
@@ -19,3 +21,84 @@ def loaded_view(answer):
     if offset != 6:
         raise Wrong("the storage is right. The header is saved as it was, offset included.")
     return "the view is saved as a header over the whole 10-element storage, offset 6, and loads the same."
+
+
+# -- exercise 8.2: which cells a loaded checkpoint's views share, found with StorageView ----------
+def _cells():
+    """(cells both evens and tail read, cells neither reads) of the storage that loading
+    {"evens": x[::2], "tail": x[6:]} gives, x = torch.arange(10.0): from their headers
+    (saving keeps each header and the whole storage, as exercise 8.1 shows)."""
+    x = tinytorch.arange(10.0)
+    evens, tail = x[::2], x[6:]
+
+    def covered(t):
+        return {t.storage_offset() + k * t.stride(0) for k in range(t.shape[0])}
+    size = x.untyped_storage().nbytes() // x.element_size()
+    return covered(evens) & covered(tail), set(range(size)) - covered(evens) - covered(tail)
+
+
+def _as_positions(part, what):
+    if isinstance(part, (set, frozenset, list, tuple)) and all(isinstance(p, int) and not isinstance(p, bool)
+                                                               for p in part):
+        return set(part)
+    raise Wrong(f"write {what} as a set of storage positions, like {{0, 1}} (an empty set is set()).")
+
+
+def _who_reads(position):
+    x = tinytorch.arange(10.0)
+    readers = [name for name, t in (("evens", x[::2]), ("tail", x[6:]))
+               if position in {t.storage_offset() + k * t.stride(0) for k in range(t.shape[0])}]
+    if not readers:
+        return f"{position} (neither reads it)"
+    return f"{position} (only {readers[0]} reads it)" if len(readers) == 1 else f"{position} (both read it)"
+
+
+@exercise(
+    solution=_cells,
+    wrong_answers=[
+        lambda: ({0, 2}, {1, 3, 5}),
+        lambda: ({6, 8}, set()),
+        lambda: ({6, 7, 8, 9}, {1, 3, 5}),
+        lambda: ({3, 4}, {1, 3, 5}),
+        lambda: ({6, 8}, {1, 3, 5, 7, 9}),
+    ],
+    right_answers=[lambda: [sorted(part) for part in _cells()]],
+    hint="In the widget, a storage cell read by a tensor carries a bar of that tensor's colour (two bars: both "
+         "read it), and a grey dashed cell is one that no tensor reads. The small number under a cell is its "
+         "position.",
+)
+def shared_cells(answer):
+    "({cells both loaded views read}, {cells neither reads}) of the storage they load into."
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+        raise Wrong("answer with a pair of sets: ({cells both read}, {cells neither reads}).")
+    both = _as_positions(answer[0], "the cells both read")
+    neither = _as_positions(answer[1], "the cells neither reads")
+    expected_both, expected_neither = _cells()
+    size = 10
+    outside = sorted(p for p in both | neither if not 0 <= p < size)
+    if outside:
+        raise Wrong(f"the loaded storage has {size} cells, positions 0 to {size - 1}; "
+                    f"{', '.join(map(str, outside))} {'is' if len(outside) == 1 else 'are'} not among them.")
+    indices = {frozenset({0, 2}): "tail[0] and tail[2]", frozenset({3, 4}): "evens[3] and evens[4]"}
+    if frozenset(both) in indices:
+        raise Wrong(f"those are the indices of the shared elements within one view ({indices[frozenset(both)]}); "
+                    "the question asks for positions in the storage, the numbers under the strip's cells.")
+    if both != expected_both:
+        wrong = sorted(both - expected_both)
+        missing = len(expected_both - both)
+        parts = [f"not read by both: {', '.join(_who_reads(p) for p in wrong)}"] if wrong else []
+        if missing:
+            parts.append(f"you left out {missing} cell(s) that both read")
+        raise Wrong(" and ".join(parts) + ".")
+    if not neither:
+        raise Wrong("the first set is right. Some cells are read by neither view, yet they were saved and loaded: "
+                    "torch.save writes a view's whole storage. The widget draws them grey and dashed.")
+    if neither != expected_neither:
+        wrong = sorted(neither - expected_neither)
+        missing = len(expected_neither - neither)
+        parts = [f"some are read: {', '.join(_who_reads(p) for p in wrong)}"] if wrong else []
+        if missing:
+            parts.append(f"you left out {missing} cell(s) that neither reads")
+        raise Wrong("the first set is right; in the second, " + " and ".join(parts) + ".")
+    return ("the two views share the cells where their headers meet, and the cells neither reads came along "
+            "anyway: a checkpoint holds each storage whole.")
