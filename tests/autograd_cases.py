@@ -225,6 +225,7 @@ CASES = [
     Case("transpose", lambda m, a: a.transpose(0, 2), ((2, 1, 3),)),
     Case("permute", lambda m, a: a.permute(2, 0, 1), ((2, 1, 3),)),
     Case("expand", lambda m, a: a.expand(2, 3, 3), ((3, 1),)),
+    Case("sum_to_size", lambda m, a: a.sum_to_size(1, 3), ((2, 2, 3),)),
     Case("unsqueeze", lambda m, a: a.unsqueeze(1), ((2, 3),)),
     Case("squeeze", lambda m, a: a.squeeze(), ((2, 1, 3),)),
     Case("squeeze_dim", lambda m, a: a.squeeze(1), ((2, 1, 3),)),

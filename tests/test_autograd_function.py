@@ -294,7 +294,13 @@ def test_grad_fn_apply_calls_backward_directly():
         w, x, b = leaf(m), m.ones(3), leaf(m)
         z = F["MultiplyAdd"].apply(w, x, b)
         grads = z.grad_fn.apply(m.ones(3))
-        return grads, [g.requires_grad for g in grads], [repr(g).split("grad_fn=")[-1] for g in grads]
+        s = F["Exp"].apply(leaf(m))
+        try:
+            s.grad_fn(m.ones(3))  # unlike a built-in node, not callable itself
+        except TypeError as error:
+            refused = str(error)
+        return (grads, [g.requires_grad for g in grads], [repr(g).split("grad_fn=")[-1] for g in grads],
+                type(s.grad_fn.apply(m.ones(3))).__name__, refused)
 
     tt, th = run_in_both_with_functions(run)
     same_values(tt[0], th[0])

@@ -48,6 +48,31 @@ def test_graph_values_and_gradients_match_torch(case):
             assert tt_leaf.grad.stride() == th_leaf.grad.stride()
 
 
+@pytest.mark.parametrize("case", [c for c in CASES if not c.name.startswith("einsum")], ids=repr)
+def test_a_node_called_by_hand_answers_as_torchs(case):
+    """node(grad) gives the gradients of the node's inputs, as lesson 15's engine uses it:
+    a lone tensor for a node of one input, else a tuple (None where an input needs none)."""
+    arrays = make_inputs(case)
+    answers = []
+    for lib in (tinytorch, torch):
+        _, out = build(lib, case, arrays)
+        with lib.no_grad():
+            try:
+                answers.append(out.grad_fn(lib.ones_like(out)))
+            except TypeError as error:  # a node of several outputs takes a gradient for each
+                answers.append(error)
+    got, expected = answers
+    if isinstance(expected, TypeError):
+        assert str(got) == str(expected)
+        return
+    assert type(got) is tuple if type(expected) is tuple else not isinstance(got, tuple)
+    for g, e in zip(*(a if type(a) is tuple else (a,) for a in answers)):
+        if e is None:
+            assert g is None
+        else:
+            assert_same_values(g, e, rtol=1e-12, atol=1e-12)
+
+
 def test_requires_grad_kwarg_property_and_method():
     for lib in (tinytorch, torch):
         a = lib.ones(2, requires_grad=True)

@@ -35,6 +35,12 @@ def backward_twice(L, write):
     y.sum().backward()
 
 
+def call_accumulate_grad(L, leaf_shape, grad_shape):
+    leaf = L.zeros(leaf_shape, requires_grad=True)
+    with L.no_grad():
+        (leaf * 1).grad_fn.next_functions[0][0](L.ones(grad_shape))
+
+
 def set_items(t, index, value):
     t[index] = value
 
@@ -165,6 +171,17 @@ SAME_MESSAGE = {
     "repeat by a negative count": lambda L: L.ones(2, 3).repeat(-2, 1),
     "repeat_interleave with counts of another length": lambda L: L.ones(2, 3).repeat_interleave(L.tensor([1, 2]), 1),
     "index_select of a list": lambda L: L.ones(2).index_select(0, [1]),
+    "sum_to_size to a shape that does not expand": lambda L: L.ones(2, 3).sum_to_size(4),
+    "sum_to_size to more dims": lambda L: L.ones(2, 3).sum_to_size(1, 2, 3),
+    "sum_to_size of a float": lambda L: L.ones(2, 3).sum_to_size(2, 3.0),
+    # an AccumulateGrad node called by hand with a gradient that does not fit its leaf
+    "AccumulateGrad of a gradient too big": lambda L: call_accumulate_grad(L, (3,), (2, 3)),
+    "AccumulateGrad of a gradient of another size": lambda L: call_accumulate_grad(L, (2,), (3,)),
+    # gather names its tensor "input", every scatter "self", with or without a src
+    "gather with an index of another rank": lambda L: L.zeros(2, 3).gather(1, L.tensor([0, 1])),
+    "scatter_ a number with an index of another rank": lambda L: L.zeros(2, 3).scatter_(1, L.tensor([0, 1]), 5.0),
+    "scatter a number with an index of another rank": lambda L: L.zeros(2, 3).scatter(1, L.tensor([0, 1]), 5.0),
+    "scatter_add_ with an index of another rank": lambda L: L.zeros(2, 3).scatter_add_(1, L.tensor([0, 1]), L.ones(2, 3)),
     "index_add of a list": lambda L: L.ones(2).index_add(0, [1], L.ones(1)),
     "cross_entropy of float class indices": lambda L: L.nn.functional.cross_entropy(L.ones(1, 3), L.tensor([2.0])),
     "cross_entropy of int probabilities": lambda L: L.nn.functional.cross_entropy(L.ones(2, 3), L.ones(2, 3).long()),

@@ -407,8 +407,11 @@ def test_copies_never_share_the_inputs_memory(make):
     lambda m, t: t.ravel(), lambda m, t: m.ravel(t.t()), lambda m, t: m.row_stack([t, t[:1]]),
     lambda m, t: m.argwhere(t > 1), lambda m, t: (t > 1).argwhere(), lambda m, t: m.argwhere(m.tensor(3)),
     lambda m, t: t.clone().cumsum_(1), lambda m, t: t.clone().cumprod_(0), lambda m, t: (t * 1).cumsum_(0),
+    lambda m, t: t.sum_to_size(3), lambda m, t: t.sum_to_size((2, 1)), lambda m, t: t.sum_to_size(1, 3),
+    lambda m, t: t.sum_to_size(size=[1]), lambda m, t: t.sum_to_size(()), lambda m, t: t.t().sum_to_size(3, 1),
 ], ids=["ravel", "ravel of a transposed tensor", "row_stack", "argwhere", "argwhere method", "argwhere of 0-d",
-        "cumsum_", "cumprod_", "cumsum_ with history"])
+        "cumsum_", "cumprod_", "cumsum_ with history", "sum_to_size of added dims", "sum_to_size of a stretched dim",
+        "sum_to_size to a row", "sum_to_size by keyword", "sum_to_size to 0-d", "sum_to_size of a transposed tensor"])
 def test_more_everyday_functions_match_torch(call):
     """Their values, layouts, views (ravel of a contiguous tensor is one) and graph nodes."""
     results = []
@@ -420,6 +423,12 @@ def test_more_everyday_functions_match_torch(call):
     assert (got._base is not None) == (expected._base is not None)
     if expected.grad_fn is not None:
         assert got.grad_fn.name() == expected.grad_fn.name()
+
+
+def test_sum_to_size_of_its_own_shape_is_the_tensor_itself():
+    for m in (tinytorch, torch):
+        t = m.ones(2, 3)
+        assert t.sum_to_size(2, 3) is t
 
 
 def test_memory_tinytorch_never_pins_or_shares():

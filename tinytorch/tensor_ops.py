@@ -252,6 +252,8 @@ class TensorOps:
 
     # reductions
     def sum(self, dim=None, keepdim=False, *, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    @sequence_keyword("size", fixed=1)
+    def sum_to_size(self, *size): return ops.sum_to_size(self, *size)
     def count_nonzero(self, dim=None): return ops.count_nonzero(self, dim)
     def mean(self, dim=None, keepdim=False, *, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
     def prod(self, dim=None, keepdim=False, *, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)

@@ -79,11 +79,13 @@ class BackwardFunction(Node, FunctionCtx):
         return len(self._output_meta)
 
     def apply(self, *grads):
-        """Call the Function's backward directly, as node.apply does in PyTorch."""
-        result = self._forward_cls.backward(self, *grads)
-        return result if isinstance(result, tuple) else (result,)
+        """Call the Function's backward directly and return what it returns, as
+        node.apply does in PyTorch (where such a node, unlike a built-in one, is not
+        callable itself: node(grad) is a TypeError)."""
+        return self._forward_cls.backward(self, *grads)
 
-    __call__ = apply
+    def __call__(self, *grads):
+        raise TypeError(f"'{type(self).__name__}' object is not callable")
 
     def apply_checked(self, grads):
         """What the engine runs: missing gradients become zeros (unless
@@ -91,7 +93,8 @@ class BackwardFunction(Node, FunctionCtx):
         shaped as PyTorch does."""
         if self.materialize_grads:
             grads = [g if g is not None or meta is None else _zeros(meta) for g, meta in zip(grads, self._output_meta)]
-        return self._check_gradients(self.apply(*grads))
+        result = self.apply(*grads)
+        return self._check_gradients(result if isinstance(result, tuple) else (result,))
 
     def _check_gradients(self, grads):
         from ..tensor import Tensor

@@ -204,11 +204,20 @@ class Node:
 
     # -- running ---------------------------------------------------------------
     def apply(self, *grads):
-        """Run this node's backward on `grads` and return the tuple of input gradients."""
+        """Run this node's backward on `grads` and return the tuple of input gradients
+        (what the engine calls)."""
         result = self.backward(*grads)
         return result if type(result) is tuple else (result,)
 
-    __call__ = apply
+    def __call__(self, *grads):
+        """node(grad) from Python answers as PyTorch's nodes do: the gradient of a
+        node's one input alone, else a tuple of them (empty for AccumulateGrad), with
+        None for an input that needs none (its edge is None: PyTorch skips it)."""
+        if len(grads) != self.num_outputs:
+            raise TypeError(f"expected {self.num_outputs} arguments, got {len(grads)} instead")
+        result = tuple(None if node is None else grad
+                       for grad, (node, _) in zip(self.apply(*grads), self.next_functions))
+        return result[0] if len(result) == 1 else result
 
     def backward(self, *grads):
         raise NotImplementedError(f"{self.name()} has no backward")
@@ -271,8 +280,10 @@ def fits_layout_of(tensor, grad):
 def _copy_with_layout_of(tensor, grad):
     from ..ops.copying import empty_with_layout_of
     fresh = empty_with_layout_of(tensor, grad.dtype)
-    if grad_mode.state.enabled:
-        return fresh.copy_(grad)  # recorded (CopyBackwards), for a differentiable .grad
+    if grad_mode.state.enabled or grad._shape != tensor._shape:
+        # recorded (CopyBackwards) for a differentiable .grad; copy_ also refuses, in
+        # PyTorch's words, a gradient (handed to a node called by hand) that does not fit
+        return fresh.copy_(grad)
     fresh._data[...] = grad._data
     return fresh
 

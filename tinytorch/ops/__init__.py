@@ -7,7 +7,7 @@
                     erfc, exp2, frac, rsqrt, floor, ceil, trunc, round
     comparison      == < ..., logic and bitwise ops, where, nonzero, maximum, minimum
     operands        how those three get their operands: dtypes, numbers, devices
-    reduction    sum, mean, prod, max/min, argmax/argmin, all/any, count_nonzero
+    reduction    sum, sum_to_size, mean, prod, max/min, argmax/argmin, all/any, count_nonzero
     statistics   var, std, var_mean, std_mean, norm, dist, logsumexp, amax/amin, nansum/nanmean, cumsum, cumprod, cummax/cummin
     sorting      sort, argsort, topk, kthvalue, median, nanmedian, mode; unique, unique_consecutive,
                  bincount, histc
@@ -45,7 +45,7 @@ from .masking import masked_fill, masked_fill_
 from .inplace import add_, check_target, clamp_, copy_, div_, fill_, inplace, mul_, pow_, sub_, zero_
 from .joining import atleast_1d, atleast_2d, atleast_3d, cat, column_stack, dstack, hstack, stack, vstack
 from .linalg import bmm, dot, matmul, mm, mv
-from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
+from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum, sum_to_size
 from .views import (
     alias, as_strided, diagonal, expand, flatten, movedim, narrow, permute, ravel, reshape, select, squeeze, swapaxes,
     t, transpose, unflatten, unfold, unsqueeze, view,

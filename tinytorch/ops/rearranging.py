@@ -67,7 +67,7 @@ class RepeatBackward0(Node):
         summed = grad.reshape(split).sum(tuple(range(0, len(split), 2))) if grad.numel() else None
         if summed is None:  # nothing was repeated: no gradient to add up
             return zeros_for(grad, self.padded)
-        return summed  # the engine drops the leading 1s that repeat added (fit_gradient)
+        return summed.view(self.input_meta[0][0])  # without the leading 1s repeat added
 
 
 def tile(a, dims):

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, prod, max/min, argmax/argmin, all/any, count_nonzero.
+"""Reductions: sum, sum_to_size, mean, prod, max/min, argmax/argmin, all/any, count_nonzero.
 
 `dim` may be None (everything), an int or a tuple; `keepdim=True` leaves the
 reduced dims in place with size 1. Backward spreads the gradient back over the
@@ -8,9 +8,9 @@ import builtins
 
 from .. import strides as S
 from ..autograd.graph import Node
-from ..exact.arguments import is_index
+from ..exact.arguments import is_index, shape_arg
 from ..exact.half_product import half_product
-from .base import Tensor, np, dtypes, from_array, needs_grad, record, refuse_integer_history, type_name, xp_of
+from .base import Tensor, np, dtypes, from_array, needs_grad, record, refuse_integer_history, sum_to, type_name, xp_of
 from .comparison import isnan, maximum, minimum, where
 
 
@@ -64,6 +64,15 @@ def sum(a, dim=None, keepdim=False, *, dtype=None):
         node = SumBackward0(a._shape) if dim is None else SumBackward1(a._shape, dims, keepdim, dim)
         record(node, out, (a,))
     return out
+
+
+def sum_to_size(a, *size):
+    """Sum a down to `size`, a shape that broadcasts to a's: what the engine does to
+    a broadcast input's gradient (engine.sum_to), which this is."""
+    shape = shape_arg(size, "sum_to_size")
+    if len(shape) > a.dim() or builtins.any(n not in (1, m) for n, m in zip(reversed(shape), reversed(a._shape))):
+        raise RuntimeError(f"size {{{S.list_repr(shape)}}} is not expandable to size {{{S.list_repr(a._shape)}}}.")
+    return sum_to(a, shape)
 
 
 def _reduce(name, a, dims, keepdim, d):

@@ -52,7 +52,7 @@ def _check_gather_index(a, dim, index, name, src=None):
     if index.numel() == 0:
         return
     if max(index.dim(), 1) != max(a.dim(), 1):
-        noun = "self" if src is not None else "input"
+        noun = "input" if name == "gather" else "self"
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {noun} tensor")
     ishape, ashape = index._shape or (1,), a._shape or (1,)
     for d in range(len(ishape)):
