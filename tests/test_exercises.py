@@ -193,12 +193,45 @@ def test_feedback_shows_right_and_wrong_apart_in_the_notebook():
 # Answers to the exercises whose checks call the learner's function on tensors, as a learner
 # writes them after `import torch` (lesson 1 invites it): the checks build their tensors with
 # the learner's library, so real torch code is checked on real torch tensors.
+# Lesson 15's engine as a learner writes it with `import torch`.
+ENGINE = """
+def answer(root):
+    dependencies, seen, stack = {}, {root.grad_fn}, [root.grad_fn]
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            dependencies[nxt] = dependencies.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    waiting, ready = {root.grad_fn: torch.ones_like(root)}, [root.grad_fn]
+    with torch.no_grad():
+        while ready:
+            node = ready.pop()
+            grad = waiting.pop(node)
+            if hasattr(node, "variable"):
+                node(grad.sum_to_size(node.variable.shape))
+                continue
+            grads = node(grad)
+            for (nxt, _), g in zip(node.next_functions, grads if isinstance(grads, tuple) else (grads,)):
+                if nxt is None:
+                    continue
+                waiting[nxt] = waiting[nxt] + g if nxt in waiting else g
+                dependencies[nxt] -= 1
+                if dependencies[nxt] == 0:
+                    ready.append(nxt)
+"""
+
 UNDER_TORCH = {
     "lesson03.independent_array": ("def answer(t):\n    return t.numpy().copy()", True),
     "lesson03.independent_array shared": ("def answer(t):\n    return t.numpy()", False),
     "lesson05.shares_storage": (
         "def answer(x, y):\n    return x.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", True),
     "lesson05.shares_storage data_ptr": ("def answer(x, y):\n    return x.data_ptr() == y.data_ptr()", False),
+    "lesson15.my_backward": (ENGINE, True),
+    "lesson15.my_backward overwriting": (ENGINE.replace("waiting[nxt] + g if nxt in waiting else g", "g"), False),
     "lesson09.vectorized_row_norms": ("def answer(m):\n    return torch.linalg.norm(m, dim=1)", True),
     "lesson09.vectorized_row_norms no sqrt": ("def answer(m):\n    return (m * m).sum(dim=1)", False),
 }

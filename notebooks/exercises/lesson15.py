@@ -1,0 +1,454 @@
+"""Lesson 15 (your own engine): my_backward(root), a backward pass written with the graph's
+public surface only (grad_fn, next_functions, calling a node, AccumulateGrad.variable).
+
+The check runs the learner's engine on small graphs (a chain, a diamond, a leaf used twice,
+a .grad already there, constants and detach, broadcasting, stacked diamonds, random graphs)
+and compares every leaf's .grad with what backward() of the same library leaves there.
+"""
+import ast
+import collections
+import contextlib
+import inspect
+import itertools
+import random
+import textwrap
+
+import tinytorch as torch
+
+from .checking import NotAnswered, Wrong, _missing_in_tinytorch, close, exercise, expect_function, library_of
+
+
+# -- the engine, and typical mistakes ---------------------------------------------------
+def _count_edges(root, once=True):
+    dependencies = {}
+    seen, stack = {root.grad_fn}, [root.grad_fn]
+    while stack:
+        node = stack.pop()
+        for next_node, _ in node.next_functions:
+            if next_node is None:
+                continue
+            dependencies[next_node] = dependencies.get(next_node, 0) + 1
+            if next_node not in seen or not once:
+                seen.add(next_node)
+                stack.append(next_node)
+    return dependencies
+
+
+def _as_tuple(grads):
+    """A node of one input returns its gradient alone (in PyTorch and tinytorch): wrap it."""
+    return grads if isinstance(grads, tuple) else (grads,)
+
+
+def _engine(root, *, count_once=True, add=True, fit=True, grad_mode=False, leaf="call", none_check=True):
+    """The solution (all defaults) and, with one setting changed, a typical mistake."""
+    dependencies = _count_edges(root, count_once)
+    buffers = {root.grad_fn: torch.ones_like(root)}
+    ready = [root.grad_fn]
+    with torch.set_grad_enabled(grad_mode):
+        while ready:
+            node = ready.pop()
+            grad = buffers.pop(node)
+            if hasattr(node, "variable"):
+                if fit:
+                    grad = grad.sum_to_size(node.variable.shape)
+                if leaf == "call":
+                    node(grad)
+                else:  # "replace": .grad = the new gradient, whatever was there
+                    node.variable.grad = grad
+                continue
+            for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+                if none_check and (next_node is None or next_grad is None):
+                    continue
+                if add and next_node in buffers:
+                    buffers[next_node] = buffers[next_node] + next_grad
+                else:
+                    buffers[next_node] = next_grad
+                dependencies[next_node] -= 1
+                if dependencies[next_node] == 0:
+                    ready.append(next_node)
+
+
+def _solution(root):
+    _engine(root)
+
+
+def _recursive(root):
+    # Depth first, each gradient pushed down at once: a node reached along two paths runs twice.
+    def visit(node, grad):
+        if node is None or grad is None:
+            return
+        if hasattr(node, "variable"):
+            node(grad.sum_to_size(node.variable.shape))
+            return
+        for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+            visit(next_node, next_grad)
+
+    with torch.no_grad():
+        visit(root.grad_fn, torch.ones_like(root))
+
+
+def _runs_on_first_arrival(root):
+    # Each node runs once (a visited set), but as soon as its first gradient arrives.
+    visited, stack = set(), [(root.grad_fn, torch.ones_like(root))]
+    with torch.no_grad():
+        while stack:
+            node, grad = stack.pop()
+            if node in visited:
+                continue
+            visited.add(node)
+            if hasattr(node, "variable"):
+                node(grad.sum_to_size(node.variable.shape))
+                continue
+            for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+                if next_node is not None and next_grad is not None:
+                    stack.append((next_node, next_grad))
+
+
+def _leaf_set_on_arrival(root):
+    # Right for every node but the leaves: each gradient that reaches a leaf replaces its .grad.
+    dependencies = _count_edges(root)
+    buffers, ready = {root.grad_fn: torch.ones_like(root)}, [root.grad_fn]
+    with torch.no_grad():
+        while ready:
+            node = ready.pop()
+            grad = buffers.pop(node)
+            for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+                if next_node is None or next_grad is None:
+                    continue
+                if hasattr(next_node, "variable"):
+                    next_node.variable.grad = next_grad.sum_to_size(next_node.variable.shape)
+                    continue
+                buffers[next_node] = buffers[next_node] + next_grad if next_node in buffers else next_grad
+                dependencies[next_node] -= 1
+                if dependencies[next_node] == 0:
+                    ready.append(next_node)
+
+
+def _calls_backward(root):
+    root.backward()
+
+
+WRONG_ENGINES = {
+    "recursive": _recursive,
+    "runs on first arrival": _runs_on_first_arrival,
+    "overwrites the buffer": lambda root: _engine(root, add=False),
+    "counts an edge per visit": lambda root: _engine(root, count_once=False),
+    "leaf .grad set on arrival": _leaf_set_on_arrival,
+    "replaces an existing .grad": lambda root: _engine(root, leaf="replace"),
+    "no sum back to the leaf's shape": lambda root: _engine(root, fit=False),
+    "grad mode on": lambda root: _engine(root, grad_mode=True),
+    "no None check": lambda root: _engine(root, none_check=False),
+    "calls backward": _calls_backward,
+}
+
+
+# -- right answers written other ways ------------------------------------------------------
+def _queue_and_hand_accumulation(root):
+    # Kahn's algorithm with a first-in first-out queue; leaves spotted by their class name and
+    # accumulated by hand through .variable; a node's lone gradient (one input) wrapped in a list.
+    dependencies = collections.Counter()
+    seen, todo = {root.grad_fn}, collections.deque([root.grad_fn])
+    while todo:
+        for next_node, _ in todo.popleft().next_functions:
+            if next_node is not None:
+                dependencies[next_node] += 1
+                if next_node not in seen:
+                    seen.add(next_node)
+                    todo.append(next_node)
+    waiting = {root.grad_fn: torch.ones_like(root)}
+    queue = collections.deque([root.grad_fn])
+    with torch.no_grad():
+        while queue:
+            node = queue.popleft()
+            grad = waiting.pop(node)
+            if type(node).__name__ == "AccumulateGrad":
+                leaf = node.variable
+                grad = grad.sum_to_size(leaf.shape)
+                leaf.grad = grad.clone() if leaf.grad is None else leaf.grad + grad
+                continue
+            results = node(grad)
+            if not isinstance(results, (tuple, list)):
+                results = [results]
+            for (next_node, _), next_grad in zip(node.next_functions, results):
+                if next_node is None:
+                    continue
+                if next_grad is not None:
+                    waiting[next_node] = waiting[next_node] + next_grad if next_node in waiting else next_grad
+                dependencies[next_node] -= 1
+                if dependencies[next_node] == 0:
+                    queue.append(next_node)
+
+
+def _topological_order(root):
+    # Sort the nodes first (each after every node that sends it a gradient), then run them in that order.
+    order, seen = [], set()
+
+    def visit(node):
+        if node is None or node in seen:
+            return
+        seen.add(node)
+        for next_node, _ in node.next_functions:
+            visit(next_node)
+        order.append(node)
+
+    visit(root.grad_fn)
+    grads = {root.grad_fn: torch.ones_like(root)}
+    with torch.no_grad():
+        for node in reversed(order):
+            grad = grads.pop(node, None)
+            if grad is None:
+                continue
+            if hasattr(node, "variable"):
+                node(grad.sum_to_size(node.variable.shape))
+                continue
+            for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+                if next_node is not None and next_grad is not None:
+                    grads[next_node] = grads[next_node] + next_grad if next_node in grads else next_grad
+
+
+def _leaves_called_on_arrival(root):
+    # Leaves not buffered: their AccumulateGrad node is called once per gradient that reaches it
+    # (it adds each into .grad, so the sum comes out the same).
+    dependencies = _count_edges(root)
+    buffers, ready = {root.grad_fn: torch.ones_like(root)}, [root.grad_fn]
+    with torch.no_grad():
+        while ready:
+            node = ready.pop()
+            grad = buffers.pop(node)
+            for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
+                if next_node is None or next_grad is None:
+                    continue
+                if hasattr(next_node, "variable"):
+                    next_node(next_grad.sum_to_size(next_node.variable.shape))
+                    continue
+                buffers[next_node] = buffers[next_node] + next_grad if next_node in buffers else next_grad
+                dependencies[next_node] -= 1
+                if dependencies[next_node] == 0:
+                    ready.append(next_node)
+
+
+# -- the graphs the check runs -----------------------------------------------------------
+_X = [0.5, -1.0, 2.0]
+_W = [1.5, 0.25, -0.5]
+_VECTORS = {"x": _X, "w": _W}
+
+
+class _Case:
+    """One graph: the leaves (name -> values), the program that makes `root` from them, what
+    kind of graph it is (which mistake it reveals), and .grad values set before backward."""
+
+    def __init__(self, kind, program, leaves=_VECTORS, preset=None):
+        self.kind, self.program, self.leaves, self.preset = kind, program, leaves, preset or {}
+
+    def build(self, lib):
+        leaves = {name: lib.tensor(values, requires_grad=True) for name, values in self.leaves.items()}
+        for name, values in self.preset.items():
+            leaves[name].grad = lib.tensor(values)
+        namespace = {"torch": lib, **leaves}
+        exec(self.program, namespace)
+        return namespace["root"], leaves
+
+    def __str__(self):
+        shown = "; ".join(self.program.strip().splitlines())
+        return f"the graph `{shown}`"
+
+
+def _random_program(seed):
+    """Seven random steps over the leaves x, w, v; the root adds up every result no later step used."""
+    rng = random.Random(seed)
+    forms = ["{a} + {b}", "{a} * {b}", "{a} - {b}", "{a}.sin()", "{a}.tanh()", "{a} * {b}.detach()", "({a} * 0.5).cos()"]
+    names, unused, lines = ["x", "w", "v"], [], []
+    for i in range(7):
+        a, b = rng.choice(names), rng.choice(names)
+        form = rng.choice(forms)
+        lines.append(f"h{i} = " + form.format(a=a, b=b))
+        unused = [n for n in unused if n != a and not ("{b}" in form and n == b)] + [f"h{i}"]
+        names.append(f"h{i}")
+    lines.append(f"root = ({' + '.join(unused)}).sum()")
+    return "\n".join(lines)
+
+
+CASES = [
+    _Case("chain", "root = ((x * w).sin() * 2).sum()"),
+    _Case("diamond", "h = x * w\nroot = (h.sin() * h.cos()).sum()"),
+    _Case("leaf used twice", "root = (x * w + x.tanh()).sum()"),
+    _Case("grad already there", "root = ((x * w).sin() * 2).sum()", preset={"x": [1.0, 2.0, 3.0], "w": [-1.0, 0.5, 4.0]}),
+    _Case("needs no gradient", "c = torch.arange(3.0) * 0.5 + 1\nroot = (x * c + c * w.exp()).sum()"),
+    _Case("needs no gradient", "h = x * w\nroot = (h * h.detach().exp() + w).sum()"),
+    _Case("broadcasting", "root = ((m * s + b).tanh() * b * k).sum()",
+          leaves={"m": [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]], "s": [[2.0], [-1.0]], "b": [0.1, 0.2, 0.3], "k": 0.5}),
+    _Case("stacked diamonds", "h = x\nfor _ in range(5): h = h.sin() * h + w * h\nroot = h.sum()"),
+] + [_Case("random", _random_program(seed), leaves={**_VECTORS, "v": [-0.5, 0.75, 1.25]}) for seed in (1, 2, 3)]
+
+
+# -- running an engine on a graph, and watching it ---------------------------------------------
+@contextlib.contextmanager
+def _counting_unpacks(lib):
+    """Count how often each saved tensor of graphs built inside is unpacked: once each time the
+    node that saved it runs, so a count above 1 means the learner's engine ran a node twice."""
+    counts = collections.Counter()
+    if lib.__name__ == "torch":
+        # PyTorch: saved_tensors_hooks tags each tensor saved while the block runs, and counts its unpacks.
+        ids = itertools.count()
+
+        def unpack(packed):
+            counts[packed[0]] += 1
+            return packed[1]
+
+        with lib.autograd.graph.saved_tensors_hooks(lambda tensor: (next(ids), tensor), unpack):
+            yield counts
+        return
+    # tinytorch has no saved_tensors_hooks. Every node unpacks what it saved through
+    # SavedTensor.unpack (Node.saved_tensors), so that one method is wrapped to count, for the
+    # time of the block only: the finally puts the original back even when the engine raised.
+    from tinytorch.autograd.graph import SavedTensor
+    original = SavedTensor.unpack
+
+    def counted(saved, node):
+        counts[id(saved)] += 1
+        return original(saved, node)
+
+    SavedTensor.unpack = counted
+    try:
+        yield counts
+    finally:
+        SavedTensor.unpack = original
+
+
+def _expected(lib, case):
+    root, leaves = case.build(lib)
+    root.backward()
+    return {name: None if leaf.grad is None else leaf.grad.detach() for name, leaf in leaves.items()}
+
+
+def _run_learner(function, lib, case):
+    """The leaves after the learner's engine ran on a fresh copy of the graph, whether it ran the
+    library's own engine (a pre-hook on the root's node fires only there), and how often each
+    saved tensor was unpacked."""
+    with _counting_unpacks(lib) as counts:
+        root, leaves = case.build(lib)
+        engine_ran = []
+        handle = root.grad_fn.register_prehook(lambda grads: engine_ran.append(True))
+        try:
+            result = function(root)
+        except NotAnswered:
+            raise
+        except Exception as error:
+            _explain_error(error, case)
+        finally:
+            handle.remove()
+    if result is Ellipsis:
+        raise NotAnswered()
+    return leaves, bool(engine_ran), max(counts.values(), default=0)
+
+
+def _has_placeholder(function):
+    """Whether the function still has a `...` line of the scaffold (its source, where Python can find it)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis
+               for node in ast.walk(tree))
+
+
+def _explain_error(error, case):
+    text = str(error)
+    if "ellipsis" in text:  # a `...` of the scaffold is still there
+        raise NotAnswered()
+    if isinstance(error, AttributeError) and _missing_in_tinytorch(error):
+        raise error  # tinytorch lacks what PyTorch has: Exercise says so, as every exercise of the course does
+    raised = f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
+    if case.kind == "broadcasting" and isinstance(error, RuntimeError) and (
+            "broadcast shape" in text or "assign a gradient of size" in text):
+        # A gradient of the broadcast shape at a leaf, refused in the same words by PyTorch and tinytorch:
+        # by its AccumulateGrad node or `+=` into .grad ("output with shape [3] doesn't match the broadcast
+        # shape [2, 3]"), or by `.grad = ...` ("attempting to assign a gradient of size '[2, 3]' to ...").
+        raise Wrong(f"on {case}, your code raised {raised}. In the forward pass b, s and k were broadcast, so "
+                    "the gradient that reaches their AccumulateGrad nodes has the broadcast shape (2, 3): sum it "
+                    "back to the leaf's shape (sum_to_size) first.")
+    if "NoneType" in text or (isinstance(error, KeyError) and error.args == (None,)):
+        raise Wrong(f"on {case}, your code raised {raised}. Where an input needs no gradient (a number such as "
+                    "the 2 in `* 2`, a constant, a tensor cut off by detach()), next_functions holds (None, 0), "
+                    "and the node returns None for it: skip such an edge, both in the walk that counts edges "
+                    "and when you send gradients on.")
+    raise Wrong(f"on {case}, your code raised {raised}") from None
+
+
+def _judge(lib, case, leaves, expected, engine_ran, most_unpacks):
+    if engine_ran:
+        raise Wrong("your function ran the library's own engine (backward() or torch.autograd): the exercise is "
+                    "to walk the graph yourself, calling each node.")
+    if most_unpacks > 1:
+        raise Wrong(f"on {case}, your engine ran a node more than once. The gradients may even come out right "
+                    "(a node's backward is linear, so one run per path adds up to the same), but a node reached "
+                    "along k paths then runs k times, and a chain of n such diamonds takes 2^n runs. Count each "
+                    "node's incoming edges first, and run it once, after the last one has delivered.")
+    for name, leaf in leaves.items():
+        got, want = leaf.grad, expected[name]
+        if got is None and want is not None:
+            raise Wrong(f"on {case}, no gradient reached {name} ({name}.grad is still None): its AccumulateGrad "
+                        "node never ran, or never got a gradient. A node runs when the count of edges still to "
+                        "deliver drops to 0: if the walk that counts them visits a node twice, the edges below "
+                        "it are counted twice, and the count never gets there.")
+        if want is None:
+            if got is not None:
+                raise Wrong(f"on {case}, {name}.grad is set, but backward() leaves it None: no path leads "
+                            f"from the root to {name}.")
+            continue
+        if tuple(got.shape) != tuple(want.shape):
+            if case.kind == "broadcasting":
+                raise Wrong(f"on {case}, {name} has shape {tuple(want.shape)} but your engine left a .grad of "
+                            f"shape {tuple(got.shape)}: {name} was broadcast in the forward pass, so its gradient "
+                            "arrives with the broadcast shape. Sum it back to the leaf's shape (sum_to_size) first.")
+            raise Wrong(f"on {case}, {name}.grad has shape {tuple(got.shape)}, not {name}'s shape "
+                        f"{tuple(want.shape)}.")
+        if not close(got, want):
+            raise Wrong(_value_mistake(lib, case, name, got, want))
+    for name, leaf in leaves.items():
+        if leaf.grad is not None and leaf.grad.requires_grad:
+            raise Wrong(f"on {case}, your {name}.grad has requires_grad=True: the nodes ran with grad mode on, "
+                        "so each backward recorded a graph of its own (as create_graph=True asks). backward() "
+                        "runs them with grad mode off: run your loop inside `with torch.no_grad():`.")
+
+
+def _value_mistake(lib, case, name, got, want):
+    if case.kind == "chain":
+        return (f"on {case}, where no node is reached twice, {name}.grad is not what backward() gives. Check the "
+                "gradient you start from (ones shaped like the root) and that the i-th gradient a node returns "
+                "goes to the i-th entry of its next_functions.")
+    if case.kind == "diamond":
+        return (f"on {case}, {name}.grad is not what backward() gives. The node of h is reached along two edges "
+                "(from sin and from cos): it must wait until both gradients have arrived, and run once, on their "
+                "sum.")
+    if case.kind == "leaf used twice" and name == "x":
+        return (f"on {case}, x is used twice (in x * w and in x.tanh()), so two gradients flow into its "
+                "AccumulateGrad node, and x.grad must end up holding their sum; yours does not.")
+    if case.kind == "grad already there":
+        if close(got, want - lib.tensor(case.preset[name])):
+            return (f"on {case}, {name}.grad already held a gradient (from an earlier backward), and backward() "
+                    "adds the new one into it; your engine replaced it.")
+    return f"on {case}, {name}.grad is not what backward() gives."
+
+
+@exercise(
+    solution=lambda: _solution,
+    right_answers=[lambda: _queue_and_hand_accumulation, lambda: _topological_order, lambda: _leaves_called_on_arrival],
+    wrong_answers=[(lambda engine=engine: engine) for engine in WRONG_ENGINES.values()],
+    hint="first walk the graph from root.grad_fn and count, for every node, the edges of next_functions that "
+         "point to it (visit each node once). Then keep a dict of the gradient waiting at each node and a list "
+         "of the nodes whose count has dropped to 0: run those one at a time, add each gradient they return into "
+         "the dict entry of the node it goes to, and take one off that node's count.",
+)
+def my_backward(answer):
+    "A function my_backward(root) that leaves in every leaf's .grad what root.backward() would."
+    function = expect_function(answer)
+    if _has_placeholder(function):
+        raise NotAnswered()
+    lib = library_of(function)
+    for case in CASES:
+        expected = _expected(lib, case)
+        leaves, engine_ran, most_unpacks = _run_learner(function, lib, case)
+        _judge(lib, case, leaves, expected, engine_ran, most_unpacks)
+    return ("your engine agrees with backward() on chains, diamonds, leaves used twice, constants, detach, "
+            "broadcasting and random graphs: it is the algorithm of tinytorch's engine, and of PyTorch's.")
