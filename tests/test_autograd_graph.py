@@ -226,6 +226,23 @@ def test_ties_and_kinks_share_gradients_as_torch_does(fn):
     assert_same_values(grads[0], grads[1])
 
 
+@pytest.mark.parametrize("case", [c for c in CASES if not c.name.startswith("einsum")], ids=repr)
+def test_saved_tensor_names_are_torchs(case):
+    """The name GraphView shows for each saved tensor is torch's: saved_tensor_names[i]
+    is the `name` whose grad_fn._raw_saved_<name> holds raw_saved_tensors[i]."""
+    arrays = make_inputs(case)
+    _, tt_out = build(tinytorch, case, arrays)
+    _, th_out = build(torch, case, arrays)
+    node, torch_node = tt_out.grad_fn, th_out.grad_fn
+    for name, saved in zip(node.saved_tensor_names, node.raw_saved_tensors):
+        if name is None:
+            continue
+        got, expected = saved.tensor, getattr(torch_node, f"_raw_saved_{name}").data
+        if name in ("U", "Vh"):  # singular vectors are unique up to their signs, which LAPACKs choose apart
+            got, expected = got.abs(), expected.abs()
+        assert_same_values(got, expected, rtol=1e-12, atol=1e-12)
+
+
 def test_raw_saved_tensors_and_freed_flag_agree_with_torch():
     """What a node holds for backward, read without unpacking: the tensors that
     torch's grad_fn._raw_saved_* hold, flagged as modified in place exactly where

@@ -4,7 +4,9 @@ The same small programs run in tinytorch and torch. The widget's nodes and
 edges must be torch's (names, and the structure found by walking torch's
 grad_fn.next_functions); stepping must visit nodes in the order torch's engine
 runs them (recorded with node pre-hooks) and end with torch's .grad; the
-gradients drawn on the edges must be the ones torch sent along them.
+gradients drawn on the edges must be the ones torch sent along them, with each
+label beside its curve, never on it; saved tensors are named as torch names
+them (grad_fn._saved_self ...); a click shows a node's details, stepping or not.
 """
 import re
 import time
@@ -17,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinytorch
-from svg_groups import SVG, groups
+from svg_groups import SVG, curve_points, group_elements, groups, polyline_meets_box, text_box
 from widgets import GraphView
+from widgets.graph_model import saved_records
 from widgets.graph_view import edge_gradient
 
 UNARY = ["{a}.tanh()", "{a}.exp()", "{a}.sin()", "{a}.sigmoid()", "{a}.relu()", "-{a}", "{a} * 2", "{a} + 1",
@@ -137,7 +140,7 @@ def test_freed_buffers_and_a_second_backward():
 
     x, w, loss = build(tinytorch)
     gv = GraphView(loss, labels={"x": x, "w": w})
-    assert re.search(r"saved: (x, w|w, x)<", gv.to_svg())  # labels name the saved tensors
+    assert "saved self: x (3,), other: w (3,)<" in gv.to_svg()  # labels name the saved tensors
     gv.run()
     text = gv.to_svg()
     assert text.count("saved: freed (retain_graph=False)") == 2  # MulBackward0 and TanhBackward0
@@ -167,9 +170,9 @@ def test_a_saved_tensor_modified_in_place_is_flagged():
     w = tinytorch.tensor([3.0, 4.0])
     loss = (x * w).sum()
     gv = GraphView(loss, labels={"x": x, "w": w})
-    assert "saved: w<" in gv.to_svg()
+    assert "saved other: w (2,)<" in gv.to_svg()
     w.add_(1)  # backward would now raise, as in torch
-    assert "saved: w (modified in place!)<" in gv.to_svg()
+    assert "saved other: w (2,) (modified in place!)<" in gv.to_svg()
 
 
 def test_the_button_shows_errors_instead_of_raising():
@@ -274,6 +277,10 @@ def test_wide_layers_wrap_and_drawing_is_deterministic():
     bundle = one._repr_mimebundle_()
     assert {"text/plain", "image/svg+xml", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
     assert bundle["text/plain"] == f"GraphView(root=SumBackward0, nodes={len(one.nodes)}, edges={len(one.edges)})"
+    one.run()  # 240 edges, each now labelled: placing the labels stays quick (a step redraws)
+    start = time.perf_counter()
+    one.to_svg()
+    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize("bad", [[1.0, 2.0], torch.ones(2, requires_grad=True), np.ones(2)])
@@ -303,3 +310,123 @@ def test_every_live_view_says_that_it_is_live():
     for view in (StorageView(t), ViewExplorer(t), BroadcastView(t, t[0]), GraphView((x * x).sum())):
         note = view.children[-1].value
         assert "Live view" in note and "Run All" in note
+
+
+# -- edge labels beside their curves ------------------------------------------------------------
+def label_boxes_and_curves(svg):
+    """{edge: (label box, points along its curve)} for every labelled edge of a GraphView picture."""
+    curves = {g.get("data-edge"): curve_points(next(g.iter(f"{SVG}path")).get("d"))
+              for g in group_elements(svg, "graph-edge")}
+    return {g.get("data-edge"): (text_box(next(g.iter(f"{SVG}text"))), curves[g.get("data-edge")])
+            for g in group_elements(svg, "edge-label")}
+
+
+def lesson10_graph():
+    """Lesson 10's graph: z = sum((w2 * x) ** 2) as y * y, with x and w2 labelled."""
+    x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
+    w2 = tinytorch.tensor([0.5, -1.0], requires_grad=True)
+    y = w2 * x
+    return GraphView((y * y).sum(), labels={"x": x, "w2": w2})
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs())
+def test_no_edge_label_lies_on_the_curve_it_labels(program_and_seed):
+    program, seed = program_and_seed
+    tt = run(tinytorch, program, seed)
+    for collapse in (True, False):
+        gv = GraphView(tt["loss"], retain_graph=True, collapse=collapse)
+        gv.run()
+        svg = gv.canvas.svg
+        labelled = label_boxes_and_curves(svg)
+        drawn = {int(g["edge"]) for g in groups(svg, "graph-edge")}  # (not those inside a collapsed chain)
+        assert len(labelled) == sum(edge_gradient(gv, *e) is not None for i, e in enumerate(gv.edges) if i in drawn)
+        for edge, (box, curve) in labelled.items():
+            assert not polyline_meets_box(curve, box), f"the label of edge {edge} lies on its curve"
+        gv.close()
+
+
+def test_lesson_graph_labels_cover_no_curve_box_or_other_label():
+    """On lesson 10's graph (two parallel edges for y * y) every label is clear of everything."""
+    gv = lesson10_graph()
+    gv.run()
+    svg = gv.canvas.svg
+    labelled = label_boxes_and_curves(svg)
+    assert len(labelled) == len(gv.edges) == 5
+    nodes = [tuple(float(next(g.iter(f"{SVG}rect")).get(k)) for k in ("x", "y", "width", "height"))
+             for g in group_elements(svg, "graph-node")]
+    boxes = [b for b, _ in labelled.values()]
+    for edge, (box, _) in labelled.items():
+        for other, (_, curve) in labelled.items():
+            assert not polyline_meets_box(curve, box), f"the label of {edge} lies on the curve of {other}"
+        for x, y, w, h in nodes:
+            assert box[2] <= x or box[0] >= x + w or box[3] <= y or box[1] >= y + h, f"the label of {edge} covers a node"
+        for other in boxes:
+            if other is not box:
+                assert box[2] <= other[0] or box[0] >= other[2] or box[3] <= other[1] or box[1] >= other[3]
+
+
+# -- saved tensors by name -------------------------------------------------------------------------
+def test_saved_tensors_read_as_torchs_names_and_the_labels_given():
+    gv = lesson10_graph()
+    svg = gv.to_svg()
+    assert "saved self: w2 (2,), other: x (2,)<" in svg  # w2 * x: labelled, as `name: label (shape)`
+    assert "saved self: (2,) float32, other: (2,) float32<" in svg  # y * y: y has no label
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w2 = torch.tensor([0.5, -1.0], requires_grad=True)
+    y = w2 * x
+    assert y.grad_fn._saved_self is w2 and y.grad_fn._saved_other is x  # torch's names for the same tensors
+    t = tinytorch.tensor([0.5, 1.0], requires_grad=True)
+    out = t.tanh()
+    assert "saved result: out (2,)<" in GraphView(out.sum(), labels={"out": out}).to_svg()  # an output it saved
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs())
+def test_saved_tensor_names_are_torchs(program_and_seed):
+    """Every name shown is a `_saved_<name>` of torch's node, holding the same values."""
+    program, seed = program_and_seed
+    tt, th = run(tinytorch, program, seed), run(torch, program, seed)
+    gv = GraphView(tt["loss"])
+    order, _, _, _ = torch_walk(th["loss"].grad_fn)
+    for g, node in zip(gv.nodes, order):
+        for name, record in saved_records(g.node):
+            assert name is not None, f"{g.name} saved a tensor with no name"
+            want = getattr(node, f"_saved_{name}")
+            assert isinstance(want, torch.Tensor) and tuple(want.shape) == tuple(record.tensor.shape)
+            np.testing.assert_allclose(record.tensor.detach().numpy(), want.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+# -- details of a clicked node, stepping or not ------------------------------------------------------
+def detail_text(svg):
+    """The lines written under the graph (after the last node), as one string."""
+    root = ET.fromstring(svg)
+    bottom = max(float(r.get("y")) + float(r.get("height")) for g in root.iter(f"{SVG}g")
+                 if g.get("class") == "graph-node" for r in g.iter(f"{SVG}rect"))
+    return "\n".join(t.text for t in root.iter(f"{SVG}text") if float(t.get("y")) > bottom)
+
+
+def test_clicking_a_node_while_stepping_shows_its_details():
+    gv = lesson10_graph()
+    gv.step()
+    gv.step()  # MulBackward0 (y * y) ran
+    assert detail_text(gv.canvas.svg).startswith("node 1: MulBackward0  (running)")
+    leaf = next(g for g in gv.nodes if g.is_leaf and gv.label_of(g.node.variable) == "x")
+    click = next(g["click"] for g in groups(gv.canvas.svg, "graph-node") if g["number"] == str(leaf.number))
+    gv.canvas._message(gv.canvas, {"click": click}, [])
+    details = detail_text(gv.canvas.svg)
+    assert details.startswith(f"node {leaf.number}: AccumulateGrad  (clicked")
+    assert "x.grad = None" in details
+    drawn = {g["number"]: g for g in groups(gv.canvas.svg, "graph-node")}
+    assert drawn[str(leaf.number)]["selected"] == "true" and drawn["1"]["running"] == "true"
+    mul = next(g for g in gv.nodes if g.name == "MulBackward0" and g.number != 1)
+    gv.select(mul.number)  # a node that has not run yet: what it saved, by name
+    details = detail_text(gv.canvas.svg)
+    assert f"node {mul.number}: MulBackward0  (clicked" in details
+    assert "self: w2 (2,) = [0.5, -1.]" in details and "other: x (2,) = [1., 2.]" in details
+    gv.canvas._message(gv.canvas, {"click": f"node:{mul.number}"}, [])  # clicked again: closed
+    assert detail_text(gv.canvas.svg).startswith("node 1: MulBackward0  (running)")
+    gv.select(leaf.number)
+    gv.step()  # a step shows the node it ran
+    assert detail_text(gv.canvas.svg).startswith(f"node {gv.running.number}: MulBackward0  (running)")
+    assert all(g["selected"] == "false" for g in groups(gv.canvas.svg, "graph-node"))

@@ -5,7 +5,8 @@ storage position, value); these tests parse it and compare every drawn cell
 with what torch says about the same view of the same data: where each element
 lives (from torch's data_ptr), its value, which storage cells are used, shared
 or left as gaps. Then the live part: writes through other views, through the
-storage, and (for NumPy) after a cell runs.
+storage, and (for NumPy) after a cell runs; and fitting the page: at the width
+the browser reports, the strip wraps onto rows, every cell and label inside it.
 """
 import asyncio
 import math
@@ -20,8 +21,8 @@ from hypothesis import strategies as st
 
 import tinytorch
 from oracle import torch_position
-from svg_groups import groups
-from widgets import StorageView
+from svg_groups import SVG, group_elements, groups, text_box
+from widgets import StorageView, svg
 from widgets import live
 
 
@@ -308,3 +309,87 @@ def test_memory_shared_across_libraries_is_drawn_as_one_storage():
     assert "storage 1 of" not in shared.to_svg()
     copied = StorageView(a, tinytorch.tensor(a))
     assert "storage 1 of 2" in copied.to_svg() and "storage 2 of 2" in copied.to_svg()
+
+
+# -- fitting the page ----------------------------------------------------------------------------
+def fitted(widget, page_width):
+    """The live picture after the browser says the canvas is page_width pixels wide."""
+    widget.canvas.width = page_width
+    return widget.canvas.svg
+
+
+def svg_width(svg):
+    return float(ET.fromstring(svg).get("width"))
+
+
+def rect_of(g):
+    r = next(g.iter(f"{SVG}rect"))
+    return tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def assert_all_text_inside(svg):
+    width = svg_width(svg)
+    for t in ET.fromstring(svg).iter(f"{SVG}text"):
+        left, _, right, _ = text_box(t)
+        assert 0 <= left and right <= width, f"{t.text!r} runs past the picture ({left:.0f}..{right:.0f} of {width:.0f})"
+
+
+# JupyterLab at 1400 px with its file browser open gives an output 968 px wide (the browser test measures it).
+@pytest.mark.parametrize("page", [968, 700, 480])
+def test_the_strip_wraps_to_the_page_keeping_cells_labels_and_highlights(page):
+    a = tinytorch.arange(16.0)
+    sv = StorageView(a, a[::3], labels=["a", "a[::3]"])
+    assert svg_width(sv.to_svg()) > 968  # one row of 16 cells: wider than Lab with its file browser open
+    picture = fitted(sv, page)
+    assert svg_width(picture) <= page
+    assert_all_text_inside(picture)
+    cells = group_elements(picture, "storage-cell")
+    assert [g.get("data-position") for g in cells] == [str(p) for p in range(16)]
+    rows = sorted({rect_of(g)[1] for g in cells})
+    assert len(rows) >= 2
+    per_row = [sum(rect_of(g)[1] == y for g in cells) for y in rows]
+    assert max(per_row) - min(per_row) <= 2  # balanced rows, not 15 and 1
+    for g in cells:
+        x, y, w, h = rect_of(g)
+        assert x + w <= svg_width(picture)
+        value, position = list(g.iter(f"{SVG}text"))[-2:]
+        assert value.text == svg.format_value(float(g.get("data-value"))) and position.text == g.get("data-position")
+        for t in (value, position):  # the value inside the cell, its position under it
+            left, top, right, bottom = text_box(t)
+            assert x <= left and right <= x + w
+        assert top >= y + h  # the position label sits under its own cell
+        users = g.get("data-users").split()
+        bars = [r for r in g.iter(f"{SVG}rect")][1:]  # the view highlights: one bar per tensor using the cell
+        assert [r.get("fill") for r in bars] == [svg.colour(int(k)) for k in users]
+        assert users == (["0", "1"] if int(g.get("data-position")) % 3 == 0 else ["0"])
+    # A selected element is still joined to its storage cell, wherever that cell wrapped to.
+    sv.select((4,), tensor=1)
+    svg_text = sv.canvas.svg
+    cell = next(g for g in group_elements(svg_text, "storage-cell") if g.get("data-position") == "12")
+    x, y, w, h = rect_of(cell)
+    assert next(cell.iter(f"{SVG}rect")).get("stroke-width") == "3"
+    line = next(e for e in ET.fromstring(svg_text).iter(f"{SVG}line") if e.get("stroke") == svg.HIGHLIGHT)
+    assert float(line.get("x2")) == x + int(w) // 2 and y + h <= float(line.get("y2")) <= y + h + 14
+    assert_all_text_inside(svg_text)
+
+
+def test_the_snapshot_keeps_the_default_layout_whatever_the_page():
+    a = tinytorch.arange(16.0)
+    sv = StorageView(a, a[::3], labels=["a", "a[::3]"])
+    default = StorageView(a, a[::3], labels=["a", "a[::3]"]).to_svg()
+    narrow = fitted(sv, 480)
+    assert narrow != default
+    assert sv._repr_mimebundle_()["image/svg+xml"] == default  # the stored output does not depend on the window
+    assert sv.canvas.svg == narrow  # the live view stays fitted
+    assert fitted(sv, 0) == default  # no width known: the default layout
+
+
+def test_a_big_storage_wraps_its_summary_too():
+    big = tinytorch.arange(1_000_000.0).reshape(1000, 1000)
+    sv = StorageView(big, big.t()[::3])
+    sv.select((500, 123))
+    picture = fitted(sv, 560)  # (the grids, 7 columns and 2 gaps with the selected one, need 532)
+    assert svg_width(picture) <= 560
+    assert_all_text_inside(picture)
+    positions = [g.get("data-position") for g in group_elements(picture, "storage-cell")]
+    assert "500123" in positions and "999999" in positions

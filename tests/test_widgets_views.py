@@ -2,7 +2,9 @@
 
 ViewExplorer: whatever the controls are set to, the expression it shows must
 build, in torch, a view with exactly the header the widget reports; what it
-says about contiguous() and view() must match what torch does. BroadcastView:
+says about contiguous() and view() must match what torch does; at the width the
+browser reports, it labels the view's grid by its expression and wraps its
+lines and headers to fit, words intact. BroadcastView:
 result shapes, expanded strides and the message for a mismatch come from torch.
 """
 import re
@@ -16,8 +18,8 @@ from hypothesis import strategies as st
 
 import tinytorch
 from oracle import torch_position
-from svg_groups import SVG, groups
-from widgets import BroadcastView, ViewExplorer
+from svg_groups import SVG, groups, text_box
+from widgets import BroadcastView, ViewExplorer, svg
 
 
 def svg_text(svg):
@@ -110,6 +112,68 @@ def test_view_as_any_shape_agrees_with_torch(shape, data):
         assert "reshape() would copy instead" in text
     else:
         assert f"{call} works without copying: shape {tuple(viewed.shape)}, stride {viewed.stride()}" in text
+
+
+def torch_header(t):
+    shape = "(" + ", ".join(map(str, t.shape)) + ("," if t.dim() == 1 else "") + ")"
+    stride = "(" + ", ".join(map(str, t.stride())) + ("," if t.dim() == 1 else "") + ")"
+    layout = "contiguous" if t.is_contiguous() else "not contiguous"
+    return f"shape {shape} · stride {stride} · offset {t.storage_offset()} · {layout}"
+
+
+def grid_label(picture, k):
+    """The label of tensor k's grid: its lines (13 px, in its colour), joined."""
+    return "".join(t.text for t in ET.fromstring(picture).iter(f"{SVG}text")
+                   if t.get("font-size") == "13" and t.get("fill") == svg.colour(k))
+
+
+def assert_fits(picture, page):
+    width = float(ET.fromstring(picture).get("width"))
+    assert width <= page
+    for t in ET.fromstring(picture).iter(f"{SVG}text"):
+        left, _, right, _ = text_box(t)
+        assert 0 <= left and right <= width, f"{t.text!r} is cut off at {width:.0f} px"
+
+
+@settings(max_examples=30, deadline=None)
+@given(explorer_settings(), st.integers(440, 968))
+def test_a_narrow_page_wraps_the_header_and_names_the_view(setting, page):
+    shape, slices, perm, unsqueeze, expand = setting
+    numel = int(np.prod(shape))
+    ve = ViewExplorer(tinytorch.arange(float(numel)).reshape(*shape))
+    for d, (start, stop, step) in enumerate(slices):
+        ve.slice(d, start, stop, step)
+    ve.permute(*perm)
+    ve.unsqueeze(unsqueeze)
+    if expand:
+        ve.expand(*[2 if s == 1 else -1 for s in ve.view.shape])
+    ve.canvas.width = page  # what the browser reports
+    picture = ve.canvas.svg
+    assert_fits(picture, page)
+    th_a = torch.arange(float(numel)).reshape(*shape)
+    th_v = eval(ve.expression, {"a": th_a})
+    assert grid_label(picture, 0) == "a" and grid_label(picture, 1) == ve.expression  # named, in full
+    text = svg_text(picture)
+    assert torch_header(th_a) in text and torch_header(th_v) in text  # every header, its words intact
+    assert words(ve.explanation()[0]) in text
+
+
+def test_a_long_header_wraps_even_in_the_default_layout():
+    ve = ViewExplorer(tinytorch.arange(24.).reshape(2, 3, 4))
+    ve.slice(2, 0, None, 2)
+    ve.permute(2, 0, 1)
+    ve.unsqueeze(0)
+    ve.expand(3, -1, -1, -1)
+    picture = ve.to_svg()
+    assert float(ET.fromstring(picture).get("width")) <= 1016  # 16 storage cells, as wide as the default gets
+    th_v = torch.arange(24.).reshape(2, 3, 4)[:, :, ::2].permute(2, 0, 1).unsqueeze(0).expand(3, -1, -1, -1)
+    assert ve.expression == "a[:, :, ::2].permute(2, 0, 1).unsqueeze(0).expand(3, -1, -1, -1)"
+    assert grid_label(picture, 1) == ve.expression
+    assert torch_header(th_v) + " · stride 0 (broadcast) in dim 0" in svg_text(picture)
+    ve.canvas.width = 560
+    assert_fits(ve.canvas.svg, 560)
+    assert torch_header(th_v) + " · stride 0 (broadcast) in dim 0" in svg_text(ve.canvas.svg)
+    assert ve._repr_mimebundle_()["image/svg+xml"] == picture  # the snapshot keeps the default layout
 
 
 def test_why_view_fails_names_the_dims_that_do_not_join():

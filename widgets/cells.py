@@ -9,8 +9,14 @@ map to (overlaps, e.g. from stride 0: a `×n` badge).
 Large tensors are summarised the way PyTorch prints them: the first and last
 few indices of each dimension, with the skipped runs marked. Only the drawn
 elements are ever read from storage, so a million-element tensor draws fast.
+
+A picture given a `max_width` (the page's width, reported by the browser) fits
+it: the strip wraps onto balanced rows of as many cells as fit, and long
+headers and the legend break onto more lines. Without one it keeps the default
+layout: 16 strip cells a row, headers wrapped past DEFAULT_WIDTH.
 """
 import itertools
+import re
 
 import numpy as np
 
@@ -21,6 +27,8 @@ from . import svg
 CELL_W, CELL_H = 62, 38  # one cell, with its margin
 GAP_W, GAP_H = 22, 18  # a marker for a skipped run of columns / rows
 STRIP_COLUMNS = 16  # storage cells per row before the strip wraps
+MIN_STRIP_COLUMNS = 4  # however narrow the page, a strip row keeps this many cells
+DEFAULT_WIDTH = STRIP_COLUMNS * CELL_W  # a header line wider than this wraps, even with no max_width
 STRIP_ALL = 64  # storages up to this size are drawn whole
 GRID_EDGE = 3  # a large dim shows its first and last 3 indices (as PyTorch prints)
 BLOCK_EDGE = 1  # a large leading dim of a 3-d+ tensor shows its first and last block
@@ -119,6 +127,34 @@ def index_text(index):
     return ", ".join(str(i) for i in index) if index else "()"
 
 
+def wrap_parts(parts, first, rest, size, separator=" · "):
+    """Join text parts into lines no wider than `first` pixels (the first line)
+    and `rest` (the others), breaking only between parts; a broken line keeps
+    the separator's mark at its end ("offset 0 ·"), so the lines read as the
+    whole. The first line is "" when even the first part does not fit on it."""
+    mark = separator.rstrip()
+    lines, line, limit = [], "", first
+    for part in parts:
+        joined = line + separator + part if line else part
+        if line and svg.text_width(joined + mark, size) > limit:
+            lines.append(line + mark)
+            line, limit = part, rest
+        elif not line and not lines and svg.text_width(part + mark, size) > limit:
+            lines.append("")  # start on a fresh line
+            line, limit = part, rest
+        else:
+            line = joined
+    return lines + [line]
+
+
+def fit_text(line, width, size):
+    """A line of text broken at spaces so that each piece is at most `width` pixels
+    wide (None: the default, svg.wrap's 110 characters)."""
+    if width is None:
+        return svg.wrap(line)
+    return svg.wrap(line, max(20, int(width / (size * svg.CHAR_WIDTH))))
+
+
 def header_text(info):
     """'shape (2, 3) · stride (3, 1) · offset 0 · contiguous' for a tensor's label."""
     shape = "(" + ", ".join(map(str, info.shape)) + ("," if len(info.shape) == 1 else "") + ")"
@@ -191,9 +227,10 @@ class TensorPicture:
     grid of every tensor that views it. Elements and storage cells carry data-*
     attributes (tensor, index, position, value) for the click handler and tests."""
 
-    def __init__(self, infos, labels, selection=None, counts=None):
+    def __init__(self, infos, labels, selection=None, counts=None, max_width=None):
         self.infos = infos
         self.labels = labels
+        self.max_width = max_width  # pixels the picture may use; None: the default layout
         self.selection = selection  # (tensor number, index) or None
         self.counts = counts if counts is not None else [use_counts(i) for i in infos]
         self.groups = {}  # storage key -> tensor numbers, in order of first appearance
@@ -215,6 +252,15 @@ class TensorPicture:
         for k in members:
             wanted.update(self.plans[k].positions.values())
         return with_gaps(sorted(p for p in wanted if 0 <= p < size))
+
+    def strip_columns(self, count):
+        """How many cells a strip row holds: 16 by default; fitted to max_width,
+        as many as fit, the rows balanced (16 cells in 15 places: two rows of 8)."""
+        if self.max_width is None:
+            return STRIP_COLUMNS
+        fit = max(MIN_STRIP_COLUMNS, min(STRIP_COLUMNS, self.max_width // CELL_W))
+        rows = -(-count // fit)
+        return max(1, -(-count // max(rows, 1)))
 
     def users(self, members, position):
         """(tensor, count) for each tensor that maps an element to this position."""
@@ -238,15 +284,16 @@ class TensorPicture:
             d.text(x, y + 14, "(empty storage)", size=11, fill=svg.MUTED, italic=True)
             return 22 + 22, svg.text_width(caption, 12)
         selected = self._selected_position()
+        columns = self.strip_columns(len(items))
         for i, p in enumerate(items):
-            cx = x + (i % STRIP_COLUMNS) * CELL_W
-            cy = y + (i // STRIP_COLUMNS) * (CELL_H + 14)
+            cx = x + (i % columns) * CELL_W
+            cy = y + (i // columns) * (CELL_H + 14)
             if p is None:
                 self._draw_skip(d, cx, cy, items[i + 1] - items[i - 1] - 1)
             else:
                 self._draw_storage_cell(d, cx, cy, group_number, members, p, values[p], p == selected)
-        rows = (len(items) + STRIP_COLUMNS - 1) // STRIP_COLUMNS
-        width = min(len(items), STRIP_COLUMNS) * CELL_W
+        rows = (len(items) + columns - 1) // columns
+        width = min(len(items), columns) * CELL_W
         return 22 + rows * (CELL_H + 14), max(width, svg.text_width(caption, 12))
 
     @staticmethod
@@ -290,15 +337,12 @@ class TensorPicture:
     def draw_tensor(self, d, x, y, k, values):
         info, plan, label = self.infos[k], self.plans[k], self.labels[k]
         d.rect(x, y + 4, 12, 12, fill=svg.colour(k), rx=2)
-        d.text(x + 18, y + 14, label, size=13, bold=True, fill=svg.colour(k))
-        head = header_text(info)
-        head_x = x + 26 + svg.text_width(label, 13)
-        d.text(head_x, y + 14, head, size=11, fill=svg.INK)
-        width = head_x - x + svg.text_width(head, 11)
-        y0, y = y, y + 24
+        y0 = y
+        y, width = self._draw_header(d, x, y, k, label, header_text(info))
+        y += 10
         if plan.empty:
             d.text(x + ROW_LABEL_W, y + 12, "(no elements)", size=11, fill=svg.MUTED, italic=True)
-            return 24 + 20, width
+            return y - y0 + 20, width
         overlaps = self.counts[k]
         broadcast = bool(broadcast_dims(info))
         for block in plan.blocks:
@@ -307,12 +351,43 @@ class TensorPicture:
                 y += 20
                 continue
             if plan.ndim >= 3:
-                d.text(x, y + 12, f"{label}[{index_text(block)}, :, :]", size=11, fill=svg.MUTED)
-                y += 18
+                for line in self._code_lines(f"{label}[{index_text(block)}, :, :]", 11, 0):
+                    d.text(x, y + 12, line, size=11, fill=svg.MUTED)
+                    width = max(width, svg.text_width(line, 11))
+                    y += 18
             w, h = self._draw_block(d, x, y, k, plan, block, values, overlaps, broadcast)
             width = max(width, w)
             y += h + 6
         return y - y0, width
+
+    def _code_lines(self, code, size, indent):
+        """An expression on as many lines as the width needs (starting `indent` pixels
+        in), broken before its method calls: `a[1:, ::2]` / `.transpose(0, 1)`."""
+        limit = (self.max_width if self.max_width is not None else DEFAULT_WIDTH) - indent
+        lines = wrap_parts(re.split(r"(?=\.[A-Za-z_]+\()", code), limit, limit, size, separator="")
+        return [line for line in lines if line] or [code]
+
+    def _draw_header(self, d, x, y, k, label, head):
+        """The label (an expression too long for the width breaks before its method
+        calls: `a[1:, ::2]` / `.transpose(0, 1)`), then the header beside it, or
+        under it, broken between its parts (shape · stride · ...) where it would
+        pass the width. Returns the baseline of the last line and the width used."""
+        limit = self.max_width if self.max_width is not None else DEFAULT_WIDTH
+        label_lines = self._code_lines(label, 13, 18)
+        width = 0
+        for i, line in enumerate(label_lines):
+            d.text(x + 18, y + 14 + 18 * i, line, size=13, bold=True, fill=svg.colour(k))
+            width = max(width, 18 + svg.text_width(line, 13))
+        y += 18 * (len(label_lines) - 1)
+        head_x = x + 26 + svg.text_width(label_lines[-1], 13)
+        lines = wrap_parts(head.split(" · "), limit - (head_x - x), limit - 18, 11)
+        for i, line in enumerate(lines):
+            if not line:
+                continue
+            line_x = head_x if i == 0 else x + 18
+            d.text(line_x, y + 14 + 16 * i, line, size=11, fill=svg.INK)
+            width = max(width, line_x - x + svg.text_width(line, 11))
+        return y + 14 + 16 * (len(lines) - 1), width
 
     def _draw_block(self, d, x, y, k, plan, block, values, overlaps, broadcast):
         cx = x + ROW_LABEL_W
@@ -413,14 +488,25 @@ LEGEND = (  # (x, y) of each text, relative to the legend's corner
     (210, 0, "×n: n elements of one tensor map to one cell (overlap)"),
     (20, 16, "dashed element: shares its storage cell with other elements (stride 0 / overlap)"),
 )
+NARROW_LEGEND = (  # one mark a line, for a page too narrow for LEGEND
+    (20, 0, "gap: no element maps here"),
+    (20, 16, "×n: n elements of one tensor map to one cell"),
+    (20, 32, "dashed element: shares its storage cell"),
+    (20, 48, "with other elements (stride 0 / overlap)"),
+)
 
 
-def draw_legend(d, x, y):
-    """What the marks mean; returns the (width, height) used, so the picture can make room for it."""
+def draw_legend(d, x, y, max_width=None):
+    """What the marks mean; returns the (width, height) used, so the picture can make room for it.
+    Where max_width is too narrow for the two-line legend, one mark a line."""
+    legend = LEGEND
+    if max_width is not None and max(dx + svg.text_width(text, 10) for dx, _, text in LEGEND) > max_width:
+        legend = NARROW_LEGEND
+    dashed_y = 16 if legend is LEGEND else 32
     d.rect(x, y, 14, 10, fill=svg.GAP_FILL, stroke=svg.MUTED, dashed=True, rx=1)
-    d.rect(x, y + 16, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
+    d.rect(x, y + dashed_y, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
     width = 0
-    for dx, dy, text in LEGEND:
+    for dx, dy, text in legend:
         d.text(x + dx, y + 9 + dy, text, size=10, fill=svg.MUTED)
         width = max(width, dx + svg.text_width(text, 10))
-    return width, 32
+    return width, 16 + legend[-1][1]

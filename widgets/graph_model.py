@@ -4,8 +4,11 @@ walk_graph follows `next_functions` from the root down to the leaves'
 AccumulateGrad nodes and numbers the nodes breadth first, so the numbering
 depends only on the graph's shape.
 A node's box names it as PyTorch does (`node.name()`) and says what it holds:
-its saved tensors (or that backward freed them), or a leaf's .grad. An edge
-says the gradient that last flowed along it.
+its saved tensors (or that backward freed them), or a leaf's .grad. A saved
+tensor reads as PyTorch's name for it and the tensor: `self: x (2,)` is
+`grad_fn._saved_self`, the tensor labelled x, of shape (2,); an unlabelled one
+shows its dtype instead (`other: (2,) float32`). An edge says the gradient
+that last flowed along it.
 
 The functions that take `view` read the GraphView: its labels name tensors,
 and its node post-hooks record what flowed. How all this is laid out and drawn
@@ -104,20 +107,58 @@ def edge_gradient(view, src, dst, nr):
     return None
 
 
+def shape_text(shape):
+    """(2,) / (2, 3) / (): a shape as Python writes the tuple (as PyTorch's headers are shown)."""
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def saved_records(node):
+    """(PyTorch's name for it or None, SavedTensor) for each tensor the node keeps:
+    MulBackward0 keeps self and other (grad_fn._saved_self and _saved_other); a
+    custom Function's ctx.save_for_backward names nothing."""
+    # raw_saved_tensors, not saved_tensors: that raises for a tensor modified in place
+    return list(zip(node.saved_tensor_names, node.raw_saved_tensors))
+
+
+def saved_tensor_label(view, node, record):
+    """The label the view gives a saved tensor: the tensor itself, or (a node that
+    saved its own output keeps a detached alias of it) the output it aliases."""
+    t = record.tensor
+    name = view.label_of(t)
+    if name is None and record.is_output:
+        for label, candidate in view.labels.items():
+            if (candidate.grad_fn is node and candidate.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
+                    and candidate.shape == t.shape and candidate.stride() == t.stride()
+                    and candidate.storage_offset() == t.storage_offset()):
+                return label
+    return name
+
+
+def saved_items(view, g, values=False):
+    """One text per saved tensor: `self: x (2,)` (labelled), `other: (2,) float32`
+    (not), with `= [1., 2.]` when `values`, and a warning if it was written since."""
+    items = []
+    for name, record in saved_records(g.node):
+        t = record.tensor
+        label = saved_tensor_label(view, g.node, record)
+        text = (f"{label} {shape_text(t.shape)}" if label is not None
+                else f"{shape_text(t.shape)} {t.dtype.name}")
+        if name is not None:
+            text = f"{name}: {text}"
+        if values:
+            text += f" = {short_tensor(t)}"
+        if record.modified_in_place:
+            text += " (modified in place!)"
+        items.append(text)
+    return items
+
+
 def saved_text(view, g):
     """What the node keeps for backward: its saved tensors, or that they were freed."""
-    node = g.node
-    if node.saved_tensors_freed:
+    if g.node.saved_tensors_freed:
         return "saved: freed (retain_graph=False)"
-    saved = node.raw_saved_tensors  # not saved_tensors: that raises for a tensor modified in place
-    if not saved:
-        return ""
-    names = []
-    for s in saved:
-        t = s.tensor
-        name = view.label_of(t) or "[" + ", ".join(str(n) for n in t.shape) + "]"
-        names.append(name + (" (modified in place!)" if s.modified_in_place else ""))
-    return "saved: " + ", ".join(names)
+    items = saved_items(view, g)
+    return "saved " + ", ".join(items) if items else ""
 
 
 def node_lines(view, g):

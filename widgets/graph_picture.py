@@ -4,19 +4,77 @@ Each box is one node, or a collapsed chain of single-input, single-output
 nodes (a run of tanh, say) that a click expands. A box's layer is its longest
 path from the root, so every edge points downward; within a layer, boxes sit
 under their parents and wrap onto more rows when there are many. Edges are
-curves labelled with the gradient they carried, the node that just ran is
-highlighted, and the details of the running or clicked node are written
-underneath. What each box and edge says comes from graph_model.py.
+curves labelled with the gradient they carried; a label is placed beside its
+curve, never on it (and, where there is room, off the other curves, labels and
+boxes). The node that just ran is highlighted, and the details of the clicked
+node (else of the running one) are written underneath. What each box and edge
+says comes from graph_model.py.
 """
 import tinytorch
 
 from . import svg
-from .graph_model import edge_gradient, edge_label, node_lines, short_tensor
+from .graph_model import edge_gradient, edge_label, node_lines, saved_items, short_tensor
 
 CHAIN_MIN = 6  # a chain of this many single-input, single-output nodes collapses to first ... last
 MAX_PER_ROW = 8  # a layer with more nodes wraps onto several rows
 NODE_H, ROW_GAP, NODE_GAP = 42, 46, 18
 MARGIN = 14
+LABEL_SIZE = 10  # font size of an edge's gradient label
+LABEL_PAD = 2  # pixels kept clear around a label's text
+CURVE_SAMPLES = 32  # points a curve is checked at (its segments are then checked whole)
+
+
+def bezier(p0, p1, p2, p3, t):
+    """The point at t of the cubic Bézier curve with these control points."""
+    u = 1 - t
+    return tuple(u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * e
+                 for a, b, c, e in zip(p0, p1, p2, p3))
+
+
+def text_box(x, y, text, size, anchor):
+    """(left, top, right, bottom) of a line of text drawn at (x, y), as svg.text_width measures
+    it: the glyphs rise about 0.8 of the font size above the baseline and sink 0.25 below."""
+    w = svg.text_width(text, size)
+    left = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
+    return left, y - 0.8 * size, left + w, y + 0.25 * size
+
+
+def segment_meets_box(a, b, box):
+    """Whether the segment a-b passes through the box (left, top, right, bottom): Liang-Barsky clipping."""
+    (x0, y0), (x1, y1) = a, b
+    left, top, right, bottom = box
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            r = q / p
+            if p < 0:
+                lo = max(lo, r)
+            else:
+                hi = min(hi, r)
+            if lo > hi:
+                return False
+    return True
+
+
+def polyline_meets_box(points, box):
+    return any(segment_meets_box(a, b, box) for a, b in zip(points, points[1:]))
+
+
+def boxes_meet(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def boxes_touch(a, b):
+    """Whether two boxes overlap or share an edge (a curve's bounds may be a line)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def grow(box, pad):
+    return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
 
 class _Unit:
@@ -103,12 +161,13 @@ class GraphPicture:
                 self.unit_of[g.number] = unit
 
     def unit_edges(self):
-        """(from unit, to unit, src, dst, nr) for each edge between two different boxes."""
+        """(from unit, to unit, src, dst, nr, i) for each edge between two different boxes;
+        i is its place in view.edges (x + x has two edges with the same src, dst and nr)."""
         result = []
-        for src, dst, nr in self.view.edges:
+        for i, (src, dst, nr) in enumerate(self.view.edges):
             a, b = self.unit_of[src], self.unit_of[dst]
             if a is not b:
-                result.append((a, b, src, dst, nr))
+                result.append((a, b, src, dst, nr, i))
         return result
 
     # -- where the boxes go ---------------------------------------------------------------------
@@ -169,23 +228,29 @@ class GraphPicture:
         parallel = {}  # (from box, to box) -> how many edges join them (e.g. y * y)
         for a, b, *_ in edges:
             parallel[(a.index, b.index)] = parallel.get((a.index, b.index), 0) + 1
-        seen, labels = {}, []
-        for a, b, src, dst, nr in edges:
+        seen, curves, wanted = {}, [], []
+        for a, b, src, dst, nr, i in edges:
             k = seen[(a.index, b.index)] = seen.get((a.index, b.index), -1) + 1
             shift = int((k - (parallel[(a.index, b.index)] - 1) / 2) * 10)
             hot = sent_by_running and view.nodes[src].node is running
-            labels.append(self._draw_edge(d, a, b, edge_gradient(view, src, dst, nr), hot, shift))
+            curves.append(self._draw_edge(d, a, b, hot, shift, i, src, dst))
+            grad = edge_gradient(view, src, dst, nr)
+            if grad is not None:
+                wanted.append((len(curves) - 1, edge_label(grad), hot, shift, i))
         for u in self.units:
             self._draw_unit(d, u)
-        for label in labels:  # on top of the boxes, with a white halo
-            if label is not None:
-                x, y, text, anchor, hot = label
-                d.text(x, y, text, size=10, anchor=anchor, fill=svg.HIGHLIGHT if hot else svg.PALETTE[1],
-                       bold=hot, stroke="#ffffff", stroke_width=3, paint_order="stroke")
+        placed = []  # label boxes so far
+        for i, text, hot, shift, edge in wanted:  # on top of the boxes, with a white halo
+            x, y, anchor = self._place_label(i, text, shift, curves, placed)
+            d.open_group(class_="edge-label", data_edge=edge)  # edge: its place in view.edges
+            d.text(x, y, text, size=LABEL_SIZE, anchor=anchor, fill=svg.HIGHLIGHT if hot else svg.PALETTE[1],
+                   bold=hot, stroke="#ffffff", stroke_width=3, paint_order="stroke")
+            d.close_group()
         width = max(self.width, svg.text_width(caption, 12) + 2 * MARGIN)
         y = self.height + 12
         for line in self.detail_lines():
-            d.text(MARGIN, y + 12, line, size=12)
+            indent = svg.text_width(line[:len(line) - len(line.lstrip())], 12)  # SVG collapses leading spaces
+            d.text(MARGIN + indent, y + 12, line.lstrip(), size=12)
             width = max(width, svg.text_width(line, 12) + 2 * MARGIN)
             y += 18
         return d.svg(width, y + MARGIN)
@@ -194,12 +259,16 @@ class GraphPicture:
         view = self.view
         nodes = [g.node for g in u.members]
         running = view._running is not None and any(n is view._running for n in nodes)
+        selected = len(nodes) == 1 and view._selected is not None and nodes[0] is view._selected
         ran = all(n in view._flows or any(n is v for v in view._visited) for n in nodes)
         leaf = len(u.members) == 1 and u.first.is_leaf
         fill = "#fde68a" if running else (svg.TINTS[0] if leaf else "#f3f4f6")
         stroke = svg.HIGHLIGHT if running else (svg.PALETTE[0] if leaf else svg.MUTED)
         d.open_group(class_="graph-node", data_number=u.first.number, data_name=u.first.name,
-                     data_running="true" if running else "false", data_click=u.click, cursor="pointer")
+                     data_running="true" if running else "false", data_selected="true" if selected else "false",
+                     data_click=u.click, cursor="pointer")
+        if selected:  # a ring around the box whose details are written underneath
+            d.rect(u.x - 4, u.y - 4, u.w + 8, NODE_H + 8, stroke=svg.PALETTE[3], stroke_width=2, rx=8)
         d.rect(u.x, u.y, u.w, NODE_H, fill=fill, stroke=stroke, stroke_width=3 if running else 1,
                dashed=len(u.members) > 1, rx=6)
         d.text(u.x + u.w // 2, u.y + 17, u.lines[0], size=11, anchor="middle", bold=True)
@@ -211,36 +280,93 @@ class GraphPicture:
         d.close_group()
 
     @staticmethod
-    def _draw_edge(d, a, b, grad, hot, shift):
-        """Draw the edge; return where its gradient label goes (drawn later, on top), or None."""
+    def _draw_edge(d, a, b, hot, shift, edge, src, dst):
+        """Draw the edge (a curve and its arrowhead, in a group that carries `edge`, its
+        place in view.edges, and the numbers of its nodes); return the curve: its
+        control points and points along it."""
         x1, y1 = a.x + a.w // 2 + shift, a.y + NODE_H
         x2, y2 = b.x + b.w // 2 + shift, b.y
         bend = max((y2 - y1) // 2, 12)
         colour = svg.HIGHLIGHT if hot else svg.MUTED
+        controls = ((x1, y1), (x1, y1 + bend), (x2, y2 - bend), (x2, y2 - 6))
+        d.open_group(class_="graph-edge", data_edge=edge, data_from=src, data_to=dst)
         d.path(f"M{x1} {y1} C{x1} {y1 + bend} {x2} {y2 - bend} {x2} {y2 - 6}", stroke=colour,
                stroke_width=2 if hot else 1)
         d.path(f"M{x2 - 4} {y2 - 7} L{x2 + 4} {y2 - 7} L{x2} {y2} Z", stroke=colour, fill=colour)
-        if grad is None:
-            return None
-        # The label goes beside the middle of the curve, on the side it bends to (parallel
-        # edges: one left, one right), so labels of edges at one node keep apart.
-        left = shift < 0 if shift else x2 < x1
-        x, y = (x1 + x2) // 2 + (-5 if left else 5), (y1 + y2) // 2 + 4
-        return x, y, edge_label(grad), "end" if left else "start", hot
+        d.close_group()
+        points = [bezier(*controls, i / CURVE_SAMPLES) for i in range(CURVE_SAMPLES + 1)] + [(x2, y2)]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return controls, points, (min(xs), min(ys), max(xs), max(ys))
+
+    def _place_label(self, i, text, shift, curves, placed):
+        """Where edge i's label goes: beside its curve, never on it. Candidates sit around
+        points along the curve, first the middle, on the side the curve leaves free there
+        (a curve heading down-left leaves the right side free below its middle and the
+        left side above it). Each candidate is scored for what it would cover (other
+        curves, labels already placed, boxes); the first with the lowest score wins.
+        Returns (x, baseline y, anchor)."""
+        controls, own, _ = curves[i]
+        heading_left = controls[3][0] < controls[0][0]
+        heading_right = controls[3][0] > controls[0][0]
+        first = "left" if shift < 0 or heading_right else "right"  # parallel edges: one left, one right
+        sides = (first, "right" if first == "left" else "left")
+        gap = LABEL_PAD + 3
+        boxes = [(u.x, u.y, u.x + u.w, u.y + NODE_H) for u in self.units]
+        best = None
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
+            mx, my = bezier(*controls, t)
+            for side in sides:
+                # Below the point on the side the curve leaves free below, above on the other.
+                below = (side == "right") == heading_left or not (heading_left or heading_right)
+                rows = (my + 0.8 * LABEL_SIZE + gap, my - 0.25 * LABEL_SIZE - gap) if below else \
+                    (my - 0.25 * LABEL_SIZE - gap, my + 0.8 * LABEL_SIZE + gap)
+                for y in (*rows, my + 0.3 * LABEL_SIZE):
+                    x = mx + gap if side == "right" else mx - gap
+                    anchor = "start" if side == "right" else "end"
+                    x, y = int(round(x)), int(round(y))
+                    box = grow(text_box(x, y, text, LABEL_SIZE, anchor), LABEL_PAD)
+                    if polyline_meets_box(own, box):
+                        continue  # never on its own curve
+                    # Covering a box's text or another label hides words; crossing a curve does not.
+                    score = (3 * sum(polyline_meets_box(c[1], box) for j, c in enumerate(curves)
+                                     if j != i and boxes_touch(c[2], box))
+                             + 30 * sum(boxes_meet(box, other) for other in placed)
+                             + 30 * sum(boxes_meet(box, other) for other in boxes)
+                             + 100 * (box[0] < 0 or box[1] < 0 or box[2] > self.width))
+                    if best is None or score < best[0]:
+                        best = (score, x, y, anchor, box)
+                    if score == 0:
+                        break
+                if best is not None and best[0] == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        if best is None:  # (a curve that fills every candidate: cannot happen with these offsets)
+            mx, my = bezier(*controls, 0.5)
+            best = (0, int(mx) + 40, int(my), "start", text_box(int(mx) + 40, int(my), text, LABEL_SIZE, "start"))
+        placed.append(best[4])
+        return best[1], best[2], best[3]
 
     def detail_lines(self):
-        """Details of the running node (while stepping) or the clicked one."""
+        """Details of the clicked node, else (while stepping) of the one that just ran."""
         view = self.view
-        node = view._running if view._running is not None else view._selected
+        node = view._selected if view._selected is not None else view._running
         g = next((g for g in view.nodes if g.node is node), None)
         if g is None:
             return []
-        lines = [f"node {g.number}: {g.short_name}" + ("  (running)" if node is view._running else "")]
+        state = "  (running)" if node is view._running else ""
+        if node is view._selected:
+            state += "  (clicked: click it again to close)"
+        lines = [f"node {g.number}: {g.short_name}" + state]
         flow = view._flows.get(node)
         if flow is not None:
             lines.append("received: " + ", ".join(short_tensor(x) for x in flow[0]))
             for (nxt, _), grad in zip(g.inputs, flow[1]):
                 target = view.nodes[nxt].short_name if nxt is not None else "None"
                 lines.append(f"  sent to node {nxt} {target}: {short_tensor(grad)}")
-        lines.extend(node_lines(view, g)[1:])  # what the node holds, as its box says
+        if not g.is_leaf and not g.node.saved_tensors_freed and saved_items(view, g):
+            lines.append("saved for backward (grad_fn._saved_<name>):")
+            lines.extend(f"  {item}" for item in saved_items(view, g, values=True))
+        else:
+            lines.extend(node_lines(view, g)[1:])  # what the node holds, as its box says
         return lines

@@ -4,6 +4,7 @@
     loss = (x * x).sum()
     g = GraphView(loss, labels={"x": x})
     g.step()      # run one node of backward: see what it received and sent
+    g.select(3)   # (or click a node) the details of node 3, stepping or not
     g.run()       # the rest
 
 The graph is what PyTorch builds: from `tensor.grad_fn`, follow each node's
@@ -50,7 +51,7 @@ class GraphView(Visualizer):
         self._steps = None  # the backward_steps generator while stepping
         self._visited = []  # Nodes run by the current stepped pass, in order
         self._running = None  # the Node that ran last
-        self._selected = None  # a Node clicked for details
+        self._selected = None  # a Node clicked for details (until clicked again, or the next step)
         self._expanded = {}  # first Node of a chain -> True once the learner expanded it
         self._done = False
 
@@ -102,12 +103,14 @@ class GraphView(Visualizer):
         """Run the next node of backward and return its Step (None when backward is done).
         The first step starts a pass with gradient ones_like(tensor), as backward() does
         for a scalar."""
+        self._selected = None  # a step shows the node it ran
         step = self._advance()
         self.refresh()
         return step
 
     def run(self):
         """Run backward to the end (from wherever stepping is)."""
+        self._selected = None
         while self._advance() is not None:
             pass
         self.refresh()
@@ -117,6 +120,7 @@ class GraphView(Visualizer):
         if self._steps is not None:
             self._steps.close()
         self._steps, self._visited, self._running, self._done = None, [], None, False
+        self._selected = None
         self._flows.clear()
         self.show_status("")
         self.refresh()
@@ -170,14 +174,16 @@ class GraphView(Visualizer):
 
     # -- clicks ------------------------------------------------------------------------------
     def select(self, number):
-        """Show the details of node `number` (None to clear)."""
+        """Show the details of node `number`, stepping or not, until the next step
+        (None: back to the node that ran last)."""
         self._selected = None if number is None else self.nodes[number].node
         self.refresh()
 
     def _clicked(self, target):
         kind, number = target.split(":")
-        if kind == "node":
-            self.select(int(number))
+        if kind == "node":  # a click on the node already shown closes its details
+            clicked = self.nodes[int(number)].node
+            self.select(None if clicked is self._selected else int(number))
         elif kind == "chain":
             self._expanded[self.nodes[int(number)].node] = True
             self.refresh()

@@ -25,7 +25,8 @@ from IPython import get_ipython
 
 REDRAW_INTERVAL = 0.05  # seconds: at most ~20 redraws a second while data keeps changing
 
-# The browser side: show the SVG, and report clicks on elements that carry data-click.
+# The browser side: show the SVG, report clicks on elements that carry data-click, and
+# report the width the canvas has (at first, then whenever it changes by 8 pixels or more).
 CANVAS_ESM = """
 function render({ model, el }) {
   el.classList.add("tinytorch-canvas");
@@ -36,21 +37,36 @@ function render({ model, el }) {
     const target = event.target.closest("[data-click]");
     if (target && el.contains(target)) model.send({ click: target.getAttribute("data-click") });
   };
+  // Only this view's own width changes are sent (compared with what it saw last, not with
+  // the model's): two views of one widget at different widths must not take turns forever.
+  let seen = 0;
+  const measure = () => {
+    const width = Math.floor(el.clientWidth);
+    if (width > 0 && Math.abs(width - seen) >= 8) {
+      seen = width;
+      model.set("width", width);
+      model.save_changes();
+    }
+  };
+  const resized = new ResizeObserver(measure);
   draw();
   model.on("change:svg", draw);
   el.addEventListener("click", click);
-  return () => { model.off("change:svg", draw); el.removeEventListener("click", click); };
+  resized.observe(el);
+  return () => { model.off("change:svg", draw); el.removeEventListener("click", click); resized.disconnect(); };
 }
 export default { render };
 """
 
 
 class SvgCanvas(anywidget.AnyWidget):
-    """Shows an SVG string and reports which `data-click` element was clicked."""
+    """Shows an SVG string, reports which `data-click` element was clicked and how
+    wide the canvas is in the page (`width`, in CSS pixels; 0 until a browser says)."""
 
     _esm = CANVAS_ESM
     svg = traitlets.Unicode("").tag(sync=True)
     max_height = traitlets.Unicode("760px").tag(sync=True)
+    width = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, on_click):
         super().__init__()
@@ -68,16 +84,21 @@ class SvgCanvas(anywidget.AnyWidget):
 class Visualizer(ipywidgets.VBox):
     """Base class: controls, the live canvas, a status line and a note that says the
     view is live; subclasses implement `to_svg()` and `__repr__`, may handle
-    `_clicked(target)` and set `live_note`."""
+    `_clicked(target)` and set `live_note`. A subclass that sets `fits_width`
+    reads `available_width` in `to_svg()` and is redrawn when it changes."""
 
     # Said under the picture: the view follows its tensors, so after Run All it shows
     # what the lesson's later cells did to them, not the state the text beside it describes.
     live_note = ("Live view: it redraws whenever a cell writes into this memory, so after Run All it shows the "
                  "values the lesson's last cell left. Run the cells one by one to watch them change.")
+    fits_width = False  # True: the picture reflows to the canvas's width (see available_width)
 
     def __init__(self, controls=()):
         super().__init__()
         self.canvas = SvgCanvas(self._clicked_safely)
+        self._drawing_snapshot = False
+        if self.fits_width:
+            self.canvas.observe(self._width_changed, names="width")
         self.status = ipywidgets.HTML()
         note = ipywidgets.HTML(f'<div style="color:#6b7280;font-size:11px;margin:2px 0">{html.escape(self.live_note)}'
                                '</div>')
@@ -100,11 +121,33 @@ class Visualizer(ipywidgets.VBox):
         self.canvas.svg = self.to_svg()
         self._drawn_at = time.monotonic()
 
+    @property
+    def available_width(self):
+        """How wide the picture may be, in pixels: the canvas's width in the page, or
+        None for the default layout (no browser has said yet, or drawing the snapshot)."""
+        if self._drawing_snapshot or not self.fits_width or self.canvas.width <= 0:
+            return None
+        return self.canvas.width
+
+    def _width_changed(self, _change=None):
+        self._refresh_quietly()
+
+    def snapshot_svg(self):
+        """The picture at the default layout, whatever the width of the page (the
+        static image/svg+xml stored in a notebook must not depend on the window)."""
+        if self.available_width is None:
+            return self.canvas.svg
+        self._drawing_snapshot = True
+        try:
+            return self.to_svg()
+        finally:
+            self._drawing_snapshot = False
+
     def _repr_mimebundle_(self, **kwargs):
         self.refresh()  # the live view and the snapshot show the same picture
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        bundle["image/svg+xml"] = self.canvas.svg
+        bundle["image/svg+xml"] = self.snapshot_svg()
         return bundle
 
     def show_status(self, text, error=False):

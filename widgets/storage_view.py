@@ -6,7 +6,8 @@ header (shape, stride, offset) maps its elements onto it.
 
 Select an element (click it, type its index, or call `select((1, 2))`) to see
 `offset + i0·stride0 + i1·stride1 = position`. Writes through any view show up
-in the displayed widget at once.
+in the displayed widget at once. The live picture fits the width of the page:
+in a narrow notebook (the file browser open, say) the strip wraps onto more rows.
 """
 import ipywidgets
 
@@ -16,6 +17,8 @@ from .tensor_info import read_tensor
 
 
 class StorageView(Visualizer):
+    fits_width = True
+
     def __init__(self, *tensors, labels=None):
         if not tensors:
             raise TypeError("StorageView needs at least one tensor")
@@ -36,7 +39,8 @@ class StorageView(Visualizer):
         )
         self.index_input.observe(self._index_typed, names="value")
         self.tensor_choice.observe(self._index_typed, names="value")
-        super().__init__(controls=[ipywidgets.HBox([self.tensor_choice, self.index_input])])
+        wrap = ipywidgets.Layout(flex_flow="row wrap")
+        super().__init__(controls=[ipywidgets.HBox([self.tensor_choice, self.index_input], layout=wrap)])
         self._follow(self.infos)
         self.refresh()
 
@@ -90,16 +94,20 @@ class StorageView(Visualizer):
         width, height = picture.draw(d, cells.MARGIN, cells.MARGIN)
         y = cells.MARGIN + height + 4
         for line in picture.selection_lines():
-            d.text(cells.MARGIN, y + 12, line, size=12)
-            width = max(width, svg.text_width(line, 12))
-            y += 18
-        legend_width, legend_height = cells.draw_legend(d, cells.MARGIN, y + 6)
+            for part in cells.fit_text(line, picture.max_width, 12) if picture.max_width else [line]:
+                d.text(cells.MARGIN, y + 12, part, size=12)
+                width = max(width, svg.text_width(part, 12))
+                y += 18
+        legend_width, legend_height = cells.draw_legend(d, cells.MARGIN, y + 6, picture.max_width)
         y += cells.MARGIN + legend_height + 6
         return d.svg(max(width, legend_width) + 2 * cells.MARGIN, max(y, 60))
 
     def picture(self):
-        """The TensorPicture for the current data and selection (tests read it)."""
-        return cells.TensorPicture(self.infos, self.labels, self.selection, self._counts)
+        """The TensorPicture for the current data and selection, fitted to the page's
+        width when a browser has reported it (tests read it)."""
+        page = self.available_width
+        return cells.TensorPicture(self.infos, self.labels, self.selection, self._counts,
+                                   max_width=None if page is None else page - 2 * cells.MARGIN)
 
     def _show_address(self):
         """The selected element's real address: live only, never in the snapshot."""

@@ -9,6 +9,8 @@ resulting shape, stride, offset and is_contiguous(), and the view's cells in
 the shared storage. It also says what `contiguous()` would copy, and whether
 `view(shape)` can work without copying (decided by
 `tinytorch.strides.view_strides`) and, if not, which dims are to blame.
+The grids are labelled by name (`a`) and by the view's expression; the live
+picture fits the width of the page, its long lines and headers wrapped.
 """
 import ipywidgets
 
@@ -50,6 +52,8 @@ def contiguous_runs(shape, stride):
 
 
 class ViewExplorer(Visualizer):
+    fits_width = True
+
     def __init__(self, tensor, name="a"):
         if not isinstance(tensor, tinytorch.Tensor):
             raise TypeError(f"ViewExplorer accepts a tinytorch.Tensor, but got {type(tensor).__name__}")
@@ -70,11 +74,12 @@ class ViewExplorer(Visualizer):
         self._quiet = False
         for control in (self.permute_input, self.unsqueeze_input, self.expand_input, self.view_input):
             control.observe(self._changed, names="value")
-        rows = [ipywidgets.HBox(list(row)) for row in self.dim_controls]
+        wrap = dict(layout=ipywidgets.Layout(flex_flow="row wrap"))  # a narrow page: controls wrap, not clip
+        rows = [ipywidgets.HBox(list(row), **wrap) for row in self.dim_controls]
         super().__init__(controls=[
             *rows,
-            ipywidgets.HBox([self.permute_input, self.unsqueeze_input]),
-            ipywidgets.HBox([self.expand_input, self.view_input]),
+            ipywidgets.HBox([self.permute_input, self.unsqueeze_input], **wrap),
+            ipywidgets.HBox([self.expand_input, self.view_input], **wrap),
         ])
         self._follow([read_tensor(tensor)])
         self._changed()
@@ -231,23 +236,26 @@ class ViewExplorer(Visualizer):
     def to_svg(self):
         d = svg.Drawing()
         x, y = cells.MARGIN, cells.MARGIN
+        page = self.available_width
+        fit = None if page is None else page - 2 * cells.MARGIN  # None: the default layout
         width = 0
         for line in self.explanation():
             colour = "#b91c1c" if line.split(":")[0].endswith("Error") or " fails: " in line else svg.INK
-            for part in svg.wrap(line):
+            for part in cells.fit_text(line, fit, 12):
                 d.text(x, y + 12, part, size=12, fill=colour)
                 width = max(width, svg.text_width(part, 12))
                 y += 18
         y += 8
         labels = [self.name] if self.view is None else [self.name, self.expression]
-        picture = cells.TensorPicture(self._infos(), labels, self.selection)
+        picture = cells.TensorPicture(self._infos(), labels, self.selection, max_width=fit)
         w, h = picture.draw(d, x, y)
         y += h + 4
         for line in picture.selection_lines():
-            d.text(x, y + 12, line, size=12)
-            width = max(width, svg.text_width(line, 12))
-            y += 18
-        legend_width, legend_height = cells.draw_legend(d, x, y + 4)
+            for part in cells.fit_text(line, fit, 12) if fit else [line]:
+                d.text(x, y + 12, part, size=12)
+                width = max(width, svg.text_width(part, 12))
+                y += 18
+        legend_width, legend_height = cells.draw_legend(d, x, y + 4, fit)
         y += legend_height + 4
         return d.svg(max(width, w, legend_width) + 2 * cells.MARGIN, y + cells.MARGIN)
 

@@ -4,9 +4,13 @@ Starts JupyterLab on a free port (lab.py), opens widgets_demo.ipynb, runs every 
 checks the widgets' DOM: storage cells and offsets, graph node names. Then, in
 a new cell, writes into the tensor through another view and checks that the
 StorageView already on screen shows the new value; clicks an element; steps
-the GraphView with its button and checks the highlighted node moves. Last, opens
-lesson 13 as stored (not run, so not trusted) and clicks a fold of its
-show_source output open.
+the GraphView with its button and checks the highlighted node moves, that a click
+on another node while stepping writes that node's details, and that no gradient
+label lies on the curve it labels (the real glyph boxes, against points along the
+real path). Then the width: with the file browser open, and again in a narrower
+window, a 16-cell storage strip and a long ViewExplorer header wrap to the page (no
+horizontal scrolling, every cell and text inside the canvas). Last, opens lesson 13
+as stored (not run, so not trusted) and clicks a fold of its show_source output open.
 
 Needs Debian's chromium (`make chromium`) and the Python playwright package;
 without either this test fails, it never skips. Screenshots go to test-artifacts/.
@@ -126,7 +130,87 @@ def check_notebook(page, url):
     expect(running).to_have_attribute("data-name", "SumBackward0")
     graph.get_by_role("button", name="Step").click()
     expect(running).to_have_attribute("data-name", "TanhBackward0")
+    # While stepping, a click on another node writes its details under the graph.
+    expect(graph.locator("svg")).to_contain_text("node 1: TanhBackward0  (running)")
+    mul = graph.locator("g.graph-node[data-name='MulBackward0']")
+    mul.click()
+    expect(mul).to_have_attribute("data-selected", "true")
+    expect(graph.locator("svg")).to_contain_text("node 2: MulBackward0  (clicked")
+    expect(graph.locator("svg")).to_contain_text("self: x (3,) = [1., 2., 3.]")
+    expect(running).to_have_attribute("data-name", "TanhBackward0")  # still the node that ran
+    graph.screenshot(path=str(ARTIFACTS / "graph_view_clicked.png"))
     graph.get_by_role("button", name="Run").click()
     expect(graph.locator("g.graph-node[data-name$='AccumulateGrad']").first).to_contain_text(".grad = [")
+    expect(graph.locator("g.edge-label")).to_have_count(4)  # one per edge, each with its gradient
+    assert labels_on_their_curves(graph) == []
     graph.screenshot(path=str(ARTIFACTS / "graph_view.png"))
     page.screenshot(path=str(ARTIFACTS / "lab_widgets_live.png"), full_page=True)
+
+    check_fitting_the_page(page)
+
+
+def labels_on_their_curves(output):
+    """The gradient labels that touch the curve they label, measured by the browser:
+    each label's glyph box against 400 points along its edge's path."""
+    return output.locator("svg").evaluate(
+        """(svg) => [...svg.querySelectorAll('g.edge-label')].filter((label) => {
+            const box = label.querySelector('text').getBBox();
+            const path = svg.querySelector(`g.graph-edge[data-edge="${label.dataset.edge}"] path`);
+            const length = path.getTotalLength();
+            for (let i = 0; i <= 400; i++) {
+                const p = path.getPointAtLength(length * i / 400);
+                if (p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height) return true;
+            }
+            return false;
+        }).map((label) => label.textContent)"""
+    )
+
+
+# Whether a canvas's picture fits it: no horizontal scrolling, and every text and storage cell
+# inside the canvas's box. Returns what sticks out (empty when it fits).
+STICKING_OUT = """(canvas) => {
+    const box = canvas.getBoundingClientRect();
+    const out = [];
+    if (canvas.scrollWidth > canvas.clientWidth) out.push(`scrolls: ${canvas.scrollWidth} > ${canvas.clientWidth}`);
+    for (const e of canvas.querySelectorAll('text, g.storage-cell rect')) {
+        const r = e.getBoundingClientRect();
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(e.textContent || e.outerHTML.slice(0, 80));
+    }
+    return out;
+}"""
+
+
+def fits(output):
+    """Wait (the browser reports the canvas's width; the kernel redraws) until the picture fits its canvas."""
+    canvas = output.locator(".tinytorch-canvas").element_handle()
+    try:
+        output.page.wait_for_function(f"(canvas) => ({STICKING_OUT})(canvas).length === 0", arg=canvas, timeout=20_000)
+    except Exception:
+        assert canvas.evaluate(STICKING_OUT) == [], "the picture does not fit its canvas"
+    return canvas.evaluate("(canvas) => canvas.clientWidth")
+
+
+def check_fitting_the_page(page):
+    """A 16-cell strip and a long ViewExplorer header, with Lab's file browser open and in a narrower window."""
+    if page.evaluate("() => window.jupyterapp.shell.leftCollapsed"):
+        page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+    assert not page.evaluate("() => window.jupyterapp.shell.leftCollapsed")  # the file browser is open
+    wide = page.locator(".jp-OutputArea-output", has=page.locator("g.storage-cell[data-position='15']")).first
+    explorer = page.locator(".jp-OutputArea-output", has=page.locator("g.element[data-index='0,0,0,0']")).first
+    cells = wide.locator("g.storage-cell")
+    for width in (1400, 900):
+        page.set_viewport_size({"width": width, "height": 1000})
+        wide.scroll_into_view_if_needed()
+        canvas_width = fits(wide)
+        assert canvas_width < 16 * 62 + 24, canvas_width  # too narrow for one row of 16 cells
+        expect(cells).to_have_count(16)
+        rows = {round(box["y"]) for box in (cells.nth(i).bounding_box() for i in range(16))}
+        assert len(rows) >= 2, rows  # the strip wrapped
+        # The view highlights: b[::3] uses every third cell (a second coloured bar on it).
+        expect(wide.locator("g.storage-cell[data-users='0 1']")).to_have_count(6)
+        wide.screenshot(path=str(ARTIFACTS / f"storage_view_{width}.png"))
+        explorer.scroll_into_view_if_needed()
+        fits(explorer)
+        expect(explorer.locator("svg")).to_contain_text("shape (3, 2, 2, 3) · stride (0, 2, 12, 4) · offset 0 ·")
+        explorer.screenshot(path=str(ARTIFACTS / f"view_explorer_{width}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})  # as chromium_page opened it, for what follows

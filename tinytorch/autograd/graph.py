@@ -177,6 +177,15 @@ class Node:
         per saved input, `grad_fn._raw_saved_self` (its `.data` is our `.tensor`)."""
         return tuple(s for s in self._saved if type(s) is SavedTensor)
 
+    @property
+    def saved_tensor_names(self):
+        """PyTorch's name for each of raw_saved_tensors (`self` is grad_fn._saved_self),
+        or None where the node names nothing (a custom Function's save_for_backward)."""
+        names = type(self).saved_names
+        if len(names) != len(self._saved):
+            return (None,) * len(self.raw_saved_tensors)
+        return tuple(name for name, s in zip(names, self._saved) if type(s) is SavedTensor)
+
     def release(self):
         """Drop saved tensors after backward (unless retain_graph=True). Only a
         node that saved something can complain about a second backward."""
