@@ -361,9 +361,11 @@ class GraphPicture:
         flow = view._flows.get(node)
         if flow is not None:
             lines.append("received: " + ", ".join(short_tensor(x) for x in flow[0]))
-            for (nxt, _), grad in zip(g.inputs, flow[1]):
-                target = view.nodes[nxt].short_name if nxt is not None else "None"
-                lines.append(f"  sent to node {nxt} {target}: {short_tensor(grad)}")
+            for i, ((nxt, _), grad) in enumerate(zip(g.inputs, flow[1])):
+                if nxt is None:  # next_functions holds None there: the engine sends nothing
+                    lines.append(f"  input {i} needs no gradient: nothing sent")
+                else:
+                    lines.append(f"  sent to node {nxt} {view.nodes[nxt].short_name}: {short_tensor(grad)}")
         if not g.is_leaf and not g.node.saved_tensors_freed and saved_items(view, g):
             lines.append("saved for backward (grad_fn._saved_<name>):")
             lines.extend(f"  {item}" for item in saved_items(view, g, values=True))
