@@ -49,6 +49,19 @@ def test_corner_feedback(lib):
 
 
 @pytest.mark.parametrize("lib", LIBS, ids=IDS)
+def test_corner_positions_count_from_zero(lib):
+    """2.3's feedback: "The strip numbers its cells from 0" goes to an answer whose every position
+    is one too many (counted from 1), not to one with a single position past the end."""
+    grid = 10 * lib.arange(12).reshape(3, 4)
+    cells = _positions(grid[1:, 2:])
+    assert grid.untyped_storage().nbytes() // grid.element_size() == 12  # positions 0 to 11
+    counted_from_one = lesson02.corner_cells([p + 1 for p in cells])
+    assert not counted_from_one.passed and "from 0" in counted_from_one.message
+    one_past_the_end = lesson02.corner_cells(cells[:-1] + [12])
+    assert not one_past_the_end.passed and "from 0" not in one_past_the_end.message
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=IDS)
 def test_matmul_choices(lib):
     """2.4: X * W and X.T @ W raise, W @ X.T gives (2, 5), X @ W.T gives (5, 2)."""
     X, W = lib.ones(5, 3), lib.ones(2, 3)

@@ -3,6 +3,7 @@ views cover the cells exercise 8.2 expects of their shared storage, and a traini
 resumed from its state dicts ends exactly where the uninterrupted run ends, while a
 model-only checkpoint (which loses SGD's momentum buffers or Adam's running averages)
 ends elsewhere."""
+import re
 import sys
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def test_exercise_8_2_cells_are_those_of_the_loaded_storage(lib, tmp_path):
     assert _covered(evens) & _covered(tail) == both
     assert set(range(size)) - _covered(evens) - _covered(tail) == neither
     assert lesson08.shared_cells((both, neither)).passed
+
+
+def test_exercise_8_2_feedback_names_one_cell_at_a_time():
+    """8.2's feedback on an answer listing every cell names one wrong cell and who reads it, so
+    it does not give the two sets away by elimination."""
+    both, neither = lesson08.shared_cells.solution()
+    everything = set(range(10))
+    for answer in ((everything, set()), (both, everything), (everything, everything)):
+        feedback = lesson08.shared_cells(answer)
+        named = set(re.findall(r"\b[Cc]ell (\d+)", feedback.message))
+        assert not feedback.passed and len(named) == 1, feedback.message
 
 
 def _run(lib, optimizer_class, **settings):

@@ -89,6 +89,7 @@ _GRID_INDEX = {p: divmod(p, _GRID.shape[1]) for p in range(_GRID.numel())}  # st
         lambda: [6, 7, 8, 9],          # one block of 4 cells from the first one
         lambda: [60, 70, 100, 110],    # the values, not the positions
         lambda: [7, 8, 11, 12],        # counted from 1
+        lambda: [6, 7, 10, 12],        # one position off, past the end
         lambda: [6, 10, 7, 11],        # column by column
         lambda: 6,
     ],
@@ -116,7 +117,8 @@ def corner_cells(answer):
                     "the storage positions, written @ under each element and numbered under the strip.")
     outside = [p for p in cells if p not in _GRID_INDEX]
     if outside:
-        extra = " The strip numbers its cells from 0." if max(cells) == _GRID.numel() else ""
+        shifted = all(q - 1 in _CORNER_CELLS for q in cells)  # every position one too many: counted from 1
+        extra = " The strip numbers its cells from 0." if shifted else ""
         raise Wrong(f"grid's storage has {_GRID.numel()} cells, numbered 0 to {_GRID.numel() - 1}; "
                     f"{outside} {'is' if len(outside) == 1 else 'are'} not among them.{extra}")
     if cells == _CORNER_CELLS:

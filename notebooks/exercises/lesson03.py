@@ -19,7 +19,8 @@ _WHY = {
 
 @exercise(
     solution=lambda: {"A", "C", "F"},
-    wrong_answers=[lambda: {"A", "B", "C", "F"}, lambda: {"A", "C"}, lambda: {"A", "C", "D", "F"}, lambda: ["A"]],
+    wrong_answers=[lambda: {"A", "B", "C", "F"}, lambda: {"A", "C"}, lambda: {"A", "C", "D", "F"}, lambda: ["A"],
+                   lambda: {"A", "B", "C", "D", "E", "F"}, lambda: set()],
     hint="Sharing is possible only when the result is the same memory read with some shape, strides and dtype.",
 )
 def which_share(answer):
@@ -31,13 +32,12 @@ def which_share(answer):
     if unknown:
         raise Wrong(f"{sorted(unknown)} are not among the choices A to F.")
     extra = sorted(letters - {"A", "C", "F"})
-    if extra:
-        return_reasons = " ".join(f"{x}: {_WHY[x]}" for x in extra)
-        raise Wrong(f"{', '.join(extra)} make{'s' if len(extra) == 1 else ''} a copy. {return_reasons}")
-    missing = sorted({"A", "C", "F"} - letters)
-    if missing:
-        raise Wrong(f"you left out {len(missing)} expression(s) that do share memory with a. "
-                    "Think about which results are views of the same buffer.")
+    if extra:  # one copy named with its reason; naming them all would give the set away
+        others = " It is not the only letter in your set that makes a copy." if len(extra) > 1 else ""
+        raise Wrong(f"{extra[0]} makes a copy: {_WHY[extra[0]]}{others}")
+    if {"A", "C", "F"} - letters:
+        raise Wrong("your set leaves out an expression that does share memory with a. "
+                    "Which results are views of a's buffer, or wrappers around it?")
     return "Views and wrappers share; copies are made by tensor(), advanced indexing and dtype changes."
 
 
@@ -77,10 +77,10 @@ def independent_array(answer):
 # -- exercise 3.3: shared cells, found with StorageView ---------------------------------------------
 def _layout():
     """The storage positions (in grid's memory) of diagonal_array's elements, for the exercise's
-    grid = np.arange(12.0).reshape(3, 4), diagonal = torch.from_numpy(grid).view(-1)[::5] and
+    grid = np.arange(12.0).reshape(3, 4), diagonal = torch.from_numpy(grid).reshape(-1)[::5] and
     diagonal_array = diagonal.numpy(): computed from the arrays' addresses."""
     grid = np.arange(12.0).reshape(3, 4)
-    diagonal = tinytorch.from_numpy(grid).view(-1)[::5]
+    diagonal = tinytorch.from_numpy(grid).reshape(-1)[::5]
     start, itemsize = grid.__array_interface__["data"][0], grid.itemsize
     array = diagonal.numpy()
     positions = [(array.__array_interface__["data"][0] - start + k * array.strides[0]) // itemsize
@@ -108,6 +108,7 @@ def _element_text(element):
         lambda: ((2, 2), (2, 2)),
         lambda: (None, None),
         lambda: ((2, 2), (0, 2)),
+        lambda: ((2, 2), (0, 0)),
         lambda: (2, 2),
     ],
     right_answers=[lambda: [[2, 2], None]],
@@ -123,7 +124,7 @@ def which_element_changes(answer):
     positions = _layout()
     expected = _element_at(positions[2])
     if through_view is None:
-        raise Wrong("diagonal_array does share grid's memory: from_numpy and view and slicing and numpy() all "
+        raise Wrong("diagonal_array does share grid's memory: from_numpy, reshape, slicing and numpy() all "
                     "keep the same buffer, and the widget draws it over grid's storage.")
     if through_view != expected:
         position = through_view[0] * 4 + through_view[1]
@@ -132,9 +133,9 @@ def which_element_changes(answer):
         raise Wrong(f"{_element_text(through_view)} sits at storage position {position}, {who}. "
                     "Select diagonal_array's element 2 in the widget to see its position.")
     if through_copy is not None:
-        raise Wrong("the first part is right. picked was made by indexing with a list of positions, which copies: "
-                    "the widget draws it over a storage of its own, so a write into picked changes no element "
-                    "of grid.")
+        raise Wrong("the first part is right, the second is not. picked was made by indexing with a list of "
+                    "positions: does that give a view of grid's memory, or a copy (the table near the top of this lesson)? Look at "
+                    "which storage the widget draws picked over.")
     return ("diagonal_array reads grid's storage every 5 cells, so its element 2 is grid's element at "
             "position 10; picked has memory of its own.")
 

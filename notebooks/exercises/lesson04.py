@@ -11,6 +11,11 @@ from .checking import Wrong, exercise, expect_int_tuple, expect_shape, expect_te
 )
 def broadcast_shape(answer):
     "The shape of torch.ones(5, 1, 4) + torch.ones(3, 1)."
+    if isinstance(answer, (tuple, list)) and len(answer) != 3:
+        expect_int_tuple(answer, len(answer), "your shape")
+        raise Wrong(f"your shape has {len(answer)} size{'' if len(answer) == 1 else 's'}. Rule 1 pads the shorter "
+                    "shape with 1s on the left until it is as long as the other: the result has as many "
+                    "dimensions as the longer shape.")
     shape = expect_int_tuple(answer, 3, "your shape")
     if shape[0] != 5:
         raise Wrong("look at the first dimension again: after padding (3, 1) on the left, "
@@ -71,8 +76,8 @@ _RESULT_INDEX = (1, 2, 0)
 def _feeding_positions():
     """The storage positions of p and of q that (p + q)[1, 2, 0] reads: from the strides of
     p and q expanded to the result's shape (stride 0 where broadcasting stretches)."""
-    p = tinytorch.arange(10.0, 70.0, 10).view(*_P_SHAPE)
-    q = tinytorch.arange(100.0, 500.0, 100).view(*_Q_SHAPE)
+    p = tinytorch.arange(10.0, 70.0, 10).reshape(*_P_SHAPE)
+    q = tinytorch.arange(100.0, 500.0, 100).reshape(*_Q_SHAPE)
     shape = tinytorch.broadcast_shapes(p.shape, q.shape)
     found = []
     for t in (p, q):

@@ -164,6 +164,7 @@ def _contiguous_order():
         lambda: set(_contiguous_order()),
         lambda: [0, 15, 3, 18],
         lambda: [5, 15],
+        lambda: list(range(25)),
     ],
     right_answers=[lambda: tuple(_contiguous_order())],
     hint="In the explorer, dim 0 gets start 1 and step 2, dim 1 step 3, and permute reads 1, 0. "
@@ -178,10 +179,10 @@ def contiguous_reads(answer):
         raise Wrong("answer with a list of storage positions (whole numbers), like [0, 1, 2].")
     expected = _contiguous_order()
     extra = sorted(set(answer) - set(expected))
-    if extra:
-        raise Wrong(f"the view does not cover position{'s' if len(extra) > 1 else ''} "
-                    f"{', '.join(map(str, extra))}. Set the explorer's controls and look at which storage "
-                    "cells get the view's colour.")
+    if extra:  # one position named; naming them all would give the view's cells away
+        others = " Some other positions in your list are not covered either." if len(extra) > 1 else ""
+        raise Wrong(f"the view does not cover position {extra[0]}.{others} Set the explorer's controls and "
+                    "look at which storage cells get the view's colour.")
     if len(answer) != len(expected) or set(answer) != set(expected):
         raise Wrong(f"your list has {len(answer)} position(s); the view has {len(expected)} elements, and each "
                     "sits at a position of its own.")

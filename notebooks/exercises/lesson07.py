@@ -39,7 +39,7 @@ def _letters(answer, choices):
 @exercise(
     solution=lambda: set(_RAISE),
     wrong_answers=[lambda: {"B", "D", "E"}, lambda: {"C", "D", "E"}, lambda: {"E"}, lambda: {"A", "B", "C", "D", "E"},
-                   lambda: set(), lambda: "DE"],
+                   lambda: set(), lambda: "DE", lambda: set(_LINES)],
     right_answers=[lambda: {"d", "e"}, lambda: frozenset(_RAISE)],
     hint="Asking whether there is a GPU, or how many, never fails, and neither does naming a device. What "
          "fails is what needs a GPU to be there: memory on it, or facts about it.",
@@ -48,12 +48,12 @@ def needs_a_gpu(answer):
     "The set of letters whose lines raise an error on a machine without a GPU."
     letters = _letters(answer, _LINES)
     extra = sorted(letters - _RAISE)
-    if extra:
-        raise Wrong(" ".join(f"{x} runs: {_RUNS[x]}" for x in extra))
-    missing = sorted(_RAISE - letters)
-    if missing:
-        raise Wrong(f"{len(missing)} of the lines that raise {'is' if len(missing) == 1 else 'are'} missing from "
-                    "your set. Which lines need a GPU to be there, not only named?")
+    if extra:  # one line named with its reason; naming them all would give the set away
+        others = " It is not the only line in your set that runs without a GPU." if len(extra) > 1 else ""
+        raise Wrong(f"{extra[0]} runs: {_RUNS[extra[0]]}{others}")
+    if _RAISE - letters:
+        raise Wrong("your set leaves out a line that raises without a GPU. Which lines need a GPU to be there, "
+                    "not only named?")
     return ("making a tensor on \"cuda\" needs GPU memory, and get_device_name() (like current_device()) needs "
             "a GPU to describe. The other lines are safe anywhere, which is why programs ask is_available() first.")
 

@@ -45,12 +45,13 @@ def _as_positions(part, what):
 
 
 def _who_reads(position):
+    """Which of the loaded views read a storage position, as text."""
     x = tinytorch.arange(10.0)
     readers = [name for name, t in (("evens", x[::2]), ("tail", x[6:]))
                if position in {t.storage_offset() + k * t.stride(0) for k in range(t.shape[0])}]
     if not readers:
-        return f"{position} (neither reads it)"
-    return f"{position} (only {readers[0]} reads it)" if len(readers) == 1 else f"{position} (both read it)"
+        return "neither view reads it"
+    return f"only {readers[0]} reads it" if len(readers) == 1 else "both views read it"
 
 
 @exercise(
@@ -61,6 +62,9 @@ def _who_reads(position):
         lambda: ({6, 7, 8, 9}, {1, 3, 5}),
         lambda: ({3, 4}, {1, 3, 5}),
         lambda: ({6, 8}, {1, 3, 5, 7, 9}),
+        lambda: (set(range(10)), set()),
+        lambda: ({6, 8}, set(range(10))),
+        lambda: ({8}, {1, 3, 5}),
     ],
     right_answers=[lambda: [sorted(part) for part in _cells()]],
     hint="In the widget, a storage cell read by a tensor carries a bar of that tensor's colour (two bars: both "
@@ -83,22 +87,24 @@ def shared_cells(answer):
     if frozenset(both) in indices:
         raise Wrong(f"those are the indices of the shared elements within one view ({indices[frozenset(both)]}); "
                     "the question asks for positions in the storage, the numbers under the strip's cells.")
+    # One wrong cell named with who reads it; naming them all would give the sets away.
     if both != expected_both:
         wrong = sorted(both - expected_both)
-        missing = len(expected_both - both)
-        parts = [f"not read by both: {', '.join(_who_reads(p) for p in wrong)}"] if wrong else []
-        if missing:
-            parts.append(f"you left out {missing} cell(s) that both read")
-        raise Wrong(" and ".join(parts) + ".")
+        if wrong:
+            others = " Other cells of your first set are not read by both either." if len(wrong) > 1 else ""
+            raise Wrong(f"cell {wrong[0]} of your first set is not read by both views: "
+                        f"{_who_reads(wrong[0])}.{others}")
+        raise Wrong("your first set leaves out a cell that both views read.")
     if not neither:
         raise Wrong("the first set is right. Some cells are read by neither view, yet they were saved and loaded: "
                     "torch.save writes a view's whole storage. The widget draws them grey and dashed.")
     if neither != expected_neither:
         wrong = sorted(neither - expected_neither)
-        missing = len(expected_neither - neither)
-        parts = [f"some are read: {', '.join(_who_reads(p) for p in wrong)}"] if wrong else []
-        if missing:
-            parts.append(f"you left out {missing} cell(s) that neither reads")
-        raise Wrong("the first set is right; in the second, " + " and ".join(parts) + ".")
+        if wrong:
+            others = " Other cells of your second set are read too." if len(wrong) > 1 else ""
+            raise Wrong(f"the first set is right. Cell {wrong[0]} of your second set is read: "
+                        f"{_who_reads(wrong[0])}.{others}")
+        raise Wrong("the first set is right; your second set leaves out a cell that neither view reads "
+                    "(the widget draws such cells grey and dashed).")
     return ("the two views share the cells where their headers meet, and the cells neither reads came along "
             "anyway: a checkpoint holds each storage whole.")
