@@ -106,15 +106,75 @@ def test_right_answers_written_other_ways_are_accepted(number, ex, make):
     assert feedback.passed is True, feedback.message
 
 
+def _lacking(torch_owner, tinytorch_owner):
+    """The first function or method (in sorted order) that PyTorch has and tinytorch lacks, found
+    afresh at every run, so the test keeps working as tinytorch gains functions."""
+    import inspect
+    names = sorted(n for n in dir(torch_owner) if n.isidentifier() and not n.startswith("_")
+                   and (inspect.isroutine(getattr(torch_owner, n, None))) and not hasattr(tinytorch_owner, n))
+    assert names, "tinytorch has every function PyTorch has: pick another way to test this"
+    return names[0]
+
+
+def _tinytorch_answer(source):
+    namespace = {}
+    exec("import tinytorch as torch\nfrom tinytorch.autograd import Function\n" + source, namespace)
+    return namespace["answer"]
+
+
+def _answers_that_need_what_tinytorch_lacks():
+    """(exercise, learner's code, the name it lacks), one for each way a check runs learner code:
+    called directly (call_answer), through call_learner_code, inside a check's own try/except, in a
+    Function's forward, and in lesson 15's engine; both a torch function and a Tensor method."""
+    import torch
+    function, method = _lacking(torch, tinytorch), _lacking(torch.Tensor, tinytorch.Tensor)
+    from exercises import lesson09, lesson11, lesson12, lesson14, lesson15
+    return [
+        (lesson09.vectorized_row_norms, f"def answer(m):\n    return torch.{function}(m)", f"torch.{function}"),
+        (lesson09.vectorized_row_norms, f"def answer(m):\n    return m.{method}()", f"Tensor.{method}"),
+        (lesson14.bce_with_logits, f"def answer(z, y):\n    return torch.{function}(z)", f"torch.{function}"),
+        (lesson14.bce_with_logits, f"def answer(z, y):\n    return z.{method}(y)", f"Tensor.{method}"),
+        (lesson12.nth_derivative, f"def answer(f, x, n):\n    return torch.{function}(x)", f"torch.{function}"),
+        (lesson11.sign_ste, "class answer(Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+                            f"        return torch.{function}(x)\n", f"torch.{function}"),
+        (lesson15.my_backward, f"def answer(root):\n    root.grad_fn.{method}()", None),
+        (lesson15.my_backward, f"def answer(root):\n    root.{method}()", f"Tensor.{method}"),
+    ]
+
+
 def test_an_answer_that_needs_what_tinytorch_lacks_is_not_blamed():
-    """An AttributeError about tinytorch (not about the answer) says what is missing, and is not a 'Not quite'."""
-    from exercises import lesson09
-    for answer in (lambda m: m.hypot_of_rows(dim=1), lambda m: tinytorch.not_a_function(m)):
-        feedback = lesson09.vectorized_row_norms(answer)
-        assert feedback.passed is None and feedback.message.startswith("tinytorch has no ")
+    """An AttributeError for a name PyTorch has and tinytorch lacks reads 'tinytorch has no X yet; in
+    PyTorch your answer is fine', however the check ran the learner's code; never a 'Not quite'."""
+    for ex, source, missing in _answers_that_need_what_tinytorch_lacks():
+        feedback = ex(_tinytorch_answer(source))
+        if missing is None:  # an autograd node of tinytorch: not a class PyTorch shows by that name
+            assert feedback.passed is False
+            continue
+        assert feedback.passed is None, (source, feedback.message)
+        assert feedback.message.startswith(f"tinytorch has no {missing} yet; in PyTorch your answer is fine"), (
+            source, feedback.message)
         assert "Not quite" not in feedback.message
-    mistake = lesson09.vectorized_row_norms(lambda m: m.tolist().sum())  # the answer's own AttributeError
-    assert mistake.passed is False
+
+
+def test_a_name_pytorch_lacks_too_is_the_answers_own_mistake():
+    from exercises import lesson09, lesson14
+    for ex, source in [(lesson09.vectorized_row_norms, "def answer(m):\n    return torch.hypot_of_rows(m)"),
+                       (lesson09.vectorized_row_norms, "def answer(m):\n    return m.norm_of_rows()"),
+                       (lesson09.vectorized_row_norms, "def answer(m):\n    return m.tolist().sum()"),
+                       (lesson14.bce_with_logits, "def answer(z, y):\n    return torch.not_a_function(z)")]:
+        feedback = ex(_tinytorch_answer(source))
+        assert feedback.passed is False and feedback.message.startswith("Not quite: "), feedback.message
+
+
+def test_without_pytorch_installed_the_message_does_not_promise(monkeypatch):
+    """A learner's machine may have no PyTorch to ask: then the message only says what tinytorch lacks."""
+    import torch
+    from exercises import checking, lesson14
+    monkeypatch.setattr(checking, "_pytorch_has", lambda owner, name: None)
+    name = _lacking(torch, tinytorch)
+    feedback = lesson14.bce_with_logits(_tinytorch_answer(f"def answer(z, y):\n    return torch.{name}(z)"))
+    assert feedback.passed is None
+    assert feedback.message.startswith(f"tinytorch has no torch.{name} yet. If PyTorch has it, your answer is fine")
 
 
 @pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
@@ -232,8 +292,19 @@ UNDER_TORCH = {
     "lesson05.shares_storage data_ptr": ("def answer(x, y):\n    return x.data_ptr() == y.data_ptr()", False),
     "lesson15.my_backward": (ENGINE, True),
     "lesson15.my_backward overwriting": (ENGINE.replace("waiting[nxt] + g if nxt in waiting else g", "g"), False),
+    "lesson15.my_backward sizes unpacked": (ENGINE.replace("sum_to_size(node.variable.shape)",
+                                                           "sum_to_size(*node.variable.shape)"), False),
+    "lesson15.my_backward leaf node twice": (ENGINE.replace("                continue\n            grads = node(grad)",
+                                                            "            grads = node(grad)"), False),
     "lesson09.vectorized_row_norms": ("def answer(m):\n    return torch.linalg.norm(m, dim=1)", True),
     "lesson09.vectorized_row_norms no sqrt": ("def answer(m):\n    return (m * m).sum(dim=1)", False),
+}
+
+
+# What the feedback on some of them must say (the same words as for the mistake written with tinytorch).
+UNDER_TORCH_PHRASES = {
+    "lesson15.my_backward sizes unpacked": "k is a 0-d leaf (shape ())",
+    "lesson15.my_backward leaf node twice": "your engine ran x's AccumulateGrad node 2 times, but only one edge",
 }
 
 
@@ -241,9 +312,11 @@ UNDER_TORCH = {
 def test_checks_run_a_torch_answer_on_torch_tensors(name):
     import torch
     source, right = UNDER_TORCH[name]
+    assert source != ENGINE or name == "lesson15.my_backward", "the replace that makes this mistake found nothing"
     namespace = {"torch": torch}
     exec(source, namespace)
     lesson, exercise_name = name.split()[0].split(".")
     feedback = getattr(importlib.import_module(f"exercises.{lesson}"), exercise_name)(namespace["answer"])
     assert feedback.passed is right, feedback.message
     assert "must be Tensor" not in feedback.message and "could not be checked" not in feedback.message
+    assert UNDER_TORCH_PHRASES.get(name, "") in feedback.message

@@ -111,13 +111,22 @@ def _learner_function(library, body):
     return namespace["answer"]
 
 
-BY_HAND = ["return 3 * u * u", "return 3 * u.detach() ** 2", "return (3 * u * u).detach()"]
+BY_HAND = [
+    "return 3 * u * u",
+    "return 3 * u.detach() ** 2",
+    "return (3 * u * u).detach()",
+    "L = (u * u * u).sum()  # a graph recorded, but no backward through it\nreturn 3 * u * u",
+    "with torch.enable_grad():\n    c = u.detach().requires_grad_()\n    return 3 * c * c",
+]
 BY_AUTOGRAD = [
     "return torch.autograd.grad((u * u * u).sum(), u)[0]",
     "return torch.autograd.grad((u * u * u).sum(), u, create_graph=True)[0]",
     "u.retain_grad()\n(u * u * u).sum().backward()\nreturn u.grad",
     "seen = []\nu.register_hook(seen.append)\n(u * u * u).sum().backward()\nreturn seen[0]",
     "with torch.enable_grad():\n    return torch.autograd.grad((u * u * u).sum(), u)[0]",
+    # a detached copy of u, differentiated with recording switched on whatever the caller's mode
+    "with torch.enable_grad():\n    c = u.detach().requires_grad_()\n    return torch.autograd.grad((c * c * c).sum(), c)[0]",
+    "c = u.detach().requires_grad_()\n(c ** 3).sum().backward()\nreturn c.grad",
 ]
 
 

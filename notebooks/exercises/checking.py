@@ -5,9 +5,16 @@ A check accepts tinytorch tensors and real torch tensors alike (it only uses wha
 offer: shape, dtype, stride(), storage_offset(), tolist()), so a lesson runs unchanged
 after `import torch`.
 """
+import collections
+import contextlib
 import html
+import importlib
+import importlib.util
+import itertools
 import math
+import re
 import sys
+import types
 
 import tinytorch
 
@@ -73,15 +80,15 @@ class Exercise:
             praise = self.check(answer)
         except NotAnswered:
             return Feedback(None, NOT_ANSWERED)
-        except Wrong as wrong:
-            return Feedback(False, f"Not quite: {wrong}")
-        except AttributeError as error:
+        except Exception as error:
+            # An answer that needs what tinytorch lacks is not the learner's fault, however deep in the
+            # check the AttributeError was caught (call_learner_code turns errors into Wrong).
             missing = _missing_in_tinytorch(error)
-            if missing:  # not the learner's fault when PyTorch has it
-                return Feedback(None, f"tinytorch has no {missing} yet. If PyTorch has it, your answer is fine "
-                                      "in PyTorch; here, try another way to write it.")
-            return Feedback(False, f"Not quite: this answer could not be checked ({type(error).__name__}: {error}).")
-        except Exception as error:  # a check must never crash on an odd answer
+            if missing:
+                return Feedback(None, _lacks_message(missing))
+            if isinstance(error, Wrong):
+                return Feedback(False, f"Not quite: {error}")
+            # a check must never crash on an odd answer
             return Feedback(False, f"Not quite: this answer could not be checked ({type(error).__name__}: {error}).")
         return Feedback(True, f"Correct! {praise}")
 
@@ -101,14 +108,59 @@ def exercise(*, solution, wrong_answers, hint, right_answers=()):
 
 
 def _missing_in_tinytorch(error):
-    """The name of what tinytorch lacks and PyTorch has ('torch.hypot', 'Tensor.diff'), when
-    the AttributeError says so; None for any other AttributeError (the answer's own)."""
-    import re
-    found = re.fullmatch(r"(?:module '(tinytorch[\w.]*)'|'(Tensor)' object) has no attribute '(\w+)'", str(error))
-    if not found:
+    """The name of what tinytorch lacks ('torch.hypot', 'Tensor.hypot', 'torch.nn.functional.mish') when
+    `error`, or an error it was raised while handling, is an AttributeError about a tinytorch module or
+    object; None for any other error (the answer's own, or a name PyTorch has not either)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, AttributeError):
+            found = _tinytorch_attribute(error)
+            if found and _pytorch_has(*found) is not False:
+                return ".".join(found)
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _tinytorch_attribute(error):
+    """(owner in PyTorch's words, attribute) when the AttributeError is about a tinytorch module
+    (('torch.nn.functional', 'mish')) or a tinytorch object (('Tensor', 'hypot')); else None."""
+    name, obj = getattr(error, "name", None), getattr(error, "obj", None)
+    if name is not None and obj is not None:
+        if isinstance(obj, types.ModuleType):
+            module = obj.__name__
+        else:
+            kind = type(obj)
+            return (kind.__name__, name) if kind.__module__.split(".")[0] == "tinytorch" else None
+        return ("torch" + module.removeprefix("tinytorch"), name) if module.split(".")[0] == "tinytorch" else None
+    # raised by hand, without obj: only the module form names its owner
+    found = re.fullmatch(r"module '(tinytorch(?:\.\w+)*)' has no attribute '(\w+)'", str(error))
+    if found:
+        return "torch" + found.group(1).removeprefix("tinytorch"), found.group(2)
+    return None
+
+
+def _pytorch_has(owner, name):
+    """Whether PyTorch has `owner.name` (owner 'torch', 'torch.linalg', or a class: 'Tensor', 'Size');
+    None when PyTorch is not installed to ask (the course does not need it)."""
+    if "torch" not in sys.modules and importlib.util.find_spec("torch") is None:
         return None
-    owner = found.group(1).replace("tinytorch", "torch") if found.group(1) else "Tensor"
-    return f"{owner}.{found.group(3)}"
+    try:
+        torch = importlib.import_module("torch")
+        place = importlib.import_module(owner) if owner.split(".")[0] == "torch" else getattr(torch, owner)
+    except (ImportError, AttributeError):
+        return False
+    return hasattr(place, name)
+
+
+def _lacks_message(missing):
+    """What a learner reads when the answer needs `missing`, which tinytorch lacks."""
+    owner, name = missing.rsplit(".", 1)
+    if _pytorch_has(owner, name):
+        return (f"tinytorch has no {missing} yet; in PyTorch your answer is fine. Here, write it another way, "
+                "with what tinytorch has.")
+    return (f"tinytorch has no {missing} yet. If PyTorch has it, your answer is fine in PyTorch; here, "
+            "write it another way, with what tinytorch has.")
 
 
 # -- inspecting answers (tinytorch or torch) --------------------------------------
@@ -246,3 +298,37 @@ def close(a, b, tol=1e-4):
     if tuple(a.shape) != tuple(b.shape):
         return False
     return all(abs(x - y) <= tol * (1 + abs(y)) for x, y in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()))
+
+
+@contextlib.contextmanager
+def counting_unpacks(lib):
+    """Count how often each tensor saved for backward by graphs built inside the block is unpacked:
+    once each time the node that saved it runs its backward. Lesson 10 asks whether any backward
+    ran at all; lesson 15 whether a learner's engine ran a node twice."""
+    counts = collections.Counter()
+    if lib.__name__ == "torch":
+        # PyTorch: saved_tensors_hooks tags each tensor saved while the block runs, and counts its unpacks.
+        ids = itertools.count()
+
+        def unpack(packed):
+            counts[packed[0]] += 1
+            return packed[1]
+
+        with lib.autograd.graph.saved_tensors_hooks(lambda tensor: (next(ids), tensor), unpack):
+            yield counts
+        return
+    # tinytorch has no saved_tensors_hooks. Every node unpacks what it saved through
+    # SavedTensor.unpack (Node.saved_tensors), so that one method is wrapped to count, for the
+    # time of the block only: the finally puts the original back even when the code inside raised.
+    from tinytorch.autograd.graph import SavedTensor
+    original = SavedTensor.unpack
+
+    def counted(saved, node):
+        counts[id(saved)] += 1
+        return original(saved, node)
+
+    SavedTensor.unpack = counted
+    try:
+        yield counts
+    finally:
+        SavedTensor.unpack = original

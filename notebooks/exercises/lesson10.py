@@ -5,13 +5,11 @@ The autograd lessons (10 to 14) take functions and classes as answers. A check r
 them on tensors of the library the answer was written with: `library_of` (checking.py)
 finds it, so the checks work the same after `import torch`.
 """
-import warnings
-
 import tinytorch as torch
 from tinytorch.autograd import engine
 
-from .checking import (Wrong, call_learner_code, close, exercise, expect_function, expect_returned, expect_shape,
-                       expect_tensor, is_tensor, library_of)
+from .checking import (Wrong, call_learner_code, close, counting_unpacks, exercise, expect_function, expect_returned,
+                       expect_shape, expect_tensor, is_tensor, library_of)
 
 
 # -- exercise 10.1 ---------------------------------------------------------------------
@@ -70,31 +68,17 @@ def _intermediate_inputs(lib, requires_grad=True):
     return a, b
 
 
-def _works_without_autograd(function, lib):
-    """Whether `function` still returns dL/du when autograd can record nothing: inside
-    no_grad (with a and b that require grad) and with a and b that do not require grad.
-    Every way of asking autograd (retain_grad, a hook, autograd.grad, backward) raises in
-    both; a formula worked out by hand gives the right values in both."""
-    def right_values(requires_grad):
-        a, b = _intermediate_inputs(lib, requires_grad)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if requires_grad:
-                    with lib.no_grad():
-                        result = function(a, b)
-                else:
-                    result = function(a, b)
-        except Exception:
-            return False
-        u = (a * b).detach()
-        return is_tensor(result) and tuple(result.shape) == tuple(u.shape) and close(result, 3 * u * u)
-    return right_values(True) and right_values(False)
+def _enable_grad_copy_answer(a, b):
+    # Autograd on a detached copy of u, recording switched on whatever the caller's mode.
+    u = a * b
+    with torch.enable_grad():
+        u_copy = u.detach().requires_grad_()
+        return torch.autograd.grad((u_copy * u_copy * u_copy).sum(), u_copy)[0]
 
 
 @exercise(
     solution=lambda: _solution_grad_at_intermediate,
-    right_answers=[lambda: _retain_grad_answer, lambda: _hook_answer],
+    right_answers=[lambda: _retain_grad_answer, lambda: _hook_answer, lambda: _enable_grad_copy_answer],
     wrong_answers=[
         lambda: _gradient_at_a,
         lambda: _forward_value,
@@ -111,7 +95,12 @@ def grad_at_intermediate(answer):
     function = expect_function(answer)
     lib = library_of(function)
     a, b = _intermediate_inputs(lib)
-    result = call_learner_code(function, a, b)
+    # Every way of asking autograd (retain_grad, a hook, autograd.grad or backward, on u or on a
+    # detached copy of it) runs the backward of a node of L, which unpacks the tensors it saved;
+    # a formula worked out by hand runs no backward at all.
+    with counting_unpacks(lib) as unpacks:
+        result = call_learner_code(function, a, b)
+    backward_ran = sum(unpacks.values()) > 0
     if result is None:
         raise Wrong("your function returned None. If it returned u.grad: u is not a leaf, so autograd "
                     "drops its gradient unless you ask it to keep it before calling backward.")
@@ -119,12 +108,11 @@ def grad_at_intermediate(answer):
     expect_shape(result, tuple(a.shape), "the gradient you returned")
     u = (a * b).detach()
     if close(result, 3 * u * u):
-        if _works_without_autograd(function, lib):
-            raise Wrong("the values are right, but autograd did not compute them: your function returns them "
-                        "even when autograd records nothing (inside torch.no_grad(), and again with a and b that "
-                        "do not require grad), as a formula worked out by hand does. The exercise asks autograd "
-                        "to find dL/du: use one of the lesson's three ways to see the gradient of a tensor in the "
-                        "middle of the graph.")
+        if not backward_ran:
+            raise Wrong("the values are right, but autograd did not compute them: no backward pass ran inside "
+                        "your function, so they come from a formula worked out by hand. The exercise asks "
+                        "autograd to find dL/du: use one of the lesson's three ways to see the gradient of a "
+                        "tensor in the middle of the graph.")
         return "retain_grad, a hook and autograd.grad all reach the gradient of a tensor in the middle of a graph."
     if close(result, u):
         raise Wrong("you returned u itself, the forward value; the exercise asks for the gradient of L with respect to u.")

@@ -9,13 +9,13 @@ import ast
 import collections
 import contextlib
 import inspect
-import itertools
 import random
 import textwrap
 
 import tinytorch as torch
 
-from .checking import NotAnswered, Wrong, _missing_in_tinytorch, close, exercise, expect_function, library_of
+from .checking import (NotAnswered, Wrong, _missing_in_tinytorch, close, counting_unpacks, exercise, expect_function,
+                       library_of)
 
 
 # -- the engine, and typical mistakes ---------------------------------------------------
@@ -49,13 +49,17 @@ def _engine(root, *, count_once=True, add=True, fit=True, grad_mode=False, leaf=
             node = ready.pop()
             grad = buffers.pop(node)
             if hasattr(node, "variable"):
-                if fit:
+                if fit == "unpacked":  # the shape unpacked into sizes: no size at all for a 0-d leaf
+                    grad = grad.sum_to_size(*node.variable.shape)
+                elif fit:
                     grad = grad.sum_to_size(node.variable.shape)
-                if leaf == "call":
-                    node(grad)
-                else:  # "replace": .grad = the new gradient, whatever was there
+                if leaf == "replace":  # .grad = the new gradient, whatever was there
                     node.variable.grad = grad
-                continue
+                    continue
+                node(grad)
+                if leaf == "call":
+                    continue
+                # "no continue": the leaf's node falls through to the code for other nodes and is called again
             for (next_node, _), next_grad in zip(node.next_functions, _as_tuple(node(grad))):
                 if none_check and (next_node is None or next_grad is None):
                     continue
@@ -136,6 +140,8 @@ WRONG_ENGINES = {
     "leaf .grad set on arrival": _leaf_set_on_arrival,
     "replaces an existing .grad": lambda root: _engine(root, leaf="replace"),
     "no sum back to the leaf's shape": lambda root: _engine(root, fit=False),
+    "sizes unpacked into sum_to_size": lambda root: _engine(root, fit="unpacked"),
+    "a leaf's node called twice": lambda root: _engine(root, leaf="no continue"),
     "grad mode on": lambda root: _engine(root, grad_mode=True),
     "no None check": lambda root: _engine(root, none_check=False),
     "calls backward": _calls_backward,
@@ -282,39 +288,6 @@ CASES = [
 
 
 # -- running an engine on a graph, and watching it ---------------------------------------------
-@contextlib.contextmanager
-def _counting_unpacks(lib):
-    """Count how often each saved tensor of graphs built inside is unpacked: once each time the
-    node that saved it runs, so a count above 1 means the learner's engine ran a node twice."""
-    counts = collections.Counter()
-    if lib.__name__ == "torch":
-        # PyTorch: saved_tensors_hooks tags each tensor saved while the block runs, and counts its unpacks.
-        ids = itertools.count()
-
-        def unpack(packed):
-            counts[packed[0]] += 1
-            return packed[1]
-
-        with lib.autograd.graph.saved_tensors_hooks(lambda tensor: (next(ids), tensor), unpack):
-            yield counts
-        return
-    # tinytorch has no saved_tensors_hooks. Every node unpacks what it saved through
-    # SavedTensor.unpack (Node.saved_tensors), so that one method is wrapped to count, for the
-    # time of the block only: the finally puts the original back even when the engine raised.
-    from tinytorch.autograd.graph import SavedTensor
-    original = SavedTensor.unpack
-
-    def counted(saved, node):
-        counts[id(saved)] += 1
-        return original(saved, node)
-
-    SavedTensor.unpack = counted
-    try:
-        yield counts
-    finally:
-        SavedTensor.unpack = original
-
-
 def _expected(lib, case):
     root, leaves = case.build(lib)
     root.backward()
@@ -323,14 +296,15 @@ def _expected(lib, case):
 
 def _run_learner(function, lib, case):
     """The leaves after the learner's engine ran on a fresh copy of the graph, whether it ran the
-    library's own engine (a pre-hook on the root's node fires only there), and how often each
-    saved tensor was unpacked."""
-    with _counting_unpacks(lib) as counts:
+    library's own engine (a pre-hook on the root's node fires only there), how often each saved
+    tensor was unpacked (at most), and how often each leaf's AccumulateGrad node ran."""
+    with counting_unpacks(lib) as counts:
         root, leaves = case.build(lib)
         engine_ran = []
         handle = root.grad_fn.register_prehook(lambda grads: engine_ran.append(True))
         try:
-            result = function(root)
+            with _counting_leaf_runs(lib, leaves) as leaf_runs:
+                result = function(root)
         except NotAnswered:
             raise
         except Exception as error:
@@ -339,7 +313,46 @@ def _run_learner(function, lib, case):
             handle.remove()
     if result is Ellipsis:
         raise NotAnswered()
-    return leaves, bool(engine_ran), max(counts.values(), default=0)
+    return leaves, bool(engine_ran), max(counts.values(), default=0), leaf_runs
+
+
+@contextlib.contextmanager
+def _counting_leaf_runs(lib, leaves):
+    """How often each leaf's AccumulateGrad node ran inside the block, by the leaf's name: each run
+    adds a gradient into its .grad (a .grad set by hand is not counted)."""
+    runs = collections.Counter()
+    if lib.__name__ == "torch":
+        # PyTorch calls a leaf's post-accumulate-grad hooks each time its node runs, even a call by hand.
+        handles = [leaf.register_post_accumulate_grad_hook(lambda _, name=name: runs.update([name]))
+                   for name, leaf in leaves.items()]
+        try:
+            yield runs
+        finally:
+            for handle in handles:
+                handle.remove()
+        return
+    # tinytorch has no register_post_accumulate_grad_hook. A call of an AccumulateGrad node runs its
+    # backward, so that one method is wrapped to count, for the time of the block only.
+    from tinytorch.autograd.graph import AccumulateGrad
+    original = AccumulateGrad.backward
+    names = {id(leaf): name for name, leaf in leaves.items()}
+
+    def counted(node, grad):
+        runs[names.get(id(node.variable))] += 1
+        return original(node, grad)
+
+    AccumulateGrad.backward = counted
+    try:
+        yield runs
+    finally:
+        AccumulateGrad.backward = original
+
+
+def _edges_into_leaves(lib, case):
+    """{leaf name: how many edges of the graph lead into its AccumulateGrad node}."""
+    root, leaves = case.build(lib)
+    names = {id(leaf): name for name, leaf in leaves.items()}
+    return {names[id(node.variable)]: count for node, count in _count_edges(root).items() if hasattr(node, "variable")}
 
 
 def _has_placeholder(function):
@@ -359,6 +372,11 @@ def _explain_error(error, case):
     if isinstance(error, AttributeError) and _missing_in_tinytorch(error):
         raise error  # tinytorch lacks what PyTorch has: Exercise says so, as every exercise of the course does
     raised = f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
+    zero_d = [name for name, values in case.leaves.items() if not isinstance(values, list)]
+    if isinstance(error, TypeError) and "sum_to_size()" in text and zero_d:
+        raise Wrong(f"on {case}, your code raised {raised}. {zero_d[0]} is a 0-d leaf (shape ()), so unpacking its "
+                    "shape into sum_to_size passes no size at all. sum_to_size(shape), with the shape as one "
+                    "argument, works for every leaf, 0-d ones included.")
     if case.kind == "broadcasting" and isinstance(error, RuntimeError) and (
             "broadcast shape" in text or "assign a gradient of size" in text):
         # A gradient of the broadcast shape at a leaf, refused in the same words by PyTorch and tinytorch:
@@ -375,7 +393,7 @@ def _explain_error(error, case):
     raise Wrong(f"on {case}, your code raised {raised}") from None
 
 
-def _judge(lib, case, leaves, expected, engine_ran, most_unpacks):
+def _judge(lib, case, leaves, expected, engine_ran, most_unpacks, leaf_runs):
     if engine_ran:
         raise Wrong("your function ran the library's own engine (backward() or torch.autograd): the exercise is "
                     "to walk the graph yourself, calling each node.")
@@ -404,12 +422,22 @@ def _judge(lib, case, leaves, expected, engine_ran, most_unpacks):
             raise Wrong(f"on {case}, {name}.grad has shape {tuple(got.shape)}, not {name}'s shape "
                         f"{tuple(want.shape)}.")
         if not close(got, want):
+            edges = _edges_into_leaves(lib, case).get(name, 0)
+            if leaf_runs[name] > edges:
+                raise Wrong(f"on {case}, {name}.grad got a gradient {leaf_runs[name]} times: your engine ran "
+                            f"{name}'s AccumulateGrad node {leaf_runs[name]} times, but {_edges(edges)} into it. "
+                            "Each run adds what it is given into .grad, so call a leaf's node once for each "
+                            "gradient that reaches it (or once, on their sum), and nowhere else.")
             raise Wrong(_value_mistake(lib, case, name, got, want))
     for name, leaf in leaves.items():
         if leaf.grad is not None and leaf.grad.requires_grad:
             raise Wrong(f"on {case}, your {name}.grad has requires_grad=True: the nodes ran with grad mode on, "
                         "so each backward recorded a graph of its own (as create_graph=True asks). backward() "
                         "runs them with grad mode off: run your loop inside `with torch.no_grad():`.")
+
+
+def _edges(count):
+    return "only one edge leads" if count == 1 else f"only {count} edges lead"
 
 
 def _value_mistake(lib, case, name, got, want):
@@ -448,7 +476,7 @@ def my_backward(answer):
     lib = library_of(function)
     for case in CASES:
         expected = _expected(lib, case)
-        leaves, engine_ran, most_unpacks = _run_learner(function, lib, case)
-        _judge(lib, case, leaves, expected, engine_ran, most_unpacks)
+        leaves, engine_ran, most_unpacks, leaf_runs = _run_learner(function, lib, case)
+        _judge(lib, case, leaves, expected, engine_ran, most_unpacks, leaf_runs)
     return ("your engine agrees with backward() on chains, diamonds, leaves used twice, constants, detach, "
             "broadcasting and random graphs: it is the algorithm of tinytorch's engine, and of PyTorch's.")
