@@ -64,6 +64,11 @@ KNOWN_DIFFERENCES = [
      "Their nodes keep what the gradient needs (A, the result, the inverse), not LU factors and pivots "
      "(_saved_LU, _saved_pivots). det's gradient needs an invertible matrix.",
      "NumPy's LAPACK calls do not return the factorisation; the textbook gradients are the readable ones."),
+    ("What saved_tensors_hooks sees",
+     "Every op packs and unpacks the tensors torch's does, except: indexing and index writes keep their index "
+     "tensors as plain values (not packed), det and solve keep no LU factors or pivots, sgn and a masked write of a "
+     "number save one tensor fewer. tests/test_autograd_saved_hooks.py lists them.",
+     "tinytorch's nodes keep what the textbook gradient reads; the values and gradients are torch's."),
     ("Sparse gradients",
      "embedding(sparse=True) and nn.Embedding(sparse=True) raise NotImplementedError.",
      "tinytorch has no sparse tensors; a dense gradient (the default) holds the same numbers."),

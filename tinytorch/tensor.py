@@ -388,6 +388,18 @@ class Tensor(TensorOps):
         self._accumulator_ref = node
         return node._add_tensor_hook(0, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs each time a gradient has been added into this leaf's .grad
+        (e.g. to update the parameter right away); it must return None."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.graph import accumulator_for
+        node = accumulator_for(self)
+        self._accumulator_ref = node  # keep the accumulator, and so the hook, alive
+        return node.add_post_accumulate_hook(hook)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)

@@ -304,31 +304,14 @@ def close(a, b, tol=1e-4):
 def counting_unpacks(lib):
     """Count how often each tensor saved for backward by graphs built inside the block is unpacked:
     once each time the node that saved it runs its backward. Lesson 10 asks whether any backward
-    ran at all; lesson 15 whether a learner's engine ran a node twice."""
+    ran at all; lesson 15 whether a learner's engine ran a node twice. saved_tensors_hooks tags
+    each tensor saved while the block runs, and counts its unpacks (in either library)."""
     counts = collections.Counter()
-    if lib.__name__ == "torch":
-        # PyTorch: saved_tensors_hooks tags each tensor saved while the block runs, and counts its unpacks.
-        ids = itertools.count()
+    ids = itertools.count()
 
-        def unpack(packed):
-            counts[packed[0]] += 1
-            return packed[1]
+    def unpack(packed):
+        counts[packed[0]] += 1
+        return packed[1]
 
-        with lib.autograd.graph.saved_tensors_hooks(lambda tensor: (next(ids), tensor), unpack):
-            yield counts
-        return
-    # tinytorch has no saved_tensors_hooks. Every node unpacks what it saved through
-    # SavedTensor.unpack (Node.saved_tensors), so that one method is wrapped to count, for the
-    # time of the block only: the finally puts the original back even when the code inside raised.
-    from tinytorch.autograd.graph import SavedTensor
-    original = SavedTensor.unpack
-
-    def counted(saved, node):
-        counts[id(saved)] += 1
-        return original(saved, node)
-
-    SavedTensor.unpack = counted
-    try:
+    with lib.autograd.graph.saved_tensors_hooks(lambda tensor: (next(ids), tensor), unpack):
         yield counts
-    finally:
-        SavedTensor.unpack = original

@@ -321,31 +321,14 @@ def _counting_leaf_runs(lib, leaves):
     """How often each leaf's AccumulateGrad node ran inside the block, by the leaf's name: each run
     adds a gradient into its .grad (a .grad set by hand is not counted)."""
     runs = collections.Counter()
-    if lib.__name__ == "torch":
-        # PyTorch calls a leaf's post-accumulate-grad hooks each time its node runs, even a call by hand.
-        handles = [leaf.register_post_accumulate_grad_hook(lambda _, name=name: runs.update([name]))
-                   for name, leaf in leaves.items()]
-        try:
-            yield runs
-        finally:
-            for handle in handles:
-                handle.remove()
-        return
-    # tinytorch has no register_post_accumulate_grad_hook. A call of an AccumulateGrad node runs its
-    # backward, so that one method is wrapped to count, for the time of the block only.
-    from tinytorch.autograd.graph import AccumulateGrad
-    original = AccumulateGrad.backward
-    names = {id(leaf): name for name, leaf in leaves.items()}
-
-    def counted(node, grad):
-        runs[names.get(id(node.variable))] += 1
-        return original(node, grad)
-
-    AccumulateGrad.backward = counted
+    # A leaf's post-accumulate-grad hooks run each time its node runs, even a call by hand.
+    handles = [leaf.register_post_accumulate_grad_hook(lambda _, name=name: runs.update([name]))
+               for name, leaf in leaves.items()]
     try:
         yield runs
     finally:
-        AccumulateGrad.backward = original
+        for handle in handles:
+            handle.remove()
 
 
 def _edges_into_leaves(lib, case):

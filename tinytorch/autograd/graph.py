@@ -8,6 +8,7 @@ that require grad end in an `AccumulateGrad` node that adds into `.grad`.
 """
 import itertools
 import re
+import threading
 import weakref
 
 from .. import strides as S
@@ -235,6 +236,8 @@ class Node:
 class AccumulateGrad(Node):
     """The end of the line for a leaf: adds the incoming gradient into `variable.grad`."""
 
+    _post_accumulate_hooks = None  # from Tensor.register_post_accumulate_grad_hook
+
     def __init__(self, variable):
         super().__init__(())
         self.variable = variable
@@ -244,6 +247,15 @@ class AccumulateGrad(Node):
 
     def accumulate(self, grad, unshared=False):
         accumulate_into(self.variable, grad, unshared)
+        if self._post_accumulate_hooks is not None:
+            for hook in list(self._post_accumulate_hooks.values()):
+                if hook(self.variable) is not None:  # it may only look (or update the leaf itself)
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+    def add_post_accumulate_hook(self, hook):
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = _HookDict()
+        return _add_hook(self._post_accumulate_hooks, hook)
 
     def backward(self, grad):
         self.accumulate(grad)
@@ -344,15 +356,49 @@ def move_retain_grad(tensor, old_node, old_nr):
         _attach_retain_grad(tensor, store)
 
 
-class SavedTensor:
-    """A tensor kept for backward, with the storage version it had when saved."""
+class saved_tensors_hooks:
+    """A context manager: every tensor saved for backward inside the block is handed to
+    pack_hook(tensor), and what that returns is handed to unpack_hook(packed) when
+    backward (or grad_fn._saved_<name>) needs the tensor back. PyTorch's
+    torch.autograd.graph.saved_tensors_hooks, used to count, log or move saved tensors.
+    The innermost block's hooks apply. Pinned by tests/test_autograd_saved.py."""
 
-    __slots__ = ("tensor", "version", "is_output")
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+
+    def __enter__(self):
+        _open_hooks().append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _open_hooks().pop()
+
+
+_thread = threading.local()  # each thread has its own blocks, as each has its own grad mode
+
+
+def _open_hooks():
+    """The (pack_hook, unpack_hook) of the saved_tensors_hooks blocks open in this thread, innermost last."""
+    if not hasattr(_thread, "saved_tensors_hooks"):
+        _thread.saved_tensors_hooks = []
+    return _thread.saved_tensors_hooks
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the storage version it had when saved (and,
+    inside a saved_tensors_hooks block, what its pack hook made of it)."""
+
+    __slots__ = ("tensor", "version", "is_output", "packed", "unpack_hook")
 
     def __init__(self, tensor, node):
         self.is_output = False
         self.tensor = tensor
         self.version = tensor._storage._version
+        self.unpack_hook = None
+        hooks = _open_hooks()
+        if hooks:
+            pack_hook, self.unpack_hook = hooks[-1]
+            self.packed = pack_hook(tensor)
         if tensor._grad_fn is node:
             self.keep_as_output()
 
@@ -374,6 +420,8 @@ class SavedTensor:
 
     def unpack(self, node):
         t = self.tensor
+        if self.unpack_hook is not None:
+            return self.unpack_hook(self.packed)  # the hooks decide what comes back
         if not self.is_output:
             t.grad_fn  # PyTorch asks for it first: a view made in no_grad mode, written since, raises here
         if self.modified_in_place:
