@@ -42,7 +42,7 @@ class Shot:
 SHOTS = [
     Shot("05-inside-a-tensor.ipynb", 'StorageView(a, b, c, labels=["a", "b", "c"])', "g.storage-cell",
          "lesson-05-inside-a-tensor.png"),
-    Shot("10-autograd-basics.ipynb", "x = torch.tensor([1.0, 2.0], requires_grad=True)\nw2 =", "g.graph-node",
+    Shot("10-autograd-basics.ipynb", "gv = stepped_graph(0)\ngv.run()", "g.graph-node",
          "lesson-10-autograd-basics.png"),
 ]
 
@@ -76,6 +76,16 @@ def take(page, url, shot):
             notebook.widgets[index - 1].node.scrollIntoView({ block: 'start' });
         }""",
         index,
+    )
+    # Lab draws the cells it scrolled to over the next frames: wait until the widget's
+    # cell stands below the top of the notebook.
+    page.wait_for_function(
+        """(index) => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            const cell = notebook.widgets[index].node.getBoundingClientRect();
+            return cell.bottom > notebook.node.getBoundingClientRect().top + 100;
+        }""",
+        arg=index,
     )
     page.screenshot(path=str(SCREENSHOTS / shot.image), clip=frame(page, cell))
 
