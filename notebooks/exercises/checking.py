@@ -238,6 +238,31 @@ def library_of(answer):
     return tinytorch
 
 
+def expect_letter(answer, choices):
+    """One letter among `choices` ("b", "(B)" and {"B"} read as "B")."""
+    if isinstance(answer, (set, frozenset, list, tuple)) and len(answer) == 1:
+        answer = next(iter(answer))
+    if not isinstance(answer, str):
+        raise Wrong(f"answer with one letter, as a string such as \"A\", not a value of type {type(answer).__name__}.")
+    letter = answer.strip().strip("()").upper()
+    if letter not in choices:
+        raise Wrong(f"{answer!r} is not one of the choices {', '.join(sorted(choices))}: answer with one letter.")
+    return letter
+
+
+def expect_letters(answer, choices):
+    """A set of letters among `choices` (set() for none; lower case reads as upper case)."""
+    if isinstance(answer, str):
+        raise Wrong("answer with a set of letters, like {\"A\", \"B\"}, not a string (use set() for none).")
+    if not isinstance(answer, (set, frozenset)):
+        raise Wrong(f"answer with a set of letters, like {{\"A\", \"B\"}}, not a value of type {type(answer).__name__}.")
+    letters = {str(x).strip().upper() for x in answer}
+    unknown = letters - set(choices)
+    if unknown:
+        raise Wrong(f"{sorted(unknown)} are not among the choices {min(choices)} to {max(choices)}.")
+    return letters
+
+
 def expect_function(answer, what="your answer"):
     if answer is None or isinstance(answer, type) or not callable(answer):
         raise Wrong(f"{what} should be a function (the name of the function you wrote, without parentheses), "

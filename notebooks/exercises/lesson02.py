@@ -2,7 +2,7 @@
 diagnosing a matrix product, joining and permuting."""
 import tinytorch
 
-from .checking import Wrong, exercise, expect_int_tuple
+from .checking import Wrong, exercise, expect_int_tuple, expect_letter
 
 # The expected answers are computed with tinytorch (tests/test_lesson02_claims.py checks
 # that real torch agrees), never typed by hand.
@@ -151,17 +151,6 @@ _WHY_NOT = {
 }
 
 
-def _letter(answer, choices):
-    if isinstance(answer, (set, frozenset, list, tuple)) and len(answer) == 1:
-        answer = next(iter(answer))
-    if not isinstance(answer, str):
-        raise Wrong(f"answer with one letter, as a string such as \"A\", not a value of type {type(answer).__name__}.")
-    letter = answer.strip().strip("()").upper()
-    if letter not in choices:
-        raise Wrong(f"{answer!r} is not one of the choices {', '.join(sorted(choices))}: answer with one letter.")
-    return letter
-
-
 @exercise(
     solution=lambda: "C",
     wrong_answers=[lambda: "A", lambda: "B", lambda: "D", lambda: "E", lambda: {"B", "C"}],
@@ -171,7 +160,7 @@ def _letter(answer, choices):
 )
 def matmul_fix(answer):
     "Which line multiplies X (5x3) by W (2x3) to get one row of 2 outputs per sample?"
-    letter = _letter(answer, _FIX_CHOICES)
+    letter = expect_letter(answer, _FIX_CHOICES)
     if letter in _WHY_NOT:
         raise Wrong(_WHY_NOT[letter])
     return ("W.T has shape (3, 2), so (5, 3) @ (3, 2) gives (5, 2). Linear layers store their weights "

@@ -3,7 +3,7 @@ import numpy as np
 
 import tinytorch
 
-from .checking import Wrong, call_answer, exercise, expect_callable, library_of
+from .checking import Wrong, call_answer, exercise, expect_callable, expect_letters, library_of
 
 _CANDIDATES = {"A", "B", "C", "D", "E", "F"}
 # Why each wrong choice is wrong, said without naming the right set.
@@ -25,12 +25,7 @@ _WHY = {
 )
 def which_share(answer):
     "The set of letters whose expressions share memory with a."
-    if not isinstance(answer, (set, frozenset)):
-        raise Wrong(f"answer with a set of letters, like {{'A', 'B'}}; yours is a {type(answer).__name__}.")
-    letters = {str(x).strip().upper() for x in answer}
-    unknown = letters - _CANDIDATES
-    if unknown:
-        raise Wrong(f"{sorted(unknown)} are not among the choices A to F.")
+    letters = expect_letters(answer, _CANDIDATES)
     extra = sorted(letters - {"A", "C", "F"})
     if extra:  # one copy named with its reason; naming them all would give the set away
         others = " It is not the only letter in your set that makes a copy." if len(extra) > 1 else ""

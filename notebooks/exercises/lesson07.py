@@ -3,7 +3,7 @@
 Both answers are about code on a machine described in the question (without a GPU, or
 with one), not about the machine running the check, so the checks say the same on
 every machine."""
-from .checking import Wrong, exercise
+from .checking import Wrong, exercise, expect_letter, expect_letters
 
 # -- 7.1: which lines raise on a machine without a GPU ------------------------------
 _LINES = {
@@ -24,18 +24,6 @@ _RUNS = {
 }
 
 
-def _letters(answer, choices):
-    if isinstance(answer, str):
-        raise Wrong("answer with a set of letters, like {\"A\", \"B\"}, not a string (use set() for none).")
-    if not isinstance(answer, (set, frozenset)):
-        raise Wrong(f"answer with a set of letters, like {{\"A\", \"B\"}}, not a value of type {type(answer).__name__}.")
-    letters = {str(x).strip().upper() for x in answer}
-    unknown = letters - set(choices)
-    if unknown:
-        raise Wrong(f"{sorted(unknown)} are not among the choices {min(choices)} to {max(choices)}.")
-    return letters
-
-
 @exercise(
     solution=lambda: set(_RAISE),
     wrong_answers=[lambda: {"B", "D", "E"}, lambda: {"C", "D", "E"}, lambda: {"E"}, lambda: {"A", "B", "C", "D", "E"},
@@ -46,7 +34,7 @@ def _letters(answer, choices):
 )
 def needs_a_gpu(answer):
     "The set of letters whose lines raise an error on a machine without a GPU."
-    letters = _letters(answer, _LINES)
+    letters = expect_letters(answer, _LINES)
     extra = sorted(letters - _RAISE)
     if extra:  # one line named with its reason; naming them all would give the set away
         others = " It is not the only line in your set that runs without a GPU." if len(extra) > 1 else ""
@@ -78,13 +66,7 @@ _WHY_NOT = {
 )
 def stayed_on_cpu(answer):
     "Which change fixes the program whose `data.to(device)` leaves data on the CPU?"
-    if isinstance(answer, (set, frozenset, list, tuple)) and len(answer) == 1:
-        answer = next(iter(answer))
-    if not isinstance(answer, str):
-        raise Wrong(f"answer with one letter, as a string such as \"A\", not a value of type {type(answer).__name__}.")
-    letter = answer.strip().strip("()").upper()
-    if letter not in _FIXES:
-        raise Wrong(f"{answer!r} is not one of the choices A to D: answer with one letter.")
+    letter = expect_letter(answer, _FIXES)
     if letter in _WHY_NOT:
         raise Wrong(_WHY_NOT[letter])
     return ("to() never changes the tensor it is called on: it returns the tensor on the new device, and you keep "
