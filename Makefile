@@ -26,12 +26,14 @@ INDEX   = $(if $(wildcard notebooks/00-index.ipynb),notebooks/00-index.ipynb,not
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK) jupyter/ipython_kernel_config.py
+$(STAMP): pyproject.toml $(LOCK) jupyter/ipython_kernel_config.py tinytorch_kernel/__main__.py
 	@$(PYTHON) scripts/check_python.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(LOCKED) $(PY) $(PIP) --upgrade pip setuptools
 	$(LOCKED) $(PY) $(PIP) -e '.[course,test]'
 	mkdir -p $(VENV)/etc/ipython && cp jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
+# The "Python 3 (tinytorch)" kernel, in which `import torch` is tinytorch (README, "The teaching kernel").
+	$(PY) -m tinytorch_kernel install --sys-prefix
 	touch $(STAMP)
 
 # The browser test drives Debian's chromium; browser downloads do not work here.

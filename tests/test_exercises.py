@@ -177,6 +177,17 @@ def test_without_pytorch_installed_the_message_does_not_promise(monkeypatch):
     assert feedback.message.startswith(f"tinytorch has no torch.{name} yet. If PyTorch has it, your answer is fine")
 
 
+def test_in_the_tinytorch_kernel_torch_is_not_asked_what_pytorch_has(monkeypatch):
+    """In the "Python 3 (tinytorch)" kernel `import torch` is tinytorch, which cannot say
+    what PyTorch has: the check must not read tinytorch's lack as a typo."""
+    import torch
+    from exercises import checking
+    name = _lacking(torch, tinytorch)
+    assert checking._pytorch_has("torch", name) is True
+    monkeypatch.setitem(sys.modules, "torch", tinytorch)
+    assert checking._pytorch_has("torch", name) is None
+
+
 @pytest.mark.parametrize(("number", "ex"), EXERCISES, ids=IDS)
 def test_placeholder_is_not_answered(number, ex):
     feedback = ex(...)

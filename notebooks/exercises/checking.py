@@ -142,11 +142,14 @@ def _tinytorch_attribute(error):
 
 def _pytorch_has(owner, name):
     """Whether PyTorch has `owner.name` (owner 'torch', 'torch.linalg', or a class: 'Tensor', 'Size');
-    None when PyTorch is not installed to ask (the course does not need it)."""
+    None when PyTorch is not there to ask: not installed (the course does not need it), or
+    `import torch` is tinytorch itself (the course's "Python 3 (tinytorch)" kernel)."""
     if "torch" not in sys.modules and importlib.util.find_spec("torch") is None:
         return None
     try:
         torch = importlib.import_module("torch")
+        if torch.__name__ == "tinytorch":
+            return None
         place = importlib.import_module(owner) if owner.split(".")[0] == "torch" else getattr(torch, owner)
     except (ImportError, AttributeError):
         return False

@@ -1,0 +1,192 @@
+"""The teaching kernel "Python 3 (tinytorch)" (tinytorch_kernel/), used as a user uses it.
+
+The kernelspec is installed with `python -m tinytorch_kernel install --prefix P`, found by
+Jupyter through JUPYTER_PATH, and one kernel of it runs a notebook that imports torch in
+every way tutorials do: each import must be tinytorch's own module. A plain "python3"
+kernel started the same way must still import real torch.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbclient
+import nbformat
+import pytest
+
+import tinytorch
+import tinytorch_kernel
+from tinytorch_kernel.__main__ import write_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def prefix(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("prefix")
+    result = subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not result.stderr, result.stderr
+    return prefix
+
+
+def _spec(folder):
+    return json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
+
+
+def test_the_kernelspec_names_the_kernel_and_loads_the_extension(prefix):
+    folder = prefix / "share" / "jupyter" / "kernels" / "tinytorch"
+    spec = _spec(folder)
+    assert spec["display_name"] == "Python 3 (tinytorch)"
+    assert spec["language"] == "python"
+    assert spec["argv"][:5] == [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    assert spec["argv"][5:] == ["--ext=tinytorch_kernel"]
+    assert (folder / "logo-64x64.png").is_file()  # the launcher's icon
+
+
+def test_the_set_up_installed_the_kernel_in_the_environment():
+    """make setup runs `python -m tinytorch_kernel install --sys-prefix`; what it installed
+    is what the install writes today."""
+    installed = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "tinytorch"
+    assert installed.is_dir(), "no tinytorch kernel in this environment: run `make setup`"
+    fresh = Path(write_spec())
+    try:
+        assert _spec(installed) == _spec(fresh)
+    finally:
+        shutil.rmtree(fresh)
+
+
+def _run(kernel_name, cells, jupyter_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_path)] + ([old] if old else []))
+    try:
+        nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel_name, allow_errors=True).execute()
+    finally:
+        if old is None:
+            del os.environ["JUPYTER_PATH"]
+        else:
+            os.environ["JUPYTER_PATH"] = old
+    return nb.cells
+
+
+def _text(cell):
+    parts = []
+    for out in cell.outputs:
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type == "execute_result":
+            parts.append(out.data["text/plain"] + "\n")
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}\n")
+    return "".join(parts)
+
+
+IMPORTS = """\
+import sys
+import tinytorch
+import torch
+from torch import nn
+import torch.nn.functional as F
+from torch.autograd import Function
+import torch.optim, torch.linalg, torch.cuda, torch.autograd.graph
+from torch.optim import SGD
+print(torch is tinytorch, nn is tinytorch.nn, F is tinytorch.nn.functional,
+      Function is tinytorch.autograd.Function, torch.optim is tinytorch.optim,
+      torch.linalg is tinytorch.linalg, torch.cuda is tinytorch.cuda,
+      torch.autograd.graph is tinytorch.autograd.graph, SGD is tinytorch.optim.SGD,
+      sys.modules["torch.nn.functional"] is tinytorch.nn.functional,
+      tinytorch.__spec__.name == "tinytorch", tinytorch.nn.__spec__.name == "tinytorch.nn")
+"""
+
+
+@pytest.fixture(scope="module")
+def tinytorch_cells(prefix):
+    return _run("tinytorch", [
+        IMPORTS,
+        "torch.tensor([1., 2.]) * 2",
+        "import torchvision",
+        "import torch.distributed",
+        "from torch import _dynamo",
+        "%tinytorch",
+        "loaded = get_ipython().extension_manager.loaded\n"
+        "print('tinytorch_kernel' in loaded, 'widgets.short_errors' in loaded)",
+        "torch.ones(2, 3).view(5)",
+    ], prefix / "share" / "jupyter")
+
+
+def test_in_the_kernel_every_form_of_import_torch_is_tinytorch(tinytorch_cells):
+    assert _text(tinytorch_cells[0]) == " ".join(["True"] * 12) + "\n"
+
+
+def test_a_tensor_prints_as_tinytorch_prints_it(tinytorch_cells):
+    assert _text(tinytorch_cells[1]) == repr(tinytorch.tensor([1., 2.]) * 2) + "\n"
+    assert _text(tinytorch_cells[1]) == "tensor([2., 4.])\n"
+
+
+@pytest.mark.parametrize("index, name", [(2, "torchvision"), (3, "torch.distributed"), (4, "torch._dynamo")])
+def test_a_module_tinytorch_lacks_fails_with_a_clear_message(tinytorch_cells, index, name):
+    (error,) = [out for out in tinytorch_cells[index].outputs if out.output_type == "error"]
+    assert error.ename == "ModuleNotFoundError"
+    assert f"No module named '{name}' in the tinytorch kernel" in error.evalue
+    assert "docs/api.md" in error.evalue
+    assert 'switch it to the "Python 3 (ipykernel)" kernel' in error.evalue
+    assert error.evalue == tinytorch_kernel.missing_module_message(name)
+
+
+def test_the_tinytorch_magic_says_which_torch_and_how_to_switch(tinytorch_cells):
+    text = _text(tinytorch_cells[5])
+    assert text.startswith(f"`torch` is tinytorch {tinytorch.__version__} ({ROOT / 'tinytorch'})")
+    assert "docs/api.md" in text
+    assert '"Python 3 (ipykernel)" kernel' in text
+
+
+def test_the_environment_config_still_loads_short_errors(tinytorch_cells):
+    """jupyter/ipython_kernel_config.py (copied into the environment by make setup) loads
+    widgets.short_errors in every kernel; the kernelspec's extension comes on top of it."""
+    assert _text(tinytorch_cells[6]) == "True True\n"
+
+
+def _traceback(cell):
+    (error,) = [out for out in cell.outputs if out.output_type == "error"]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+
+
+def test_tracebacks_show_the_learners_line_only(tinytorch_cells):
+    """The finder's frame is not shown (as for any missing module), and tinytorch's
+    deliberate errors stay short (widgets.short_errors still sees them)."""
+    for cell in tinytorch_cells[2], tinytorch_cells[7]:
+        text = _traceback(cell)
+        assert "----> 1 " + cell.source in text
+        assert "File " not in text, text  # no frame below the cell's
+
+
+def test_the_plain_kernel_imports_real_torch(prefix):
+    """The plain kernel is untouched, also with the tinytorch kernelspec installed beside it."""
+    cells = _run("python3", [
+        "import torch, tinytorch\n"
+        "print(torch is tinytorch, torch.__name__, torch.__version__.split('+')[0])\n"
+        "print(torch.__file__.startswith(tinytorch.__path__[0]))",
+        "%tinytorch",
+    ], prefix / "share" / "jupyter")
+    assert _text(cells[0]) == "False torch 2.13.0\nFalse\n"
+    assert "UsageError" in _text(cells[1])  # the magic belongs to the tinytorch kernel only
+
+
+def test_the_finder_maps_only_torch():
+    """In this process (no kernel): the finder leaves other names alone and restores
+    tinytorch's spec, and is removed by unload."""
+    finder = tinytorch_kernel.TorchIsTinytorch()
+    assert finder.find_spec("numpy") is None
+    assert finder.find_spec("torch").name == "torch"
+    with pytest.raises(ModuleNotFoundError, match="torchaudio") as error:
+        finder.find_spec("torchaudio")
+    assert error.value.name == "torchaudio"
+    with pytest.raises(ModuleNotFoundError, match="functorch"):
+        finder.find_spec("functorch")
+    assert finder.find_spec("torch.nn").name == "torch.nn"
