@@ -8,6 +8,7 @@ gradients drawn on the edges must be the ones torch sent along them, with each
 label beside its curve, never on it; saved tensors are named as torch names
 them (grad_fn._saved_self ...); a click shows a node's details, stepping or not.
 """
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 import tinytorch
 from svg_groups import SVG, curve_points, group_elements, groups, polyline_meets_box, text_box
 from widgets import GraphView
-from widgets.graph_model import saved_records
+from widgets.graph_model import node_lines, saved_records, short_tensor
 from widgets.graph_view import edge_gradient
 
 UNARY = ["{a}.tanh()", "{a}.exp()", "{a}.sin()", "{a}.sigmoid()", "{a}.relu()", "-{a}", "{a} * 2", "{a} + 1",
@@ -278,10 +279,15 @@ def test_wide_layers_wrap_and_drawing_is_deterministic():
     assert one.to_svg().count('class="edge-label"') == len(one.edges) == 239
 
 
-@pytest.mark.parametrize("bad", [[1.0, 2.0], torch.ones(2, requires_grad=True), np.ones(2)])
-def test_graph_view_accepts_only_tinytorch(bad):
-    with pytest.raises(TypeError, match="GraphView accepts a tinytorch.Tensor"):
+@pytest.mark.parametrize("bad", [[1.0, 2.0], np.ones(2), 3.0])
+def test_graph_view_accepts_tinytorch_and_torch_tensors_only(bad):
+    with pytest.raises(TypeError, match=r"GraphView accepts a tinytorch\.Tensor or a torch\.Tensor, but got"):
         GraphView(bad)
+    x = torch.ones(2, requires_grad=True)
+    assert repr(GraphView(x)) == "GraphView(root=AccumulateGrad, nodes=1, edges=0)"  # a torch leaf
+    assert repr(GraphView(torch.ones(2))) == "GraphView(no graph: the tensor does not require grad)"
+    with pytest.raises(TypeError, match="labels maps names to tensors"):
+        GraphView((x * 2).sum(), labels={"x": np.ones(2)})
 
 
 def test_stepping_a_graph_backward_already_freed_says_how_to_step_again():
@@ -336,9 +342,25 @@ def test_no_edge_label_lies_on_the_curve_it_labels(program_and_seed):
         labelled = label_boxes_and_curves(svg)
         drawn = {int(g["edge"]) for g in groups(svg, "graph-edge")}  # (not those inside a collapsed chain)
         assert len(labelled) == sum(edge_gradient(gv, *e) is not None for i, e in enumerate(gv.edges) if i in drawn)
+        width = float(ET.fromstring(svg).get("viewBox").split()[2])
         for edge, (box, curve) in labelled.items():
             assert not polyline_meets_box(curve, box), f"the label of edge {edge} lies on its curve"
+            assert 0 <= box[0] and box[2] <= width, f"the label of edge {edge} leaves the picture: {box}"
         gv.close()
+
+
+def test_a_label_beside_parallel_edges_stays_inside_the_picture():
+    """Two edges side by side (x used twice) with long labels: the left one went 12 px past
+    the picture's left side when a label on the right could use only the boxes' width, not
+    the (wider) caption's. torch's graph here, whose caption names its leaf."""
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (x * x).exp().sum()
+    gv = GraphView(loss, labels={"tx": x})
+    loss.backward()
+    svg = gv.to_svg()
+    width = float(ET.fromstring(svg).get("viewBox").split()[2])
+    boxes = [box for box, _ in label_boxes_and_curves(svg).values()]
+    assert len(boxes) == 4 and all(0 <= box[0] and box[2] <= width for box in boxes), boxes
 
 
 def test_lesson_graph_labels_cover_no_curve_box_or_other_label():
@@ -438,3 +460,138 @@ def test_an_input_that_needs_no_gradient_is_shown_as_getting_none():
     details = detail_text(gv.canvas.svg)
     assert details.startswith("node 1: MulBackward0  (running)")
     assert "input 1 needs no gradient: nothing sent" in details and "None" not in details
+
+
+# -- real torch tensors: torch's own graph, drawn but not stepped ------------------------------------
+CANNOT_STEP = ("torch's engine cannot be stepped from Python: this picture shows torch's graph; "
+               "stepping works for tinytorch tensors")
+
+
+def saved_names_and_shapes(g):
+    return [(name, tuple(record.tensor.shape)) for name, record in saved_records(g.node)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs())
+def test_a_torch_graph_is_drawn_as_the_same_program_in_tinytorch(program_and_seed):
+    """The GraphView of torch's result and of tinytorch's: same nodes, edges, saved tensors
+    (names, shapes, labels), and after backward the same gradients on the same edges."""
+    program, seed = program_and_seed
+    tt, th = run(tinytorch, program, seed), run(torch, program, seed)
+    labels_tt = {k: v for k, v in tt.items() if isinstance(v, tinytorch.Tensor)}
+    labels_th = {k: v for k, v in th.items() if isinstance(v, torch.Tensor)}
+    ours, theirs = GraphView(tt["loss"], labels=labels_tt), GraphView(th["loss"], labels=labels_th)
+    assert [g.name.replace("tinytorch::", "torch::") for g in ours.nodes] == [g.name for g in theirs.nodes]
+    assert [g.inputs for g in ours.nodes] == [g.inputs for g in theirs.nodes]
+    assert ours.edges == theirs.edges and repr(ours) == repr(theirs)
+    assert [g.is_leaf for g in ours.nodes] == [g.is_leaf for g in theirs.nodes]
+    for a, b in zip(ours.nodes, theirs.nodes):
+        want = saved_names_and_shapes(b)
+        # torch turns a Python number (x * 2) into a 0-dim tensor and saves it (`_saved_other` is
+        # tensor(2)); tinytorch keeps the number itself, not a tensor: the only difference allowed
+        assert saved_names_and_shapes(a) == [(name, shape) for name, shape in want if shape != ()
+                                             or any(n == name for n, _ in saved_names_and_shapes(a))], a.name
+        if not a.is_leaf and saved_names_and_shapes(a) == want:  # (a leaf's box writes its .grad: None in both)
+            assert node_lines(ours, a) == node_lines(theirs, b)
+    assert {g["name"].replace("tinytorch::", "torch::") for g in drawn_nodes(ours.to_svg())} == \
+        {g["name"] for g in drawn_nodes(theirs.to_svg())}
+
+    th["loss"].backward()  # torch's engine runs; the widget's post-hooks record what flowed
+    tt["loss"].backward()
+    svg = theirs.to_svg()
+    for a, b in zip(ours.nodes, theirs.nodes):
+        if b.is_leaf:
+            assert node_lines(ours, a)[0] == node_lines(theirs, b)[0]
+        elif node_lines(theirs, b)[1:]:  # a node that saved tensors says they were freed
+            assert node_lines(theirs, b)[1:] == ["saved: freed (retain_graph=False)"] == node_lines(ours, a)[1:] \
+                or not saved_records(a.node)
+    assert ("saved: freed (retain_graph=False)" in svg) == any(len(node_lines(theirs, b)) > 1
+                                                               for b in theirs.nodes if not b.is_leaf)
+    for src, dst, nr in ours.edges:
+        want, got = edge_gradient(theirs, src, dst, nr), edge_gradient(ours, src, dst, nr)
+        assert (want is None) == (got is None)
+        if want is not None:
+            scale = max(1.0, float(np.abs(want.numpy()).max()))
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5 * scale)
+    ours.close()
+    theirs.close()
+
+
+def test_a_torch_graph_shows_freed_buffers_grads_and_saved_values():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    out = (x * w).tanh()
+    loss = out.sum()
+    gv = GraphView(loss, labels={"x": x, "w": w, "out": out})
+    svg = gv.to_svg()
+    assert "saved self: x (3,), other: w (3,)<" in svg and "saved result: out (3,)<" in svg
+    assert "x.grad = None" in svg
+    gv.select(2)
+    assert "self: x (3,) = [1., 2., 3.]" in detail_text(gv.canvas.svg)
+    loss.backward()  # without retain_graph: torch frees what the nodes saved
+    with pytest.raises(RuntimeError, match="freed"):
+        loss.grad_fn.next_functions[0][0]._saved_result  # what torch itself says when read now
+    svg = gv.to_svg()  # ... and the picture says freed, without raising
+    assert svg.count("saved: freed (retain_graph=False)") == 3  # two boxes, and the clicked node's details
+    assert f"x.grad = {short_tensor(x.grad)}" in svg and x.grad is not None
+    details = detail_text(svg)
+    assert "saved: freed (retain_graph=False)" in details and "received: " in details
+    assert svg.count('class="edge-label"') == len(gv.edges) == 4  # the gradients torch sent
+
+
+def test_a_torch_saved_tensor_modified_in_place_is_flagged():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0])
+    gv = GraphView((x * w).sum(), labels={"x": x, "w": w})
+    assert "saved other: w (2,)<" in gv.to_svg()  # (x's gradient needs only w: torch saves only w)
+    w.add_(1)  # torch now refuses to hand the saved tensor back
+    assert "saved other: (modified in place!)<" in gv.to_svg()
+
+
+def test_a_torch_graph_cannot_be_stepped_and_says_so():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    gv = GraphView((x * x).sum(), labels={"x": x})
+    for action in (gv.step, gv.run, gv.reset):
+        with pytest.raises(RuntimeError, match=re.escape(CANNOT_STEP)):
+            action()
+    assert x.grad is None  # nothing ran
+    assert all(b.disabled and b.layout.display == "none" for b in (*gv.buttons, gv.retain_box))
+    assert CANNOT_STEP in html.unescape(gv.torch_note.value) and gv.torch_note in gv.children
+    assert CANNOT_STEP in html.unescape(gv.to_svg())  # also in the picture, for the notebook's static snapshot
+    assert not gv.collapse_box.disabled
+    tinytorch_view = GraphView((tinytorch.ones(2, requires_grad=True) * 2).sum())
+    assert not any(b.disabled for b in tinytorch_view.buttons)
+    assert "cannot be stepped" not in tinytorch_view.to_svg() and not hasattr(tinytorch_view, "torch_note")
+    bundle = gv._repr_mimebundle_()
+    assert bundle["text/plain"] == "GraphView(root=SumBackward0, nodes=3, edges=3)"  # x * x: two edges to x
+
+
+def test_a_torch_custom_function_and_a_no_grad_view_draw_as_in_tinytorch():
+    def build(lib):
+        class Square(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                return 2 * x * grad
+
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        loss = Square.apply(x).sum()
+        with lib.no_grad():
+            view = x[:1]
+        return x, loss, view
+
+    (x, loss, view), (tx, tloss, tview) = build(tinytorch), build(torch)
+    ours, theirs = GraphView(loss, labels={"x": x}), GraphView(tloss, labels={"x": tx})
+    assert ours.to_dot().replace("tinytorch::", "torch::") == theirs.to_dot() and repr(ours) == repr(theirs)
+    assert "saved x (2,)" in theirs.to_dot()  # ctx.save_for_backward names nothing
+    loss.backward()
+    tloss.backward()
+    assert "saved: freed (retain_graph=False)" in theirs.to_dot()
+    assert ours.to_dot() == theirs.to_dot()
+    assert repr(GraphView(view)) == repr(GraphView(tview)) == \
+        "GraphView(no graph: a view made in no_grad mode, its gradient goes nowhere)"

@@ -13,6 +13,11 @@ that last flowed along it.
 The functions that take `view` read the GraphView: its labels name tensors,
 and its node post-hooks record what flowed. How all this is laid out and drawn
 is graph_picture.py's business.
+
+A graph may also be real torch's (GraphView of a torch tensor). torch is never
+imported here: its nodes are used through what torch exposes to Python
+(`name()`, `next_functions`, an AccumulateGrad's `.variable`, and one
+`_saved_<name>` / `_raw_saved_<name>` attribute pair per saved tensor).
 """
 import tinytorch
 
@@ -41,7 +46,9 @@ class GraphNode:
 
     @property
     def is_leaf(self):
-        return isinstance(self.node, tinytorch.autograd.AccumulateGrad)
+        if isinstance(self.node, tinytorch.autograd.AccumulateGrad):
+            return True
+        return is_torch_node(self.node) and self.short_name == "AccumulateGrad" and hasattr(self.node, "variable")
 
     @property
     def short_name(self):
@@ -49,6 +56,25 @@ class GraphNode:
 
     def __repr__(self):
         return f"GraphNode({self.number}, {self.name})"
+
+
+def is_torch_tensor(obj):
+    """Whether obj is a real torch tensor (recognised without importing torch)."""
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "untyped_storage")
+
+
+def is_tensor(obj):
+    return isinstance(obj, tinytorch.Tensor) or is_torch_tensor(obj)
+
+
+def is_torch_node(node):
+    """Whether node is one of real torch's autograd nodes (a tinytorch Node is not)."""
+    return not isinstance(node, tinytorch.autograd.Node) and hasattr(node, "next_functions")
+
+
+def dtype_name(t):
+    """float32, for a tinytorch or a torch tensor."""
+    return getattr(t.dtype, "name", None) or str(t.dtype).removeprefix("torch.")
 
 
 def walk_graph(root):
@@ -112,12 +138,84 @@ def shape_text(shape):
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
+class TorchSaved:
+    """A tensor one of torch's nodes saved, read as a tinytorch SavedTensor is:
+    `.tensor` (None when torch refuses to give it back: modified in place),
+    `.modified_in_place`, and `.is_output` (unknown for torch: False)."""
+
+    __slots__ = ("tensor", "modified_in_place", "is_output")
+
+    def __init__(self, tensor, modified_in_place=False):
+        self.tensor = tensor
+        self.modified_in_place = modified_in_place
+        self.is_output = False
+
+
+def torch_saved_names(node):
+    """The names of the tensors one of torch's nodes saved: those with a
+    `_raw_saved_<name>` attribute (a number it saved, `_saved_dim`, has none),
+    `self` first, then in the order its type lists them."""
+    names = [k for k in type(node).__dict__ if k.startswith("_raw_saved_")]
+    names += [k for k in dir(node) if k.startswith("_raw_saved_") and k not in names]
+    names = [k.removeprefix("_raw_saved_") for k in names]
+    return sorted(names, key=lambda name: name != "self")  # self first, as the op's arguments come
+
+
+def _read_torch_saved(node, name):
+    """What `node._saved_<name>` gives: a tensor, a tuple of them, or the error torch raised.
+    (A custom Function's node has `_raw_saved_tensors` but reads them as `saved_tensors`.)"""
+    try:
+        return getattr(node, "_saved_" + name) if hasattr(type(node), "_saved_" + name) else node.saved_tensors
+    except RuntimeError as error:
+        return error
+
+
+def _is_freed_error(value):
+    return isinstance(value, RuntimeError) and "freed" in str(value)
+
+
+def torch_saved_records(node):
+    """(name, TorchSaved) for each tensor one of torch's nodes keeps; a saved list of
+    tensors (IndexBackward0's indices) gives `indices[0]`, `indices[1]`, ... Empty once freed."""
+    records = []
+    for name in torch_saved_names(node):
+        value = _read_torch_saved(node, name)
+        if _is_freed_error(value):
+            return []
+        custom = not hasattr(type(node), "_saved_" + name)  # ctx.save_for_backward names nothing
+        if isinstance(value, RuntimeError):  # torch checks versions when unpacking: written since
+            records.append((None if custom else name, TorchSaved(None, modified_in_place=True)))
+        elif isinstance(value, (tuple, list)):
+            records.extend((None if custom else f"{name}[{i}]", TorchSaved(t))
+                           for i, t in enumerate(value) if is_torch_tensor(t))
+        elif is_torch_tensor(value):
+            records.append((name, TorchSaved(value)))
+    return records
+
+
+def saved_tensors_freed(node):
+    """Whether a backward without retain_graph released what the node saved. torch
+    has no flag for it: there, reading `grad_fn._saved_<name>` raises."""
+    if not is_torch_node(node):
+        return node.saved_tensors_freed
+    return any(_is_freed_error(_read_torch_saved(node, name)) for name in torch_saved_names(node))
+
+
 def saved_records(node):
     """(PyTorch's name for it or None, SavedTensor) for each tensor the node keeps:
     MulBackward0 keeps self and other (grad_fn._saved_self and _saved_other); a
     custom Function's ctx.save_for_backward names nothing."""
+    if is_torch_node(node):
+        return torch_saved_records(node)
     # raw_saved_tensors, not saved_tensors: that raises for a tensor modified in place
     return list(zip(node.saved_tensor_names, node.raw_saved_tensors))
+
+
+def same_header(a, b):
+    """Whether two tensors are one view of one memory (same storage, shape, stride and offset)."""
+    return (a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+            and tuple(a.shape) == tuple(b.shape) and tuple(a.stride()) == tuple(b.stride())
+            and a.storage_offset() == b.storage_offset())
 
 
 def saved_tensor_label(view, node, record):
@@ -125,6 +223,12 @@ def saved_tensor_label(view, node, record):
     saved its own output keeps a detached alias of it) the output it aliases."""
     t = record.tensor
     name = view.label_of(t)
+    if name is None and is_torch_node(node):
+        # torch hands back a new tensor object for a saved tensor: the labelled tensor it
+        # stands for is the one over the same memory, with the same header and grad_fn
+        return next((label for label, candidate in view.labels.items()
+                     if is_torch_tensor(candidate) and candidate.grad_fn is t.grad_fn
+                     and same_header(candidate, t)), None)
     if name is None and record.is_output:
         for label, candidate in view.labels.items():
             if (candidate.grad_fn is node and candidate.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
@@ -140,9 +244,12 @@ def saved_items(view, g, values=False):
     items = []
     for name, record in saved_records(g.node):
         t = record.tensor
+        if t is None:  # (torch will not give back a tensor modified in place)
+            items.append(f"{name}: (modified in place!)" if name is not None else "(modified in place!)")
+            continue
         label = saved_tensor_label(view, g.node, record)
         text = (f"{label} {shape_text(t.shape)}" if label is not None
-                else f"{shape_text(t.shape)} {t.dtype.name}")
+                else f"{shape_text(t.shape)} {dtype_name(t)}")
         if name is not None:
             text = f"{name}: {text}"
         if values:
@@ -155,7 +262,7 @@ def saved_items(view, g, values=False):
 
 def saved_text(view, g):
     """What the node keeps for backward: its saved tensors, or that they were freed."""
-    if g.node.saved_tensors_freed:
+    if saved_tensors_freed(g.node):
         return "saved: freed (retain_graph=False)"
     items = saved_items(view, g)
     return "saved " + ", ".join(items) if items else ""

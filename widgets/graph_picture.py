@@ -13,8 +13,11 @@ says comes from graph_model.py.
 import tinytorch
 
 from . import svg
-from .graph_model import edge_gradient, edge_label, node_lines, saved_items, short_tensor
+from .graph_model import edge_gradient, edge_label, node_lines, saved_items, saved_tensors_freed, short_tensor
 
+# Said under a torch graph's picture and beside its hidden buttons (graph_view.py)
+CANNOT_STEP_TORCH = ("torch's engine cannot be stepped from Python: this picture shows torch's graph; "
+                     "stepping works for tinytorch tensors")
 CHAIN_MIN = 6  # a chain of this many single-input, single-output nodes collapses to first ... last
 MAX_PER_ROW = 8  # a layer with more nodes wraps onto several rows
 NODE_H, ROW_GAP, NODE_GAP = 42, 46, 18
@@ -239,14 +242,16 @@ class GraphPicture:
                 wanted.append((len(curves) - 1, edge_label(grad), hot, shift, i))
         for u in self.units:
             self._draw_unit(d, u)
+        # The picture is as wide as its caption at least: labels may use that room on the right.
+        width = max(self.width, svg.text_width(caption, 12) + 2 * MARGIN)
         placed = []  # label boxes so far
         for i, text, hot, shift, edge in wanted:  # on top of the boxes, with a white halo
-            x, y, anchor = self._place_label(i, text, shift, curves, placed)
+            x, y, anchor = self._place_label(i, text, shift, curves, placed, width)
             d.open_group(class_="edge-label", data_edge=edge)  # edge: its place in view.edges
             d.text(x, y, text, size=LABEL_SIZE, anchor=anchor, fill=svg.HIGHLIGHT if hot else svg.PALETTE[1],
                    bold=hot, stroke="#ffffff", stroke_width=3, paint_order="stroke")
             d.close_group()
-        width = max(self.width, svg.text_width(caption, 12) + 2 * MARGIN)
+        width = max([width] + [int(box[2]) + MARGIN for box in placed])
         y = self.height + 12
         for line in self.detail_lines():
             indent = svg.text_width(line[:len(line) - len(line.lstrip())], 12)  # SVG collapses leading spaces
@@ -298,13 +303,13 @@ class GraphPicture:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return controls, points, (min(xs), min(ys), max(xs), max(ys))
 
-    def _place_label(self, i, text, shift, curves, placed):
+    def _place_label(self, i, text, shift, curves, placed, width):
         """Where edge i's label goes: beside its curve, never on it. Candidates sit around
         points along the curve, first the middle, on the side the curve leaves free there
         (a curve heading down-left leaves the right side free below its middle and the
         left side above it). Each candidate is scored for what it would cover (other
-        curves, labels already placed, boxes); the first with the lowest score wins.
-        Returns (x, baseline y, anchor)."""
+        curves, labels already placed, boxes) and for leaving the picture (0 to `width`);
+        the first with the lowest score wins. Returns (x, baseline y, anchor)."""
         controls, own, _ = curves[i]
         heading_left = controls[3][0] < controls[0][0]
         heading_right = controls[3][0] > controls[0][0]
@@ -332,7 +337,7 @@ class GraphPicture:
                                      if j != i and boxes_touch(c[2], box))
                              + 30 * sum(boxes_meet(box, other) for other in placed)
                              + 30 * sum(boxes_meet(box, other) for other in boxes)
-                             + 100 * (box[0] < 0 or box[1] < 0 or box[2] > self.width))
+                             + 100 * (box[0] < 0 or box[1] < 0 or box[2] > width))
                     if best is None or score < best[0]:
                         best = (score, x, y, anchor, box)
                     if score == 0:
@@ -350,14 +355,16 @@ class GraphPicture:
     def detail_lines(self):
         """Details of the clicked node, else (while stepping) of the one that just ran."""
         view = self.view
+        # torch's graph cannot be stepped: said under the picture too, for its static snapshot
+        lines = [CANNOT_STEP_TORCH] if view.is_torch else []
         node = view._selected if view._selected is not None else view._running
         g = next((g for g in view.nodes if g.node is node), None)
         if g is None:
-            return []
+            return lines
         state = "  (running)" if node is view._running else ""
         if node is view._selected:
             state += "  (clicked: click it again to close)"
-        lines = [f"node {g.number}: {g.short_name}" + state]
+        lines.append(f"node {g.number}: {g.short_name}" + state)
         flow = view._flows.get(node)
         if flow is not None:
             lines.append("received: " + ", ".join(short_tensor(x) for x in flow[0]))
@@ -366,7 +373,7 @@ class GraphPicture:
                     lines.append(f"  input {i} needs no gradient: nothing sent")
                 else:
                     lines.append(f"  sent to node {nxt} {view.nodes[nxt].short_name}: {short_tensor(grad)}")
-        if not g.is_leaf and not g.node.saved_tensors_freed and saved_items(view, g):
+        if not g.is_leaf and not saved_tensors_freed(g.node) and saved_items(view, g):
             lines.append("saved for backward (grad_fn._saved_<name>):")
             lines.extend(f"  {item}" for item in saved_items(view, g, values=True))
         else:

@@ -19,7 +19,15 @@ every node it shows; `close()` removes them.
 
 Where to look: graph_model.py reads the graph and says what each box and edge
 shows; graph_picture.py lays the boxes out and draws them.
+
+A real torch tensor is accepted too: the widget draws torch's own graph (its
+node names and the tensors torch saved, read through `_saved_<name>`) and the
+gradients torch's engine sent (the same post-hooks). It cannot step torch's
+engine, which runs in C++: for a torch graph Step, Run and Reset are hidden,
+and step() / run() raise, saying so.
 """
+import html
+import sys
 import weakref
 
 import ipywidgets
@@ -28,9 +36,11 @@ import tinytorch
 from tinytorch.autograd import backward_steps, gradient_edge
 
 from . import svg
-from .graph_model import edge_gradient, node_lines, short_tensor, walk_graph
-from .graph_picture import GraphPicture
+from .graph_model import edge_gradient, is_tensor, is_torch_tensor, node_lines, short_tensor, walk_graph
+from .graph_picture import CANNOT_STEP_TORCH, GraphPicture
 from .live import Visualizer, refresh_after_each_cell
+
+ACCEPTED = "a tinytorch.Tensor or a torch.Tensor"
 
 
 class GraphView(Visualizer):
@@ -38,13 +48,14 @@ class GraphView(Visualizer):
                  "steps, their backward). Run this cell again to start from the beginning.")
 
     def __init__(self, tensor, labels=None, retain_graph=False, collapse=True):
-        if not isinstance(tensor, tinytorch.Tensor):
-            raise TypeError(f"GraphView accepts a tinytorch.Tensor, but got {type(tensor).__name__}")
+        if not is_tensor(tensor):
+            raise TypeError(f"GraphView accepts {ACCEPTED}, but got {type(tensor).__name__}")
         self.tensor = tensor
+        self.is_torch = is_torch_tensor(tensor)  # real torch's graph: drawn, not stepped
         self.labels = dict(labels or {})  # name -> tensor, to name leaves and saved tensors
         for name, t in self.labels.items():
-            if not isinstance(t, tinytorch.Tensor):
-                raise TypeError(f"labels maps names to tinytorch tensors; {name!r} is a {type(t).__name__}")
+            if not is_tensor(t):
+                raise TypeError(f"labels maps names to tensors; {name!r} is a {type(t).__name__}")
         self.nodes, self.edges = [], []
         self._flows = {}  # Node -> (gradients received, gradients sent), from the post-hooks
         self._hooks = {}  # Node -> hook handle
@@ -65,7 +76,15 @@ class GraphView(Visualizer):
                                                 indent=False)
         self.collapse_box.observe(lambda _: self.refresh(), names="value")
         self.buttons = (step, run, reset)
-        super().__init__(controls=[ipywidgets.HBox([step, run, reset, self.retain_box, self.collapse_box])])
+        controls = [ipywidgets.HBox([step, run, reset, self.retain_box, self.collapse_box])]
+        if self.is_torch:  # nothing to step: say why, where the buttons would be
+            for widget in (*self.buttons, self.retain_box):
+                widget.disabled = True
+                widget.layout.display = "none"
+            self.torch_note = ipywidgets.HTML(f'<div class="graph-torch-note" style="color:#6b7280;font-size:12px;'
+                                              f'margin:2px 0">{html.escape(CANNOT_STEP_TORCH)}</div>')
+            controls.insert(0, self.torch_note)
+        super().__init__(controls=controls)
         refresh_after_each_cell(self)  # backward() and new in-place ops happen in cells
         self.refresh()
 
@@ -78,7 +97,9 @@ class GraphView(Visualizer):
         """Walk the graph again (an in-place op may have given the tensor a new
         grad_fn) and hook any node not hooked yet."""
         root = self.tensor.grad_fn
-        if root is None:
+        if root is None and self.is_torch:
+            root = _torch_leaf_node(self.tensor)
+        elif root is None:
             # A leaf: its graph is its AccumulateGrad node. No edge at all for a tensor that
             # needs no gradient, or one whose gradient goes nowhere (a view made in no_grad mode).
             edge = gradient_edge(self.tensor)
@@ -92,6 +113,11 @@ class GraphView(Visualizer):
     def _record_flow(self, node, grad_inputs, grad_outputs):
         self._flows[node] = (tuple(grad_outputs), tuple(grad_inputs))
 
+    def _refuse_torch(self):
+        if self.is_torch:
+            raise RuntimeError(f"GraphView cannot step this graph: {CANNOT_STEP_TORCH}. Call backward() on the "
+                               "tensor instead: the picture then shows the gradients torch sent along each edge.")
+
     def label_of(self, t):
         for name, candidate in self.labels.items():
             if candidate is t:
@@ -103,6 +129,7 @@ class GraphView(Visualizer):
         """Run the next node of backward and return its Step (None when backward is done).
         The first step starts a pass with gradient ones_like(tensor), as backward() does
         for a scalar."""
+        self._refuse_torch()
         self._selected = None  # a step shows the node it ran
         step = self._advance()
         self.refresh()
@@ -110,6 +137,7 @@ class GraphView(Visualizer):
 
     def run(self):
         """Run backward to the end (from wherever stepping is)."""
+        self._refuse_torch()
         self._selected = None
         while self._advance() is not None:
             pass
@@ -117,6 +145,7 @@ class GraphView(Visualizer):
 
     def reset(self):
         """Forget the stepped pass (leaves keep the .grad it added, as in PyTorch)."""
+        self._refuse_torch()
         if self._steps is not None:
             self._steps.close()
         self._steps, self._visited, self._running, self._done = None, [], None, False
@@ -232,6 +261,18 @@ class GraphView(Visualizer):
                 return "GraphView(no graph: a view made in no_grad mode, its gradient goes nowhere)"
             return "GraphView(no graph: the tensor does not require grad)"
         return f"GraphView(root={self.nodes[0].short_name}, nodes={len(self.nodes)}, edges={len(self.edges)})"
+
+
+def _torch_leaf_node(t):
+    """The AccumulateGrad node of a torch leaf that requires grad (None for any other tensor
+    without grad_fn), from torch's own get_gradient_edge: torch is loaded, since t exists."""
+    if not (t.requires_grad and t.is_leaf):
+        return None
+    torch = sys.modules[type(t).__module__.split(".")[0]]
+    try:
+        return torch.autograd.graph.get_gradient_edge(t).node
+    except Exception:  # (AssertionError for a view made in no_grad mode: its gradient goes nowhere)
+        return None
 
 
 def _flow_recorder(widget, node):

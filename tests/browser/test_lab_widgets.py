@@ -9,7 +9,8 @@ on another node while stepping writes that node's details, and that no gradient
 label lies on the curve it labels (the real glyph boxes, against points along the
 real path). Then the width: with the file browser open, and again in a narrower
 window, a 16-cell storage strip and a long ViewExplorer header wrap to the page (no
-horizontal scrolling, every cell and text inside the canvas). Last, opens lesson 13
+horizontal scrolling, every cell and text inside the canvas). Then a GraphView of a real torch
+tensor: torch's graph, no Step button but the line saying why. Last, opens lesson 13
 as stored (not run, so not trusted) and clicks a fold of its show_source output open.
 
 Needs Debian's chromium (`make chromium`) and the Python playwright package;
@@ -147,6 +148,32 @@ def check_notebook(page, url):
     page.screenshot(path=str(ARTIFACTS / "lab_widgets_live.png"), full_page=True)
 
     check_fitting_the_page(page)
+    check_torch_graph(page)
+
+
+def check_torch_graph(page):
+    """A GraphView of a real torch tensor: torch's node names, no Step button but a line
+    saying why, and after torch's own backward the gradients on the edges and "freed"."""
+    run_in_new_cell(page, "import torch\n"
+                          "tx = torch.tensor([1., 2., 3.], requires_grad=True)\n"
+                          "tloss = (tx * tx).exp().sum()\n"
+                          "widgets.GraphView(tloss, labels={'tx': tx})")
+    graph = page.locator(".jp-OutputArea-output", has=page.locator("g.graph-node[data-name='ExpBackward0']")).first
+    expect(graph.locator("g.graph-node[data-name='torch::autograd::AccumulateGrad']")).to_have_count(
+        1, timeout=60_000)
+    mul = graph.locator("g.graph-node[data-name='MulBackward0']")
+    expect(mul).to_contain_text("saved self: tx (3,), other: tx (3,)")  # labels name what torch saved
+    note = graph.locator(".graph-torch-note")
+    expect(note).to_be_visible()
+    expect(note).to_have_text("torch's engine cannot be stepped from Python: this picture shows torch's graph; "
+                              "stepping works for tinytorch tensors")
+    expect(graph.get_by_role("button", name="Step")).to_have_count(0)  # hidden: nothing to step
+    expect(graph.get_by_role("button", name="Run")).to_have_count(0)
+    run_in_new_cell(page, "tloss.backward()")  # torch's engine: the widget redraws after the cell
+    expect(graph.locator("g.edge-label")).to_have_count(4)
+    expect(mul).to_contain_text("saved: freed (retain_graph=False)")
+    expect(graph.locator("g.graph-node[data-name='torch::autograd::AccumulateGrad']")).to_contain_text("tx.grad = [")
+    graph.screenshot(path=str(ARTIFACTS / "graph_view_torch.png"))
 
 
 def labels_on_their_curves(output):
