@@ -10,7 +10,10 @@ IPython extension (its kernel.json passes `--ext=tinytorch_kernel`). The extensi
 - makes a module tinytorch does not have (`torch.distributed`, `torch._dynamo`) or a
   library built on real PyTorch (`torchvision`, `torchaudio`, ...) fail at import with
   a ModuleNotFoundError that names it and says how to switch kernels;
-- adds the line magic `%tinytorch`: which library `torch` is, and how to switch.
+- adds the line magic `%tinytorch`: which library `torch` is, and how to switch;
+- shows under every displayed tensor what it is made of (tensor_line.py): its
+  `text/plain` stays torch's repr, and a `text/html` line for JupyterLab adds shape,
+  stride, offset, dtype, storage, and the variables that share its storage.
 
 Nothing changes outside this kernel: the plain "Python 3 (ipykernel)" kernel imports
 real torch, and the lessons write `import tinytorch as torch` themselves.
@@ -24,6 +27,8 @@ import importlib.machinery
 import importlib.util
 import sys
 from pathlib import Path
+
+from . import tensor_line
 
 KERNEL_NAME = "tinytorch"
 DISPLAY_NAME = "Python 3 (tinytorch)"
@@ -222,6 +227,7 @@ def load_ipython_extension(ipython):
     if not hasattr(ipython, "_tinytorch_kernel_previous_exc"):
         _install_short_traceback(ipython)
     ipython.register_magic_function(tinytorch_magic, magic_kind="line", magic_name="tinytorch")
+    tensor_line.register(ipython)
     already = sys.modules.get("torch")
     if already is not None and not already.__name__.startswith("tinytorch"):
         print("tinytorch_kernel: real torch was imported before this extension loaded; "
@@ -230,6 +236,7 @@ def load_ipython_extension(ipython):
 
 def unload_ipython_extension(ipython):
     uninstall_finder()
+    tensor_line.unregister(ipython)
     previous = getattr(ipython, "_tinytorch_kernel_previous_exc", None)
     if previous is not None:
         previous_types, handler = previous
