@@ -11,6 +11,8 @@ IPython extension (its kernel.json passes `--ext=tinytorch_kernel`). The extensi
   library built on real PyTorch (`torchvision`, `torchaudio`, ...) fail at import with
   a ModuleNotFoundError that names it and says how to switch kernels;
 - adds the line magic `%tinytorch`: which library `torch` is, and how to switch;
+- adds the line magics `%storage a b` (a StorageView of those variables, labelled with
+  their names) and `%graph loss` (a GraphView of `loss`, its leaves named): magics.py;
 - shows under every displayed tensor what it is made of (tensor_line.py): its
   `text/plain` stays torch's repr, and a `text/html` line for JupyterLab adds shape,
   stride, offset, dtype, storage, and the variables that share its storage.
@@ -28,7 +30,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from . import tensor_line
+from . import magics, tensor_line
 
 KERNEL_NAME = "tinytorch"
 DISPLAY_NAME = "Python 3 (tinytorch)"
@@ -227,6 +229,7 @@ def load_ipython_extension(ipython):
     if not hasattr(ipython, "_tinytorch_kernel_previous_exc"):
         _install_short_traceback(ipython)
     ipython.register_magic_function(tinytorch_magic, magic_kind="line", magic_name="tinytorch")
+    magics.register(ipython)
     tensor_line.register(ipython)
     already = sys.modules.get("torch")
     if already is not None and not already.__name__.startswith("tinytorch"):
