@@ -6,19 +6,16 @@ every way tutorials do: each import must be tinytorch's own module. A plain "pyt
 kernel started the same way must still import real torch.
 """
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-import nbclient
-import nbformat
 import pytest
 
 import tinytorch
 import tinytorch_kernel
+from kernel_runs import install_kernel, run_cells
 from tinytorch_kernel.__main__ import write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def prefix(tmp_path_factory):
     prefix = tmp_path_factory.mktemp("prefix")
-    result = subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert not result.stderr, result.stderr
+    install_kernel(prefix)
     return prefix
 
 
@@ -58,21 +52,6 @@ def test_the_set_up_installed_the_kernel_in_the_environment():
         assert _spec(installed) == _spec(fresh)
     finally:
         shutil.rmtree(fresh)
-
-
-def _run(kernel_name, cells, jupyter_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_path)] + ([old] if old else []))
-    try:
-        nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel_name, allow_errors=True).execute()
-    finally:
-        if old is None:
-            del os.environ["JUPYTER_PATH"]
-        else:
-            os.environ["JUPYTER_PATH"] = old
-    return nb.cells
 
 
 def _text(cell):
@@ -107,7 +86,7 @@ print(torch is tinytorch, nn is tinytorch.nn, F is tinytorch.nn.functional,
 
 @pytest.fixture(scope="module")
 def tinytorch_cells(prefix):
-    return _run("tinytorch", [
+    return run_cells("tinytorch", [
         IMPORTS,
         "torch.tensor([1., 2.]) * 2",
         "import torchvision",
@@ -168,7 +147,7 @@ def test_tracebacks_show_the_learners_line_only(tinytorch_cells):
 
 def test_the_plain_kernel_imports_real_torch(prefix):
     """The plain kernel is untouched, also with the tinytorch kernelspec installed beside it."""
-    cells = _run("python3", [
+    cells = run_cells("python3", [
         "import torch, tinytorch\n"
         "print(torch is tinytorch, torch.__name__, torch.__version__.split('+')[0])\n"
         "print(torch.__file__.startswith(tinytorch.__path__[0]))",

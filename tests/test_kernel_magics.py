@@ -5,18 +5,13 @@ the magics call), with tinytorch, NumPy and real torch values; then in a real "t
 kernel (started as tests/test_kernel.py does) the magics draw the widget: a display_data
 whose text/plain is the widget's repr, and a learner's mistake is a one-line UsageError.
 """
-import os
-import subprocess
-import sys
-
-import nbclient
-import nbformat
 import numpy as np
 import pytest
 import torch
 from IPython.core.error import UsageError
 
 import tinytorch
+from kernel_runs import install_kernel, run_cells
 from tinytorch_kernel.magics import graph_labels, graph_view, storage_view
 from widgets import GraphView, StorageView
 from widgets.graph_model import node_lines
@@ -147,30 +142,11 @@ def test_graph_mistakes_are_usage_errors(lib, line, message):
 
 @pytest.fixture(scope="module")
 def jupyter_path(tmp_path_factory):
-    prefix = tmp_path_factory.mktemp("prefix")
-    result = subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return prefix / "share" / "jupyter"
-
-
-def _run(cells, jupyter_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_path)] + ([old] if old else []))
-    try:
-        nbclient.NotebookClient(nb, timeout=120, kernel_name="tinytorch", allow_errors=True).execute()
-    finally:
-        if old is None:
-            del os.environ["JUPYTER_PATH"]
-        else:
-            os.environ["JUPYTER_PATH"] = old
-    return nb.cells
+    return install_kernel(tmp_path_factory.mktemp("prefix"))
 
 
 def test_in_the_kernel_the_magics_draw_the_widgets(jupyter_path):
-    cells = _run([
+    cells = run_cells("tinytorch", [
         "import torch\n"
         "a = torch.arange(6.).reshape(2, 3); b = a.t()\n"
         "x = torch.tensor([1., 2.], requires_grad=True); w = torch.tensor([3., 4.], requires_grad=True)\n"

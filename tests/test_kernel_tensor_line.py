@@ -7,16 +7,12 @@ the line, and the plain python3 kernel's tensors have no such HTML. How long one
 takes with 10,000 variables is measured in bench/bench_display.py, not asserted here.
 """
 import html
-import os
-import subprocess
-import sys
 
-import nbclient
-import nbformat
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import tinytorch
+from kernel_runs import install_kernel, run_cells
 from tinytorch_kernel import tensor_line
 from tinytorch_kernel.tensor_line import describe_parts, sharing_names, tensor_html, tensor_line as line
 
@@ -193,26 +189,7 @@ def test_a_tensor_it_cannot_describe_gets_no_html():
 
 @pytest.fixture(scope="module")
 def jupyter_path(tmp_path_factory):
-    prefix = tmp_path_factory.mktemp("prefix")
-    result = subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return prefix / "share" / "jupyter"
-
-
-def _run(kernel_name, cells, jupyter_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_path)] + ([old] if old else []))
-    try:
-        nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel_name, allow_errors=False).execute()
-    finally:
-        if old is None:
-            del os.environ["JUPYTER_PATH"]
-        else:
-            os.environ["JUPYTER_PATH"] = old
-    return nb.cells
+    return install_kernel(tmp_path_factory.mktemp("prefix"))
 
 
 def _shown(cell, output_type="execute_result"):
@@ -221,13 +198,13 @@ def _shown(cell, output_type="execute_result"):
 
 
 def test_in_the_tinytorch_kernel_every_tensor_shows_the_line(jupyter_path):
-    cells = _run("tinytorch", [
+    cells = run_cells("tinytorch", [
         "import torch\na = torch.arange(6.); b = a.view(2, 3); b",
         "display(a)",
         "b = a.clone()\na",
         "a, b",
         "[a]",
-    ], jupyter_path)
+    ], jupyter_path, allow_errors=False)
     a = tinytorch.arange(6.0)
     b = a.view(2, 3)
     first = _shown(cells[0])
@@ -246,10 +223,10 @@ def test_in_the_tinytorch_kernel_every_tensor_shows_the_line(jupyter_path):
 
 
 def test_the_plain_kernel_shows_no_line(jupyter_path):
-    cells = _run("python3", [
+    cells = run_cells("python3", [
         "import torch, tinytorch\na = torch.arange(6.); b = a.view(2, 3); b",
         "t = tinytorch.arange(6.); u = t.view(2, 3); u",
-    ], jupyter_path)
+    ], jupyter_path, allow_errors=False)
     for cell in cells:
         data = _shown(cell)
         assert "text/html" not in data
