@@ -194,17 +194,10 @@ def _shell():
     return get_ipython()
 
 
-def _without_finder_frames(tb):
-    """The traceback `tb` without this module's frames: a learner's `import torchvision`
-    shows their line and the message, as a missing module does in any kernel."""
-    frames = []
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename != __file__:
-            frames.append(tb)
-        tb = tb.tb_next
-    for frame, after in zip(frames, frames[1:] + [None]):
-        frame.tb_next = after
-    return frames[0] if frames else None
+def _in_finder(frame):
+    """A frame of this module: a learner's `import torchvision` shows their line and the
+    message without them, as a missing module does in any kernel."""
+    return frame.tb_frame.f_code.co_filename == __file__
 
 
 def _install_short_traceback(shell):
@@ -214,7 +207,8 @@ def _install_short_traceback(shell):
 
     def show(shell, etype, value, tb, tb_offset=None):
         if isinstance(value, ModuleNotFoundError) and "in the tinytorch kernel" in str(value):
-            tb = value.__traceback__ = _without_finder_frames(tb)
+            from widgets.short_errors import without_frames
+            tb = value.__traceback__ = without_frames(tb, _in_finder)
         if previous_types and issubclass(etype, previous_types):
             return previous(etype, value, tb, tb_offset)
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)

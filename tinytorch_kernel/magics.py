@@ -49,7 +49,7 @@ def _is_storage_tensor(value):
     import numpy as np
 
     import tinytorch
-    from widgets.graph_model import is_torch_tensor
+    from widgets.tensor_info import is_torch_tensor
 
     return isinstance(value, (tinytorch.Tensor, np.ndarray)) or is_torch_tensor(value)
 
@@ -67,20 +67,6 @@ def storage_view(line, namespace):
             raise UsageError(f"`{name}` is {_a_type(value)}, not a tensor: %storage shows {STORAGE_ACCEPTS}")
         values.append(value)
     return StorageView(*values, labels=names)
-
-
-def _graph_nodes(tensor):
-    """Every autograd node reachable from tensor.grad_fn (following next_functions)."""
-    root = tensor.grad_fn
-    if root is None:
-        return []
-    seen, order = {root}, [root]
-    for node in order:  # `order` grows while we walk it
-        for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in seen:
-                seen.add(nxt)
-                order.append(nxt)
-    return order
 
 
 def _graph_tensors(tensor, nodes):
@@ -105,16 +91,16 @@ def graph_labels(name, tensor, namespace, hidden=None):
     the namespace's order, every other variable (not `_...`, nor IPython's own names in
     `hidden`) bound to a tensor of its graph: a leaf, a tensor a node saved, or an
     intermediate result (its grad_fn is one of the graph's nodes). Matched by identity."""
-    from widgets.graph_model import is_tensor
+    from widgets.graph_model import is_tensor, walk_graph
 
-    hidden = hidden or {}
-    nodes = _graph_nodes(tensor)
+    from .tensor_line import user_variables
+
+    nodes = [g.node for g in walk_graph(tensor.grad_fn)]
     node_set = set(nodes)
     held = _graph_tensors(tensor, nodes)
     labels = {name: tensor}
-    for other, value in list(namespace.items()):
-        if (other in labels or not isinstance(other, str) or other.startswith("_") or not is_tensor(value)
-                or (other in hidden and hidden[other] is value)):
+    for other, value in user_variables(namespace, hidden):
+        if other in labels or not is_tensor(value):
             continue
         if id(value) in held or (value.grad_fn is not None and value.grad_fn in node_set):
             labels[other] = value

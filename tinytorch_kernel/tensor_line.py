@@ -42,19 +42,26 @@ def _storage_key(storage, keys):
     return key
 
 
+def user_variables(namespace, hidden=None):
+    """(name, value) for the notebook's own variables in IPython's user namespace: not the
+    names starting with `_` (IPython's _, __, _3 ...) nor IPython's own names (In, Out,
+    exit ...: `hidden`, the shell's user_ns_hidden) while still bound to what IPython put there."""
+    hidden = hidden or {}
+    for name, value in list(namespace.items()):
+        if isinstance(name, str) and not name.startswith("_") and not (name in hidden and hidden[name] is value):
+            yield name, value
+
+
 def sharing_names(tensor, namespace, hidden=None):
-    """The sorted names in `namespace` (other than `_...` and IPython's own, those in
-    `hidden` still bound to their hidden value) bound to a tinytorch tensor other than
-    `tensor` that shares its storage. One pass over the namespace."""
+    """The sorted names of the notebook's variables (user_variables) bound to a tinytorch
+    tensor other than `tensor` that shares its storage. One pass over the namespace."""
     from tinytorch import Tensor
 
-    hidden = hidden or {}
     keys = {}
     target = _storage_key(tensor.untyped_storage(), keys)
     names = []
-    for name, value in list(namespace.items()):
-        if (not isinstance(value, Tensor) or value is tensor or not isinstance(name, str)
-                or name.startswith("_") or (name in hidden and hidden[name] is value)):
+    for name, value in user_variables(namespace, hidden):
+        if not isinstance(value, Tensor) or value is tensor:
             continue
         if _storage_key(value.untyped_storage(), keys) == target:
             names.append(name)

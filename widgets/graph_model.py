@@ -22,6 +22,7 @@ imported here: its nodes are used through what torch exposes to Python
 import tinytorch
 
 from . import svg
+from .tensor_info import is_torch_tensor
 
 SHORT_TENSOR = 4  # values written out for a gradient or .grad; more are elided
 
@@ -56,11 +57,6 @@ class GraphNode:
 
     def __repr__(self):
         return f"GraphNode({self.number}, {self.name})"
-
-
-def is_torch_tensor(obj):
-    """Whether obj is a real torch tensor (recognised without importing torch)."""
-    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "untyped_storage")
 
 
 def is_tensor(obj):
@@ -231,9 +227,7 @@ def saved_tensor_label(view, node, record):
                      and same_header(candidate, t)), None)
     if name is None and record.is_output:
         for label, candidate in view.labels.items():
-            if (candidate.grad_fn is node and candidate.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
-                    and candidate.shape == t.shape and candidate.stride() == t.stride()
-                    and candidate.storage_offset() == t.storage_offset()):
+            if candidate.grad_fn is node and same_header(candidate, t):
                 return label
     return name
 

@@ -45,9 +45,10 @@ def is_deliberate(error):
     return linecache.getline(last.tb_frame.f_code.co_filename, last.tb_lineno).strip().startswith("raise ")
 
 
-def without_tinytorch_frames(tb):
-    """The traceback `tb` with tinytorch's frames unlinked from the chain."""
-    kept = [frame for frame in _frames(tb) if not _in_tinytorch(frame)]
+def without_frames(tb, drop=_in_tinytorch):
+    """The traceback `tb` with the frames `drop` picks (tinytorch's, unless told)
+    unlinked from the chain."""
+    kept = [frame for frame in _frames(tb) if not drop(frame)]
     for frame, after in zip(kept, kept[1:] + [None]):
         frame.tb_next = after
     return kept[0] if kept else None
@@ -56,7 +57,7 @@ def without_tinytorch_frames(tb):
 def _show(shell, etype, value, tb, tb_offset=None):
     """IPython's custom exception handler: the traceback to show, shortened if deliberate."""
     if is_deliberate(value):
-        tb = without_tinytorch_frames(tb)
+        tb = without_frames(tb)
         value.__traceback__ = tb
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
     return None  # (shown already)

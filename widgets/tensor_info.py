@@ -72,6 +72,11 @@ class TensorInfo:
         )
 
 
+def is_torch_tensor(obj):
+    """Whether obj is a real torch tensor (recognised by its type's module, without importing torch)."""
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "untyped_storage")
+
+
 def read_tensor(obj, who="this widget"):
     """A TensorInfo for a tinytorch tensor, a NumPy array or a torch tensor;
     TypeError (naming what is accepted) for anything else."""
@@ -79,7 +84,7 @@ def read_tensor(obj, who="this widget"):
         return _from_tinytorch(obj)
     if isinstance(obj, np.ndarray):
         return _from_numpy(obj, who)
-    if type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "untyped_storage"):
+    if is_torch_tensor(obj):
         return _from_torch(obj)
     raise TypeError(f"{who} accepts {ACCEPTED}, but got {type(obj).__name__}")
 

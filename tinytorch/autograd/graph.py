@@ -361,7 +361,7 @@ class saved_tensors_hooks:
     pack_hook(tensor), and what that returns is handed to unpack_hook(packed) when
     backward (or grad_fn._saved_<name>) needs the tensor back. PyTorch's
     torch.autograd.graph.saved_tensors_hooks, used to count, log or move saved tensors.
-    The innermost block's hooks apply. Pinned by tests/test_autograd_saved.py."""
+    The innermost block's hooks apply. Pinned by tests/test_autograd_saved_hooks.py."""
 
     def __init__(self, pack_hook, unpack_hook):
         self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
