@@ -3,6 +3,7 @@
 Where to look:
     strides.py      the index math: contiguous strides, positions, broadcasting, views
     storage.py      the flat buffer tensors share, and its version counter
+    memory_trace.py which line made new memory (an allocation or a copy), and why
     tensor.py       the Tensor: a header over a shared storage, its autograd fields
     tensor_ops.py   its methods that compute, each a one-line hand-off to ops/
     ops/            every operation, forward and backward side by side

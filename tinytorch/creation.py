@@ -179,7 +179,7 @@ def from_numpy(array):
         _warn_not_writable()
     extent = S.storage_extent(array.shape, stride)
     flat = np.lib.stride_tricks.as_strided(array, shape=(extent,), strides=(array.itemsize,), writeable=array.flags.writeable)
-    return Tensor._make(Storage(flat, d, CPU), array.shape, stride, 0)
+    return Tensor._make(Storage(flat, d, CPU, new_memory=False), array.shape, stride, 0)
 
 
 def _numpy_strides(array):

@@ -10,18 +10,21 @@ import weakref
 
 from . import device as _device
 from . import dtypes as _dtypes
+from . import memory_trace as _memory_trace
 
 
 class Storage:
     __slots__ = ("_array", "dtype", "device", "_version", "_listeners", "_untyped", "__weakref__")
 
-    def __init__(self, array, dtype, device):
+    def __init__(self, array, dtype, device, new_memory=True):
         self._array = array  # 1-D, contiguous, on `device`
         self.dtype = dtype
         self.device = device
         self._version = 0
         self._listeners = None  # weak references to callables (add_listener), a list made on first use
         self._untyped = None  # the UntypedStorage that shows it, made on first use
+        if _memory_trace.tracing and new_memory:  # new_memory=False: wrapping memory that exists (from_numpy)
+            _memory_trace.new_storage(self)
 
     # -- what PyTorch's (legacy typed) storage offers -------------------------
     def size(self):
@@ -51,7 +54,7 @@ class Storage:
             return self
         raw = self._array.view("uint8")
         usable = raw[: len(raw) // dtype.itemsize * dtype.itemsize]
-        return Storage(usable.view(dtype.numpy), dtype, self.device)
+        return Storage(usable.view(dtype.numpy), dtype, self.device, new_memory=False)
 
     def untyped(self):
         """This memory as bytes: one UntypedStorage object for the storage's lifetime."""
@@ -72,7 +75,9 @@ class Storage:
         if device is self.device:
             return self
         host = _device.backend_for(self.device).to_numpy(self._array)
-        return Storage(_device.backend_for(device).from_numpy(host), self.dtype, device)
+        moved = Storage(_device.backend_for(device).from_numpy(host), self.dtype, device)
+        _memory_trace.copied(moved, self)
+        return moved
 
     def __iter__(self):
         return iter(self.tolist())

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from . import dtypes as _dtypes
+from . import memory_trace as _memory_trace
 from . import strides as _strides
 from .device import CPU, backend_for
 from .exact import messages
@@ -105,6 +106,7 @@ class Tensor(TensorOps):
         if storage is None:
             old = self._storage  # alive as long as self, which copy.deepcopy keeps alive
             storage = memo[id(old)] = Storage(old._array.copy(), old.dtype, old.device)
+            _memory_trace.copied(storage, old)
         copied = Tensor._make(storage, self._shape, self._stride, self._offset)
         copied._requires_grad = self._requires_grad
         if self._grad is not None:

@@ -1,4 +1,5 @@
 """Ops that copy data: clone, dtype/device conversion, and writing one tensor into another."""
+from .. import memory_trace
 from .. import strides as _strides
 from ..exact import layout
 from ..exact.arguments import invalid_combination
@@ -17,6 +18,7 @@ def clone(a, contiguous=False):
         out = from_array(xp_of(a).array(a._data, order="C", copy=True), a.dtype, a.device)
     else:
         out = _copy_to(a, a.dtype, a.device)  # PyTorch's layout for copies (copy_strides), not NumPy's order="K"
+    memory_trace.copied(out, a)
     if needs_grad(a):
         record(CloneBackward0(), out, (a,))
     return out
@@ -63,6 +65,7 @@ def to(a, *args, dtype=None, device=None, non_blocking=False, copy=False):
     if dtype is a.dtype and device is a.device and not copy:
         return a
     out = _copy_to(a, dtype, device)
+    memory_trace.copied(out, a)
     if needs_grad(a) and dtype.is_floating_point:
         record(ToCopyBackward0(a.dtype, a.device), out, (a,))
     return out

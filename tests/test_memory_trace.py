@@ -1,0 +1,203 @@
+"""tinytorch.memory_trace, which `%%copies` reports: an op makes new memory exactly when
+torch's result does not share its input's storage, and each event names the op, the
+line of your code and why a copy was needed.
+
+The course's three claims are tested by name, on generated tensors and view chains:
+`view` never copies, `reshape` copies only when it must, `contiguous` of a contiguous
+tensor returns the tensor itself."""
+import copy
+import threading
+
+import numpy as np
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinytorch
+from oracle import outcome
+from test_views_oracle import apply, build_chain, chains, factorization, torch_is_view_of, view_ops
+from tinytorch.memory_trace import layout_in_words, trace_memory
+
+# Ops that may copy or not, besides the view ops: (name, what each library runs).
+COPYING_OPS = {
+    "contiguous": lambda lib, x: x.contiguous(),
+    "clone": lambda lib, x: x.clone(),
+    "ravel": lambda lib, x: x.ravel(),
+    "flatten": lambda lib, x: x.flatten(),
+    "reshape(-1)": lambda lib, x: x.reshape(-1),
+    "to(same dtype)": lambda lib, x: x.to(x.dtype),
+    "to(float64)": lambda lib, x: x.to(lib.float64),
+    "to(copy=True)": lambda lib, x: x.to(x.dtype, copy=True),
+    "float()": lambda lib, x: x.float(),
+    "detach": lambda lib, x: x.detach(),
+    "T.contiguous": lambda lib, x: x.mT.contiguous() if x.dim() >= 2 else x.contiguous(),
+}
+
+
+def last_view(chain):
+    """The (tinytorch, torch) pair at the end of a generated view chain."""
+    return build_chain(*chain)[-1]
+
+
+def traced(fn):
+    with trace_memory() as events:
+        result = fn()
+    return result, events
+
+
+def assert_memory_as_torchs(tt_x, ref_x, tt_out, ref_out, events, what):
+    """No event when torch's result shares its input's storage; else one copy of the size of torch's new storage."""
+    if not ref_x.untyped_storage().nbytes():
+        return  # an empty storage has no address to compare with
+    if torch_is_view_of(ref_out, ref_x):
+        assert events == [], f"{what}: torch shares the input's memory, tinytorch made {events}"
+        assert tt_out.untyped_storage() is tt_x.untyped_storage(), what
+    else:
+        assert [e.kind for e in events] == ["copied"], f"{what}: torch copied, tinytorch recorded {events}"
+        assert events[0].numel * events[0].dtype.itemsize == ref_out.untyped_storage().nbytes(), what
+        assert events[0].why, what
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), st.sampled_from(sorted(COPYING_OPS)))
+def test_an_op_makes_new_memory_exactly_when_torchs_does(chain, name):
+    tt_x, ref_x = last_view(chain)
+    ref_out = COPYING_OPS[name](torch, ref_x)
+    tt_out, events = traced(lambda: COPYING_OPS[name](tinytorch, tt_x))
+    assert_memory_as_torchs(tt_x, ref_x, tt_out, ref_out, events, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), st.data())
+def test_view_never_copies(chain, data):
+    """Every view op that works (view, transpose, expand, select, slicing, ...) makes no memory."""
+    tt_x, ref_x = last_view(chain)
+    op = data.draw(view_ops(tuple(ref_x.shape), ref_x.untyped_storage().nbytes() // ref_x.element_size()))
+    ref_out, error = outcome(lambda: apply(torch, ref_x, op))
+    if error is not None or op[0] == "reshape":
+        return  # reshape is not a view op: the next test
+    if op[0] == "expand_as":  # its argument, a new tensor, is made before the trace
+        other = tinytorch.empty(op[1][0])
+        tt_out, events = traced(lambda: tt_x.expand_as(other))
+    else:
+        tt_out, events = traced(lambda: apply(tinytorch, tt_x, op))
+    assert events == [], f"{op}: {events}"
+    assert tt_out.untyped_storage() is tt_x.untyped_storage()
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), st.data())
+def test_reshape_copies_only_when_it_must(chain, data):
+    """reshape copies exactly when `view` to the same shape fails, as in torch."""
+    tt_x, ref_x = last_view(chain)
+    shape = factorization(data.draw, ref_x.numel())
+    ref_out, error = outcome(lambda: ref_x.reshape(shape))
+    if error is not None:
+        return  # a shape of another size: test_views_oracle compares the error
+    tt_out, events = traced(lambda: tt_x.reshape(shape))
+    must_copy = outcome(lambda: ref_x.view(shape))[1] is not None
+    assert (events != []) == must_copy, f"reshape{shape} of stride {ref_x.stride()}: {events}"
+    assert_memory_as_torchs(tt_x, ref_x, tt_out, ref_out, events, f"reshape{shape}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains())
+def test_contiguous_of_a_contiguous_tensor_returns_itself(chain):
+    tt_x, ref_x = last_view(chain)
+    tt_out, events = traced(tt_x.contiguous)
+    assert (tt_out is tt_x) == (ref_x.contiguous() is ref_x) == tt_x.is_contiguous()
+    assert (events == []) == tt_x.is_contiguous()
+
+
+# -- why a copy was needed -----------------------------------------------------------------
+@given(st.lists(st.integers(2, 4), min_size=2, max_size=4), st.data())
+def test_a_copy_says_what_kept_the_tensor_from_being_read_in_place(shape, data):
+    base = tinytorch.zeros(shape)
+    order = data.draw(st.permutations(range(len(shape))).filter(lambda p: list(p) != sorted(p)))
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    cases = {
+        "permuted": base.permute(order),
+        "expanded": base.unsqueeze(dim).expand(*shape[:dim], 3, *shape[dim:]),
+        "gaps": base.narrow(dim, 0, shape[dim] - 1) if dim != 0 else base[..., ::2],
+    }
+    words = {
+        "permuted": "a transposed view" if len(shape) == 2 else "a view with its dims out of memory order (permuted)",
+        "expanded": "an expanded view (stride 0 repeats its elements)",
+        "gaps": "a view with gaps in memory (a slice that skips elements)",
+    }
+    for kind, view in cases.items():
+        assert layout_in_words(view.shape, view.stride()) == words[kind], kind
+        _, events = traced(view.contiguous)
+        assert [(e.kind, e.why) for e in events] == [("copied", f"the tensor was {words[kind]}")], kind
+
+
+def test_a_conversion_says_which_dtypes_and_a_clone_that_it_was_asked_for():
+    a = tinytorch.arange(6.0).reshape(2, 3)
+    _, events = traced(lambda: (a.double(), a.clone(), copy.deepcopy(a), a.to(a.dtype, copy=True)))
+    assert [e.why for e in events] == [
+        "float32 values became float64",
+        *["a copy was asked for (clone, copy=True and deepcopy always copy)"] * 3,
+    ]
+
+
+# -- which op, from which line -----------------------------------------------------------
+PROGRAM = """\
+a = torch.arange(6.0).reshape(2, 3)
+b = a.t().contiguous()
+c = a + 1
+def scaled(x):
+    return x * 2
+d = scaled(a)
+e = F.softmax(a, dim=1)
+layer = torch.nn.Linear(3, 2)
+f = layer(a)
+"""
+
+
+def test_each_event_names_the_op_and_the_line_of_your_code():
+    namespace = {"torch": tinytorch, "F": tinytorch.nn.functional}
+    with trace_memory() as events:
+        exec(compile(PROGRAM, "<cell>", "exec"), namespace)
+    seen = [(e.op, e.kind, e.frames[0]) for e in events if e.op != "Linear.__init__()"]
+    assert seen == [
+        ("torch.arange()", "allocated", ("<cell>", 1, "<module>")),
+        (".contiguous()", "copied", ("<cell>", 2, "<module>")),
+        ("+", "allocated", ("<cell>", 3, "<module>")),
+        ("*", "allocated", ("<cell>", 5, "scaled")),
+        ("F.softmax()", "allocated", ("<cell>", 7, "<module>")),
+        ("Linear(...)", "allocated", ("<cell>", 9, "<module>")),
+    ]
+    assert events[3].frames[1] == ("<cell>", 6, "<module>")  # and the line that called scaled()
+    assert {e.frames[0][1] for e in events if e.op == "Linear.__init__()"} == {8}
+
+
+def test_memory_that_exists_is_not_an_allocation():
+    array = np.arange(6.0)
+    t = tinytorch.arange(6.0)
+    _, events = traced(lambda: (tinytorch.from_numpy(array), tinytorch.as_tensor(array), t.view(2, 3), t.detach(),
+                                t.untyped_storage(), tinytorch.Tensor(t.untyped_storage())))
+    assert events == []
+
+
+def test_a_trace_sees_only_its_own_thread_and_nests():
+    other_thread = threading.Thread(target=lambda: [tinytorch.zeros(3) for _ in range(50)])
+    with trace_memory() as outer:
+        other_thread.start()
+        tinytorch.ones(2)
+        with trace_memory() as inner:
+            tinytorch.zeros(4)
+        other_thread.join()
+    assert [e.numel for e in inner] == [4]
+    assert [e.numel for e in outer] == [2, 4]
+    _, after = traced(lambda: None)
+    assert after == []
+
+
+def test_an_event_does_not_keep_memory_alive():
+    import weakref
+
+    with trace_memory() as events:
+        t = tinytorch.zeros(1000)
+    storage = weakref.ref(t._storage)
+    del t
+    assert storage() is None and events[0].numel == 1000 and events[0].nbytes == 4000
