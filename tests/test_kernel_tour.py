@@ -61,3 +61,13 @@ def test_the_kernel_only_cells_show_the_kernels_pictures(runs):
     assert "shares storage with <code>a</code>, <code>c</code>" in value.data["text/html"]
     assert "<code>d</code>" not in value.data["text/html"]  # d is a contiguous copy
     assert _printed(by_source["%tinytorch"]).startswith("`torch` is tinytorch")
+    copies = _printed(by_source["%%copies\ne = c.contiguous()\nf = b.reshape(6)\ng = c.reshape(6)"])
+    assert copies.splitlines() == [
+        "tinytorch made 2 copies (48 bytes) in this cell.",
+        "line 2  e = c.contiguous()",
+        "    .contiguous() copied 6 float32 (24 bytes): the tensor was a transposed view",
+        "line 4  g = c.reshape(6)",
+        "    .reshape() copied 6 float32 (24 bytes): the tensor was a transposed view",
+        "Results that are views (no new memory):",
+        "line 3  f: a view, shares storage with a, b, c",
+    ], copies

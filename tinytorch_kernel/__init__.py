@@ -13,6 +13,9 @@ IPython extension (its kernel.json passes `--ext=tinytorch_kernel`). The extensi
 - adds the line magic `%tinytorch`: which library `torch` is, and how to switch;
 - adds the line magics `%storage a b` (a StorageView of those variables, labelled with
   their names) and `%graph loss` (a GraphView of `loss`, its leaves named): magics.py;
+- adds the cell magic `%%copies`: runs the cell, then lists each allocation and copy
+  tinytorch made, with the line that made it and why, and which results were views:
+  copies.py;
 - shows under every displayed tensor what it is made of (tensor_line.py): its
   `text/plain` stays torch's repr, and a `text/html` line for JupyterLab adds shape,
   stride, offset, dtype, storage, and the variables that share its storage.
@@ -30,7 +33,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from . import magics, tensor_line
+from . import copies, magics, tensor_line
 
 KERNEL_NAME = "tinytorch"
 DISPLAY_NAME = "Python 3 (tinytorch)"
@@ -224,6 +227,7 @@ def load_ipython_extension(ipython):
         _install_short_traceback(ipython)
     ipython.register_magic_function(tinytorch_magic, magic_kind="line", magic_name="tinytorch")
     magics.register(ipython)
+    copies.register(ipython)
     tensor_line.register(ipython)
     already = sys.modules.get("torch")
     if already is not None and not already.__name__.startswith("tinytorch"):
