@@ -36,6 +36,10 @@ from IPython.display import display
 
 from .tensor_line import sharing_names, user_variables
 
+VIEWS_TITLE = "Results that are views (no new memory):"
+BLOCK = "font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-content-font-size1, 14px); line-height: 1.5"
+MUTED = "color: var(--jp-ui-font-color2, #757575)"
+
 def run_traced(shell, cell):
     """Run `cell` in the shell's namespace as IPython runs a cell (magics and AST
     transformers included); returns (the last expression's value or None, report)."""
@@ -150,7 +154,7 @@ class Report:
         return text + (", up to the error." if self.stopped else ".")
 
     def entries(self):
-        """[(line, its source, [what happened there])], in order of lines (None last)."""
+        """[(line, its source, [(op, what it did there)])], in order of lines (None last)."""
         by_line = {}
         for (line, function, op, kind, why), events in self.groups.items():
             where = f" (in {function}())" if function else ""
@@ -160,7 +164,7 @@ class Report:
                 amount = f"{numel} {dtype} ({_bytes(nbytes)})" + (f", {len(events)} times" if len(events) > 1 else "")
             else:
                 amount = f"{len(events)} times, {_bytes(sum(e.nbytes for e in events))} in all"
-            by_line.setdefault(line, []).append(f"{op}{where} {kind} {amount}" + (f": {why}" if why else ""))
+            by_line.setdefault(line, []).append((op, f"{where} {kind} {amount}" + (f": {why}" if why else "")))
         order = sorted(by_line, key=lambda line: (line is None, line or 0))
         return [(line, self._source(line), by_line[line]) for line in order]
 
@@ -170,27 +174,31 @@ class Report:
 
     def __repr__(self):
         out = [self.summary()]
-        for line, source, texts in self.entries():
+        for line, source, done in self.entries():
             out.append(f"line {line}  {source}" if line is not None else "outside this cell's code")
-            out += [f"    {text}" for text in texts]
+            out += [f"    {op}{what}" for op, what in done]
         if self.views:
-            out.append("Results that are views (no new memory):")
+            out.append(VIEWS_TITLE)
             out += [f"line {line}  {name}: {what}" for line, name, what in self.views]
         return "\n".join(out)
 
     def _repr_html_(self):
-        rows = []
-        for line, source, texts in self.entries():
-            items = "".join(f"<li>{html.escape(text)}</li>" for text in texts)
-            label = f"line {line}" if line is not None else "elsewhere"
-            rows.append(f"<tr><td>{label}</td><td><code>{html.escape(source)}</code><ul>{items}</ul></td></tr>")
-        views = ""
+        """The same as the text, for JupyterLab: plain blocks with inline styles (Lab's own
+        table and list styles would center and bullet them), code in <code>."""
+        def label(line):
+            return f'<span style="{MUTED}">{"line " + str(line) if line is not None else "outside this cell"}</span>'
+
+        parts = [f"<div>{html.escape(self.summary())}</div>"]
+        for line, source, done in self.entries():
+            parts.append(f'<div class="tinytorch-copies-line" style="margin-top: 0.3em">{label(line)} '
+                         f"<code>{html.escape(source)}</code></div>")
+            parts += [f'<div class="tinytorch-copies-event" style="margin-left: 2em"><code>{html.escape(op)}</code>'
+                      f"{html.escape(what)}</div>" for op, what in done]
         if self.views:
-            items = "".join(f"<tr><td>line {line}</td><td><code>{html.escape(name)}</code>: {html.escape(what)}</td></tr>"
-                            for line, name, what in self.views)
-            views = f"<p>Results that are views (no new memory):</p><table>{items}</table>"
-        return (f'<div class="tinytorch-copies"><p>{html.escape(self.summary())}</p>'
-                f"<table>{''.join(rows)}</table>{views}</div>")
+            parts.append(f'<div style="margin-top: 0.5em">{VIEWS_TITLE}</div>')
+            parts += [f'<div class="tinytorch-copies-view">{label(line)} <code>{html.escape(name)}</code>: '
+                      f"{html.escape(what)}</div>" for line, name, what in self.views]
+        return f'<div class="tinytorch-copies" style="{BLOCK}">{"".join(parts)}</div>'
 
 
 def _bytes(n):

@@ -88,9 +88,9 @@ class Visualizer(ipywidgets.VBox):
     reads `available_width` in `to_svg()` and is redrawn when it changes."""
 
     # Said under the picture: the view follows its tensors, so after Run All it shows
-    # what the lesson's later cells did to them, not the state the text beside it describes.
+    # what the notebook's later cells did to them, not the state the text beside it describes.
     live_note = ("Live view: it redraws whenever a cell writes into this memory, so after Run All it shows the "
-                 "values the lesson's last cell left. Run the cells one by one to watch them change.")
+                 "values the notebook's last cell left. Run the cells one by one to watch them change.")
     fits_width = False  # True: the picture reflows to the canvas's width (see available_width)
 
     def __init__(self, controls=()):

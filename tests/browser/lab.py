@@ -189,3 +189,18 @@ def run_all_cells(page):
         polling=200,
     ).json_value()
     assert outcome == "done", outcome
+
+
+def run_in_new_cell(page, source):
+    """Add a cell at the end of the notebook and run it (typing into cells is unreliable)."""
+    page.evaluate(
+        """(source) => {
+            const app = window.jupyterapp;
+            const notebook = app.shell.currentWidget.content;
+            notebook.activeCellIndex = notebook.widgets.length - 1;
+            app.commands.execute('notebook:insert-cell-below');
+            notebook.activeCell.model.sharedModel.setSource(source);
+            app.commands.execute('notebook:run-cell');
+        }""",
+        source,
+    )

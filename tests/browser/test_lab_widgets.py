@@ -21,26 +21,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from lab import chromium_page, open_notebook, run_all_cells, running_lab
+from lab import chromium_page, open_notebook, run_all_cells, run_in_new_cell, running_lab
 
 HERE = Path(__file__).parent
 LESSONS = HERE.parent.parent / "notebooks"
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
-
-
-def run_in_new_cell(page, source):
-    """Add a cell at the end of the notebook and run it (typing into cells is unreliable)."""
-    page.evaluate(
-        """(source) => {
-            const app = window.jupyterapp;
-            const notebook = app.shell.currentWidget.content;
-            notebook.activeCellIndex = notebook.widgets.length - 1;
-            app.commands.execute('notebook:insert-cell-below');
-            notebook.activeCell.model.sharedModel.setSource(source);
-            app.commands.execute('notebook:run-cell');
-        }""",
-        source,
-    )
 
 
 def test_widgets_render_and_stay_live_in_jupyterlab(tmp_path):
