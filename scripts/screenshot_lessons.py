@@ -1,4 +1,5 @@
-"""Screenshots of two lessons in JupyterLab, their live widgets drawn, for the README.
+"""Screenshots of JupyterLab for the README and lesson 1: two lessons with their live
+widgets drawn, and the teaching kernel.
 
     .venv/bin/python scripts/screenshot_lessons.py
 
@@ -8,11 +9,20 @@ and saves the part of the page around one live widget:
     docs/screenshots/lesson-05-inside-a-tensor.png   StorageView of a, b and c
     docs/screenshots/lesson-10-autograd-basics.png   GraphView after run()
 
+Then, with the kernel installed into a temporary prefix, picks "Python 3 (tinytorch)"
+in the Launcher and runs plain PyTorch code in the new notebook. These two go beside
+the lessons (lesson 1 shows them, and Lab serves only the notebooks folder):
+
+    notebooks/images/kernel-launcher.png   the Launcher's Notebook cards
+    notebooks/images/kernel-notebook.png   the tensor line and a %%copies report
+
 The lessons run from copies in a temporary folder (with the exercises package beside
 them, as in notebooks/), so the files in notebooks/ are never saved over.
 Starting JupyterLab and Chromium is shared with the browser test: tests/browser/lab.py.
 """
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -22,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 sys.path.insert(0, str(REPO / "tests" / "browser"))
-from lab import chromium_page, open_notebook, run_all_cells, running_lab  # noqa: E402
+from lab import chromium_page, open_notebook, run_all_cells, run_in_new_cell, running_lab, wait_for_kernel  # noqa: E402,I001
 
 VIEWPORT = (1024, 900)
 # Space kept below the widget's output, so the picture does not end on its border.
@@ -48,6 +58,11 @@ SHOTS = [
 
 
 def main():
+    lessons()
+    kernel()
+
+
+def lessons():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "notebooks"
@@ -107,6 +122,46 @@ def frame(page, cell):
     cell_box = cell.bounding_box()
     bottom = min(cell_box["y"] + cell_box["height"] + MARGIN_PX, dock["y"] + dock["height"])
     return {"x": dock["x"], "y": dock["y"], "width": dock["width"], "height": bottom - dock["y"]}
+
+
+KERNEL_IMAGES = NOTEBOOKS / "images"
+KERNEL_CELLS = [
+    "import torch\n\na = torch.arange(6.).reshape(2, 3)\nb = a.t()\nb",
+    "%%copies\nc = b.contiguous()\nd = c.view(6)\ne = a.reshape(3, 2)",
+]
+
+
+def kernel():
+    """The Launcher with the kernel's card, then a notebook started from it."""
+    KERNEL_IMAGES.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        prefix = scratch / "prefix"
+        subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)], check=True)
+        os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+        (scratch / "root").mkdir()
+        with running_lab(scratch, root=scratch / "root") as url, chromium_page(*VIEWPORT) as page:
+            page.goto(f"{url}/lab?reset")
+            page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+            card = page.locator(".jp-LauncherCard[data-category='Notebook'][title='Python 3 (tinytorch)']")
+            card.wait_for(timeout=60_000)
+            card.hover()
+            section = page.locator(".jp-Launcher-section").first
+            section.screenshot(path=str(KERNEL_IMAGES / "kernel-launcher.png"))
+            print(KERNEL_IMAGES / "kernel-launcher.png")
+            card.click()
+            wait_for_kernel(page)
+            # The new notebook's empty first cell takes the first source; the others go below.
+            page.evaluate("""(source) => {
+                window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel.setSource(source);
+                window.jupyterapp.commands.execute('notebook:run-cell');
+            }""", KERNEL_CELLS[0])
+            for source in KERNEL_CELLS[1:]:
+                run_in_new_cell(page, source)
+            last = page.locator(".jp-Notebook .jp-Cell").nth(len(KERNEL_CELLS) - 1)
+            last.locator(".tinytorch-copies").wait_for(timeout=60_000)
+            page.screenshot(path=str(KERNEL_IMAGES / "kernel-notebook.png"), clip=frame(page, last))
+            print(KERNEL_IMAGES / "kernel-notebook.png")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import pytest
 import tinytorch
 import tinytorch_kernel
 from kernel_runs import install_kernel, run_cells
-from tinytorch_kernel.__main__ import write_spec
+from tinytorch_kernel.__main__ import LOGO, write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,8 @@ def test_the_kernelspec_names_the_kernel_and_loads_the_extension(prefix):
     assert spec["language"] == "python"
     assert spec["argv"][:5] == [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     assert spec["argv"][5:] == ["--ext=tinytorch_kernel"]
-    assert (folder / "logo-64x64.png").is_file()  # the launcher's icon
+    assert (folder / "logo-svg.svg").read_bytes() == LOGO.read_bytes()  # the launcher's icon in Lab
+    assert (folder / "logo-64x64.png").is_file()  # for frontends that only read PNGs
 
 
 def test_the_set_up_installed_the_kernel_in_the_environment():

@@ -61,6 +61,25 @@ def test_the_index_links_every_lesson_and_only_existing_ones():
     assert not set(names[1:]) - linked, f"lessons missing from the index: {sorted(set(names[1:]) - linked)}"
 
 
+def _relative_links(markdown):
+    """The targets of markdown links and images that point into the repository."""
+    targets = re.findall(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)", markdown)
+    return [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:", t) and not t.startswith("#")]
+
+
+@pytest.mark.parametrize("path", [Path(__file__).resolve().parent.parent / "README.md"] + NOTEBOOKS,
+                         ids=lambda p: p.stem)
+def test_every_relative_link_and_picture_exists(path):
+    """README and the lessons link files (lessons, docs/api.md) and show pictures
+    (screenshots): each must be there, where the link says, relative to the file."""
+    if path.suffix == ".ipynb":
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    else:
+        text = path.read_text()
+    missing = [t for t in _relative_links(text) if not (path.parent / t).exists()]
+    assert not missing, f"{path.name} links files that do not exist: {missing}"
+
+
 def _code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 

@@ -10,19 +10,26 @@ importable here; Jupyter itself may live in another environment.
 import argparse
 import shutil
 import sys
+from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 
 from . import DISPLAY_NAME, KERNEL_NAME
 
 
+LOGO = Path(__file__).with_name("logo.svg")  # a tensor over its storage: what JupyterLab's launcher shows
+
+
 def write_spec():
-    """A temporary folder holding kernel.json and ipykernel's logos: ipykernel's own
-    kernelspec, plus the extension and the display name."""
+    """A temporary folder holding kernel.json and the logos: ipykernel's own kernelspec,
+    plus the extension, the display name and our SVG logo (Lab prefers `logo-svg` to
+    ipykernel's Python PNGs, which stay for frontends that only read PNGs)."""
     from ipykernel.kernelspec import write_kernel_spec
 
-    return write_kernel_spec(overrides={"display_name": DISPLAY_NAME},
-                             extra_arguments=[f"--ext={KERNEL_NAME}_kernel"])
+    folder = write_kernel_spec(overrides={"display_name": DISPLAY_NAME},
+                               extra_arguments=[f"--ext={KERNEL_NAME}_kernel"])
+    shutil.copy(LOGO, Path(folder) / "logo-svg.svg")
+    return folder
 
 
 def install(user=False, prefix=None):

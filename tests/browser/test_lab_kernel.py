@@ -3,13 +3,14 @@
 Installs the kernelspec into a temporary prefix (as `python -m tinytorch_kernel install
 --prefix` does) and starts JupyterLab with that prefix on its JUPYTER_PATH. In the
 Launcher, clicks the "Python 3 (tinytorch)" card under Notebook: a new notebook opens in
-that kernel. Then runs plain PyTorch code there and checks what the page shows: the line
+that kernel (the card shows the kernel's own logo). Then runs plain PyTorch code there and checks what the page shows: the line
 under a displayed tensor (shape, stride, offset, storage, who shares it), the StorageView
 that `%storage` draws, the report of `%%copies`, and `%tinytorch`.
 
 Needs Debian's chromium (`make chromium`); fails, never skips, without it.
 Screenshots go to test-artifacts/.
 """
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -38,6 +39,8 @@ def start_from_the_launcher(page, url):
     page.goto(f"{url}/lab?reset")
     card = page.locator(f".jp-LauncherCard[data-category='Notebook'][title='{DISPLAY_NAME}']")
     expect(card).to_be_visible(timeout=60_000)
+    # Its icon is the kernel's own logo (a tensor over its storage), not Python's.
+    expect(card.locator("img")).to_have_attribute("src", re.compile(r"/kernelspecs/tinytorch/logo-svg\.svg"))
     card.click()
     wait_for_kernel(page)
     kernel = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name")
