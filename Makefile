@@ -26,14 +26,14 @@ INDEX   = $(if $(wildcard notebooks/00-index.ipynb),notebooks/00-index.ipynb,not
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK) jupyter/ipython_kernel_config.py tinytorch_kernel/__main__.py
+$(STAMP): pyproject.toml $(LOCK) jupyter/pyproject.toml jupyter/ipython_kernel_config.py $(wildcard tinytorch_kernel/kernelspec/*)
 	@$(PYTHON) scripts/check_python.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(LOCKED) $(PY) $(PIP) --upgrade pip setuptools
 	$(LOCKED) $(PY) $(PIP) -e '.[course,test]'
-	mkdir -p $(VENV)/etc/ipython && cp jupyter/ipython_kernel_config.py $(VENV)/etc/ipython/
-# The "Python 3 (tinytorch)" kernel, in which `import torch` is tinytorch (README, "The teaching kernel").
-	$(PY) -m tinytorch_kernel install --sys-prefix
+# The course's Jupyter files (jupyter/pyproject.toml): the "Python 3 (tinytorch)" kernel, in
+# which `import torch` is tinytorch (README, "The teaching kernel"), and the kernels' config.
+	$(LOCKED) $(PY) $(PIP) --force-reinstall --no-deps ./jupyter
 	touch $(STAMP)
 
 # The browser test drives Debian's chromium; browser downloads do not work here.

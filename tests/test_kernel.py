@@ -8,6 +8,7 @@ kernel started the same way must still import real torch.
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 import tinytorch
 import tinytorch_kernel
 from kernel_runs import install_kernel, run_cells
-from tinytorch_kernel.__main__ import LOGO, write_spec
+from tinytorch_kernel.__main__ import SPEC
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,26 +34,49 @@ def _spec(folder):
 
 
 def test_the_kernelspec_names_the_kernel_and_loads_the_extension(prefix):
+    """`install` writes the shipped kernelspec with this Python in argv (for a Jupyter that
+    may run elsewhere), and the kernel's own launcher icon."""
     folder = prefix / "share" / "jupyter" / "kernels" / "tinytorch"
     spec = _spec(folder)
-    assert spec["display_name"] == "Python 3 (tinytorch)"
+    assert spec["display_name"] == tinytorch_kernel.DISPLAY_NAME == "Python 3 (tinytorch)"
     assert spec["language"] == "python"
-    assert spec["argv"][:5] == [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    assert spec["argv"][5:] == ["--ext=tinytorch_kernel"]
-    assert (folder / "logo-svg.svg").read_bytes() == LOGO.read_bytes()  # the launcher's icon in Lab
-    assert (folder / "logo-64x64.png").is_file()  # for frontends that only read PNGs
+    assert spec["argv"] == [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                            "--ext=tinytorch_kernel"]
+    assert dict(spec, argv=spec["argv"][1:]) == dict(_spec(SPEC), argv=_spec(SPEC)["argv"][1:])
+    assert sorted(p.name for p in folder.iterdir()) == ["kernel.json", "logo-svg.svg"]
+    assert (folder / "logo-svg.svg").read_bytes() == (SPEC / "logo-svg.svg").read_bytes()
 
 
 def test_the_set_up_installed_the_kernel_in_the_environment():
-    """make setup runs `python -m tinytorch_kernel install --sys-prefix`; what it installed
-    is what the install writes today."""
+    """make setup (and environment.yml) install ./jupyter: the shipped kernelspec as it is,
+    its "python" read by Jupyter as the environment's own."""
     installed = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "tinytorch"
     assert installed.is_dir(), "no tinytorch kernel in this environment: run `make setup`"
-    fresh = Path(write_spec())
-    try:
-        assert _spec(installed) == _spec(fresh)
-    finally:
-        shutil.rmtree(fresh)
+    for name in ("kernel.json", "logo-svg.svg"):
+        assert (installed / name).read_bytes() == (SPEC / name).read_bytes(), f"{name} is stale: run `make setup`"
+
+
+def test_the_jupyter_files_install_where_jupyter_and_ipython_look(tmp_path):
+    """./jupyter, installed by pip into a fresh prefix as environment.yml has conda do it
+    (from a copy of the two folders it reads, so the checkout gets no build files), puts
+    the kernelspec and the IPython config where Jupyter and IPython read them, and the
+    kernel found there runs tinytorch. (--ignore-installed: without it, pip would first
+    uninstall the copy that make setup installed in this environment.)"""
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "jupyter", copy / "jupyter")
+    shutil.copytree(SPEC, copy / "tinytorch_kernel" / "kernelspec")
+    prefix = tmp_path / "env"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    result = subprocess.run(pip + ["--no-deps", "--no-build-isolation", "--ignore-installed", "--prefix", str(prefix),
+                                   "./jupyter"], cwd=copy, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    kernel = prefix / "share" / "jupyter" / "kernels" / "tinytorch"
+    assert sorted(p.name for p in kernel.iterdir()) == ["kernel.json", "logo-svg.svg"]
+    assert (kernel / "kernel.json").read_bytes() == (SPEC / "kernel.json").read_bytes()
+    config = prefix / "etc" / "ipython" / "ipython_kernel_config.py"
+    assert config.read_bytes() == (ROOT / "jupyter" / "ipython_kernel_config.py").read_bytes()
+    (cell,) = run_cells("tinytorch", ["import torch\nprint(torch.__name__)"], prefix / "share" / "jupyter")
+    assert _text(cell) == "tinytorch\n"
 
 
 def _text(cell):
@@ -127,7 +151,7 @@ def test_the_tinytorch_magic_says_which_torch_and_how_to_switch(tinytorch_cells)
 
 
 def test_the_environment_config_still_loads_short_errors(tinytorch_cells):
-    """jupyter/ipython_kernel_config.py (copied into the environment by make setup) loads
+    """jupyter/ipython_kernel_config.py (installed into the environment by make setup) loads
     widgets.short_errors in every kernel; the kernelspec's extension comes on top of it."""
     assert _text(tinytorch_cells[6]) == "True True\n"
 

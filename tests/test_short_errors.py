@@ -1,7 +1,7 @@
 """widgets.short_errors: a deliberate tinytorch error shows in a notebook as the learner's
 line and PyTorch's message; any other error keeps its whole traceback. Run in a real
 kernel of this environment, which loads the extension (jupyter/ipython_kernel_config.py,
-copied into the environment by the set-up)."""
+installed into the environment by the set-up: jupyter/pyproject.toml)."""
 import re
 import sys
 from pathlib import Path

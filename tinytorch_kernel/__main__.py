@@ -1,6 +1,6 @@
 """Install the "Python 3 (tinytorch)" kernelspec, as `python -m ipykernel install` does.
 
-    python -m tinytorch_kernel install --sys-prefix      into this environment (make setup does this)
+    python -m tinytorch_kernel install --sys-prefix      into this environment
     python -m tinytorch_kernel install --user            for every Jupyter of this user (an existing JupyterLab or JupyterHub)
     python -m tinytorch_kernel install --prefix PREFIX   into PREFIX/share/jupyter/kernels/
 
@@ -8,8 +8,10 @@ The kernel runs this Python (the one that runs the install), so tinytorch must b
 importable here; Jupyter itself may live in another environment.
 """
 import argparse
+import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
@@ -17,19 +19,22 @@ from jupyter_client.kernelspec import KernelSpecManager
 from . import DISPLAY_NAME, KERNEL_NAME
 
 
-LOGO = Path(__file__).with_name("logo.svg")  # a tensor over its storage: what JupyterLab's launcher shows
+SPEC = Path(__file__).with_name("kernelspec")  # kernel.json and the launcher's icon (a tensor over its storage)
 
 
 def write_spec():
-    """A temporary folder holding kernel.json and the logos: ipykernel's own kernelspec,
-    plus the extension, the display name and our SVG logo (Lab prefers `logo-svg` to
-    ipykernel's Python PNGs, which stay for frontends that only read PNGs)."""
-    from ipykernel.kernelspec import write_kernel_spec
+    """A temporary folder holding the kernelspec, its kernel.json running this Python.
 
-    folder = write_kernel_spec(overrides={"display_name": DISPLAY_NAME},
-                               extra_arguments=[f"--ext={KERNEL_NAME}_kernel"])
-    shutil.copy(LOGO, Path(folder) / "logo-svg.svg")
-    return folder
+    The shipped kernel.json says "python", which Jupyter reads as its own Python: right
+    where Jupyter runs in the course's environment (jupyter/pyproject.toml installs it so,
+    for make setup and conda). Installed with this command, for a Jupyter that may run
+    elsewhere (--user), the kernel must name the Python that has tinytorch."""
+    folder = Path(tempfile.mkdtemp(prefix="tinytorch-kernelspec-"))
+    shutil.copytree(SPEC, folder, dirs_exist_ok=True)
+    spec = json.loads((SPEC / "kernel.json").read_text(encoding="utf-8"))
+    spec["argv"][0] = sys.executable
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    return str(folder)
 
 
 def install(user=False, prefix=None):
