@@ -121,6 +121,11 @@ def tinytorch_cells(prefix):
         "loaded = get_ipython().extension_manager.loaded\n"
         "print('tinytorch_kernel' in loaded, 'widgets.short_errors' in loaded)",
         "torch.ones(2, 3).view(5)",
+        "torch.compile",
+        "nn.Transformer",
+        "torch.onez(3)",
+        "print(hasattr(torch, 'compile'), hasattr(torch.nn, 'Transformer'), hasattr(torch, '_C'), "
+        "hasattr(torch, 'ones'))",
     ], prefix / "share" / "jupyter")
 
 
@@ -141,6 +146,24 @@ def test_a_module_tinytorch_lacks_fails_with_a_clear_message(tinytorch_cells, in
     assert "docs/api.md" in error.evalue
     assert 'switch it to the "Python 3 (ipykernel)" kernel' in error.evalue
     assert error.evalue == tinytorch_kernel.missing_module_message(name)
+
+
+@pytest.mark.parametrize("index, module, name, close", [
+    (8, "torch", "compile", None), (9, "torch.nn", "Transformer", None), (10, "torch", "onez", "ones")])
+def test_a_name_tinytorch_lacks_fails_with_a_clear_message(tinytorch_cells, index, module, name, close):
+    """torch.compile, nn.Transformer: an AttributeError that says tinytorch lacks it and how
+    to switch, with a close name first in case of a typo; its traceback is the learner's line."""
+    (error,) = [out for out in tinytorch_cells[index].outputs if out.output_type == "error"]
+    assert error.ename == "AttributeError"
+    assert error.evalue == tinytorch_kernel.missing_attribute_message(module, name, close)
+    assert error.evalue.startswith(f"module '{module}' has no attribute '{name}' in the tinytorch kernel.")
+    assert ("(A typo? It has `ones`.)" in error.evalue) == (close is not None)
+    assert 'switch it to the "Python 3 (ipykernel)" kernel' in error.evalue
+    assert "File " not in _traceback(tinytorch_cells[index])  # no frame of the kernel's
+
+
+def test_a_missing_name_is_still_just_missing_to_hasattr(tinytorch_cells):
+    assert _text(tinytorch_cells[11]) == "False False False True\n"
 
 
 def test_the_tinytorch_magic_says_which_torch_and_how_to_switch(tinytorch_cells):

@@ -9,7 +9,8 @@ IPython extension (its kernel.json passes `--ext=tinytorch_kernel`). The extensi
   tinytorch's own modules (`torch.nn is tinytorch.nn`);
 - makes a module tinytorch does not have (`torch.distributed`, `torch._dynamo`) or a
   library built on real PyTorch (`torchvision`, `torchaudio`, ...) fail at import with
-  a ModuleNotFoundError that names it and says how to switch kernels;
+  a ModuleNotFoundError that names it and says how to switch kernels, and a name a
+  module lacks (`torch.compile`, `nn.Transformer`) an AttributeError that says the same;
 - adds the line magic `%tinytorch`: which library `torch` is, and how to switch;
 - adds the line magics `%storage a b` (a StorageView of those variables, labelled with
   their names) and `%graph loss` (a GraphView of `loss`, its leaves named): magics.py;
@@ -26,6 +27,7 @@ real torch, and the lessons write `import tinytorch as torch` themselves.
     python -m tinytorch_kernel install --sys-prefix     (see __main__.py)
     %load_ext tinytorch_kernel                          (in a kernel that has not imported torch)
 """
+import difflib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -67,6 +69,42 @@ def missing_module_message(name):
     return f"No module named '{name}' in the tinytorch kernel. {why} What tinytorch has: {_api_docs()}. {_how_to_switch()}"
 
 
+def missing_attribute_message(module, name, close=None):
+    """What `torch.compile` or `nn.Transformer` says when tinytorch lacks it: `module` is
+    the name the notebook imported it under (torch, torch.nn ...). `close`, a name the
+    module has that looks like it, is offered first: a typo fails in real torch too."""
+    typo = f" (A typo? It has `{close}`.)" if close else ""
+    return (f"module '{module}' has no attribute '{name}' in the tinytorch kernel.{typo} In this kernel `import torch` "
+            f"is tinytorch, which has no `{module}.{name}`. What tinytorch has: {_api_docs()}. {_how_to_switch()}")
+
+
+def _explain_missing_attributes(module, torch_name):
+    """Give the tinytorch module imported as `torch_name` a module __getattr__ (PEP 562)
+    that explains a missing public name, or suggests the close one a typo missed. Python
+    calls it only for names the module lacks; names starting with `_` (what libraries
+    probe with hasattr) get the usual error."""
+    if "__getattr__" in vars(module):
+        return  # it answers some names itself (tinytorch.return_types)
+
+    def __getattr__(name):
+        if name.startswith("_"):
+            raise AttributeError(f"module '{torch_name}' has no attribute '{name}'", name=name, obj=module)
+        close = difflib.get_close_matches(name, [n for n in dir(module) if not n.startswith("_")], n=1, cutoff=0.75)
+        raise AttributeError(missing_attribute_message(torch_name, name, close[0] if close else None),
+                             name=name, obj=module)
+
+    __getattr__.explains_missing = True
+    module.__getattr__ = __getattr__
+
+
+def _forget_missing_attributes():
+    """Undo _explain_missing_attributes on every tinytorch module (the extension unloads)."""
+    for module in list(sys.modules.values()):
+        hook = vars(module).get("__getattr__") if getattr(module, "__name__", "").startswith("tinytorch") else None
+        if getattr(hook, "explains_missing", False):
+            del module.__getattr__
+
+
 def _blocked(name):
     top = name.partition(".")[0]
     return top != "torch" and (top.startswith("torch") or top in BUILT_ON_TORCH)
@@ -105,6 +143,11 @@ class _SameModule(importlib.abc.Loader):
     def create_module(self, spec):
         module = importlib.import_module(self.tiny_name)
         self.original_spec = module.__spec__
+        # This module and every tinytorch module loaded so far (`torch.nn` is reached as an
+        # attribute of `torch` too, without an import) explain a name they lack.
+        for name, loaded in list(sys.modules.items()):
+            if name == "tinytorch" or name.startswith("tinytorch."):
+                _explain_missing_attributes(loaded, "torch" + name[len("tinytorch"):])
         return module
 
     def exec_module(self, module):
@@ -209,7 +252,7 @@ def _install_short_traceback(shell):
     previous_types, previous = shell.custom_exceptions, shell.CustomTB
 
     def show(shell, etype, value, tb, tb_offset=None):
-        if isinstance(value, ModuleNotFoundError) and "in the tinytorch kernel" in str(value):
+        if isinstance(value, (ModuleNotFoundError, AttributeError)) and "in the tinytorch kernel" in str(value):
             from widgets.short_errors import without_frames
             tb = value.__traceback__ = without_frames(tb, _in_finder)
         if previous_types and issubclass(etype, previous_types):
@@ -217,7 +260,7 @@ def _install_short_traceback(shell):
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
 
-    shell.set_custom_exc(tuple(set(previous_types) | {ModuleNotFoundError}), show)
+    shell.set_custom_exc(tuple(set(previous_types) | {ModuleNotFoundError, AttributeError}), show)
     shell._tinytorch_kernel_previous_exc = (previous_types, previous)
 
 
@@ -237,6 +280,7 @@ def load_ipython_extension(ipython):
 
 def unload_ipython_extension(ipython):
     uninstall_finder()
+    _forget_missing_attributes()
     tensor_line.unregister(ipython)
     previous = getattr(ipython, "_tinytorch_kernel_previous_exc", None)
     if previous is not None:
