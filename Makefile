@@ -26,7 +26,7 @@ INDEX   = $(if $(wildcard notebooks/00-index.ipynb),notebooks/00-index.ipynb,not
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK) jupyter/pyproject.toml jupyter/ipython_kernel_config.py $(wildcard tinytorch_kernel/kernelspec/*)
+$(STAMP): pyproject.toml $(LOCK) jupyter/pyproject.toml jupyter/ipython_kernel_config.py $(wildcard tinytorch_kernel/kernel-spec/*)
 	@$(PYTHON) scripts/check_python.py $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(LOCKED) $(PY) $(PIP) --upgrade pip setuptools

@@ -64,7 +64,7 @@ def test_the_jupyter_files_install_where_jupyter_and_ipython_look(tmp_path):
     uninstall the copy that make setup installed in this environment.)"""
     copy = tmp_path / "checkout"
     shutil.copytree(ROOT / "jupyter", copy / "jupyter")
-    shutil.copytree(SPEC, copy / "tinytorch_kernel" / "kernelspec")
+    shutil.copytree(SPEC, copy / "tinytorch_kernel" / SPEC.name)
     prefix = tmp_path / "env"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     result = subprocess.run(pip + ["--no-deps", "--no-build-isolation", "--ignore-installed", "--prefix", str(prefix),

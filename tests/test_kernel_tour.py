@@ -68,6 +68,6 @@ def test_the_kernel_only_cells_show_the_kernels_pictures(runs):
         "    .contiguous() copied 6 float32 (24 bytes): the tensor was a transposed view",
         "line 4  g = c.reshape(6)",
         "    .reshape() copied 6 float32 (24 bytes): the tensor was a transposed view",
-        "Results that are views (no new memory):",
-        "line 3  f: a view, shares storage with a, b, c",
+        "Results without new memory of their own:",
+        "line 3  f: a view of a",
     ], copies

@@ -6,9 +6,11 @@ The course's three claims are tested by name, on generated tensors and view chai
 `view` never copies, `reshape` copies only when it must, `contiguous` of a contiguous
 tensor returns the tensor itself."""
 import copy
+import linecache
 import threading
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,13 +133,42 @@ def test_a_copy_says_what_kept_the_tensor_from_being_read_in_place(shape, data):
         assert [(e.kind, e.why) for e in events] == [("copied", f"the tensor was {words[kind]}")], kind
 
 
-def test_a_conversion_says_which_dtypes_and_a_clone_that_it_was_asked_for():
+def test_a_conversion_says_which_dtypes_and_an_op_that_always_copies_says_so():
     a = tinytorch.arange(6.0).reshape(2, 3)
-    _, events = traced(lambda: (a.double(), a.clone(), copy.deepcopy(a), a.to(a.dtype, copy=True)))
+    array = np.arange(3.0)
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):  # as torch.tensor(a) warns
+        _, events = traced(lambda: (a.double(), a.t().clone(), copy.deepcopy(a), a.to(a.dtype, copy=True),
+                                    tinytorch.tensor(a), tinytorch.tensor(array)))
     assert [e.why for e in events] == [
         "float32 values became float64",
-        *["a copy was asked for (clone, copy=True and deepcopy always copy)"] * 3,
+        *["this op always makes a copy"] * 4,
+        "the values of a NumPy array are copied (torch.from_numpy and torch.as_tensor would share them)",
     ]
+
+
+# Each takes the tensor and an operand made from it before the trace starts.
+IN_PLACE = {
+    "add_": lambda x, y: x.add_(1), "div_": lambda x, y: x.div_(2), "+=": lambda x, y: x.__iadd__(y),
+    "zero_": lambda x, y: x.zero_(), "fill_": lambda x, y: x.fill_(3), "copy_": lambda x, y: x.copy_(y),
+    "clamp_": lambda x, y: x.clamp_(0, 1), "uniform_": lambda x, y: x.uniform_(),
+    "[...] =": lambda x, y: x.__setitem__(0, 5), "masked_fill_": lambda x, y: x.masked_fill_(y > 2, 0),
+    "exp_": lambda x, y: x.exp_(),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains(), st.sampled_from(sorted(IN_PLACE)))
+def test_an_in_place_op_makes_no_memory_but_scratch(chain, name):
+    """torch writes in place and returns the tensor itself; tinytorch too, and whatever
+    memory it uses on the way (it computes the values first) is marked scratch."""
+    tt_x, ref_x = last_view(chain)
+    if not tt_x.dtype.is_floating_point or tt_x.dim() == 0 or 0 in tt_x.shape or tt_x.stride().count(0):
+        return  # a float tensor with an element to write, and no element written twice
+    operand = tt_x.flip(-1).clone()
+    out, events = traced(lambda: IN_PLACE[name](tt_x, operand))
+    if name != "[...] =":
+        assert out is tt_x and IN_PLACE[name](ref_x, ref_x.flip(-1).clone()) is ref_x
+    assert {e.kind for e in events} <= {"scratch"}, (name, events)
 
 
 # -- which op, from which line -----------------------------------------------------------
@@ -151,24 +182,30 @@ d = scaled(a)
 e = F.softmax(a, dim=1)
 layer = torch.nn.Linear(3, 2)
 f = layer(a)
+g = F.relu(a)
+h = torch.relu(a)
 """
 
 
 def test_each_event_names_the_op_and_the_line_of_your_code():
     namespace = {"torch": tinytorch, "F": tinytorch.nn.functional}
+    linecache.cache["<cell>"] = (len(PROGRAM), None, PROGRAM.splitlines(True), "<cell>")  # as IPython keeps a cell
     with trace_memory() as events:
         exec(compile(PROGRAM, "<cell>", "exec"), namespace)
-    seen = [(e.op, e.kind, e.frames[0]) for e in events if e.op != "Linear.__init__()"]
+    seen = [(e.op, e.kind, e.frames[0]) for e in events if e.kind != "scratch"]
     assert seen == [
         ("torch.arange()", "allocated", ("<cell>", 1, "<module>")),
         (".contiguous()", "copied", ("<cell>", 2, "<module>")),
         ("+", "allocated", ("<cell>", 3, "<module>")),
         ("*", "allocated", ("<cell>", 5, "scaled")),
         ("F.softmax()", "allocated", ("<cell>", 7, "<module>")),
+        ("nn.Linear()", "allocated", ("<cell>", 8, "<module>")),  # its weight: torch makes the same two
+        ("nn.Linear()", "allocated", ("<cell>", 8, "<module>")),  # and its bias (nn.init fills them: scratch)
         ("Linear(...)", "allocated", ("<cell>", 9, "<module>")),
+        ("F.relu()", "allocated", ("<cell>", 10, "<module>")),  # F.relu is torch.relu: your line says which
+        ("torch.relu()", "allocated", ("<cell>", 11, "<module>")),
     ]
     assert events[3].frames[1] == ("<cell>", 6, "<module>")  # and the line that called scaled()
-    assert {e.frames[0][1] for e in events if e.op == "Linear.__init__()"} == {8}
 
 
 def test_memory_that_exists_is_not_an_allocation():

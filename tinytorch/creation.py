@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, exact
+from . import dtypes, exact, memory_trace
 from . import strides as S
 from .exact.arguments import (
     TENSOR_OPTIONS, as_number, invalid_combination, is_index, parser_arguments, parser_type_name, parser_value_name,
@@ -146,7 +146,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
         return _finish(whole.to(device=device or whole.device, copy=True), requires_grad)
     if isinstance(data, np.ndarray):
         d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.from_numpy_dtype(data.dtype)
-        return _finish(on_device(_copy_of_array(data, d), to_device(device)), requires_grad)
+        copy = _copy_of_array(data, d)
+        memory_trace.copied(copy, data)
+        return _finish(on_device(copy, to_device(device)), requires_grad)
     if isinstance(data, str):  # a str is a sequence to Python, never data to a tensor
         raise TypeError(f"new(): invalid data type '{python_type_name(data)}'")
     shape = _data_shape(data)

@@ -9,26 +9,36 @@ nobody listens, and that costs one check of a module global. Inside
 
 each new storage of this thread becomes a MemoryEvent: the operation your code
 called (`.contiguous()`), the frames of your code that led to it, how many
-elements of which dtype, and whether it holds new results ("allocated") or
+elements of which dtype, and whether it holds new results ("allocated"),
 another tensor's values ("copied", and then why a copy was needed: the source
-was a transposed view, another dtype was asked for, ...). The few places that
-copy a tensor's values say so with `copied(out, source)`: clone (and so
-contiguous and reshape), to, deepcopy, moving a storage between devices.
+was a transposed view, another dtype was asked for, the op always copies ...),
+or values only on their way into a tensor written in place ("scratch": tinytorch
+computes an in-place op's result first; PyTorch needs no such memory). The few
+places that copy a tensor's values say so with `copied(out, source)`: clone (and
+so contiguous and reshape), to, deepcopy, tensor(), moving a storage between
+devices. Scratch is any memory made under an op PyTorch names as in-place (add_,
++=, item assignment, nn.init's fills).
 
 Memory that already exists is not an allocation: from_numpy and a storage read
 as another dtype wrap it with `Storage(..., new_memory=False)`, and views make
 no storage at all.
 
 The teaching kernel's `%%copies` magic (tinytorch_kernel/copies.py) prints these
-events line by line; tests/test_memory_trace.py pins them against torch: an op
-makes new memory here exactly when torch's result does not share its input's.
+events line by line; tests/test_memory_trace.py pins them against torch: a view or
+copy op (view, reshape, contiguous, clone, to, ...) makes new memory here exactly when
+torch's result does not share its input's, and an in-place op makes none but scratch.
+Other ops may use temporaries that torch does not (tinytorch computes with NumPy).
 """
 import contextlib
 import inspect
+import linecache
 import os
+import re
 import sys
 import threading
 import weakref
+
+import numpy as np
 
 from . import strides as _strides
 from .exact import layout as _layout
@@ -44,7 +54,7 @@ class MemoryEvent:
     __slots__ = ("kind", "op", "numel", "dtype", "device", "why", "frames", "_storage")
 
     def __init__(self, storage, op, frames):
-        self.kind = "allocated"  # or "copied"
+        self.kind = "allocated"  # or "copied", or "scratch"
         self.op = op  # how your code called tinytorch: ".contiguous()", "+", "torch.zeros()"
         self.numel = len(storage)
         self.dtype = storage.dtype
@@ -86,30 +96,43 @@ def new_storage(storage):
     """Storage.__init__ calls this for new memory while some trace is open."""
     events = getattr(_state, "events", None)
     if events is not None:
-        op, frames = _caller()
-        events.append(MemoryEvent(storage, op, frames))
+        op, frames, in_place = _caller()
+        event = MemoryEvent(storage, op, frames)
+        if in_place:
+            event.kind = "scratch"
+        events.append(event)
 
 
-def copied(out, source):
-    """`out` (a tensor or a storage) was just made to hold `source`'s values: mark the
-    event of its storage a copy, and say why."""
+def copied(out, source, always=False):
+    """`out` (a tensor or a storage) was just made to hold `source`'s values (a tensor, a
+    storage or a NumPy array): mark the event of its storage a copy, and say why.
+    `always`: the op copies whatever the layout (clone, copy=True, deepcopy, tensor())."""
+    event = _event_of(out)
+    if event is not None and event.kind == "allocated":  # inside an in-place op it stays scratch
+        event.kind, event.why = "copied", why_copy(source, out, always)
+
+
+def _event_of(out):
+    """The event of the storage `out` (a tensor or a storage) was just given, if traced."""
     if not tracing:
-        return
+        return None
     storage = getattr(out, "_storage", out)
     for event in reversed(getattr(_state, "events", None) or ()):
         if event._storage() is storage:
-            event.kind, event.why = "copied", why_copy(source, out)
-            return
+            return event
+    return None
 
 
-def why_copy(source, out):
+def why_copy(source, out, always=False):
     """Why `out` could not share `source`'s memory, in a learner's words."""
+    if isinstance(source, np.ndarray):
+        return "the values of a NumPy array are copied (torch.from_numpy and torch.as_tensor would share them)"
     if out.device != source.device:
         return f"it moved from {source.device} to {out.device}"
     if out.dtype is not source.dtype:
         return f"{source.dtype.name} values became {out.dtype.name}"
-    if not hasattr(source, "_shape") or _strides.is_contiguous(source._shape, source._stride):
-        return "a copy was asked for (clone, copy=True and deepcopy always copy)"
+    if always or not hasattr(source, "_shape") or _strides.is_contiguous(source._shape, source._stride):
+        return "this op always makes a copy"
     return f"the tensor was {layout_in_words(source._shape, source._stride)}"
 
 
@@ -135,26 +158,41 @@ _OPERATORS = {
 }
 
 
+_IN_PLACE_OPERATORS = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
+                       "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__", "__setitem__"}
+
+
 def _caller():
-    """(the operation your code called, the frames of your code) for the storage being made.
+    """(the operation your code called, the frames of your code, whether an in-place op
+    is under way) for the storage being made.
     The operation is the outermost tinytorch frame under your code's innermost frame
     (a decorator's wrapper, a function in `<locals>`, names the function it wraps)."""
     frame = sys._getframe(2)
-    entry = None
+    entry, in_place = None, False
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         if entry is None or "<locals>" not in frame.f_code.co_qualname:  # not a decorator's wrapper
             entry = frame
+        in_place = in_place or _is_in_place(frame.f_code.co_name)
         frame = frame.f_back
     frames = []
     while frame is not None:
         frames.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
         frame = frame.f_back
-    return _op_name(entry), tuple(frames)
+    line = linecache.getline(*frames[0][:2]) if frames else ""
+    return _op_name(entry, line), tuple(frames), in_place
 
 
-def _op_name(frame):
+def _is_in_place(name):
+    """PyTorch's names for ops that write into a tensor: a trailing underscore (add_,
+    uniform_, nn.init.kaiming_uniform_), an augmented operator (+=) or item assignment.
+    Memory made inside one is scratch: PyTorch writes in place without any."""
+    return (name.endswith("_") and not name.startswith("_")) or name in _IN_PLACE_OPERATORS
+
+
+def _op_name(frame, line=""):
     """`.contiguous()` for a Tensor method, `+` for an operator, `torch.zeros()` for a function
-    of the top-level namespace, `F.relu()` for nn.functional, `Linear(...)` for a module call."""
+    of the top-level namespace, `F.relu()` for nn.functional (or a function both have, called
+    as F.name on your line), `nn.Linear()` for making a module, `Linear(...)` for calling one."""
     if frame is None:
         return "Storage()"
     name, qualname = frame.f_code.co_name, frame.f_code.co_qualname
@@ -164,11 +202,15 @@ def _op_name(frame):
             return _OPERATORS[name]
         is_property = isinstance(inspect.getattr_static(type(owner), name, None), property)
         return f".{name}" if is_property else f".{name}()"
-    if qualname == "Module.__call__" and owner is not None:
-        return f"{type(owner).__name__}(...)"
+    import tinytorch
+    if owner is not None and isinstance(owner, tinytorch.nn.Module):
+        kind = type(owner).__name__
+        if name == "__call__":
+            return f"{kind}(...)"
+        if name == "__init__":
+            return f"nn.{kind}()" if getattr(tinytorch.nn, kind, None) is type(owner) else f"{kind}()"
     if "." in qualname:
         return f"{qualname}()"
-    import tinytorch
-    if frame.f_globals.get("__name__") == "tinytorch.nn.functional":
+    if frame.f_globals.get("__name__") == "tinytorch.nn.functional" or re.search(rf"\b(F|functional)\.{name}\(", line):
         return f"F.{name}()"
     return f"torch.{name}()" if hasattr(tinytorch, name) else f"{name}()"

@@ -106,7 +106,7 @@ class Tensor(TensorOps):
         if storage is None:
             old = self._storage  # alive as long as self, which copy.deepcopy keeps alive
             storage = memo[id(old)] = Storage(old._array.copy(), old.dtype, old.device)
-            _memory_trace.copied(storage, old)
+            _memory_trace.copied(storage, old, always=True)
         copied = Tensor._make(storage, self._shape, self._stride, self._offset)
         copied._requires_grad = self._requires_grad
         if self._grad is not None:

@@ -247,11 +247,15 @@ def _in_finder(frame):
 
 
 def _install_short_traceback(shell):
-    """Show the finder's errors without its frames, handing every error on to the
-    custom handler loaded before (the environment's widgets.short_errors), if any."""
+    """Show the finder's errors without its frames, and a %%copies cell's syntax error as a
+    normal cell's, handing every error on to the custom handler loaded before (the
+    environment's widgets.short_errors), if any."""
     previous_types, previous = shell.custom_exceptions, shell.CustomTB
 
     def show(shell, etype, value, tb, tb_offset=None):
+        if getattr(value, "in_copies_cell", False):  # a %%copies cell's own syntax error: as any cell's
+            shell.showsyntaxerror()
+            return None
         if isinstance(value, (ModuleNotFoundError, AttributeError)) and "in the tinytorch kernel" in str(value):
             from widgets.short_errors import without_frames
             tb = value.__traceback__ = without_frames(tb, _in_finder)
@@ -260,7 +264,7 @@ def _install_short_traceback(shell):
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
 
-    shell.set_custom_exc(tuple(set(previous_types) | {ModuleNotFoundError, AttributeError}), show)
+    shell.set_custom_exc(tuple(set(previous_types) | {ModuleNotFoundError, AttributeError, SyntaxError}), show)
     shell._tinytorch_kernel_previous_exc = (previous_types, previous)
 
 

@@ -19,7 +19,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from . import DISPLAY_NAME, KERNEL_NAME
 
 
-SPEC = Path(__file__).with_name("kernelspec")  # kernel.json and the launcher's icon (a tensor over its storage)
+SPEC = Path(__file__).with_name("kernel-spec")  # kernel.json and the launcher's icon (a tensor over its storage)
 
 
 def write_spec():

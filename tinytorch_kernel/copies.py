@@ -7,22 +7,29 @@
 
 runs the three lines as a normal cell would, then shows
 
-    tinytorch made 1 copy (24 bytes) and no other new memory in this cell.
+    tinytorch made 1 copy (24 bytes) in this cell.
     line 3  c = b.contiguous()
         .contiguous() copied 6 float32 (24 bytes): the tensor was a transposed view
-    Results that are views (no new memory):
-    line 2  b: a view, shares storage with a
-    line 4  d: a view, shares storage with c
+    Results without new memory of their own:
+    line 2  b: a view of a
+    line 4  d: a view of c
 
-Lines are numbered as the editor numbers them (the `%%copies` line is line 1). An op
-called inside a function of the cell is reported at the function's line, with
-"in f()"; a function from elsewhere, at the line of the cell that called it.
+Lines are numbered as the editor numbers them (the `%%copies` line is line 1), in the
+report and in a traceback alike. An op called inside a function of the cell is reported
+at the function's line ("in f(): ..."); one inside a function from elsewhere, at the
+line of the cell that called it.
 
-Where the events come from: tinytorch.memory_trace notes each new storage, the op your
-code called, your code's frames, and for a copy the reason. Which results were views is
-read from the namespace afterwards: each name the cell assigned (its last assignment's
-line) whose tensor shares memory with another variable, is a view (`._base`), or is
-another variable's tensor itself, as `contiguous()` of a contiguous tensor returns.
+Three kinds of new memory, from tinytorch.memory_trace (which op, your code's frames,
+why): an allocation holds an op's new results; a copy holds another tensor's values,
+with the reason; scratch is memory tinytorch used on the way into a tensor written in
+place (it computes the new values first, then writes them), which PyTorch does not
+need: it is listed apart, after the rest.
+
+Which results are no new memory is read from the namespace afterwards: each name the
+cell assigned (at its last assignment's line), and the cell's value, that is another
+variable's tensor itself (`contiguous()` of a contiguous tensor), a view (`._base`) of
+a variable's tensor, a tuple of such views (split, unbind), a tensor sharing another's
+memory (detach, from_numpy), or a NumPy array sharing a tensor's (`.numpy()`).
 
 The report is an object with a text repr (for nbval and the console) and an HTML one
 for JupyterLab. The cell's last expression is shown as its value, as in any cell; if
@@ -30,15 +37,23 @@ the cell raises, the report says what happened up to the error, and the error fo
 """
 import ast
 import html
+from collections import Counter
 
 from IPython.core.error import UsageError
 from IPython.display import display
 
 from .tensor_line import sharing_names, user_variables
 
-VIEWS_TITLE = "Results that are views (no new memory):"
+NO_NEW_MEMORY_TITLE = "Results without new memory of their own:"
+SCRATCH_TITLE = "tinytorch's scratch memory, which PyTorch does not use (it writes in place directly):"
 BLOCK = "font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-content-font-size1, 14px); line-height: 1.5"
 MUTED = "color: var(--jp-ui-font-color2, #757575)"
+MAX_NAMES = 3  # "a view of memory a, b, c share", then "and 2 more"
+BACKWARD_OPS = (".backward()", "torch.autograd.grad()")
+# What Python calls the code objects of a cell's anonymous functions.
+ANONYMOUS = {"<lambda>": "a lambda", "<listcomp>": "a list comprehension", "<setcomp>": "a set comprehension",
+             "<dictcomp>": "a dict comprehension", "<genexpr>": "a generator expression"}
+
 
 def run_traced(shell, cell):
     """Run `cell` in the shell's namespace as IPython runs a cell (magics and AST
@@ -49,30 +64,40 @@ def run_traced(shell, cell):
     # A first empty line stands for the `%%copies` line, so that line numbers, in the report
     # and in tracebacks alike, are the editor's.
     source = "\n" + shell.transform_cell(cell)
-    tree = shell.transform_ast(shell.compile.ast_parse(source))
     filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+    try:
+        tree = shell.transform_ast(shell.compile.ast_parse(source, filename))
+    except SyntaxError as error:
+        error.in_copies_cell = True  # the kernel shows it as a normal cell's (tinytorch_kernel, show)
+        raise
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     namespace, hidden = shell.user_ns, getattr(shell, "user_ns_hidden", None)
     before = dict(namespace)
     value = None
+    lines = ("\n" + cell).splitlines()  # what the learner typed, for the report
     with trace_memory() as events:
         try:
             exec(shell.compile(tree, filename, "exec"), namespace)
             if last is not None:
                 value = eval(shell.compile(ast.Expression(last.value), filename, "eval"), namespace)
         except BaseException:
-            report = Report(events, filename, source, assigned_lines(tree, last), before, namespace, hidden,
-                            stopped=True)
-            display(report)
+            display(Report(events, filename, lines, assigned_lines(tree), before, namespace, hidden, stopped=True))
             raise
-    return value, Report(events, filename, source, assigned_lines(tree, last), before, namespace, hidden)
+    results = assigned_lines(tree)
+    if last is not None:
+        results[VALUE] = last.lineno
+        namespace = dict(namespace, **{VALUE: value})
+    return value, Report(events, filename, lines, results, before, namespace, hidden)
+
+
+VALUE = "the cell's value"  # how the report names the last expression's value
 
 
 _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
                ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def assigned_lines(tree, last=None):
+def assigned_lines(tree):
     """{name: the line of its last assignment in the cell} for every name the cell's own
     code binds (=, +=, for, with ... as, :=), not the locals of its functions, classes and
     comprehensions (nor the names of functions and classes: they hold no tensor)."""
@@ -86,64 +111,152 @@ def assigned_lines(tree, last=None):
         for child in ast.iter_child_nodes(node):
             visit(child)
 
-    for statement in list(tree.body) + ([last] if last is not None else []):
+    for statement in tree.body:
         visit(statement)
     return lines
 
 
 def where_in_cell(frames, filename):
-    """(line, the function of the cell it is in or None) of the
-    innermost frame of the cell's own code; (None, None) if the cell is not on the stack."""
+    """(line, the function of the cell it is in or None) of the innermost frame of the
+    cell's own code; (None, None) if the cell is not on the stack."""
     for file, line, function in frames:
         if file == filename:
             return line, (None if function == "<module>" else function)
     return None, None
 
 
-def view_results(assigned, before, namespace, events, hidden=None):
-    """[(line, name, what)] for the tensors the cell assigned that are no new memory: another
-    variable's tensor itself, a view (`._base`), or a tensor sharing another's storage that
-    the cell did not make (a copy shared by its own views is new memory, not a view)."""
+# -- which results are no new memory -----------------------------------------------------
+class Code(str):
+    """A name or a piece of code in a report's sentence: <code> in HTML."""
+
+
+def _joined(names):
+    shown = [Code(n) for n in names[:MAX_NAMES]]
+    parts = []
+    for i, name in enumerate(shown):
+        parts += [", "] * bool(i) + [name]
+    if len(names) > MAX_NAMES:
+        parts.append(f" and {len(names) - MAX_NAMES} more")
+    return parts
+
+
+def no_new_memory(assigned, before, namespace, events, hidden=None):
+    """[(line, name, sentence)] for the results of the cell that have no memory of their
+    own; sentence is a list of str and Code parts."""
+    import numpy as np
     from tinytorch import Tensor
+
+    variables = [(name, value) for name, value in user_variables(namespace, hidden) if name != VALUE]
+    made_here = [event for event in events if event.kind != "scratch"]
+
+    def one_name_each(names, skip):
+        """`names`, one per tensor object (another name of the same tensor adds nothing):
+        the names from before the cell first."""
+        chosen, seen = [], set()
+        for name in sorted(names, key=lambda n: (n not in before, n)):
+            value = namespace[name]
+            if id(value) not in seen and value is not skip:
+                seen.add(id(value))
+                chosen.append(name)
+        return chosen
+
+    def what(name, value):
+        """("itself", [name]), ("view", names, exact), ("shares", names), ("array", names),
+        ("before", []), or None for new memory of the cell's."""
+        others = [(n, v) for n, v in variables if n != name]
+        same = [n for n, v in others if v is value]
+        if same:
+            return ("itself", one_name_each(same, None)[:1])
+        base = value._base
+        if base is not None:
+            holders = [n for n, v in others if v is base]
+            if holders:
+                return ("view", one_name_each(holders, None), True)
+        if any(event.is_storage_of(value) for event in made_here):
+            return None  # its own new memory: the report lists it at its line
+        sharing = one_name_each(sharing_names(value, dict(others), hidden), value)
+        if base is not None:
+            return ("view", sharing, False)
+        if sharing:
+            return ("shares", sharing)
+        arrays = [n for n, v in others if isinstance(v, np.ndarray) and _shares(value, v)]
+        return ("array", arrays) if arrays else ("before", [])
 
     found = []
     for name, line in sorted(assigned.items(), key=lambda item: (item[1], item[0])):
         value = namespace.get(name)
-        if not isinstance(value, Tensor) or before.get(name) is value:
+        if value is None or (name in before and before[name] is value):
             continue
-        if value._base is None and any(event.is_storage_of(value) for event in events):
-            continue  # its own new memory: the report lists it
-        same = sorted(other for other, v in user_variables(namespace, hidden) if v is value and other != name)
-        sharing = [other for other in sharing_names(value, namespace, hidden) if other not in same]
-        if same:
-            what = "the very tensor " + ", ".join(same) + " holds (no new tensor)"
-        elif value._base is not None:
-            what = "a view, shares storage with " + ", ".join(sharing) if sharing else "a view of memory no variable holds"
-        elif sharing:
-            what = "shares storage with " + ", ".join(sharing) + " (no copy)"
-        else:
-            continue
-        found.append((line, name, what))
+        if name == VALUE and any(v is value for _, v in variables):
+            continue  # the cell ends by showing a variable
+        sentence = None
+        if isinstance(value, Tensor):
+            sentence = _said(what(name, value))
+        elif isinstance(value, (tuple, list)) and value and all(isinstance(v, Tensor) for v in value):
+            kinds = {repr(what(name, v)) for v in value}
+            first = what(name, value[0])
+            if len(kinds) == 1 and first is not None and first[0] == "view":
+                sentence = _said(first, count=len(value))
+        elif isinstance(value, np.ndarray):
+            tensors = [n for n, v in variables if isinstance(v, Tensor) and n != name and _shares(v, value)]
+            if tensors:
+                sentence = ["a NumPy array sharing the memory of ", *_joined(one_name_each(tensors, None))]
+        if sentence is not None:
+            found.append((line, name, sentence))
     return found
 
 
-class Report:
-    """What %%copies shows: the cell's new memory line by line, then its results that are views."""
+def _said(found, count=1):
+    """A sentence (str and Code parts) for what no_new_memory's `what` found."""
+    if found is None:
+        return None
+    kind, names = found[0], found[1]
+    if kind == "itself":
+        return ["is ", Code(names[0]), " itself"]
+    if kind == "view":
+        views = "a view" if count == 1 else f"{count} views"
+        if not names:
+            return [f"{views} of memory no variable holds"]
+        if found[2]:  # a view of that very tensor
+            return [f"{views} of ", *_joined(names)]
+        if len(names) == 1:
+            return [f"{views} of ", Code(names[0]), "'s memory"]
+        return [f"{views} of the memory ", *_joined(names), " share"]
+    if kind == "shares":
+        return ["shares the memory of ", *_joined(names), " (no copy)"]
+    if kind == "array":
+        return ["shares the memory of the NumPy array ", *_joined(names)]
+    return ["memory made before this cell (no copy)"]
 
-    def __init__(self, events, filename, source, assigned, before, namespace, hidden=None, stopped=False):
-        self.source_lines = source.splitlines()
+
+def _shares(tensor, array):
+    """Whether a tinytorch tensor on the CPU and a NumPy array overlap in memory."""
+    import numpy as np
+
+    if tensor.device.type != "cpu":
+        return False
+    return np.shares_memory(tensor.detach().numpy(), array)
+
+
+# -- the report -----------------------------------------------------------------------------
+class Report:
+    """What %%copies shows: the cell's new memory line by line, its results without new
+    memory, then tinytorch's scratch memory."""
+
+    def __init__(self, events, filename, lines, assigned, before, namespace, hidden=None, stopped=False):
+        self.lines = lines
         self.stopped = stopped
         self.groups = {}  # (line, function, op, kind, why) -> [events], in order of first appearance
         for event in events:
             key = (*where_in_cell(event.frames, filename), event.op, event.kind, event.why)
             self.groups.setdefault(key, []).append(event)
-        self.views = view_results(assigned, before, namespace, events, hidden)
+        self.views = no_new_memory(assigned, before, namespace, events, hidden)
+
+    def _events(self, kind):
+        return [e for (_, _, _, k, _), events in self.groups.items() if k == kind for e in events]
 
     def summary(self):
-        kinds = {"copied": [], "allocated": []}
-        for (_, _, _, kind, _), events in self.groups.items():
-            kinds[kind] += events
-        copies, allocations = kinds["copied"], kinds["allocated"]
+        copies, allocations, scratch = self._events("copied"), self._events("allocated"), self._events("scratch")
         if not copies and not allocations:
             text = "tinytorch allocated and copied nothing in this cell"
         else:
@@ -151,35 +264,51 @@ class Report:
                 f"{len(events)} {word if len(events) == 1 else plural} ({_bytes(sum(e.nbytes for e in events))})"
                 for events, word, plural in ((copies, "copy", "copies"), (allocations, "allocation", "allocations"))
                 if events) + " in this cell"
+        if scratch:
+            text += f", and used {_bytes(sum(e.nbytes for e in scratch))} of scratch memory for in-place ops"
         return text + (", up to the error." if self.stopped else ".")
 
-    def entries(self):
-        """[(line, its source, [(op, what it did there)])], in order of lines (None last)."""
+    def entries(self, scratch=False):
+        """[(line, its source, [(where, op, what it did)])], in order of lines (None last):
+        copies and allocations, or with scratch=True the scratch memory."""
         by_line = {}
         for (line, function, op, kind, why), events in self.groups.items():
-            where = f" (in {function}())" if function else ""
-            sizes = {(e.numel, e.dtype.name, e.nbytes) for e in events}
-            if len(sizes) == 1:
-                ((numel, dtype, nbytes),) = sizes
-                amount = f"{numel} {dtype} ({_bytes(nbytes)})" + (f", {len(events)} times" if len(events) > 1 else "")
-            else:
-                amount = f"{len(events)} times, {_bytes(sum(e.nbytes for e in events))} in all"
-            by_line.setdefault(line, []).append((op, f"{where} {kind} {amount}" + (f": {why}" if why else "")))
+            if (kind == "scratch") != scratch:
+                continue
+            where = f"in {ANONYMOUS.get(function, f'{function}()')}: " if function else ""
+            verb = "used" if scratch else kind
+            what = f"{verb} {_amount(events)}"
+            if op in BACKWARD_OPS:
+                what += ", for gradients and backward's intermediate results"
+            by_line.setdefault(line, []).append((where, op, what + (f": {why}" if why else "")))
         order = sorted(by_line, key=lambda line: (line is None, line or 0))
         return [(line, self._source(line), by_line[line]) for line in order]
 
     def _source(self, line):
-        index = -1 if line is None else line - 1
-        return self.source_lines[index].strip() if 0 <= index < len(self.source_lines) else ""
+        return self.lines[line - 1].strip() if line is not None and 0 < line <= len(self.lines) else ""
+
+    def _sections(self):
+        """(title or None, [(label, code, [sentence])]) for each part of the report."""
+        memory = [(line, source, [[where, Code(op), " ", what] for where, op, what in done])
+                  for line, source, done in self.entries()]
+        views = [(line, None, [[Code(name) if name != VALUE else name, ": ", *sentence]])
+                 for line, name, sentence in self.views]
+        scratch = [(line, source, [[where, Code(op), " ", what] for where, op, what in done])
+                   for line, source, done in self.entries(scratch=True)]
+        return [(None, memory), (NO_NEW_MEMORY_TITLE, views), (SCRATCH_TITLE, scratch)]
 
     def __repr__(self):
         out = [self.summary()]
-        for line, source, done in self.entries():
-            out.append(f"line {line}  {source}" if line is not None else "outside this cell's code")
-            out += [f"    {op}{what}" for op, what in done]
-        if self.views:
-            out.append(VIEWS_TITLE)
-            out += [f"line {line}  {name}: {what}" for line, name, what in self.views]
+        for title, rows in self._sections():
+            if rows and title:
+                out.append(title)
+            for line, source, sentences in rows:
+                label = f"line {line}" if line is not None else "outside this cell's code"
+                if source is None:  # a result: one line
+                    out += [f"{label}  " + "".join(sentence) for sentence in sentences]
+                else:
+                    out.append(f"{label}  {source}")
+                    out += ["    " + "".join(sentence) for sentence in sentences]
         return "\n".join(out)
 
     def _repr_html_(self):
@@ -188,21 +317,45 @@ class Report:
         def label(line):
             return f'<span style="{MUTED}">{"line " + str(line) if line is not None else "outside this cell"}</span>'
 
+        def sentence_html(parts):
+            return "".join(f"<code>{html.escape(p)}</code>" if isinstance(p, Code) else html.escape(p) for p in parts)
+
         parts = [f"<div>{html.escape(self.summary())}</div>"]
-        for line, source, done in self.entries():
-            parts.append(f'<div class="tinytorch-copies-line" style="margin-top: 0.3em">{label(line)} '
-                         f"<code>{html.escape(source)}</code></div>")
-            parts += [f'<div class="tinytorch-copies-event" style="margin-left: 2em"><code>{html.escape(op)}</code>'
-                      f"{html.escape(what)}</div>" for op, what in done]
-        if self.views:
-            parts.append(f'<div style="margin-top: 0.5em">{VIEWS_TITLE}</div>')
-            parts += [f'<div class="tinytorch-copies-view">{label(line)} <code>{html.escape(name)}</code>: '
-                      f"{html.escape(what)}</div>" for line, name, what in self.views]
+        for title, rows in self._sections():
+            if rows and title:
+                parts.append(f'<div style="margin-top: 0.5em">{html.escape(title)}</div>')
+            for line, source, sentences in rows:
+                if source is None:
+                    parts += [f'<div class="tinytorch-copies-view">{label(line)} {sentence_html(s)}</div>'
+                              for s in sentences]
+                else:
+                    parts.append(f'<div class="tinytorch-copies-line" style="margin-top: 0.3em">{label(line)} '
+                                 f"<code>{html.escape(source)}</code></div>")
+                    parts += [f'<div class="tinytorch-copies-event" style="margin-left: 2em">{sentence_html(s)}</div>'
+                              for s in sentences]
         return f'<div class="tinytorch-copies" style="{BLOCK}">{"".join(parts)}</div>'
 
 
+def _amount(events):
+    """How much memory `events` made: "6 float32 (24 bytes)", "..., 3 times", each size,
+    or for many sizes the total."""
+    sizes = Counter((e.numel, e.dtype.name, e.nbytes) for e in events)
+    said = [(f"{numel:,} {dtype} ({_bytes(nbytes)})", count) for (numel, dtype, nbytes), count in sizes.items()]
+    if len(said) == 1:
+        ((size, count),) = said
+        return size + (f", {count} times" if count > 1 else "")
+    if len(said) <= 3:
+        return " and ".join(size + (f" {count} times" if count > 1 else "") for size, count in said)
+    return f"{len(events)} times, {_bytes(sum(e.nbytes for e in events))} in all"
+
+
 def _bytes(n):
-    return "1 byte" if n == 1 else f"{n:,} bytes"
+    if n == 1:
+        return "1 byte"
+    if n < 10_000:
+        return f"{n} bytes"
+    unit, size = ("MiB", n / 2**20) if n >= 2**20 else ("KiB", n / 2**10)
+    return f"{n:,} bytes = {size:.1f} {unit}"
 
 
 def register(shell):

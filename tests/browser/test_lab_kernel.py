@@ -72,7 +72,7 @@ def check_the_kernel_shows_what_tensors_are_made_of(page):
     expect(report.locator(".tinytorch-copies-line")).to_have_text(["line 2 c = b.contiguous()"])
     expect(report.locator(".tinytorch-copies-event")).to_have_text(
         [".contiguous() copied 6 float32 (24 bytes): the tensor was a transposed view"])
-    expect(report.locator(".tinytorch-copies-view")).to_have_text(["line 3 d: a view, shares storage with c"])
+    expect(report.locator(".tinytorch-copies-view")).to_have_text(["line 3 d: a view of c"])
     report.screenshot(path=str(ARTIFACTS / "copies_report.png"))
 
     run_in_new_cell(page, "%tinytorch")

@@ -18,7 +18,7 @@ def clone(a, contiguous=False):
         out = from_array(xp_of(a).array(a._data, order="C", copy=True), a.dtype, a.device)
     else:
         out = _copy_to(a, a.dtype, a.device)  # PyTorch's layout for copies (copy_strides), not NumPy's order="K"
-    memory_trace.copied(out, a)
+    memory_trace.copied(out, a, always=not contiguous)  # contiguous=True copies because of a's layout
     if needs_grad(a):
         record(CloneBackward0(), out, (a,))
     return out
@@ -65,7 +65,7 @@ def to(a, *args, dtype=None, device=None, non_blocking=False, copy=False):
     if dtype is a.dtype and device is a.device and not copy:
         return a
     out = _copy_to(a, dtype, device)
-    memory_trace.copied(out, a)
+    memory_trace.copied(out, a, always=copy)
     if needs_grad(a) and dtype.is_floating_point:
         record(ToCopyBackward0(a.dtype, a.device), out, (a,))
     return out
