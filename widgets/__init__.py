@@ -12,6 +12,8 @@
     FigureBox([slider, FigureImage(fig)])
                             a slider and a matplotlib figure it redraws, also
                             saved as a picture for readers without a kernel
+    use_language("zh-CN")   the widgets' labels and the exercises' feedback in
+                            Chinese (the first line of each zh-CN lesson)
 
 Where to look:
     svg.py          the tiny SVG writer every picture is drawn with
@@ -22,8 +24,10 @@ Where to look:
     graph_picture.py  how GraphView lays out and draws that graph
     source_view.py  show_source: code with folds, as HTML and as text
     static_picture.py  FigureBox and FigureImage: a figure in a widget, sharp and saved
+    language.py     the course's language, and the catalogs of learner-visible text
 """
 from .broadcast_view import BroadcastView
+from .language import use_language
 from .graph_view import GraphView
 from .source_view import SourceView, show_source
 from .static_picture import FigureBox, FigureImage
@@ -31,4 +35,4 @@ from .storage_view import StorageView
 from .view_explorer import ViewExplorer
 
 __all__ = ["StorageView", "ViewExplorer", "BroadcastView", "GraphView", "SourceView", "show_source",
-           "FigureBox", "FigureImage"]
+           "FigureBox", "FigureImage", "use_language"]

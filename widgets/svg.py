@@ -9,9 +9,11 @@ piece of text HTML-escaped.
 import html
 import math
 import textwrap
+import unicodedata
 
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 CHAR_WIDTH = 0.62  # width of one monospace character, as a fraction of the font size
+WIDE_CHAR_WIDTH = 1.0  # a CJK character (the zh-CN edition's labels) takes a whole em
 
 # One colour per tensor (or per graph node kind), and a light tint of each for fills.
 PALETTE = ("#1f6fb4", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
@@ -35,8 +37,11 @@ def escape(text):
 
 
 def text_width(text, size):
-    """How wide `text` is drawn in our monospace font, in pixels (rounded up)."""
-    return math.ceil(len(str(text)) * size * CHAR_WIDTH)
+    """How wide `text` is drawn in our monospace font, in pixels (rounded up): Latin
+    characters 0.62 em, wide ones (Chinese, full-width punctuation) 1 em."""
+    text = str(text)
+    wide = sum(map(is_wide, text))
+    return math.ceil((len(text) - wide) * size * CHAR_WIDTH + wide * size * WIDE_CHAR_WIDTH)
 
 
 def format_value(value, width=8):
@@ -63,9 +68,49 @@ def format_value(value, width=8):
     return str(value)[:width]
 
 
+NO_BREAK_BEFORE = set("，。、：；！？）》」』,.;:!?)")  # never the first character of a line
+
+
+def is_wide(char):
+    """A character drawn 1 em wide: Chinese, Japanese, Korean, full-width punctuation."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
 def wrap(line, width=110):
-    """A long line of text as several, continuation lines indented."""
-    return textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) or [""]
+    """A long line of text as several, continuation lines indented; `width` counts Latin
+    characters. Chinese text, which has no spaces, breaks between characters, each
+    counted as wide as it is drawn."""
+    if not any(is_wide(c) for c in line):
+        return textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) or [""]
+    limit = width * CHAR_WIDTH  # in ems
+    lines, current = [], ""
+    for piece in _pieces(line):
+        fits = text_width(current + piece, 1) <= limit
+        if piece.isspace() or fits or not current.strip() or piece in NO_BREAK_BEFORE:
+            current += piece  # a line breaks before a word or a wide character, never before a space or 。
+        else:
+            lines.append(current.rstrip())
+            current = "    " + piece
+    lines.append(current.rstrip())
+    return lines
+
+
+def _pieces(line):
+    """What a line of mixed text may break between: a space run, one wide character, or
+    a run of other characters (a Latin word stays whole)."""
+    pieces, word = [], ""
+    for char in line:
+        if char.isspace() or is_wide(char):
+            if word:
+                pieces.append(word)
+                word = ""
+            if char.isspace() and pieces and pieces[-1].isspace():
+                pieces[-1] += char
+            else:
+                pieces.append(char)
+        else:
+            word += char
+    return pieces + ([word] if word else [])
 
 
 def _attributes(attrs):
