@@ -14,8 +14,30 @@ PyTorch's message for the dim that does not fit.
 from tinytorch.strides import broadcast_shapes, expand_strides
 
 from . import cells, svg
+from .language import Catalog
 from .live import Visualizer
 from .tensor_info import read_tensor
+
+MESSAGES = Catalog(
+    en={
+        "title": "broadcasting {a} {a_shape} with {b} {b_shape}",
+        "dim": "dim {dim}",
+        "result": "result",
+        "result shape": "result shape: {shape}",
+        "expanded": "{expression}: stride {before} → {after}",
+        "expanded, stride 0": "{expression}: stride {before} → {after} (stride 0 in dim {dims}: those indices all "
+                              "read one element)",
+    },
+    zh_CN={
+        "title": "{a} {a_shape} 与 {b} {b_shape} 的广播",
+        "dim": "第 {dim} 维",
+        "result": "结果",
+        "result shape": "结果形状：{shape}",
+        "expanded": "{expression}：步长 {before} → {after}",
+        "expanded, stride 0": "{expression}：步长 {before} → {after}（第 {dims} 维步长为 0：沿这些维的索引都读取同一个"
+                              "元素）",
+    },
+)
 
 COL_W, ROW_H, NAME_W = 70, 30, 150
 
@@ -78,8 +100,8 @@ class BroadcastView(Visualizer):
         d = svg.Drawing()
         x, y = cells.MARGIN, cells.MARGIN
         shape, error = self.result()
-        title = f"broadcasting {self.labels[0]} {_shape_text(self.infos[0].shape)} with " \
-                f"{self.labels[1]} {_shape_text(self.infos[1].shape)}"
+        title = MESSAGES("title", a=self.labels[0], a_shape=_shape_text(self.infos[0].shape),
+                         b=self.labels[1], b_shape=_shape_text(self.infos[1].shape))
         d.text(x, y + 14, title, size=13, bold=True)
         width = svg.text_width(title, 13)
         y += 28
@@ -107,7 +129,7 @@ class BroadcastView(Visualizer):
         """Rows: each operand's padded shape, then the result; one column per dim."""
         ndim, columns = self.ndim, self.column_sizes()
         for col in range(ndim):
-            d.text(x + NAME_W + col * COL_W + COL_W // 2, y + 12, f"dim {col}", size=10, anchor="middle",
+            d.text(x + NAME_W + col * COL_W + COL_W // 2, y + 12, MESSAGES("dim", dim=col), size=10, anchor="middle",
                    fill=svg.MUTED)
         y += 18
         for k, (info, padded) in enumerate(zip(self.infos, self.padded_shapes())):
@@ -128,7 +150,7 @@ class BroadcastView(Visualizer):
                        fill=svg.MUTED if kind == "added" else svg.INK, italic=kind == "added")
                 d.close_group()
             y += ROW_H
-        d.text(x, y + 19, "result", size=12, bold=True)
+        d.text(x, y + 19, MESSAGES("result"), size=12, bold=True)
         for col in range(ndim):
             cx = x + NAME_W + col * COL_W
             text = "✗" if columns[col] is None else str(columns[col])
@@ -142,12 +164,15 @@ class BroadcastView(Visualizer):
     def _explanation(self, shape, error):
         if error is not None:
             return [f"RuntimeError: {error}"]
-        lines = [f"result shape: {_shape_text(shape)}"]
+        lines = [MESSAGES("result shape", shape=_shape_text(shape))]
         for label, info, view in zip(self.labels, self.infos, self.expanded()):
             zero = cells.broadcast_dims(view)
-            why = f" (stride 0 in dim {', '.join(map(str, zero))}: those indices all read one element)" if zero else ""
-            lines.append(f"{label}.expand{_shape_text(shape)}: stride {_shape_text(info.stride)} → "
-                         f"{_shape_text(view.stride)}{why}")
+            expanded = dict(expression=f"{label}.expand{_shape_text(shape)}", before=_shape_text(info.stride),
+                            after=_shape_text(view.stride))
+            if zero:
+                lines.append(MESSAGES("expanded, stride 0", dims=", ".join(map(str, zero)), **expanded))
+            else:
+                lines.append(MESSAGES("expanded", **expanded))
         return lines
 
     def __repr__(self):

@@ -23,6 +23,67 @@ import numpy as np
 from tinytorch.strides import index_to_position, is_contiguous
 
 from . import svg
+from .language import Catalog
+
+# What the pictures of tensors say, in the course's two languages (widgets.language). A
+# tensor's header is made of parts joined by " · " (the picture breaks long headers between
+# them); ViewExplorer's explanation reuses the parts.
+MESSAGES = Catalog(
+    en={
+        "shape": "shape {shape}",
+        "stride": "stride {stride}",
+        "offset": "offset {offset}",
+        "contiguous": "contiguous",
+        "not contiguous": "not contiguous",
+        "broadcast dims": "stride 0 (broadcast) in dim {dims}",
+        # (a plural for one element would change the English the lessons store: kept as it was)
+        "storage": "storage · {count} elements of {dtype} ({itemsize} bytes each)",
+        "storage k of n": "storage {number} of {total} · {count} elements of {dtype} ({itemsize} bytes each)",
+        "empty storage": "(empty storage)",
+        "skipped cells": "{count} more",
+        "no elements": "(no elements)",
+        "blocks skipped": "⋮ blocks skipped",
+        "selected element": "{element} = {value}  →  storage position {position}",
+        "position formula": "position = {general} = {numbers}",
+        "formula offset": "offset",
+        "formula term": "i{dim}·stride{dim}",
+        "data_ptr formula": "data_ptr = storage.data_ptr() + {position}·{itemsize} bytes = "
+                            "storage.data_ptr() + {bytes}",
+        "legend gap": "gap: no element maps here",
+        "legend overlap": "×n: n elements of one tensor map to one cell (overlap)",
+        "legend dashed": "dashed element: shares its storage cell with other elements (stride 0 / overlap)",
+        # the narrow legend: one mark a line, the dashed one on two
+        "narrow legend overlap": "×n: n elements of one tensor map to one cell",
+        "narrow legend dashed": "dashed element: shares its storage cell",
+        "narrow legend dashed, continued": "with other elements (stride 0 / overlap)",
+    },
+    zh_CN={
+        "shape": "形状 {shape}",
+        "stride": "步长 {stride}",
+        "offset": "偏移量 {offset}",
+        "contiguous": "连续",
+        "not contiguous": "不连续",
+        "broadcast dims": "第 {dims} 维步长为 0（广播）",
+        "storage": "存储 · {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
+        "storage k of n": "存储 {number}（共 {total} 个）· {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
+        "empty storage": "（空存储）",
+        "skipped cells": "另 {count} 个",
+        "no elements": "（没有元素）",
+        "blocks skipped": "⋮ 省略了若干块",
+        "selected element": "{element} = {value}  →  存储位置 {position}",
+        "position formula": "位置 = {general} = {numbers}",
+        "formula offset": "偏移量",
+        "formula term": "i{dim}·步长{dim}",
+        "data_ptr formula": "data_ptr = storage.data_ptr() + {position}·{itemsize} 字节 = "
+                            "storage.data_ptr() + {bytes}",
+        "legend gap": "空隙：没有元素映射到这里",
+        "legend overlap": "×n：同一张量的 n 个元素映射到同一单元（重叠）",
+        "legend dashed": "虚线元素：与其他元素共用同一存储单元（步长 0 / 重叠）",
+        "narrow legend overlap": "×n：同一张量的 n 个元素映射到同一单元",
+        "narrow legend dashed": "虚线元素：与其他元素共用",
+        "narrow legend dashed, continued": "同一存储单元（步长 0 / 重叠）",
+    },
+)
 
 CELL_W, CELL_H = 62, 38  # one cell, with its margin
 GAP_W, GAP_H = 22, 18  # a marker for a skipped run of columns / rows
@@ -155,16 +216,26 @@ def fit_text(line, width, size):
     return svg.wrap(line, max(20, int(width / (size * svg.CHAR_WIDTH))))
 
 
+def header_parts(shape, stride, offset):
+    """['shape (2, 3)', 'stride (3, 1)', 'offset 0'] in the current language (shape and
+    stride as Python writes the tuples)."""
+    return [MESSAGES("shape", shape=tuple_text(shape)), MESSAGES("stride", stride=tuple_text(stride)),
+            MESSAGES("offset", offset=offset)]
+
+
+def tuple_text(numbers):
+    """(2, 3) / (2,) / (): a tuple of ints as Python writes it."""
+    return "(" + ", ".join(map(str, numbers)) + ("," if len(numbers) == 1 else "") + ")"
+
+
 def header_text(info):
     """'shape (2, 3) · stride (3, 1) · offset 0 · contiguous' for a tensor's label."""
-    shape = "(" + ", ".join(map(str, info.shape)) + ("," if len(info.shape) == 1 else "") + ")"
-    stride = "(" + ", ".join(map(str, info.stride)) + ("," if len(info.stride) == 1 else "") + ")"
     layout = "contiguous" if is_contiguous(info.shape, info.stride) else "not contiguous"
-    text = f"shape {shape} · stride {stride} · offset {info.offset} · {layout}"
+    parts = header_parts(info.shape, info.stride, info.offset) + [MESSAGES(layout)]
     broadcast = broadcast_dims(info)
     if broadcast:
-        text += f" · stride 0 (broadcast) in dim {', '.join(map(str, broadcast))}"
-    return text
+        parts.append(MESSAGES("broadcast dims", dims=", ".join(map(str, broadcast))))
+    return " · ".join(parts)
 
 
 class GridPlan:
@@ -274,14 +345,16 @@ class TensorPicture:
 
     def draw_strip(self, d, x, y, group_number, members, values):
         info = self.infos[members[0]]
-        caption = f"storage · {info.storage_size:,} elements of {info.dtype} ({info.itemsize} bytes each)"
+        size = dict(count=f"{info.storage_size:,}", dtype=info.dtype, itemsize=info.itemsize)
         if len(self.groups) > 1:
-            caption = f"storage {group_number + 1} of {len(self.groups)} · " + caption[len("storage · "):]
+            caption = MESSAGES("storage k of n", number=group_number + 1, total=len(self.groups), **size)
+        else:
+            caption = MESSAGES("storage", **size)
         d.text(x, y + 14, caption, size=12, bold=True)
         y += 22
         items = self.strip_positions(members)
         if not items:
-            d.text(x, y + 14, "(empty storage)", size=11, fill=svg.MUTED, italic=True)
+            d.text(x, y + 14, MESSAGES("empty storage"), size=11, fill=svg.MUTED, italic=True)
             return 22 + 22, svg.text_width(caption, 12)
         selected = self._selected_position()
         columns = self.strip_columns(len(items))
@@ -300,7 +373,8 @@ class TensorPicture:
     def _draw_skip(d, x, y, skipped):
         d.rect(x, y, CELL_W - 4, CELL_H - 4, fill="none", stroke=svg.MUTED, dashed=True)
         d.text(x + (CELL_W - 4) // 2, y + 21, "⋯", size=14, anchor="middle", fill=svg.MUTED)
-        d.text(x + (CELL_W - 4) // 2, y + CELL_H + 7, f"{skipped} more", size=9, anchor="middle", fill=svg.MUTED)
+        d.text(x + (CELL_W - 4) // 2, y + CELL_H + 7, MESSAGES("skipped cells", count=skipped), size=9,
+               anchor="middle", fill=svg.MUTED)
 
     def _draw_storage_cell(self, d, x, y, group_number, members, p, value, selected):
         users = self.users(members, p)
@@ -341,13 +415,13 @@ class TensorPicture:
         y, width = self._draw_header(d, x, y, k, label, header_text(info))
         y += 10
         if plan.empty:
-            d.text(x + ROW_LABEL_W, y + 12, "(no elements)", size=11, fill=svg.MUTED, italic=True)
+            d.text(x + ROW_LABEL_W, y + 12, MESSAGES("no elements"), size=11, fill=svg.MUTED, italic=True)
             return y - y0 + 20, width
         overlaps = self.counts[k]
         broadcast = bool(broadcast_dims(info))
         for block in plan.blocks:
             if block is None:
-                d.text(x + ROW_LABEL_W, y + 12, "⋮ blocks skipped", size=11, fill=svg.MUTED)
+                d.text(x + ROW_LABEL_W, y + 12, MESSAGES("blocks skipped"), size=11, fill=svg.MUTED)
                 y += 20
                 continue
             if plan.ndim >= 3:
@@ -469,12 +543,13 @@ class TensorPicture:
         info = self.infos[k]
         p = info.position(index)
         value = info.values_at([p])[0]
-        dims = " + ".join(f"i{d}·stride{d}" for d in range(len(index)))
-        general = "offset" + (f" + {dims}" if dims else "")
+        terms = [MESSAGES("formula term", dim=d) for d in range(len(index))]  # i0·stride0 ...
+        general = " + ".join([MESSAGES("formula offset")] + terms)
         return [
-            f"{self.labels[k]}[{index_text(index)}] = {value_text(value)}  →  storage position {p}",
-            f"position = {general} = {position_formula(index, info.stride, info.offset)}",
-            f"data_ptr = storage.data_ptr() + {p}·{info.itemsize} bytes = storage.data_ptr() + {p * info.itemsize}",
+            MESSAGES("selected element", element=f"{self.labels[k]}[{index_text(index)}]", value=value_text(value),
+                     position=p),
+            MESSAGES("position formula", general=general, numbers=position_formula(index, info.stride, info.offset)),
+            MESSAGES("data_ptr formula", position=p, itemsize=info.itemsize, bytes=p * info.itemsize),
         ]
 
 
@@ -483,26 +558,32 @@ def value_text(value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
-LEGEND = (  # (x, y) of each text, relative to the legend's corner
-    (20, 0, "gap: no element maps here"),
-    (210, 0, "×n: n elements of one tensor map to one cell (overlap)"),
-    (20, 16, "dashed element: shares its storage cell with other elements (stride 0 / overlap)"),
-)
-NARROW_LEGEND = (  # one mark a line, for a page too narrow for LEGEND
-    (20, 0, "gap: no element maps here"),
-    (20, 16, "×n: n elements of one tensor map to one cell"),
-    (20, 32, "dashed element: shares its storage cell"),
-    (20, 48, "with other elements (stride 0 / overlap)"),
-)
+def legend_texts(narrow=False):
+    """(x, y, text) of each text of the legend, relative to its corner, in the current
+    language: two lines, or (narrow) one mark a line, for a page too narrow for two."""
+    gap = MESSAGES("legend gap")
+    if narrow:
+        return (
+            (20, 0, gap),
+            (20, 16, MESSAGES("narrow legend overlap")),
+            (20, 32, MESSAGES("narrow legend dashed")),
+            (20, 48, MESSAGES("narrow legend dashed, continued")),
+        )
+    return (
+        (20, 0, gap),
+        (20 + svg.text_width(gap, 10) + 35, 0, MESSAGES("legend overlap")),  # (x 210 in English)
+        (20, 16, MESSAGES("legend dashed")),
+    )
 
 
 def draw_legend(d, x, y, max_width=None):
     """What the marks mean; returns the (width, height) used, so the picture can make room for it.
     Where max_width is too narrow for the two-line legend, one mark a line."""
-    legend = LEGEND
-    if max_width is not None and max(dx + svg.text_width(text, 10) for dx, _, text in LEGEND) > max_width:
-        legend = NARROW_LEGEND
-    dashed_y = 16 if legend is LEGEND else 32
+    legend = legend_texts()
+    narrow = max_width is not None and max(dx + svg.text_width(text, 10) for dx, _, text in legend) > max_width
+    if narrow:
+        legend = legend_texts(narrow=True)
+    dashed_y = 32 if narrow else 16
     d.rect(x, y, 14, 10, fill=svg.GAP_FILL, stroke=svg.MUTED, dashed=True, rx=1)
     d.rect(x, y + dashed_y, 14, 10, fill="#ffffff", stroke=svg.INK, dashed=True, rx=1)
     width = 0

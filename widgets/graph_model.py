@@ -22,7 +22,36 @@ imported here: its nodes are used through what torch exposes to Python
 import tinytorch
 
 from . import svg
+from .language import Catalog
 from .tensor_info import is_torch_tensor
+
+# What a node's box says besides its name (PyTorch's, never translated), and saved tensors'
+# names (grad_fn._saved_self: `self`) stay as PyTorch spells them.
+MESSAGES = Catalog(
+    en={
+        "freed": "saved: freed (retain_graph=False)",
+        "saved": "saved {items}",
+        "modified in place": "(modified in place!)",
+        "leaf": "leaf {shape}",
+        # a box line holding either word is drawn in red (is_warning)
+        "freed word": "freed",
+        "modified word": "modified",
+    },
+    zh_CN={
+        "freed": "保存的张量已释放（retain_graph=False）",
+        "saved": "保存 {items}",
+        "modified in place": "（已被原地修改！）",
+        "leaf": "叶子节点 {shape}",
+        "freed word": "已释放",
+        "modified word": "原地修改",
+    },
+)
+
+
+def _say(key, language=None, **fields):
+    """MESSAGES(key) in `language`, or (None) in the current one: GraphView's DOT text is
+    always English."""
+    return MESSAGES(key, **fields) if language is None else MESSAGES.text(key, language, **fields)
 
 SHORT_TENSOR = 4  # values written out for a gradient or .grad; more are elided
 
@@ -232,14 +261,15 @@ def saved_tensor_label(view, node, record):
     return name
 
 
-def saved_items(view, g, values=False):
+def saved_items(view, g, values=False, language=None):
     """One text per saved tensor: `self: x (2,)` (labelled), `other: (2,) float32`
     (not), with `= [1., 2.]` when `values`, and a warning if it was written since."""
     items = []
     for name, record in saved_records(g.node):
         t = record.tensor
         if t is None:  # (torch will not give back a tensor modified in place)
-            items.append(f"{name}: (modified in place!)" if name is not None else "(modified in place!)")
+            modified = _say("modified in place", language)
+            items.append(f"{name}: {modified}" if name is not None else modified)
             continue
         label = saved_tensor_label(view, g.node, record)
         text = (f"{label} {shape_text(t.shape)}" if label is not None
@@ -249,28 +279,34 @@ def saved_items(view, g, values=False):
         if values:
             text += f" = {short_tensor(t)}"
         if record.modified_in_place:
-            text += " (modified in place!)"
+            text += " " + _say("modified in place", language)
         items.append(text)
     return items
 
 
-def saved_text(view, g):
+def saved_text(view, g, language=None):
     """What the node keeps for backward: its saved tensors, or that they were freed."""
     if saved_tensors_freed(g.node):
-        return "saved: freed (retain_graph=False)"
-    items = saved_items(view, g)
-    return "saved " + ", ".join(items) if items else ""
+        return _say("freed", language)
+    items = saved_items(view, g, language=language)
+    return _say("saved", language, items=", ".join(items)) if items else ""
 
 
-def node_lines(view, g):
-    """The text in a node's box: its name, then what it holds."""
+def is_warning(line):
+    """Whether a line of a box says that saved tensors were freed or modified in place (drawn in red)."""
+    return MESSAGES("freed word") in line or MESSAGES("modified word") in line
+
+
+def node_lines(view, g, language=None):
+    """The text in a node's box: its name, then what it holds (in `language`, or None: the
+    current one)."""
     lines = [g.short_name]
     if g.is_leaf:
         leaf = g.node.variable
-        name = view.label_of(leaf) or "leaf [" + ", ".join(str(n) for n in leaf.shape) + "]"
+        name = view.label_of(leaf) or _say("leaf", language, shape="[" + ", ".join(str(n) for n in leaf.shape) + "]")
         lines.append(f"{name}.grad = {short_tensor(leaf.grad)}")
     else:
-        text = saved_text(view, g)
+        text = saved_text(view, g, language)
         if text:
             lines.append(text)
     return lines

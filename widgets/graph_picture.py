@@ -13,11 +13,45 @@ says comes from graph_model.py.
 import tinytorch
 
 from . import svg
-from .graph_model import edge_gradient, edge_label, node_lines, saved_items, saved_tensors_freed, short_tensor
+from .graph_model import (edge_gradient, edge_label, is_warning, node_lines, saved_items, saved_tensors_freed,
+                          short_tensor)
+from .language import Catalog
 
-# Said under a torch graph's picture and beside its hidden buttons (graph_view.py)
-CANNOT_STEP_TORCH = ("torch's engine cannot be stepped from Python: this picture shows torch's graph; "
-                     "stepping works for tinytorch tensors")
+MESSAGES = Catalog(
+    en={
+        # said under a torch graph's picture and beside its hidden buttons (graph_view.py)
+        "cannot step torch": "torch's engine cannot be stepped from Python: this picture shows torch's graph; "
+                             "stepping works for tinytorch tensors",
+        "no graph": "no autograd graph: this tensor does not require grad",
+        "output": "output",
+        "caption": "{name}: shape [{shape}] · grad_fn = {root} · gradients flow down, from the output to the leaves",
+        "chain": "⋮ {count:node|nodes}",
+        "chain kinds": "{kinds} · click to expand",
+        "node": "node {number}: {name}",
+        "running": "  (running)",
+        "clicked": "  (clicked: click it again to close)",
+        "received": "received: {gradients}",
+        "sent nothing": "  input {input} needs no gradient: nothing sent",
+        "sent": "  sent to node {number} {name}: {gradient}",
+        "saved for backward": "saved for backward (grad_fn._saved_<name>):",
+    },
+    zh_CN={
+        "cannot step torch": "无法从 Python 单步执行 torch 的引擎：这张图显示的是 torch 的计算图；"
+                             "单步执行只适用于 tinytorch 张量",
+        "no graph": "没有自动求导计算图：这个张量不需要梯度",
+        "output": "输出",
+        "caption": "{name}：形状 [{shape}] · grad_fn = {root} · 梯度自上而下流动，从输出流向叶子节点",
+        "chain": "⋮ {count} 个节点",
+        "chain kinds": "{kinds} · 点击展开",
+        "node": "节点 {number}：{name}",
+        "running": "  （正在运行）",
+        "clicked": "  （已点击：再点一次即可关闭）",
+        "received": "收到：{gradients}",
+        "sent nothing": "  输入 {input} 不需要梯度：什么也不发送",
+        "sent": "  发送给节点 {number} {name}：{gradient}",
+        "saved for backward": "为反向传播保存的张量（grad_fn._saved_<name>）：",
+    },
+)
 CHAIN_MIN = 6  # a chain of this many single-input, single-output nodes collapses to first ... last
 MAX_PER_ROW = 8  # a layer with more nodes wraps onto several rows
 NODE_H, ROW_GAP, NODE_GAP = 42, 46, 18
@@ -147,8 +181,8 @@ class GraphPicture:
                         counts[g.short_name] = counts.get(g.short_name, 0) + 1
                     kinds = [f"{name} ×{n}" for name, n in counts.items()]
                     kind = ", ".join(kinds[:2]) + (", …" if len(kinds) > 2 else "")
-                    unit = _Unit(None, inner, [f"⋮ {len(inner)} nodes", kind + " · click to expand"],
-                                 f"chain:{chain[0].number}")
+                    lines = [MESSAGES("chain", count=len(inner)), MESSAGES("chain kinds", kinds=kind)]
+                    unit = _Unit(None, inner, lines, f"chain:{chain[0].number}")
                     for g in inner:
                         hidden[g.number] = unit
         for g in view.nodes:
@@ -219,11 +253,12 @@ class GraphPicture:
         view = self.view
         d = svg.Drawing()
         if not view.nodes:
-            d.text(MARGIN, 30, "no autograd graph: this tensor does not require grad", size=13, fill=svg.MUTED)
-            return d.svg(480, 50)
+            message = MESSAGES("no graph")
+            d.text(MARGIN, 30, message, size=13, fill=svg.MUTED)
+            return d.svg(max(480, svg.text_width(message, 13) + 2 * MARGIN), 50)
         t = view.tensor
-        caption = (f"{view.label_of(t) or 'output'}: shape [{', '.join(map(str, t.shape))}] · "
-                   f"grad_fn = {view.nodes[0].short_name} · gradients flow down, from the output to the leaves")
+        caption = MESSAGES("caption", name=view.label_of(t) or MESSAGES("output"),
+                           shape=", ".join(map(str, t.shape)), root=view.nodes[0].short_name)
         d.text(MARGIN, MARGIN + 8, caption, size=12, bold=True)
         running = view._running
         sent_by_running = running is not None and not isinstance(running, tinytorch.autograd.AccumulateGrad)
@@ -278,7 +313,7 @@ class GraphPicture:
                dashed=len(u.members) > 1, rx=6)
         d.text(u.x + u.w // 2, u.y + 17, u.lines[0], size=11, anchor="middle", bold=True)
         if len(u.lines) > 1:
-            colour = "#b91c1c" if "freed" in u.lines[1] or "modified" in u.lines[1] else svg.INK
+            colour = "#b91c1c" if is_warning(u.lines[1]) else svg.INK
             d.text(u.x + u.w // 2, u.y + 33, u.lines[1], size=10, anchor="middle", fill=colour)
         if ran:
             d.text(u.x + u.w - 4, u.y + 12, "✓", size=10, anchor="end", fill=svg.PALETTE[2])
@@ -356,25 +391,26 @@ class GraphPicture:
         """Details of the clicked node, else (while stepping) of the one that just ran."""
         view = self.view
         # torch's graph cannot be stepped: said under the picture too, for its static snapshot
-        lines = [CANNOT_STEP_TORCH] if view.is_torch else []
+        lines = [MESSAGES("cannot step torch")] if view.is_torch else []
         node = view._selected if view._selected is not None else view._running
         g = next((g for g in view.nodes if g.node is node), None)
         if g is None:
             return lines
-        state = "  (running)" if node is view._running else ""
+        state = MESSAGES("running") if node is view._running else ""
         if node is view._selected:
-            state += "  (clicked: click it again to close)"
-        lines.append(f"node {g.number}: {g.short_name}" + state)
+            state += MESSAGES("clicked")
+        lines.append(MESSAGES("node", number=g.number, name=g.short_name) + state)
         flow = view._flows.get(node)
         if flow is not None:
-            lines.append("received: " + ", ".join(short_tensor(x) for x in flow[0]))
+            lines.append(MESSAGES("received", gradients=", ".join(short_tensor(x) for x in flow[0])))
             for i, ((nxt, _), grad) in enumerate(zip(g.inputs, flow[1])):
                 if nxt is None:  # next_functions holds None there: the engine sends nothing
-                    lines.append(f"  input {i} needs no gradient: nothing sent")
+                    lines.append(MESSAGES("sent nothing", input=i))
                 else:
-                    lines.append(f"  sent to node {nxt} {view.nodes[nxt].short_name}: {short_tensor(grad)}")
+                    lines.append(MESSAGES("sent", number=nxt, name=view.nodes[nxt].short_name,
+                                          gradient=short_tensor(grad)))
         if not g.is_leaf and not saved_tensors_freed(g.node) and saved_items(view, g):
-            lines.append("saved for backward (grad_fn._saved_<name>):")
+            lines.append(MESSAGES("saved for backward"))
             lines.extend(f"  {item}" for item in saved_items(view, g, values=True))
         else:
             lines.extend(node_lines(view, g)[1:])  # what the node holds, as its box says

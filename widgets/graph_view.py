@@ -35,17 +35,56 @@ import ipywidgets
 import tinytorch
 from tinytorch.autograd import backward_steps, gradient_edge
 
-from . import svg
+from . import graph_picture, svg
 from .graph_model import edge_gradient, is_tensor, is_torch_tensor, node_lines, short_tensor, walk_graph
-from .graph_picture import CANNOT_STEP_TORCH, GraphPicture
+from .graph_picture import GraphPicture
+from .language import Catalog
 from .live import Visualizer, refresh_after_each_cell
 
 ACCEPTED = "a tinytorch.Tensor or a torch.Tensor"
 
+# The controls, the status line and the note under the picture (what the picture says is
+# graph_picture.py's and graph_model.py's). retain_graph is backward()'s argument: its
+# checkbox reads as the code does in either language.
+MESSAGES = Catalog(
+    en={
+        "step": "Step",
+        "run": "Run",
+        "reset": "Reset",
+        "retain_graph": "retain_graph",
+        "collapse": "collapse long chains",
+        "live note": "Live view: after Run All it shows what the lesson's later cells did with this graph (their "
+                     "steps, their backward). Run this cell again to start from the beginning.",
+        "progress": "step {number} of {total}: ran {name}",
+        # (a plural for one node would change the English the lessons store: kept as it was)
+        "done": "backward done: {count} nodes ran; the leaves' .grad are set",
+        "freed by an earlier backward": "{error} This graph was already used by a backward() that freed what its "
+                                        "nodes saved (a later cell of the lesson, if you ran them all). To step it "
+                                        "again, re-run the cell that computes this tensor and makes this widget, "
+                                        "with retain_graph ticked if you want to step more than once.",
+    },
+    zh_CN={
+        "step": "单步",
+        "run": "运行",
+        "reset": "重置",
+        "retain_graph": "retain_graph",
+        "collapse": "折叠长链",
+        "live note": "实时视图：运行所有单元格之后，它显示的是本课后面的单元格对这个计算图所做的事（它们的单步执行、"
+                     "它们的 backward）。重新运行这个单元格即可从头开始。",
+        "progress": "第 {number} 步，共 {total} 步：运行了 {name}",
+        "done": "反向传播完成：运行了 {count} 个节点；叶子节点的 .grad 已经设置好",
+        "freed by an earlier backward": "{error} 这个计算图已经被一次 backward() 用过，它释放了各节点保存的张量"
+                                        "（如果你运行了所有单元格，就是本课后面的某个单元格）。要再次单步执行，"
+                                        "请重新运行计算这个张量并创建这个控件的单元格；如果想单步执行不止一次，"
+                                        "请勾选 retain_graph。",
+    },
+)
+
 
 class GraphView(Visualizer):
-    live_note = ("Live view: after Run All it shows what the lesson's later cells did with this graph (their "
-                 "steps, their backward). Run this cell again to start from the beginning.")
+    @property
+    def live_note(self):
+        return MESSAGES("live note")
 
     def __init__(self, tensor, labels=None, retain_graph=False, collapse=True):
         if not is_tensor(tensor):
@@ -66,13 +105,14 @@ class GraphView(Visualizer):
         self._expanded = {}  # first Node of a chain -> True once the learner expanded it
         self._done = False
 
-        step, run, reset = (ipywidgets.Button(description=d, layout=ipywidgets.Layout(width="80px"))
-                            for d in ("Step", "Run", "Reset"))
+        step, run, reset = (ipywidgets.Button(description=MESSAGES(key), layout=ipywidgets.Layout(width="80px"))
+                            for key in ("step", "run", "reset"))
         step.on_click(lambda _: self._from_button(self.step))
         run.on_click(lambda _: self._from_button(self.run))
         reset.on_click(lambda _: self._from_button(self.reset))
-        self.retain_box = ipywidgets.Checkbox(value=bool(retain_graph), description="retain_graph", indent=False)
-        self.collapse_box = ipywidgets.Checkbox(value=bool(collapse), description="collapse long chains",
+        self.retain_box = ipywidgets.Checkbox(value=bool(retain_graph), description=MESSAGES("retain_graph"),
+                                              indent=False)
+        self.collapse_box = ipywidgets.Checkbox(value=bool(collapse), description=MESSAGES("collapse"),
                                                 indent=False)
         self.collapse_box.observe(lambda _: self.refresh(), names="value")
         self.buttons = (step, run, reset)
@@ -81,8 +121,9 @@ class GraphView(Visualizer):
             for widget in (*self.buttons, self.retain_box):
                 widget.disabled = True
                 widget.layout.display = "none"
+            why = html.escape(graph_picture.MESSAGES("cannot step torch"))
             self.torch_note = ipywidgets.HTML(f'<div class="graph-torch-note" style="color:#6b7280;font-size:12px;'
-                                              f'margin:2px 0">{html.escape(CANNOT_STEP_TORCH)}</div>')
+                                              f'margin:2px 0">{why}</div>')
             controls.insert(0, self.torch_note)
         super().__init__(controls=controls)
         refresh_after_each_cell(self)  # backward() and new in-place ops happen in cells
@@ -115,7 +156,9 @@ class GraphView(Visualizer):
 
     def _refuse_torch(self):
         if self.is_torch:
-            raise RuntimeError(f"GraphView cannot step this graph: {CANNOT_STEP_TORCH}. Call backward() on the "
+            # (an error raised to the caller: in English, as Python's and PyTorch's are)
+            reason = graph_picture.MESSAGES.text("cannot step torch", "en")
+            raise RuntimeError(f"GraphView cannot step this graph: {reason}. Call backward() on the "
                                "tensor instead: the picture then shows the gradients torch sent along each edge.")
 
     def label_of(self, t):
@@ -184,10 +227,7 @@ class GraphView(Visualizer):
             self.refresh()
             message = f"{type(error).__name__}: {error}"
             if "backward through the graph a second time" in str(error):  # (after Run All, most often)
-                message = (f"{message} This graph was already used by a backward() that freed what its nodes "
-                           "saved (a later cell of the lesson, if you ran them all). To step it again, re-run "
-                           "the cell that computes this tensor and makes this widget, with retain_graph ticked "
-                           "if you want to step more than once.")
+                message = MESSAGES("freed by an earlier backward", error=message)
             self.show_status(message, error=True)
 
     @property
@@ -224,21 +264,23 @@ class GraphView(Visualizer):
 
     def _show_progress(self):
         if self._running is not None:
-            self.show_status(f"step {len(self._visited)} of {len(self.nodes)}: ran {self.running.short_name}")
+            self.show_status(MESSAGES("progress", number=len(self._visited), total=len(self.nodes),
+                                      name=self.running.short_name))
         elif self._done:
-            self.show_status(f"backward done: {len(self._visited)} nodes ran; the leaves' .grad are set")
+            self.show_status(MESSAGES("done", count=len(self._visited)))
 
     def to_svg(self):
         self._read_graph()
         return GraphPicture(self).svg()
 
     def to_dot(self):
-        """The graph as Graphviz dot text (nodes numbered as in `nodes`)."""
+        """The graph as Graphviz dot text (nodes numbered as in `nodes`), in English whatever
+        the language: a tool's input, not a learner's reading."""
         self._read_graph()
         lines = ["digraph autograd {", '  node [shape=box, style="rounded,filled", fontname="monospace"];']
         for g in self.nodes:
             fill = svg.TINTS[0] if g.is_leaf else "#f3f4f6"
-            label = "\\n".join(_dot_escape(line) for line in node_lines(self, g))
+            label = "\\n".join(_dot_escape(line) for line in node_lines(self, g, language="en"))
             lines.append(f'  n{g.number} [label="{label}", fillcolor="{fill}"];')
         for src, dst, nr in self.edges:
             sent = edge_gradient(self, src, dst, nr)

@@ -23,6 +23,21 @@ import ipywidgets
 import traitlets
 from IPython import get_ipython
 
+from .language import Catalog
+
+MESSAGES = Catalog(
+    en={
+        "live note": "Live view: it redraws whenever a cell writes into this memory, so after Run All it shows the "
+                     "values the notebook's last cell left. Run the cells one by one to watch them change.",
+        "could not redraw": "could not redraw: {error}",
+    },
+    zh_CN={
+        "live note": "实时视图：只要有单元格写入这块内存，它就会重绘，所以运行所有单元格之后，它显示的是笔记本最后一个"
+                     "单元格留下的值。逐个运行单元格，就能看到这些值如何变化。",
+        "could not redraw": "无法重绘：{error}",
+    },
+)
+
 REDRAW_INTERVAL = 0.05  # seconds: at most ~20 redraws a second while data keeps changing
 
 # The browser side: show the SVG, report clicks on elements that carry data-click, and
@@ -84,14 +99,17 @@ class SvgCanvas(anywidget.AnyWidget):
 class Visualizer(ipywidgets.VBox):
     """Base class: controls, the live canvas, a status line and a note that says the
     view is live; subclasses implement `to_svg()` and `__repr__`, may handle
-    `_clicked(target)` and set `live_note`. A subclass that sets `fits_width`
+    `_clicked(target)` and override `live_note`. A subclass that sets `fits_width`
     reads `available_width` in `to_svg()` and is redrawn when it changes."""
 
-    # Said under the picture: the view follows its tensors, so after Run All it shows
-    # what the notebook's later cells did to them, not the state the text beside it describes.
-    live_note = ("Live view: it redraws whenever a cell writes into this memory, so after Run All it shows the "
-                 "values the notebook's last cell left. Run the cells one by one to watch them change.")
     fits_width = False  # True: the picture reflows to the canvas's width (see available_width)
+
+    @property
+    def live_note(self):
+        """Said under the picture, in the language of the moment the widget is made: the view
+        follows its tensors, so after Run All it shows what the notebook's later cells did to
+        them, not the state the text beside it describes."""
+        return MESSAGES("live note")
 
     def __init__(self, controls=()):
         super().__init__()
@@ -200,7 +218,7 @@ class Visualizer(ipywidgets.VBox):
         try:
             self.refresh()
         except Exception as error:
-            self.show_status(f"could not redraw: {type(error).__name__}: {error}", error=True)
+            self.show_status(MESSAGES("could not redraw", error=f"{type(error).__name__}: {error}"), error=True)
 
     def close(self):
         # Also runs from __del__ of a widget whose __init__ raised (bad input), so

@@ -29,6 +29,23 @@ from pygments import lex
 from pygments.lexers import PythonLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, String
 
+from .language import Catalog
+
+# The words around the code: each block's title, and each fold's summary (the code, its
+# comments and the `# PyTorch detail:` marker are tinytorch's, in English).
+MESSAGES = Catalog(
+    en={
+        "title": "{path}, lines {first}-{last}: {name}",
+        "lines": "{count:line|lines}",
+        "click to open": "{lines}, click to open",
+    },
+    zh_CN={
+        "title": "{path}，第 {first}-{last} 行：{name}",
+        "lines": "{count} 行",
+        "click to open": "{lines}，点击展开",
+    },
+)
+
 DETAIL_MARKER = "# PyTorch detail:"
 ROOT = Path(__file__).resolve().parent.parent  # the course's folder: paths are shown from here
 
@@ -154,7 +171,7 @@ def _rows(block):
 
 def _title(block):
     last = block["start"] + len(block["lines"]) - 1
-    return f"{block['path']}, lines {block['start']}-{last}: {block['name']}"
+    return MESSAGES("title", path=block["path"], first=block["start"], last=last, name=block["name"])
 
 
 def _block_text(block):
@@ -184,7 +201,8 @@ def _block_html(block):
         else:
             hidden = len(lines)
             summary = _line_html(number, f'<span style="color: #6a737d">{html.escape(fold.summary)}</span>')
-        hint = f'<span class="tt-hint" style="color: #6a737d; font-style: italic">  ⋯ {_lines(hidden)}, click to open</span>'
+        hint = (f'<span class="tt-hint" style="color: #6a737d; font-style: italic">  ⋯ '
+                f'{html.escape(MESSAGES("click to open", lines=_lines(hidden)))}</span>')
         rows.append(
             f'<details class="tt-fold"><summary style="{_SUMMARY}">'
             f'{summary.replace("</div>", hint + "</div>", 1)}</summary>'
@@ -197,7 +215,7 @@ def _block_html(block):
 
 
 def _lines(n):
-    return f"{n} line" if n == 1 else f"{n} lines"
+    return MESSAGES("lines", count=n)
 
 
 def _line_html(number, code):

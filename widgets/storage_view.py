@@ -12,8 +12,24 @@ in a narrow notebook (the file browser open, say) the strip wraps onto more rows
 import ipywidgets
 
 from . import cells, svg
+from .language import Catalog
 from .live import Visualizer
 from .tensor_info import read_tensor
+
+# The controls' labels (the picture's words are cells.py's). The status line under the
+# picture, `a[1, 2]: data_ptr() = 0x... = storage.data_ptr() 0x... + 5·4`, is code only.
+MESSAGES = Catalog(
+    en={
+        "tensor": "tensor",
+        "index": "index",
+        "index example": "e.g. 1, 2",
+    },
+    zh_CN={
+        "tensor": "张量",
+        "index": "索引",
+        "index example": "例如 1, 2",
+    },
+)
 
 
 class StorageView(Visualizer):
@@ -30,11 +46,11 @@ class StorageView(Visualizer):
         self._counts = [cells.use_counts(info) for info in self.infos]
 
         self.tensor_choice = ipywidgets.Dropdown(
-            options=[(label, k) for k, label in enumerate(self.labels)], value=0, description="tensor",
+            options=[(label, k) for k, label in enumerate(self.labels)], value=0, description=MESSAGES("tensor"),
             layout=ipywidgets.Layout(width="180px", display="" if len(self.infos) > 1 else "none"),
         )
         self.index_input = ipywidgets.Text(
-            value="", placeholder="e.g. 1, 2", description="index", continuous_update=False,
+            value="", placeholder=MESSAGES("index example"), description=MESSAGES("index"), continuous_update=False,
             layout=ipywidgets.Layout(width="200px"),
         )
         self.index_input.observe(self._index_typed, names="value")

@@ -18,8 +18,60 @@ import tinytorch
 from tinytorch.strides import view_strides
 
 from . import cells, svg
+from .language import Catalog
 from .live import Visualizer
 from .tensor_info import read_tensor
+
+# The controls' labels and the explanation above the picture (a tensor's header parts, shape,
+# stride and offset, are cells.py's). permute, unsqueeze and expand name the ops the controls
+# apply, and read as the code does in either language.
+MESSAGES = Catalog(
+    en={
+        "dim": "dim {dim} (size {size})",
+        "start": "start",
+        "stop": "stop",
+        "step": "step",
+        "permute": "permute",
+        "unsqueeze": "unsqueeze",
+        "no unsqueeze": "none",
+        "expand": "expand",
+        "expand example": "e.g. 2, -1, -1",
+        "view as": "view as",
+        "header": "{expression}: {header} · is_contiguous() = {contiguous}",
+        "contiguous already": "contiguous() returns this same tensor: its elements already lie in row-major order",
+        "contiguous copies": "contiguous() copies {count:element|elements} into a new storage, reading positions "
+                             "{positions} in row-major order",
+        "not ints": "view as: {text} is not a list of ints",
+        "view fails": "{call} fails: {error}",
+        "view works": "{call} works without copying: shape {shape}, stride {stride}",
+        "separate runs": "the elements form separate runs over dims {runs}; a new dim cannot span two runs",
+        "dims do not join": "  dims {left} and {right} do not join: stride[{left}] = {left_stride}, but "
+                            "size[{right}]·stride[{right}] = {size}·{stride} = {product}",
+        "reshape copies": "reshape() would copy instead (it calls contiguous() first)",
+    },
+    zh_CN={
+        "dim": "第 {dim} 维（大小 {size}）",
+        "start": "起始",
+        "stop": "结束",
+        "step": "间隔",
+        "permute": "permute",
+        "unsqueeze": "unsqueeze",
+        "no unsqueeze": "无",
+        "expand": "expand",
+        "expand example": "例如 2, -1, -1",
+        "view as": "view 为",
+        "header": "{expression}：{header} · is_contiguous() = {contiguous}",
+        "contiguous already": "contiguous() 返回这个张量本身：它的元素已经按行优先顺序排列",
+        "contiguous copies": "contiguous() 把 {count} 个元素复制到新的存储中，按行优先顺序读取位置 {positions}",
+        "not ints": "view 为：{text} 不是由整数组成的列表",
+        "view fails": "{call} 失败：{error}",
+        "view works": "{call} 无需复制即可完成：形状 {shape}，步长 {stride}",
+        "separate runs": "这些元素按维度分成互不相连的几段：{runs}；新的维度不能跨越两段",
+        "dims do not join": "  第 {left} 维与第 {right} 维接不上：stride[{left}] = {left_stride}，但 "
+                            "size[{right}]·stride[{right}] = {size}·{stride} = {product}",
+        "reshape copies": "reshape() 则会复制（它先调用 contiguous()）",
+    },
+)
 
 SHOW_POSITIONS = 16  # how many copied positions to list
 
@@ -64,13 +116,14 @@ class ViewExplorer(Visualizer):
         self.dim_controls = [self._dim_row(d, size) for d, size in enumerate(tensor.shape)]
         text = dict(continuous_update=False, layout=ipywidgets.Layout(width="260px"))
         self.permute_input = ipywidgets.Text(value=", ".join(map(str, range(tensor.dim()))),
-                                             description="permute", **text)
+                                             description=MESSAGES("permute"), **text)
         self.unsqueeze_input = ipywidgets.Dropdown(
-            options=[("none", None)] + [(str(d), d) for d in range(tensor.dim() + 1)], value=None,
-            description="unsqueeze", layout=ipywidgets.Layout(width="200px"),
+            options=[(MESSAGES("no unsqueeze"), None)] + [(str(d), d) for d in range(tensor.dim() + 1)], value=None,
+            description=MESSAGES("unsqueeze"), layout=ipywidgets.Layout(width="200px"),
         )
-        self.expand_input = ipywidgets.Text(value="", placeholder="e.g. 2, -1, -1", description="expand", **text)
-        self.view_input = ipywidgets.Text(value="-1", description="view as", **text)
+        self.expand_input = ipywidgets.Text(value="", placeholder=MESSAGES("expand example"),
+                                            description=MESSAGES("expand"), **text)
+        self.view_input = ipywidgets.Text(value="-1", description=MESSAGES("view as"), **text)
         self._quiet = False
         for control in (self.permute_input, self.unsqueeze_input, self.expand_input, self.view_input):
             control.observe(self._changed, names="value")
@@ -87,13 +140,14 @@ class ViewExplorer(Visualizer):
     def _dim_row(self, d, size):
         number = dict(layout=ipywidgets.Layout(width="150px"), style={"description_width": "40px"})
         row = (
-            ipywidgets.BoundedIntText(value=0, min=-size, max=size, description="start", **number),
-            ipywidgets.BoundedIntText(value=size, min=-size, max=size, description="stop", **number),
-            ipywidgets.BoundedIntText(value=1, min=1, max=max(size, 1), description="step", **number),
+            ipywidgets.BoundedIntText(value=0, min=-size, max=size, description=MESSAGES("start"), **number),
+            ipywidgets.BoundedIntText(value=size, min=-size, max=size, description=MESSAGES("stop"), **number),
+            ipywidgets.BoundedIntText(value=1, min=1, max=max(size, 1), description=MESSAGES("step"), **number),
         )
         for control in row:
             control.observe(self._changed, names="value")
-        return (ipywidgets.Label(f"dim {d} (size {size})", layout=ipywidgets.Layout(width="110px")), *row)
+        label = ipywidgets.Label(MESSAGES("dim", dim=d, size=size), layout=ipywidgets.Layout(width="110px"))
+        return (label, *row)
 
     # -- the Python side of the controls -------------------------------------------------
     def slice(self, dim, start=None, stop=None, step=1):
@@ -178,22 +232,22 @@ class ViewExplorer(Visualizer):
     # -- explaining it ---------------------------------------------------------------------------
     def explanation(self):
         """Lines about the current view: its header, contiguous(), view(shape)."""
+        return [line for line, _ in self._explained()]
+
+    def _explained(self):
+        """The explanation's lines, each with whether it reports an error (drawn in red)."""
         if self.error is not None:
-            return [f"{type(self.error).__name__}: {self.error}"]
+            return [(f"{type(self.error).__name__}: {self.error}", True)]
         v = self.view
-        lines = [
-            f"{self.expression}: shape {tuple(v.shape)} · stride {v.stride()} · offset {v.storage_offset()} · "
-            f"is_contiguous() = {v.is_contiguous()}",
-        ]
+        header = " · ".join(cells.header_parts(tuple(v.shape), v.stride(), v.storage_offset()))
+        lines = [(MESSAGES("header", expression=self.expression, header=header, contiguous=v.is_contiguous()), False)]
         if v.is_contiguous():
-            lines.append("contiguous() returns this same tensor: its elements already lie in row-major order")
+            lines.append((MESSAGES("contiguous already"), False))
         else:
             positions = cells.element_positions(v.shape, v.stride(), v.storage_offset())[:SHOW_POSITIONS].tolist()
             more = ", …" if v.numel() > SHOW_POSITIONS else ""
-            lines.append(
-                f"contiguous() copies {v.numel()} elements into a new storage, reading positions "
-                f"{', '.join(map(str, positions))}{more} in row-major order"
-            )
+            lines.append((MESSAGES("contiguous copies", count=v.numel(),
+                                   positions=", ".join(map(str, positions)) + more), False))
         lines.extend(self._view_lines(v))
         return lines
 
@@ -201,31 +255,29 @@ class ViewExplorer(Visualizer):
         try:
             shape = _ints(self.view_input.value)
         except ValueError:
-            return [f"view as: {self.view_input.value!r} is not a list of ints"]
+            return [(MESSAGES("not ints", text=repr(self.view_input.value)), False)]
         call = f"view({', '.join(map(str, shape))})"
         try:
             target = tinytorch.strides.infer_size(shape, v.numel())
         except RuntimeError as error:
-            return [f"{call} fails: {error}"]
+            return [(MESSAGES("view fails", call=call, error=error), True)]
         stride = view_strides(tuple(v.shape), v.stride(), target)
         if stride is not None:
-            return [f"{call} works without copying: shape {target}, stride {stride}"]
+            return [(MESSAGES("view works", call=call, shape=target, stride=stride), False)]
         try:
             v.view(*shape)
             message = ""
         except RuntimeError as error:
             message = str(error)
         runs = contiguous_runs(tuple(v.shape), v.stride())
-        lines = [f"{call} fails: {message}"]
-        lines.append("the elements form separate runs over dims " + " | ".join(
-            "(" + ", ".join(map(str, run)) + ")" for run in runs) + "; a new dim cannot span two runs")
+        lines = [(MESSAGES("view fails", call=call, error=message), True)]
+        lines.append((MESSAGES("separate runs", runs=" | ".join("(" + ", ".join(map(str, run)) + ")" for run in runs)),
+                      False))
         for left, right in zip(runs, runs[1:]):
             p, d = left[-1], right[0]
-            lines.append(
-                f"  dims {p} and {d} do not join: stride[{p}] = {v.stride(p)}, but size[{d}]·stride[{d}] = "
-                f"{v.shape[d]}·{v.stride(d)} = {v.shape[d] * v.stride(d)}"
-            )
-        lines.append("reshape() would copy instead (it calls contiguous() first)")
+            lines.append((MESSAGES("dims do not join", left=p, right=d, left_stride=v.stride(p), size=v.shape[d],
+                                   stride=v.stride(d), product=v.shape[d] * v.stride(d)), False))
+        lines.append((MESSAGES("reshape copies"), False))
         return lines
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -239,8 +291,10 @@ class ViewExplorer(Visualizer):
         page = self.available_width
         fit = None if page is None else page - 2 * cells.MARGIN  # None: the default layout
         width = 0
-        for line in self.explanation():
-            colour = "#b91c1c" if line.split(":")[0].endswith("Error") or " fails: " in line else svg.INK
+        for line, error in self._explained():
+            # (in English, as before: a line that names an error, or says a call fails, is red too)
+            red = error or line.split(":")[0].endswith("Error") or " fails: " in line
+            colour = "#b91c1c" if red else svg.INK
             for part in cells.fit_text(line, fit, 12):
                 d.text(x, y + 12, part, size=12, fill=colour)
                 width = max(width, svg.text_width(part, 12))
