@@ -71,8 +71,10 @@ IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 
 
 def notebook_paths():
-    """The lesson notebooks, in course order."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    """The lesson notebooks, in course order: the English edition's, then their Chinese
+    twins (NN-name.zh-CN.ipynb, scripts/zh_edition.py)."""
+    every = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    return [p for p in every if not p.stem.endswith(".zh-CN")] + [p for p in every if p.stem.endswith(".zh-CN")]
 
 
 # -- running --------------------------------------------------------------------

@@ -50,12 +50,17 @@ def _uses_cuda(path):
     return any("cuda" in c.source for c in nb.cells if c.cell_type == "code")
 
 
-def test_the_index_links_every_lesson_and_only_existing_ones():
-    names = [p.name for p in NOTEBOOKS]
-    assert names and names[0] == "00-index.ipynb", names
-    index = nbformat.read(NOTEBOOKS[0], as_version=4)
+@pytest.mark.parametrize("edition", ["", ".zh-CN"], ids=["en", "zh-CN"])
+def test_the_index_links_every_lesson_and_only_existing_ones(edition):
+    """Each edition's index (00-index.ipynb, 00-index.zh-CN.ipynb) links every lesson of its edition."""
+    names = [p.name for p in NOTEBOOKS if p.stem.endswith(edition) and (edition or not p.stem.endswith(".zh-CN"))]
+    assert names and names[0] == f"00-index{edition}.ipynb", names
+    index = nbformat.read(NOTEBOOKS[0].with_name(names[0]), as_version=4)
     text = "\n".join(c.source for c in index.cells if c.cell_type == "markdown")
     linked = set(re.findall(r"\]\(([0-9][0-9]-[^)]+\.ipynb)\)", text))
+    other_index = "00-index.ipynb" if edition else "00-index.zh-CN.ipynb"
+    assert other_index in linked, "each index leads to the other edition's"
+    linked.discard(other_index)
     assert linked, "the index links no lessons"
     assert not linked - set(names), f"the index links lessons that do not exist: {sorted(linked - set(names))}"
     assert not set(names[1:]) - linked, f"lessons missing from the index: {sorted(set(names[1:]) - linked)}"

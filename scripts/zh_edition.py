@@ -1,0 +1,157 @@
+"""The Chinese (zh-CN) edition: every lesson's twin, NN-name.zh-CN.ipynb, beside it.
+
+    .venv/bin/python scripts/zh_edition.py                      # rebuild every twin from its lesson
+    .venv/bin/python scripts/zh_edition.py --import T.json ...   # take new translations, then rebuild
+    .venv/bin/python scripts/refresh_notebooks.py               # then run the twins, as any lesson
+
+A twin is its English lesson with the markdown in Chinese: the same cells, in the same
+order, with the same ids. Its code cells are the lesson's, character for character, but
+for one line before the first one's code, LANGUAGE_LINE, which makes the exercises'
+feedback and the widgets' labels Chinese. So a twin computes what its lesson computes,
+and every test of the lessons means the same for the twins.
+
+The translation of a markdown cell is stored in the twin itself, with a hash of the
+English text it translates (cell metadata "translates"). When the English cell changes,
+the hash no longer matches and the cell counts as untranslated: `problems()` names it,
+and tests/test_zh_edition.py fails until a new translation is imported. A translation
+file (--import) is a JSON object {cell id: Chinese markdown}, for one lesson: its name
+is the lesson's, NN-name.json.
+
+The twins sit in the lessons' own folder so that `from exercises import ...`, the
+pictures in images/ and the links to ../docs/ work from both editions alike.
+"""
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+SUFFIX = ".zh-CN"
+LANGUAGE_LINE = 'import widgets; widgets.use_language("zh-CN")'
+ENGLISH_INDEX = "00-index.ipynb"  # the one English page a twin may link: the way to the English edition
+
+
+def lessons():
+    """The English lessons (the index first), in course order."""
+    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb") if not p.stem.endswith(SUFFIX))
+
+
+def twin_path(lesson):
+    return lesson.with_name(lesson.stem + SUFFIX + ".ipynb")
+
+
+def fingerprint(text):
+    """What a translation records of the English text it translates."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def twin_code(source, first):
+    return f"{LANGUAGE_LINE}\n{source}" if first else source
+
+
+def build(lesson, twin=None, translations=None):
+    """The twin of `lesson` (a notebook): code from the lesson, markdown from
+    `translations` ({id: text}) or else the old `twin`'s cell of that id when it still
+    translates the same English. A cell with no translation keeps the English text and
+    no "translates" record (problems() reports it). Outputs of unchanged code stay."""
+    translations = translations or {}
+    old = {cell.id: cell for cell in twin.cells} if twin is not None else {}
+    cells, first_code = [], True
+    for cell in lesson.cells:
+        new = nbformat.from_dict(json.loads(json.dumps(cell)))  # a deep copy
+        before = old.get(cell.id)
+        if cell.cell_type == "code":
+            new.source = twin_code(cell.source, first_code)
+            first_code = False
+            kept = before is not None and before.cell_type == "code" and before.source == new.source
+            new.outputs = before.outputs if kept else []
+            new.execution_count = before.execution_count if kept else None
+        elif cell.cell_type == "markdown":
+            english = fingerprint(cell.source)
+            if cell.id in translations:
+                new.source = translations[cell.id]
+                new.metadata["translates"] = english
+            elif before is not None and before.metadata.get("translates") == english:
+                new.source = before.source
+                new.metadata["translates"] = english
+        cells.append(new)
+    result = nbformat.from_dict(json.loads(json.dumps(lesson)))
+    result.cells = cells
+    return result
+
+
+def problems(lesson, twin):
+    """What keeps `twin` from being `lesson`'s twin: cells added, removed or moved in one
+    edition only, code that differs, markdown not translated (or translated from English
+    that has changed since), links to an English lesson instead of its twin. Empty when
+    all is well."""
+    found = []
+    ids, twin_ids = [c.id for c in lesson.cells], [c.id for c in twin.cells]
+    if ids != twin_ids:
+        only_en = [i for i in ids if i not in twin_ids]
+        only_zh = [i for i in twin_ids if i not in ids]
+        return [f"cells differ: only in English {only_en}, only in Chinese {only_zh}"
+                + ("" if only_en or only_zh else ", or in another order")]
+    first_code = True
+    for cell, twin_cell in zip(lesson.cells, twin.cells):
+        if cell.cell_type != twin_cell.cell_type:
+            found.append(f"cell {cell.id}: {cell.cell_type} in English, {twin_cell.cell_type} in Chinese")
+        elif cell.cell_type == "code":
+            if twin_cell.source != twin_code(cell.source, first_code):
+                found.append(f"cell {cell.id}: the code differs from the English lesson's (rebuild the twin)")
+            if twin_cell.metadata.get("tags", []) != cell.metadata.get("tags", []):
+                found.append(f"cell {cell.id}: tags differ")
+            first_code = False
+        elif cell.cell_type == "markdown":
+            if twin_cell.metadata.get("translates") != fingerprint(cell.source):
+                found.append(f"cell {cell.id}: not translated, or translated from English that has changed since")
+            english_links = [t for t in re.findall(r"\]\(([0-9][0-9]-[^)#\s]+\.ipynb)", twin_cell.source)
+                             if not t.endswith(SUFFIX + ".ipynb") and t != ENGLISH_INDEX]
+            if english_links:
+                found.append(f"cell {cell.id}: links English lessons {english_links}, not their twins")
+    return found
+
+
+def rebuild(imports=()):
+    """Rebuild every twin (after importing translation files); returns {twin name: problems}."""
+    by_lesson = {}
+    for path in imports:
+        by_lesson.setdefault(Path(path).stem, {}).update(json.loads(Path(path).read_text(encoding="utf-8")))
+    unknown = set(by_lesson) - {p.stem for p in lessons()}
+    if unknown:
+        raise SystemExit(f"translation files for no lesson: {sorted(unknown)}")
+    report = {}
+    for path in lessons():
+        lesson = nbformat.read(path, as_version=4)
+        twin_file = twin_path(path)
+        twin = nbformat.read(twin_file, as_version=4) if twin_file.exists() else None
+        translations = by_lesson.get(path.stem, {})
+        stray = set(translations) - {c.id for c in lesson.cells if c.cell_type == "markdown"}
+        if stray:
+            raise SystemExit(f"{path.stem}: translations for no markdown cell: {sorted(stray)}")
+        new = build(lesson, twin, translations)
+        nbformat.write(new, twin_file)
+        report[twin_file.name] = problems(lesson, new)
+    return report
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--import", dest="imports", nargs="*", default=(), metavar="NN-name.json",
+                        help="translation files, {cell id: Chinese markdown}, one per lesson")
+    args = parser.parse_args(argv)
+    report = rebuild(args.imports)
+    for name, found in report.items():
+        print(f"{name}: " + ("ok" if not found else f"{len(found)} problems"))
+        for problem in found:
+            print(f"    {problem}")
+    return 1 if any(report.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

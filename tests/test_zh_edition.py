@@ -1,0 +1,65 @@
+"""The Chinese edition (scripts/zh_edition.py): every lesson has its twin NN-name.zh-CN.ipynb,
+with the same cells in the same order, the same code but for the one line that selects the
+language, every markdown cell translated from the English text the lesson has now, and
+links to the twins of other lessons. Running a twin is checked as running a lesson is
+(nbval, tests/test_notebooks_fresh.py, tests/test_notebook_parity.py).
+
+Fix a failure by rebuilding the twins (`.venv/bin/python scripts/zh_edition.py`), importing a
+new translation of a changed cell (`--import NN-name.json`), then refresh_notebooks.py."""
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import zh_edition  # noqa: E402
+
+LESSONS = zh_edition.lessons()
+
+
+def test_every_lesson_has_a_twin():
+    missing = [p.name for p in LESSONS if not zh_edition.twin_path(p).exists()]
+    assert not missing, f"lessons without a Chinese twin: {missing}"
+    twins = {zh_edition.twin_path(p).name for p in LESSONS}
+    strays = [p.name for p in zh_edition.NOTEBOOKS.glob("*.zh-CN.ipynb") if p.name not in twins]
+    assert not strays, f"Chinese notebooks of no lesson: {strays}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_the_twin_is_the_lesson_in_chinese(lesson):
+    twin = nbformat.read(zh_edition.twin_path(lesson), as_version=4)
+    assert zh_edition.problems(nbformat.read(lesson, as_version=4), twin) == []
+    code = [c for c in twin.cells if c.cell_type == "code"]
+    assert not code or code[0].source.startswith(zh_edition.LANGUAGE_LINE + "\n")  # (the index has no code)
+
+
+def _lesson():
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Lesson", id="m1"),
+        nbformat.v4.new_code_cell("x = 1", id="c1"),
+        nbformat.v4.new_markdown_cell("See [lesson 2](02-two.ipynb).", id="m2"),
+        nbformat.v4.new_code_cell("x + 1", id="c2"),
+    ])
+
+
+def test_a_change_in_one_edition_only_is_caught():
+    lesson = _lesson()
+    twin = zh_edition.build(lesson, translations={"m1": "# 课", "m2": "见[第 2 课](02-two.zh-CN.ipynb)。"})
+    assert zh_edition.problems(lesson, twin) == []
+    assert [c.source for c in twin.cells if c.cell_type == "code"] == [zh_edition.LANGUAGE_LINE + "\nx = 1", "x + 1"]
+
+    changed = _lesson()
+    changed.cells[3].source = "x + 2"
+    assert zh_edition.problems(changed, twin) == ["cell c2: the code differs from the English lesson's (rebuild the twin)"]
+    changed.cells[0].source = "# A lesson"
+    assert "cell m1: not translated, or translated from English that has changed since" in zh_edition.problems(changed, twin)
+    rebuilt = zh_edition.build(changed, twin)  # the code follows; m1's old translation is dropped, m2's kept
+    assert zh_edition.problems(changed, rebuilt) == ["cell m1: not translated, or translated from English that has changed since"]
+    assert rebuilt.cells[2].source == "见[第 2 课](02-two.zh-CN.ipynb)。"
+
+    added = _lesson()
+    added.cells.append(nbformat.v4.new_markdown_cell("More.", id="m3"))
+    assert zh_edition.problems(added, twin) == ["cells differ: only in English ['m3'], only in Chinese []"]
+    english_link = zh_edition.build(lesson, translations={"m1": "# 课", "m2": "见[第 2 课](02-two.ipynb)。"})
+    assert zh_edition.problems(lesson, english_link) == ["cell m2: links English lessons ['02-two.ipynb'], not their twins"]
