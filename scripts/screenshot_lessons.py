@@ -16,10 +16,14 @@ the lessons (lesson 1 shows them, and Lab serves only the notebooks folder):
     notebooks/images/kernel-launcher.png   the Launcher's Notebook cards
     notebooks/images/kernel-notebook.png   the tensor line and a %%copies report
 
+and the same two in a Chinese JupyterLab, for the Chinese lesson 1:
+kernel-launcher.zh-CN.png, kernel-notebook.zh-CN.png.
+
 The lessons run from copies in a temporary folder (with the exercises package beside
 them, as in notebooks/), so the files in notebooks/ are never saved over.
 Starting JupyterLab and Chromium is shared with the browser test: tests/browser/lab.py.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -60,6 +64,7 @@ SHOTS = [
 def main():
     lessons()
     kernel()
+    kernel("zh_CN")
 
 
 def lessons():
@@ -131,8 +136,10 @@ KERNEL_CELLS = [
 ]
 
 
-def kernel():
-    """The Launcher with the kernel's card, then a notebook started from it."""
+def kernel(locale=None):
+    """The Launcher with the kernel's card, then a notebook started from it; with
+    locale="zh_CN", in a Chinese JupyterLab (its language pack), for the Chinese lesson 1."""
+    suffix = "" if locale is None else "." + locale.replace("_", "-")
     KERNEL_IMAGES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -140,15 +147,19 @@ def kernel():
         subprocess.run([sys.executable, "-m", "tinytorch_kernel", "install", "--prefix", str(prefix)], check=True)
         os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
         (scratch / "root").mkdir()
+        if locale is not None:
+            settings = scratch / "_settings" / "@jupyterlab" / "translation-extension"
+            settings.mkdir(parents=True)
+            (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"locale": locale}))
         with running_lab(scratch, root=scratch / "root") as url, chromium_page(*VIEWPORT) as page:
             page.goto(f"{url}/lab?reset")
             page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
-            card = page.locator(".jp-LauncherCard[data-category='Notebook'][title='Python 3 (tinytorch)']")
+            section = page.locator(".jp-Launcher-section").first  # Notebook (笔记本 in Chinese)
+            card = section.locator(".jp-LauncherCard[title='Python 3 (tinytorch)']")
             card.wait_for(timeout=60_000)
             card.hover()
-            section = page.locator(".jp-Launcher-section").first
-            section.screenshot(path=str(KERNEL_IMAGES / "kernel-launcher.png"))
-            print(KERNEL_IMAGES / "kernel-launcher.png")
+            section.screenshot(path=str(KERNEL_IMAGES / f"kernel-launcher{suffix}.png"))
+            print(KERNEL_IMAGES / f"kernel-launcher{suffix}.png")
             card.click()
             wait_for_kernel(page)
             # The new notebook's empty first cell takes the first source; the others go below.
@@ -160,8 +171,8 @@ def kernel():
                 run_in_new_cell(page, source)
             last = page.locator(".jp-Notebook .jp-Cell").nth(len(KERNEL_CELLS) - 1)
             last.locator(".tinytorch-copies").wait_for(timeout=60_000)
-            page.screenshot(path=str(KERNEL_IMAGES / "kernel-notebook.png"), clip=frame(page, last))
-            print(KERNEL_IMAGES / "kernel-notebook.png")
+            page.screenshot(path=str(KERNEL_IMAGES / f"kernel-notebook{suffix}.png"), clip=frame(page, last))
+            print(KERNEL_IMAGES / f"kernel-notebook{suffix}.png")
 
 
 if __name__ == "__main__":

@@ -72,8 +72,8 @@ def _relative_links(markdown):
     return [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:", t) and not t.startswith("#")]
 
 
-@pytest.mark.parametrize("path", [Path(__file__).resolve().parent.parent / "README.md"] + NOTEBOOKS,
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [Path(__file__).resolve().parent.parent / name
+                                  for name in ("README.md", "README.zh-CN.md")] + NOTEBOOKS, ids=lambda p: p.name)
 def test_every_relative_link_and_picture_exists(path):
     """README and the lessons link files (lessons, docs/api.md) and show pictures
     (screenshots): each must be there, where the link says, relative to the file."""

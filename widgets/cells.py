@@ -67,7 +67,7 @@ MESSAGES = Catalog(
         "storage": "存储 · {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
         "storage k of n": "存储 {number}（共 {total} 个）· {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
         "empty storage": "（空存储）",
-        "skipped cells": "另 {count} 个",
+        "skipped cells": "还有 {count} 个",
         "no elements": "（没有元素）",
         "blocks skipped": "⋮ 省略了若干块",
         "selected element": "{element} = {value}  →  存储位置 {position}",

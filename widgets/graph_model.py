@@ -39,7 +39,7 @@ MESSAGES = Catalog(
     },
     zh_CN={
         "freed": "保存的张量已释放（retain_graph=False）",
-        "saved": "保存 {items}",
+        "saved": "已保存 {items}",
         "modified in place": "（已被原地修改！）",
         "leaf": "叶子节点 {shape}",
         "freed word": "已释放",

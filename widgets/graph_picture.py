@@ -47,7 +47,7 @@ MESSAGES = Catalog(
         "running": "  （正在运行）",
         "clicked": "  （已点击：再点一次即可关闭）",
         "received": "收到：{gradients}",
-        "sent nothing": "  输入 {input} 不需要梯度：什么也不发送",
+        "sent nothing": "  输入 {input} 不需要梯度：不发送梯度",
         "sent": "  发送给节点 {number} {name}：{gradient}",
         "saved for backward": "为反向传播保存的张量（grad_fn._saved_<name>）：",
     },

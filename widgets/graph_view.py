@@ -69,8 +69,8 @@ MESSAGES = Catalog(
         "reset": "重置",
         "retain_graph": "retain_graph",
         "collapse": "折叠长链",
-        "live note": "实时视图：运行所有单元格之后，它显示的是本课后面的单元格对这个计算图所做的事（它们的单步执行、"
-                     "它们的 backward）。重新运行这个单元格即可从头开始。",
+        "live note": "实时视图：运行所有单元格之后，它显示的是本课后面的单元格对这个计算图所做的事（它们做的单步执行"
+                     "和反向传播）。重新运行这个单元格即可从头开始。",
         "progress": "第 {number} 步，共 {total} 步：运行了 {name}",
         "done": "反向传播完成：运行了 {count} 个节点；叶子节点的 .grad 已经设置好",
         "freed by an earlier backward": "{error} 这个计算图已经被一次 backward() 用过，它释放了各节点保存的张量"

@@ -77,7 +77,7 @@ MESSAGES = Catalog(
         "your tensor": "你的张量",
         "your function": "你的函数",
         "what it returned": "{what}返回的值",
-        "not a tensor": "{what}应当是一个张量，但它是 {kind}。",
+        "not a tensor": "{what}应当是一个张量，但它是 {kind} 类型的值。",
         "shape": "{what}的形状是 {shape}；练习要求的形状是 {expected}。",
         "dtype": "{what}的数据类型是 {dtype}；练习要求的是 {expected}。",
         "not callable": "请传入函数本身，例如 {call}。",

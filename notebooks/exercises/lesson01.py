@@ -57,15 +57,15 @@ MESSAGES = Catalog(
         # 1.2
         "hint: storage cell": "在交互控件中点击 x[1, 0]：图下方的文字会说明它位于存储的哪个位置。"
                               "不点击的话，也可以读元素下方那个小小的 @ 数字。",
-        "the value, a float": "{value} 是 x[1, 0] 存放的值；题目问的是 x[1, 0] 位于哪里，即它的存储格子的位置，"
+        "the value, a float": "{value} 是 x[1, 0] 存放的值；题目问的是 x[1, 0] 位于哪里，即它的存储单元的位置，"
                               "是一个整数。",
-        "a float": "这是一个浮点数；题目问的是 x[1, 0] 位于哪里，即它的存储格子的位置，是一个整数。",
-        "position not an int": "请用一个整数作答，即某个存储格子的位置；你的答案的类型是 {kind}。",
-        "no such cell": "x 的存储有 {count} 个格子，存储条下方给它们编了号，从 0 到 {last}。",
-        "wrong cell": "存储格子 {answer} 存放的是 x[{row}, {col}]，而不是 x[1, 0]。{extra}",
+        "a float": "这是一个浮点数；题目问的是 x[1, 0] 位于哪里，即它的存储单元的位置，是一个整数。",
+        "position not an int": "请用一个整数作答，即某个存储单元的位置；你的答案的类型是 {kind}。",
+        "no such cell": "x 的存储有 {count} 个单元，存储条下方给它们编了号，从 0 到 {last}。",
+        "wrong cell": "存储单元 {answer} 存放的是 x[{row}, {col}]，而不是 x[1, 0]。{extra}",
         "wrong cell: the value": "（{answer} 也是 x[1, 0] 存放的值，但题目问的是它位于哪里。）"
-                                 "存储条上的格子从 0 开始编号，与 Python 对位置的计数方式一样。",
-        "wrong cell: counted from 1": "存储条上的格子从 0 开始编号，与 Python 对位置的计数方式一样。",
+                                 "存储条上的单元从 0 开始编号，与 Python 对位置的计数方式一样。",
+        "wrong cell: counted from 1": "存储条上的单元从 0 开始编号，与 Python 对位置的计数方式一样。",
         "wrong cell: column by column": "存储并不是沿着列往下排的：它先存放第 0 行（x[0, 0]、x[0, 1]、x[0, 2]），"
                                         "再存放第 1 行。",
         "praise: storage cell": "x[1, 0] 是第 1 行的第一个元素，而第 1 行紧接在第 0 行的 3 个元素之后开始。"

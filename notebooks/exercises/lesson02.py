@@ -136,16 +136,16 @@ MESSAGES = Catalog(
         "corner: how many": "grid[1:, 2:] 有 {count} 个元素（2 行，每行 2 个）：请为每个元素给出一个位置。",
         "corner: the values": "这些是元素存放的值。题目问的是它们位于哪里：即存储位置，"
                               "交互控件把它写在每个元素下方的 @ 后面，存储条下方也有编号。",
-        "corner: a cell outside": "grid 的存储有 {count} 个格子，编号从 0 到 {last}；{outside} 不在其中。{extra}",
-        "corner: cells outside": "grid 的存储有 {count} 个格子，编号从 0 到 {last}；{outside} 不在其中。{extra}",
-        "corner: counted from 1": "存储条上的格子从 0 开始编号。",
-        "corner: the order": "这些格子是对的，但顺序与视图中元素的顺序不一致：先列出 grid[1:, 2:] 的第 0 行，"
+        "corner: a cell outside": "grid 的存储有 {count} 个单元，编号从 0 到 {last}；{outside} 不在其中。{extra}",
+        "corner: cells outside": "grid 的存储有 {count} 个单元，编号从 0 到 {last}；{outside} 不在其中。{extra}",
+        "corner: counted from 1": "存储条上的单元从 0 开始编号。",
+        "corner: the order": "这些存储单元是对的，但顺序与视图中元素的顺序不一致：先列出 grid[1:, 2:] 的第 0 行，"
                              "再列出第 1 行。",
-        "corner: a foreign cell": "格子 {cell} 存放的是 grid[{row}, {col}]，它不是 grid[1:, 2:] 的元素。{extra}",
+        "corner: a foreign cell": "存储单元 {cell} 存放的是 grid[{row}, {col}]，它不是 grid[1:, 2:] 的元素。{extra}",
         "corner: one block": "右下角的元素在存储中并不是连成一整块的：它的第二行并不是紧接着第一行的末尾开始的。",
-        "corner: one more": "你给出的每个位置都比右下角的某个格子大 1：存储条是从 0 开始编号的。",
-        "corner: twice": "每个位置都是右下角的格子，但有些位置出现了两次：每个元素都有自己的格子。",
-        "praise: corner cells": "右下角从格子 6 开始（这是它的偏移量），而它的第二行要在 grid 中隔一整行之后才开始："
+        "corner: one more": "你给出的每个位置都比右下角的某个存储单元大 1：存储条是从 0 开始编号的。",
+        "corner: twice": "每个位置都是右下角的存储单元，但有些位置出现了两次：每个元素都有自己的存储单元。",
+        "praise: corner cells": "右下角从存储单元 6 开始（这是它的偏移量），而它的第二行要在 grid 中隔一整行之后才开始："
                                 "视图的元素在存储中不一定挨在一起。",
         # 2.4
         "hint: matmul fix": "对于 @，左边张量的最后一维大小必须等于右边张量的第一维大小，"

@@ -84,7 +84,7 @@ MESSAGES = Catalog(
                     "在交互控件中选中 diagonal_array 的元素 2，就能看到它的位置。",
         "the copy": "第一部分对了，第二部分不对。picked 是用位置列表作索引得到的：这样得到的是 grid 内存上的视图，"
                     "还是副本（见本课前面的那张表）？看看交互控件把 picked 画在哪一块存储之上。",
-        "praise: which element changes": "diagonal_array 每隔 5 个格子读取一次 grid 的存储，所以它的元素 2 就是 grid "
+        "praise: which element changes": "diagonal_array 每隔 5 个存储单元读取一次 grid 的存储，所以它的元素 2 就是 grid "
                                          "位于位置 10 的元素；picked 则拥有自己的内存。",
         "element form": "请把 grid 的每个元素写成 (row, col)，例如 (0, 1)；如果没有元素被改变，则写 None。",
         "no such element": "grid 有 3 行 4 列，所以没有元素 ({row}, {col})。",

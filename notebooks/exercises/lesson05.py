@@ -103,7 +103,7 @@ MESSAGES = Catalog(
         "hint: fresh strides": "最后一个维度上的元素在内存中紧挨着。在它前面的那个维度上走一步，要跳过最后一个维度的"
                                "一整行。",
         "fresh: last stride": "在新建的张量中，最后一个维度上相邻的元素，在内存中也相邻。",
-        "fresh: that is the shape": "这是形状。步长数的是每走一步要跳过的元素个数。",
+        "fresh: that is the shape": "这是形状。步长表示每走一步要跳过多少个元素。",
         "fresh: middle stride": "在中间的维度上走一步，要跳过最后一个维度一整行的全部元素。",
         "fresh: first stride": "在第一个维度上走一步，要跳过一整块 3x4 的元素。",
         "praise: fresh strides": "每个步长都是它右边各维度大小的乘积。",
@@ -122,7 +122,7 @@ MESSAGES = Catalog(
         "praise: shares storage": "同一个存储的每个视图，无论偏移量是多少，其存储的 data_ptr 都相同。",
         # 5.4
         "hint: view indices": "在交互控件中，q 的每个元素都标注了它读取的存储索引（@ 之后的数字）；点击它，会显示 "
-                              "offset + i·stride0 + j·stride1。按顺序读出 q 的各行。",
+                              "位置 = 偏移量 + i0·步长0 + i1·步长1。按顺序读出 q 的各行。",
         "not a list of rows": "请用 q 的各行组成的列表作答，每行是一个存储索引列表，例如 [[0, 1], [2, 3], [4, 5]]。",
         "index not whole": "存储索引是整数：请用由整数构成的各行组成的列表作答，例如 [[0, 1], [2, 3], [4, 5]]。",
         "lists are columns": "你的每个列表都是 q 的一列。q 有 {rows} 行，每行 {cols} 个元素：请依次列出它的各行。",
@@ -130,7 +130,7 @@ MESSAGES = Catalog(
                                 "存储索引。",
         "praise: view indices": "q 的每一行沿 grid 的一列向下，每隔一个元素取一个（步长 8：grid 的两行）；沿 q 向下走"
                                 "一步，就是在 grid 中向右移动一列（步长 1）；而 q[0, 0] 就是 grid[0, 1]（偏移量 1）。"
-                                "这正是从图中读出的 offset + i·stride0 + j·stride1。",
+                                "这正是图中显示的 位置 = 偏移量 + i0·步长0 + i1·步长1。",
         "values, not indices": "这些是 q 存放的值。题目问的是它们存放在哪里：每个元素读取的存储单元的索引（交互控件中 "
                                "@ 之后的数字）。",
         "outside the storage": "这个存储有 {size} 个单元，编号从 0 到 {last}：{index} 不在其中。",
@@ -147,9 +147,9 @@ MESSAGES = Catalog(
         "step down a column": "沿 q 的一列向下，你的索引每次前进 {down}。沿 q 向下走一步，就是沿 grid.t() 向下走一步，"
                               "也就是沿 grid 的一行前进一步。",
         "element misread": "{elements} 读取的不是你给出的存储索引。在交互控件中点击它，看看它读取的是哪个单元，以及 "
-                           "offset + i·stride0 + j·stride1 是怎样算出这个单元的。",
+                           "位置 = 偏移量 + i0·步长0 + i1·步长1 是怎样算出这个单元的。",
         "elements misread": "{elements} 读取的都不是你给出的存储索引。在交互控件中逐个点击它们，看看各自读取的是哪个"
-                            "单元，以及 offset + i·stride0 + j·stride1 是怎样算出这个单元的。",
+                            "单元，以及 位置 = 偏移量 + i0·步长0 + i1·步长1 是怎样算出这个单元的。",
         # 5.5
         "hint: view source": "找到 view 中给 `stride` 赋值的那一行（S. 指的是 tinytorch/strides.py），再看紧接在它"
                              "下面的检查：view 拿 `stride` 和什么作比较？",

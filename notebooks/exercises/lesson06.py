@@ -89,8 +89,8 @@ MESSAGES = Catalog(
         "not three parts": "请用三部分作答：((rows, cols), (stride0, stride1), offset)。",
         "count the rows": "数一数行数：在 5 行上取 1::2，就是 range(1, 5, 2)。",
         "count the columns": "数一数列数：在 5 列上取 3:，就是 range(3, 5)。",
-        "row stride": "看行步长：它等于 step 2 乘以 a 的行步长。",
-        "column stride": "列的切片 step 为 1，所以列步长不变。",
+        "row stride": "看行步长：它等于间隔 2 乘以 a 的行步长。",
+        "column stride": "列的切片间隔为 1，所以列步长不变。",
         "offset of both starts": "偏移量要为每个维度加上 start * stride：行的 start 和列的 start 都要算上。",
         "praise: slice header": "偏移量 1*5 + 3*1 = 8，步长 (2*5, 1*1)，大小分别为 len(range(1, 5, 2)) 和 "
                                 "len(range(3, 5))。",
@@ -130,7 +130,7 @@ MESSAGES = Catalog(
                           "处读取。",
         "praise: predict gather": "每个输出元素都是 src[i][index[i][j]]：结果的第 i 行在指定的各列处读取 src 的第 i 行。",
         # 6.5
-        "hint: contiguous reads": "在 ViewExplorer 中，第 0 维的 start 设为 1、step 设为 2，第 1 维的 step 设为 3，"
+        "hint: contiguous reads": "在 ViewExplorer 中，第 0 维的“起始”设为 1、“间隔”设为 2，第 1 维的“间隔”设为 3，"
                                   "permute 设为 1, 0。关于 contiguous() 的那一行列出了它读取的位置。",
         "a set has no order": "集合没有顺序，而顺序正是这道题的一半：请用列表作答。",
         "not a list of positions": "请用存储位置（整数）组成的列表作答，例如 [0, 1, 2]。",

@@ -57,31 +57,31 @@ MESSAGES = Catalog(
         "praise: loaded view": "视图被保存为一个头信息，指向完整的、含 10 个元素的存储，偏移量为 6，加载后也一样。",
         # exercise 8.2
         "hint: shared cells": "在交互控件中，被某个张量读取的存储单元带有一条该张量颜色的色条（有两条色条：两者都读取它），"
-                              "灰色虚线的单元格则没有任何张量读取。单元格下方的小数字是它的位置。",
-        "not a pair of sets": "请用一对集合作答：({{两者都读取的单元格}}, {{两者都不读取的单元格}})。",
-        "the cells both read": "两个视图都读取的单元格",
-        "the cells neither reads": "两个视图都不读取的单元格",
+                              "灰色虚线的单元则没有任何张量读取。单元下方的小数字是它的位置。",
+        "not a pair of sets": "请用一对集合作答：({{两者都读取的单元}}, {{两者都不读取的单元}})。",
+        "the cells both read": "两个视图都读取的单元",
+        "the cells neither reads": "两个视图都不读取的单元",
         "not a set of positions": "请把{what}写成存储位置的集合，例如 {{0, 1}}（空集合写作 set()）。",
         "neither view reads it": "两个视图都不读取它",
         "only one view reads it": "只有 {name} 读取它",
         "both views read it": "两个视图都读取它",
-        "outside the storage, one": "加载得到的存储有 {size} 个单元格，位置从 0 到 {last}；{positions} 不在其中。",
-        "outside the storage, several": "加载得到的存储有 {size} 个单元格，位置从 0 到 {last}；{positions} 不在其中。",
+        "outside the storage, one": "加载得到的存储有 {size} 个单元，位置从 0 到 {last}；{positions} 不在其中。",
+        "outside the storage, several": "加载得到的存储有 {size} 个单元，位置从 0 到 {last}；{positions} 不在其中。",
         "two elements": "{first} 和 {second}",
         "indices, not positions": "这些是共享元素在其中一个视图内的索引（{elements}）；题目问的是它们在存储中的位置，"
-                                  "即存储条中各单元格下方的数字。",
-        "first set: a cell not read by both": "你的第一个集合中的单元格 {cell} 并不是两个视图都读取的：{who}。",
-        "first set: cells not read by both": "你的第一个集合中的单元格 {cell} 并不是两个视图都读取的：{who}。"
-                                             "你的第一个集合中还有别的单元格也不是两个视图都读取的。",
-        "first set: a cell left out": "你的第一个集合漏掉了一个两个视图都读取的单元格。",
-        "second set empty": "第一个集合是对的。有些单元格两个视图都不读取，但它们同样被保存、被加载了：torch.save "
+                                  "即存储条中各单元下方的数字。",
+        "first set: a cell not read by both": "你的第一个集合中的单元 {cell} 并不是两个视图都读取的：{who}。",
+        "first set: cells not read by both": "你的第一个集合中的单元 {cell} 并不是两个视图都读取的：{who}。"
+                                             "你的第一个集合中还有别的单元也不是两个视图都读取的。",
+        "first set: a cell left out": "你的第一个集合漏掉了一个两个视图都读取的单元。",
+        "second set empty": "第一个集合是对的。有些单元两个视图都不读取，但它们同样被保存、被加载了：torch.save "
                             "会写入视图的整个存储。交互控件把它们画成灰色虚线。",
-        "second set: a cell read": "第一个集合是对的。你的第二个集合中的单元格 {cell} 是有视图读取的：{who}。",
-        "second set: cells read": "第一个集合是对的。你的第二个集合中的单元格 {cell} 是有视图读取的：{who}。"
-                                  "你的第二个集合中还有别的单元格也有视图读取。",
-        "second set: a cell left out": "第一个集合是对的；你的第二个集合漏掉了一个两个视图都不读取的单元格"
-                                       "（交互控件把这样的单元格画成灰色虚线）。",
-        "praise: shared cells": "两个视图在头信息交汇之处共享单元格，而两者都不读取的单元格也一并保存了下来："
+        "second set: a cell read": "第一个集合是对的。你的第二个集合中的单元 {cell} 是有视图读取的：{who}。",
+        "second set: cells read": "第一个集合是对的。你的第二个集合中的单元 {cell} 是有视图读取的：{who}。"
+                                  "你的第二个集合中还有别的单元也有视图读取。",
+        "second set: a cell left out": "第一个集合是对的；你的第二个集合漏掉了一个两个视图都不读取的单元"
+                                       "（交互控件把这样的单元画成灰色虚线）。",
+        "praise: shared cells": "两个视图在头信息交汇之处共享单元，而两者都不读取的单元也一并保存了下来："
                                 "检查点保存的是每个完整的存储。",
     },
 )

@@ -104,7 +104,7 @@ MESSAGES = Catalog(
         "wrong v": "用这个 v，x.grad 不是 z = (y * y).sum() / 2 的梯度。对 y 的每个元素算出 dz/dy_i。",
         # exercise 10.3
         "hint: edge": "找到保存了 a 和 b 的那个 MulBackward0（在反向传播运行之前，它的方框会列出这两个张量）。"
-                      "点击 Run 按钮之后，它通向 a.grad 方框的那条边上的标注，就是它传给 a 的梯度。",
+                      "点击“运行”按钮之后，它通向 a.grad 方框的那条边上的标注，就是它传给 a 的梯度。",
         "not a gradient": "请以张量形式给出这个梯度，例如 torch.tensor([..., ...])，a 的每个元素对应一个值。",
         "your gradient": "你的梯度",
         "praise: edge": "a 被用了两次，所以有两条边通向它的 AccumulateGrad 节点；每条边传递各自的梯度，"

@@ -78,7 +78,7 @@ MESSAGES = Catalog(
                               "（检查函数传入了 {count} 个互不相同的数）：请乘以 grad_output。",
         "wrong places": "你的 backward 在 x = {places} 处给出的梯度不对。",
         # exercise 11.2
-        "hint: function node": "按 Step，直到 MultiplyAddBackward 成为刚运行的节点（它会高亮，图下方的文字也会写出它的名字）："
+        "hint: function node": "按“单步”按钮，直到 MultiplyAddBackward 成为刚运行的节点（它会高亮，图下方的文字也会写出它的名字）："
                                "那几行文字列出了它收到了什么，以及沿每条边送出了什么；它送出梯度的每条边在图中也都有标注。"
                                "哪条边通向 w 的 AccumulateGrad？",
         "not a list of numbers": "请用包含 {count} 个数的列表作答，w 的每个元素对应一个数，例如 [0.5, 1.0]。",

@@ -73,7 +73,7 @@ MESSAGES = Catalog(
                             "上的值。",
         "praise: sigmoid node": "SigmoidBackward 把收到的那些 3 乘以 output * (1 - output)，这是用它保存的输出算出来"
                                 "的：不需要 exp，也不需要 x。它下方的 MulBackward0 再把结果乘以 2，得到 x.grad。",
-        "hint: sigmoid node": "按 Step，直到刚刚运行的节点是 SigmoidBackward；图下方的文字列出了它收到了什么、送出了"
+        "hint: sigmoid node": "按“单步”按钮，直到刚刚运行的节点是 SigmoidBackward；图下方的文字列出了它收到了什么、送出了"
                               "什么，它送出梯度所沿的那条边在图中也标了出来。",
         # exercise 13.2
         "your forward": "你的 forward 函数",
