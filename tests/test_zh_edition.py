@@ -63,3 +63,33 @@ def test_a_change_in_one_edition_only_is_caught():
     assert zh_edition.problems(added, twin) == ["cells differ: only in English ['m3'], only in Chinese []"]
     english_link = zh_edition.build(lesson, translations={"m1": "# 课", "m2": "见[第 2 课](02-two.ipynb)。"})
     assert zh_edition.problems(lesson, english_link) == ["cell m2: links English lessons ['02-two.ipynb'], not their twins"]
+
+
+def _figure_texts(description):
+    """Every text a figure description holds (titles, labels, ticks, legends), recursively."""
+    if isinstance(description, str):
+        return [description]
+    if isinstance(description, dict):
+        return [t for key, value in description.items() if key != "pixels" for t in _figure_texts(value)]
+    if isinstance(description, list):
+        return [t for value in description for t in _figure_texts(value)]
+    return []
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_the_twins_figures_need_no_chinese_font(lesson):
+    """A twin's figures are its lesson's (the same code), so their texts are English and
+    mathtext, drawn by matplotlib's default font: no Chinese glyph that a machine without a
+    CJK font would show as a box. That font (DejaVu Sans) has the minus sign U+2212 that
+    axes.unicode_minus draws, which CJK fonts lack; so the edition keeps both defaults."""
+    from figure_data import FIGURE_DATA
+    import matplotlib
+    from matplotlib import font_manager
+
+    twin = nbformat.read(zh_edition.twin_path(lesson), as_version=4)
+    texts = [text for cell in twin.cells if cell.cell_type == "code" for output in cell.outputs
+             for text in _figure_texts(output.get("metadata", {}).get(FIGURE_DATA, {}))]
+    assert not [t for t in texts if any("\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in t)]
+    assert matplotlib.rcParams["axes.unicode_minus"] is True
+    default = font_manager.findfont(matplotlib.rcParams["font.sans-serif"][0], fallback_to_default=True)
+    assert "DejaVuSans" in default and 0x2212 in font_manager.get_font(default).get_charmap()
