@@ -36,9 +36,8 @@ MESSAGES = Catalog(
         "contiguous": "contiguous",
         "not contiguous": "not contiguous",
         "broadcast dims": "stride 0 (broadcast) in dim {dims}",
-        # (a plural for one element would change the English the lessons store: kept as it was)
-        "storage": "storage · {count} elements of {dtype} ({itemsize} bytes each)",
-        "storage k of n": "storage {number} of {total} · {count} elements of {dtype} ({itemsize} bytes each)",
+        "storage": "storage · {count:element|elements} of {dtype} ({itemsize:byte|bytes} each)",
+        "storage k of n": "storage {number} of {total} · {count:element|elements} of {dtype} ({itemsize:byte|bytes} each)",
         "empty storage": "(empty storage)",
         "skipped cells": "{count} more",
         "no elements": "(no elements)",
@@ -64,8 +63,8 @@ MESSAGES = Catalog(
         "contiguous": "连续",
         "not contiguous": "不连续",
         "broadcast dims": "第 {dims} 维步长为 0（广播）",
-        "storage": "存储 · {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
-        "storage k of n": "存储 {number}（共 {total} 个）· {count} 个 {dtype} 元素（每个 {itemsize} 字节）",
+        "storage": "存储 · {count:,} 个 {dtype} 元素（每个 {itemsize} 字节）",
+        "storage k of n": "存储 {number}（共 {total} 个）· {count:,} 个 {dtype} 元素（每个 {itemsize} 字节）",
         "empty storage": "（空存储）",
         "skipped cells": "还有 {count} 个",
         "no elements": "（没有元素）",
@@ -345,7 +344,7 @@ class TensorPicture:
 
     def draw_strip(self, d, x, y, group_number, members, values):
         info = self.infos[members[0]]
-        size = dict(count=f"{info.storage_size:,}", dtype=info.dtype, itemsize=info.itemsize)
+        size = dict(count=info.storage_size, dtype=info.dtype, itemsize=info.itemsize)
         if len(self.groups) > 1:
             caption = MESSAGES("storage k of n", number=group_number + 1, total=len(self.groups), **size)
         else:

@@ -56,8 +56,7 @@ MESSAGES = Catalog(
         "live note": "Live view: after Run All it shows what the lesson's later cells did with this graph (their "
                      "steps, their backward). Run this cell again to start from the beginning.",
         "progress": "step {number} of {total}: ran {name}",
-        # (a plural for one node would change the English the lessons store: kept as it was)
-        "done": "backward done: {count} nodes ran; the leaves' .grad are set",
+        "done": "backward done: {count:node|nodes} ran; the leaves' .grad are set",
         "freed by an earlier backward": "{error} This graph was already used by a backward() that freed what its "
                                         "nodes saved (a later cell of the lesson, if you ran them all). To step it "
                                         "again, re-run the cell that computes this tensor and makes this widget, "

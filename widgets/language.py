@@ -19,7 +19,8 @@ that each key's templates ask for the same fields).
     HINTS("sizes", count=2)      # "your shape has 2 sizes" while the language is English
 
 Templates are `str.format` templates. A number formatted as `{count:size|sizes}` is
-written with the word after it in the right grammatical number ("1 size", "2 sizes"):
+written (with thousands separators) with the word after it in the right grammatical
+number ("1 size", "2 sizes"):
 English needs that, Chinese does not, and no template builds a plural by adding "s".
 """
 import string
@@ -46,7 +47,8 @@ class _Formatter(string.Formatter):
     def format_field(self, value, spec):
         if "|" in spec:
             singular, plural = spec.split("|")
-            return f"{value} {singular if value == 1 else plural}"
+            number = f"{value:,}" if isinstance(value, int) else value  # 1,000,000 elements
+            return f"{number} {singular if value == 1 else plural}"
         return super().format_field(value, spec)
 
 
