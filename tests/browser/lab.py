@@ -41,33 +41,36 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_flags(scratch, port):
+def server_flags(scratch, port, settings=None):
     """Flags for a server only this machine can reach, with no token, no news pop-up,
-    and workspaces of its own (so Lab does not reopen the tabs of an earlier session)."""
-    settings = scratch / "_settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    (settings / "notification.jupyterlab-settings").write_text(
+    and workspaces of its own (so Lab does not reopen the tabs of an earlier session).
+    `settings`: the user settings folder (default: one in `scratch`)."""
+    settings = Path(settings) if settings is not None else scratch / "_settings"
+    notifications = settings / "@jupyterlab" / "apputils-extension"
+    notifications.mkdir(parents=True, exist_ok=True)
+    (notifications / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
     return [
         "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0", "--allow-root",
         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
         "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={scratch / '_workspaces'}", f"--LabApp.user_settings_dir={scratch / '_settings'}",
+        f"--LabApp.workspaces_dir={scratch / '_workspaces'}", f"--LabApp.user_settings_dir={settings}",
     ]
 
 
 @contextmanager
-def running_lab(scratch, root=None, command=None, cwd=None):
+def running_lab(scratch, root=None, command=None, cwd=None, settings=None):
     """Run JupyterLab until the block ends; yields its base URL.
 
     `command` defaults to this Python's `jupyter lab`; `root` becomes the server's
-    root_dir (left out, the server picks its own, as `jupyter lab <file>` does).
+    root_dir (left out, the server picks its own, as `jupyter lab <file>` does);
+    `settings`, the user settings folder (make lab-zh brings its own).
     The server's log is scratch/_lab.log; its runtime files are in scratch/_runtime.
     """
     scratch = Path(scratch)
     port = free_port()
-    command = list(command or [sys.executable, "-m", "jupyter", "lab"]) + server_flags(scratch, port)
+    command = list(command or [sys.executable, "-m", "jupyter", "lab"]) + server_flags(scratch, port, settings)
     if root is not None:
         command.append(f"--ServerApp.root_dir={root}")
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(scratch / "_runtime"), IPYTHONDIR=str(scratch / "_ipython"))
