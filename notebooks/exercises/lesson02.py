@@ -3,7 +3,7 @@ diagnosing a matrix product, joining and permuting."""
 import tinytorch
 from widgets.language import Catalog
 
-from .checking import Wrong, exercise, expect_int_tuple, expect_letter
+from .checking import Wrong, exercise, expect_int_tuple, expect_letter, is_tensor
 
 # Every learner-visible text of this lesson's checks, in the course's two languages (widgets.language).
 MESSAGES = Catalog(
@@ -194,14 +194,15 @@ _M = tinytorch.arange(12).reshape(3, 4)
 # -- 2.1 --------------------------------------------------------------------------
 @exercise(
     solution=lambda: tinytorch.float32,
-    wrong_answers=[lambda: tinytorch.int64, lambda: tinytorch.float64, lambda: "float32"],
+    wrong_answers=[lambda: tinytorch.int64, lambda: tinytorch.float64, lambda: "float32",
+                   lambda: tinytorch.tensor([1.0, 2.0])],  # the result itself, not its dtype
     hint=MESSAGES.later("hint: division dtype"),
 )
 def division_dtype(answer):
     "The dtype of torch.tensor([2, 4]) / 2."
     if isinstance(answer, str):
         raise Wrong(MESSAGES("dtype as a string"))
-    if not hasattr(answer, "is_floating_point"):
+    if not hasattr(answer, "is_floating_point") or is_tensor(answer):  # (a tensor has is_floating_point() too)
         raise Wrong(MESSAGES("not a dtype", kind=type(answer).__name__))
     name = str(answer).rsplit(".", 1)[-1]
     if not answer.is_floating_point:

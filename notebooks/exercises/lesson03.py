@@ -4,7 +4,7 @@ import numpy as np
 import tinytorch
 from widgets.language import Catalog
 
-from .checking import Wrong, call_answer, exercise, expect_callable, expect_letters, library_of
+from .checking import Wrong, call_answer, call_learner_code, exercise, expect_callable, expect_letters, library_of
 
 # Every learner-visible text of this lesson's checks, in the course's two languages (widgets.language).
 MESSAGES = Catalog(
@@ -134,7 +134,8 @@ def _shares_memory_wrong():
 @exercise(
     solution=_solution,
     wrong_answers=[_shares_memory_wrong, lambda: (lambda t: t.tolist()), lambda: (lambda t: np.zeros(t.shape)),
-                   lambda: (lambda t: np.asarray(t))],
+                   lambda: (lambda t: np.asarray(t)),
+                   lambda: (lambda t: t.numpy().cpoy())],  # a typo: its AttributeError is feedback, not a crash
     right_answers=[lambda: (lambda t: np.array(t)), lambda: (lambda t: t.clone().numpy()),
                    lambda: (lambda t: t.detach().numpy().copy()), lambda: (lambda t: np.array(t.tolist()))],
     hint=MESSAGES.later("hint: independent array"),
@@ -144,7 +145,7 @@ def independent_array(answer):
     expect_callable(answer, "lesson03.independent_array(to_independent_array)")
     lib = library_of(answer)  # (tensors of the learner's library: tinytorch, or torch after `import torch`)
     for t in (lib.arange(6.0).reshape(2, 3), lib.tensor([1, 2, 3]), lib.arange(8.0)[::2]):
-        result = call_answer(answer, t)
+        result = call_answer(lambda x: call_learner_code(answer, x), t)  # its own error: feedback, not a crash
         if not isinstance(result, np.ndarray):
             raise Wrong(MESSAGES("not an array", kind=type(result).__name__))
         if result.shape != tuple(t.shape) or result.tolist() != t.tolist():
