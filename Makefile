@@ -53,7 +53,7 @@ lab: $(STAMP)
 # (the zh extra, a language pack) in a settings folder of its own, so `make lab` stays English.
 ZH_SETTINGS = $(VENV)/lab-settings-zh
 lab-zh: $(STAMP)
-	$(LOCKED) $(PY) $(PIP) -e '.[zh]'
+	@$(PY) -c "import jupyterlab_language_pack_zh_CN" 2>/dev/null || $(LOCKED) $(PY) $(PIP) -e '.[zh]'
 	mkdir -p $(ZH_SETTINGS)/@jupyterlab/translation-extension
 	echo '{"locale": "zh_CN"}' > $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) $(VENV)/bin/jupyter lab notebooks/00-index.zh-CN.ipynb
