@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from lab import chromium_page, open_notebook, run_all_cells, running_lab
 
@@ -73,7 +74,12 @@ def test_a_chinese_lesson_in_a_chinese_lab_lays_its_widgets_out(chinese_lab, nam
         assert chinese > 0, "no Chinese label in the widgets: was widgets.use_language(\"zh-CN\") run?"
         assert page.evaluate(COLLISIONS) == []
         for i in range(min(pictures.count(), 3)):  # the first widgets, as a Chinese learner sees them
-            pictures.nth(i).scroll_into_view_if_needed()
-            pictures.nth(i).screenshot(path=str(ARTIFACTS / name.replace(".ipynb", f"-widget{i}.png")))
+            try:
+                pictures.nth(i).scroll_into_view_if_needed()
+                pictures.nth(i).screenshot(path=str(ARTIFACTS / name.replace(".ipynb", f"-widget{i}.png")))
+            except PlaywrightError:
+                # Lab draws only the cells near the view, and may swap a widget's node while
+                # scrolling: a picture for people is not the test's claim (the checks above are).
+                pass
     finally:
         page.screenshot(path=str(ARTIFACTS / name.replace(".ipynb", ".png")), full_page=True)
