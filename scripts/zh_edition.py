@@ -1,6 +1,7 @@
 """The Chinese (zh-CN) edition: every lesson's twin, NN-name.zh-CN.ipynb, beside it.
 
     .venv/bin/python scripts/zh_edition.py                      # rebuild every twin from its lesson
+    .venv/bin/python scripts/zh_edition.py --template NN-name    # NN-name.json: the English to translate
     .venv/bin/python scripts/zh_edition.py --import T.json ...   # take new translations, then rebuild
     .venv/bin/python scripts/refresh_notebooks.py               # then run the twins, as any lesson
 
@@ -12,8 +13,8 @@ and every test of the lessons means the same for the twins.
 
 The translation of a markdown cell is stored in the twin itself, with a hash of the
 English text it translates (cell metadata "translates"). When the English cell changes,
-the hash no longer matches and the cell counts as untranslated: `problems()` names it,
-and tests/test_zh_edition.py fails until a new translation is imported. A translation
+the hash no longer matches: the twin keeps the old translation as a draft, `problems()`
+names the cell, and tests/test_zh_edition.py fails until a new translation is imported. A translation
 file (--import) is a JSON object {cell id: Chinese markdown}, for one lesson: its name
 is the lesson's, NN-name.json.
 
@@ -56,9 +57,11 @@ def twin_code(source, first):
 
 def build(lesson, twin=None, translations=None):
     """The twin of `lesson` (a notebook): code from the lesson, markdown from
-    `translations` ({id: text}) or else the old `twin`'s cell of that id when it still
-    translates the same English. A cell with no translation keeps the English text and
-    no "translates" record (problems() reports it). Outputs of unchanged code stay."""
+    `translations` ({id: text}) or else the old `twin`'s cell of that id (with the hash of
+    the English it translated: if that English has changed, problems() asks for a new
+    translation). A new cell keeps the English text and no "translates" record until
+    translated. Outputs of unchanged code stay. Cells found only in the old twin are
+    dropped: the twin follows its lesson (rebuild() says which)."""
     translations = translations or {}
     old = {cell.id: cell for cell in twin.cells} if twin is not None else {}
     cells, first_code = [], True
@@ -72,13 +75,14 @@ def build(lesson, twin=None, translations=None):
             new.outputs = before.outputs if kept else []
             new.execution_count = before.execution_count if kept else None
         elif cell.cell_type == "markdown":
-            english = fingerprint(cell.source)
             if cell.id in translations:
                 new.source = translations[cell.id]
-                new.metadata["translates"] = english
-            elif before is not None and before.metadata.get("translates") == english:
+                new.metadata["translates"] = fingerprint(cell.source)
+            elif before is not None and before.metadata.get("translates"):
+                # Kept, even when the English has changed since: the old translation is the
+                # draft of the new one, and its old hash makes problems() ask for it.
                 new.source = before.source
-                new.metadata["translates"] = english
+                new.metadata["translates"] = before.metadata["translates"]
         cells.append(new)
     result = nbformat.from_dict(json.loads(json.dumps(lesson)))
     result.cells = cells
@@ -108,8 +112,12 @@ def problems(lesson, twin):
                 found.append(f"cell {cell.id}: tags differ")
             first_code = False
         elif cell.cell_type == "markdown":
-            if twin_cell.metadata.get("translates") != fingerprint(cell.source):
-                found.append(f"cell {cell.id}: not translated, or translated from English that has changed since")
+            translated = twin_cell.metadata.get("translates")
+            if translated is None:
+                found.append(f"cell {cell.id}: not translated yet")
+            elif translated != fingerprint(cell.source):
+                found.append(f"cell {cell.id}: the English has changed since it was translated "
+                             "(the twin keeps the old translation: update it)")
             english_links = [t for t in re.findall(r"\]\(([0-9][0-9]-[^)#\s]+\.ipynb)", twin_cell.source)
                              if not t.endswith(SUFFIX + ".ipynb") and t != ENGLISH_INDEX]
             if english_links:
@@ -137,20 +145,44 @@ def rebuild(imports=()):
         new = build(lesson, twin, translations)
         nbformat.write(new, twin_file)
         report[twin_file.name] = problems(lesson, new)
+        dropped = [c.id for c in (twin.cells if twin is not None else []) if c.id not in {c.id for c in lesson.cells}]
+        if dropped:
+            print(f"{twin_file.name}: dropped cells that were only in the Chinese twin: {dropped} "
+                  "(add cells to the English lesson, then translate them)")
     return report
+
+
+def template(stem):
+    """{cell id: English text} of the markdown cells of lesson `stem` that need a
+    translation: the skeleton of its translation file (--template)."""
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    lesson, twin = nbformat.read(path, as_version=4), nbformat.read(twin_path(path), as_version=4)
+    wanted = {problem.split(":")[0].removeprefix("cell ") for problem in problems(lesson, twin)}
+    return {c.id: c.source for c in lesson.cells if c.cell_type == "markdown" and c.id in wanted}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--import", dest="imports", nargs="*", default=(), metavar="NN-name.json",
                         help="translation files, {cell id: Chinese markdown}, one per lesson")
+    parser.add_argument("--template", metavar="NN-name",
+                        help="write NN-name.json: the English of the cells of that lesson that need a translation")
     args = parser.parse_args(argv)
+    if args.template:
+        Path(f"{args.template}.json").write_text(json.dumps(template(args.template), ensure_ascii=False, indent=1),
+                                                 encoding="utf-8")
+        print(f"wrote {args.template}.json: translate its texts, then --import it")
+        return 0
     report = rebuild(args.imports)
     for name, found in report.items():
-        print(f"{name}: " + ("ok" if not found else f"{len(found)} problems"))
+        print(f"{name}: " + ("ok" if not found else f"{len(found)} problem{'s' if len(found) > 1 else ''}"))
         for problem in found:
             print(f"    {problem}")
-    return 1 if any(report.values()) else 0
+    if any(report.values()):
+        print("next: `--template NN-name` writes NN-name.json with the English to translate; translate it and run "
+              "`--import NN-name.json`; then scripts/refresh_notebooks.py on the lesson and its twin")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

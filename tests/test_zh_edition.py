@@ -26,10 +26,15 @@ def test_every_lesson_has_a_twin():
     assert not strays, f"Chinese notebooks of no lesson: {strays}"
 
 
+FIX = ("\nFix: .venv/bin/python scripts/zh_edition.py (rebuild; --template NN-name writes what to translate, "
+       "--import NN-name.json takes it), then scripts/refresh_notebooks.py (notebooks/AUTHORING.md, 'Two editions')")
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_the_twin_is_the_lesson_in_chinese(lesson):
     twin = nbformat.read(zh_edition.twin_path(lesson), as_version=4)
-    assert zh_edition.problems(nbformat.read(lesson, as_version=4), twin) == []
+    found = zh_edition.problems(nbformat.read(lesson, as_version=4), twin)
+    assert not found, "\n".join(found) + FIX
     code = [c for c in twin.cells if c.cell_type == "code"]
     assert not code or code[0].source.startswith(zh_edition.LANGUAGE_LINE + "\n")  # (the index has no code)
 
@@ -53,14 +58,18 @@ def test_a_change_in_one_edition_only_is_caught():
     changed.cells[3].source = "x + 2"
     assert zh_edition.problems(changed, twin) == ["cell c2: the code differs from the English lesson's (rebuild the twin)"]
     changed.cells[0].source = "# A lesson"
-    assert "cell m1: not translated, or translated from English that has changed since" in zh_edition.problems(changed, twin)
-    rebuilt = zh_edition.build(changed, twin)  # the code follows; m1's old translation is dropped, m2's kept
-    assert zh_edition.problems(changed, rebuilt) == ["cell m1: not translated, or translated from English that has changed since"]
-    assert rebuilt.cells[2].source == "见[第 2 课](02-two.zh-CN.ipynb)。"
+    stale = "cell m1: the English has changed since it was translated (the twin keeps the old translation: update it)"
+    assert stale in zh_edition.problems(changed, twin)
+    rebuilt = zh_edition.build(changed, twin)  # the code follows; m1's old translation stays, as a draft
+    assert zh_edition.problems(changed, rebuilt) == [stale]
+    assert rebuilt.cells[0].source == "# 课" and rebuilt.cells[2].source == "见[第 2 课](02-two.zh-CN.ipynb)。"
+    retranslated = zh_edition.build(changed, rebuilt, translations={"m1": "# 一课"})
+    assert zh_edition.problems(changed, retranslated) == []
 
     added = _lesson()
     added.cells.append(nbformat.v4.new_markdown_cell("More.", id="m3"))
     assert zh_edition.problems(added, twin) == ["cells differ: only in English ['m3'], only in Chinese []"]
+    assert zh_edition.problems(added, zh_edition.build(added, twin)) == ["cell m3: not translated yet"]
     english_link = zh_edition.build(lesson, translations={"m1": "# 课", "m2": "见[第 2 课](02-two.ipynb)。"})
     assert zh_edition.problems(lesson, english_link) == ["cell m2: links English lessons ['02-two.ipynb'], not their twins"]
 
