@@ -53,12 +53,12 @@ MESSAGES = Catalog(
         "reset": "Reset",
         "retain_graph": "retain_graph",
         "collapse": "collapse long chains",
-        "live note": "Live view: after Run All it shows what the lesson's later cells did with this graph (their "
+        "live note": "Live view: after Run All it shows what the notebook's later cells did with this graph (their "
                      "steps, their backward). Run this cell again to start from the beginning.",
         "progress": "step {number} of {total}: ran {name}",
         "done": "backward done: {count:node|nodes} ran; the leaves' .grad are set",
         "freed by an earlier backward": "{error} This graph was already used by a backward() that freed what its "
-                                        "nodes saved (a later cell of the lesson, if you ran them all). To step it "
+                                        "nodes saved (a later cell of the notebook, if you ran them all). To step it "
                                         "again, re-run the cell that computes this tensor and makes this widget, "
                                         "with retain_graph ticked if you want to step more than once.",
     },
@@ -68,12 +68,12 @@ MESSAGES = Catalog(
         "reset": "重置",
         "retain_graph": "retain_graph",
         "collapse": "折叠长链",
-        "live note": "实时视图：运行所有单元格之后，它显示的是本课后面的单元格对这个计算图所做的事（它们做的单步执行"
+        "live note": "实时视图：运行所有单元格之后，它显示的是笔记本后面的单元格对这个计算图所做的事（它们做的单步执行"
                      "和反向传播）。重新运行这个单元格即可从头开始。",
         "progress": "第 {number} 步，共 {total} 步：运行了 {name}",
         "done": "反向传播完成：运行了 {count} 个节点；叶子节点的 .grad 已经设置好",
         "freed by an earlier backward": "{error} 这个计算图已经被一次 backward() 用过，它释放了各节点保存的张量"
-                                        "（如果你运行了所有单元格，就是本课后面的某个单元格）。要再次单步执行，"
+                                        "（如果你运行了所有单元格，就是笔记本后面的某个单元格）。要再次单步执行，"
                                         "请重新运行计算这个张量并创建这个控件的单元格；如果想单步执行不止一次，"
                                         "请勾选 retain_graph。",
     },
