@@ -126,6 +126,8 @@ def tinytorch_cells(prefix):
         "torch.onez(3)",
         "print(hasattr(torch, 'compile'), hasattr(torch.nn, 'Transformer'), hasattr(torch, '_C'), "
         "hasattr(torch, 'ones'))",
+        "t = torch.ones(2)\nt.lerp_exact(t, 0.5)",
+        "print(hasattr(t, 'lerp_exact'), hasattr(t, '_C'), hasattr(t, 'sum'))",
     ], prefix / "share" / "jupyter")
 
 
@@ -164,6 +166,16 @@ def test_a_name_tinytorch_lacks_fails_with_a_clear_message(tinytorch_cells, inde
 
 def test_a_missing_name_is_still_just_missing_to_hasattr(tinytorch_cells):
     assert _text(tinytorch_cells[11]) == "False False False True\n"
+    assert _text(tinytorch_cells[13]) == "False False True\n"
+
+
+def test_a_method_a_tensor_lacks_fails_with_a_clear_message(tinytorch_cells):
+    (error,) = [out for out in tinytorch_cells[12].outputs if out.output_type == "error"]
+    assert error.ename == "AttributeError"
+    assert error.evalue == tinytorch_kernel.missing_attribute_message("torch.Tensor", "lerp_exact",
+                                                                      subject="'Tensor' object")
+    assert error.evalue.startswith("'Tensor' object has no attribute 'lerp_exact' in the tinytorch kernel.")
+    assert "File " not in _traceback(tinytorch_cells[12])
 
 
 def test_the_tinytorch_magic_says_which_torch_and_how_to_switch(tinytorch_cells):
@@ -217,3 +229,21 @@ def test_the_finder_maps_only_torch():
     with pytest.raises(ModuleNotFoundError, match="functorch"):
         finder.find_spec("functorch")
     assert finder.find_spec("torch.nn").name == "torch.nn"
+
+
+def test_the_explanations_of_missing_names_come_and_go_with_the_kernel():
+    """Loading `torch` through the finder gives tinytorch's modules and Tensor a __getattr__
+    that explains a missing name; unloading the extension takes every one away again."""
+    finder = tinytorch_kernel.TorchIsTinytorch()
+    spec = finder.find_spec("torch")
+    try:
+        assert spec.loader.create_module(spec) is tinytorch
+        assert "__getattr__" in vars(tinytorch) and "__getattr__" in vars(tinytorch.Tensor)
+        with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'lerp_exact' in the tinytorch"):
+            tinytorch.ones(1).lerp_exact
+    finally:
+        spec.loader.exec_module(tinytorch)  # tinytorch's own spec back
+        tinytorch_kernel._forget_missing_attributes()
+    assert "__getattr__" not in vars(tinytorch) and "__getattr__" not in vars(tinytorch.Tensor)
+    with pytest.raises(AttributeError, match=r"^'Tensor' object has no attribute 'lerp_exact'$"):
+        tinytorch.ones(1).lerp_exact

@@ -10,7 +10,8 @@ IPython extension (its kernel.json passes `--ext=tinytorch_kernel`). The extensi
 - makes a module tinytorch does not have (`torch.distributed`, `torch._dynamo`) or a
   library built on real PyTorch (`torchvision`, `torchaudio`, ...) fail at import with
   a ModuleNotFoundError that names it and says how to switch kernels, and a name a
-  module lacks (`torch.compile`, `nn.Transformer`) an AttributeError that says the same;
+  module or a tensor lacks (`torch.compile`, `nn.Transformer`, `t.clamp_min_`) an
+  AttributeError that says the same;
 - adds the line magic `%tinytorch`: which library `torch` is, and how to switch;
 - adds the line magics `%storage a b` (a StorageView of those variables, labelled with
   their names) and `%graph loss` (a GraphView of `loss`, its leaves named): magics.py;
@@ -69,13 +70,21 @@ def missing_module_message(name):
     return f"No module named '{name}' in the tinytorch kernel. {why} What tinytorch has: {_api_docs()}. {_how_to_switch()}"
 
 
-def missing_attribute_message(module, name, close=None):
-    """What `torch.compile` or `nn.Transformer` says when tinytorch lacks it: `module` is
-    the name the notebook imported it under (torch, torch.nn ...). `close`, a name the
-    module has that looks like it, is offered first: a typo fails in real torch too."""
+def missing_attribute_message(module, name, close=None, subject=None):
+    """What `torch.compile`, `nn.Transformer` or `t.clamp_min_` says when tinytorch lacks
+    it: `module` is the name the notebook knows its owner by (torch, torch.nn, torch.Tensor),
+    `subject` how Python names that owner ("module 'torch'", the default, or "'Tensor'
+    object"). `close`, a name the owner has that looks like it, is offered first: a typo
+    fails in real torch too."""
+    subject = subject or f"module '{module}'"
     typo = f" (A typo? It has `{close}`.)" if close else ""
-    return (f"module '{module}' has no attribute '{name}' in the tinytorch kernel.{typo} In this kernel `import torch` "
+    return (f"{subject} has no attribute '{name}' in the tinytorch kernel.{typo} In this kernel `import torch` "
             f"is tinytorch, which has no `{module}.{name}`. What tinytorch has: {_api_docs()}. {_how_to_switch()}")
+
+
+def _close_name(name, owner):
+    close = difflib.get_close_matches(name, [n for n in dir(owner) if not n.startswith("_")], n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _explain_missing_attributes(module, torch_name):
@@ -89,20 +98,42 @@ def _explain_missing_attributes(module, torch_name):
     def __getattr__(name):
         if name.startswith("_"):
             raise AttributeError(f"module '{torch_name}' has no attribute '{name}'", name=name, obj=module)
-        close = difflib.get_close_matches(name, [n for n in dir(module) if not n.startswith("_")], n=1, cutoff=0.75)
-        raise AttributeError(missing_attribute_message(torch_name, name, close[0] if close else None),
+        raise AttributeError(missing_attribute_message(torch_name, name, _close_name(name, module)),
                              name=name, obj=module)
 
     __getattr__.explains_missing = True
     module.__getattr__ = __getattr__
 
 
+def _explain_missing_tensor_attributes():
+    """The same for a tensor's methods (`t.clamp_min_`): a __getattr__ on tinytorch's Tensor,
+    which Python calls only when the usual lookup fails, so a tensor's own attributes cost
+    nothing more."""
+    from tinytorch import Tensor
+
+    if "__getattr__" in vars(Tensor):
+        return
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'", name=name, obj=self)
+        raise AttributeError(missing_attribute_message("torch.Tensor", name, _close_name(name, Tensor),
+                                                       subject="'Tensor' object"), name=name, obj=self)
+
+    __getattr__.explains_missing = True
+    Tensor.__getattr__ = __getattr__
+
+
 def _forget_missing_attributes():
-    """Undo _explain_missing_attributes on every tinytorch module (the extension unloads)."""
+    """Undo _explain_missing_attributes on every tinytorch module, and on Tensor (the
+    extension unloads)."""
     for module in list(sys.modules.values()):
         hook = vars(module).get("__getattr__") if getattr(module, "__name__", "").startswith("tinytorch") else None
         if getattr(hook, "explains_missing", False):
             del module.__getattr__
+    tinytorch = sys.modules.get("tinytorch")
+    if tinytorch is not None and getattr(vars(tinytorch.Tensor).get("__getattr__"), "explains_missing", False):
+        del tinytorch.Tensor.__getattr__
 
 
 def _blocked(name):
@@ -148,6 +179,7 @@ class _SameModule(importlib.abc.Loader):
         for name, loaded in list(sys.modules.items()):
             if name == "tinytorch" or name.startswith("tinytorch."):
                 _explain_missing_attributes(loaded, "torch" + name[len("tinytorch"):])
+        _explain_missing_tensor_attributes()
         return module
 
     def exec_module(self, module):
