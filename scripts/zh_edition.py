@@ -89,6 +89,12 @@ def build(lesson, twin=None, translations=None):
     return result
 
 
+def translation_state(cell, twin_cell):
+    """"new" (never translated), "stale" (the English has changed since) or "current"."""
+    translated = twin_cell.metadata.get("translates")
+    return "new" if translated is None else "current" if translated == fingerprint(cell.source) else "stale"
+
+
 def problems(lesson, twin):
     """What keeps `twin` from being `lesson`'s twin: cells added, removed or moved in one
     edition only, code that differs, markdown not translated (or translated from English
@@ -112,10 +118,10 @@ def problems(lesson, twin):
                 found.append(f"cell {cell.id}: tags differ")
             first_code = False
         elif cell.cell_type == "markdown":
-            translated = twin_cell.metadata.get("translates")
-            if translated is None:
+            state = translation_state(cell, twin_cell)
+            if state == "new":
                 found.append(f"cell {cell.id}: not translated yet")
-            elif translated != fingerprint(cell.source):
+            elif state == "stale":
                 found.append(f"cell {cell.id}: the English has changed since it was translated "
                              "(the twin keeps the old translation: update it)")
             english_links = [t for t in re.findall(r"\]\(([0-9][0-9]-[^)#\s]+\.ipynb)", twin_cell.source)
@@ -157,8 +163,9 @@ def template(stem):
     translation: the skeleton of its translation file (--template)."""
     path = NOTEBOOKS / f"{stem}.ipynb"
     lesson, twin = nbformat.read(path, as_version=4), nbformat.read(twin_path(path), as_version=4)
-    wanted = {problem.split(":")[0].removeprefix("cell ") for problem in problems(lesson, twin)}
-    return {c.id: c.source for c in lesson.cells if c.cell_type == "markdown" and c.id in wanted}
+    twins = {c.id: c for c in twin.cells}
+    return {c.id: c.source for c in lesson.cells if c.cell_type == "markdown"
+            and (c.id not in twins or translation_state(c, twins[c.id]) != "current")}
 
 
 def main(argv=None):

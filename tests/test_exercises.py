@@ -35,8 +35,9 @@ def language(request):
 
 
 def _prefix(key):
-    """The start every message of that kind has, in the current language ("Not quite: ")."""
-    return MESSAGES(key, reason="", praise="")
+    """The start every message of that kind has, in the current language: "Not quite: ",
+    "Correct! ", "Not quite: this answer could not be checked (" (the text before its first field)."""
+    return MESSAGES(key, reason="\0", praise="\0", error_type="\0", error="\0").split("\0")[0]
 
 
 
@@ -232,8 +233,7 @@ def test_typical_mistakes_get_feedback_without_the_solution(number, ex):
     for wrong, feedback in zip(wrongs, feedbacks):
         assert feedback.passed is False, f"the mistake {wrong!r} was accepted"
         assert feedback.message.startswith(_prefix("wrong")) and len(feedback.message) > len(_prefix("wrong")) + 5
-        crashed = MESSAGES("unchecked", error_type="\0", error="").split("\0")[0]  # "Not quite: this answer could not be checked ("
-        assert not feedback.message.startswith(crashed), f"the check crashed on {wrong!r}: {feedback.message}"
+        assert not feedback.message.startswith(_prefix("unchecked")), f"the check crashed on {wrong!r}: {feedback.message}"
         for text in giveaways:
             assert text not in feedback.message, f"feedback on {wrong!r} reveals the solution: {feedback.message}"
     hint = ex.hint().message
@@ -347,8 +347,7 @@ def test_checks_run_a_torch_answer_on_torch_tensors(name, language):
     lesson, exercise_name = name.split()[0].split(".")
     feedback = getattr(importlib.import_module(f"exercises.{lesson}"), exercise_name)(namespace["answer"])
     assert feedback.passed is right, feedback.message
-    crashed = MESSAGES("unchecked", error_type="\0", error="").split("\0")[0]
-    assert "must be Tensor" not in feedback.message and not feedback.message.startswith(crashed)
+    assert "must be Tensor" not in feedback.message and not feedback.message.startswith(_prefix("unchecked"))
     assert UNDER_TORCH_PHRASES.get(name, {}).get(language, "") in feedback.message
 
 

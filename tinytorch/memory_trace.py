@@ -53,8 +53,8 @@ class MemoryEvent:
     """One new storage: what made it, where in your code, its size, and whether it is a copy."""
     __slots__ = ("kind", "op", "numel", "dtype", "device", "why", "frames", "_storage")
 
-    def __init__(self, storage, op, frames):
-        self.kind = "allocated"  # or "copied", or "scratch"
+    def __init__(self, storage, op, frames, kind="allocated"):
+        self.kind = kind  # "allocated", "copied" or "scratch"
         self.op = op  # how your code called tinytorch: ".contiguous()", "+", "torch.zeros()"
         self.numel = len(storage)
         self.dtype = storage.dtype
@@ -97,10 +97,7 @@ def new_storage(storage):
     events = getattr(_state, "events", None)
     if events is not None:
         op, frames, in_place = _caller()
-        event = MemoryEvent(storage, op, frames)
-        if in_place:
-            event.kind = "scratch"
-        events.append(event)
+        events.append(MemoryEvent(storage, op, frames, "scratch" if in_place else "allocated"))
 
 
 def copied(out, source, always=False):

@@ -193,10 +193,9 @@ def no_new_memory(assigned, before, namespace, events, hidden=None):
         if isinstance(value, Tensor):
             sentence = _said(what(name, value))
         elif isinstance(value, (tuple, list)) and value and all(isinstance(v, Tensor) for v in value):
-            kinds = {repr(what(name, v)) for v in value}
-            first = what(name, value[0])
-            if len(kinds) == 1 and first is not None and first[0] == "view":
-                sentence = _said(first, count=len(value))
+            each = [what(name, v) for v in value]
+            if each[0] is not None and each[0][0] == "view" and all(w == each[0] for w in each):
+                sentence = _said(each[0], count=len(value))
         elif isinstance(value, np.ndarray):
             tensors = [n for n, v in variables if isinstance(v, Tensor) and n != name and _shares(v, value)]
             if tensors:

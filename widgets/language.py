@@ -80,6 +80,3 @@ class Catalog:
 
     def text(self, key, language, **fields):
         return _FORMATTER.format(self.templates[language][key], **fields)
-
-    def __contains__(self, key):
-        return key in self.templates["en"]
